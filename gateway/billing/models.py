@@ -1,0 +1,324 @@
+"""Typed, immutable views of the Stripe objects the portal works with.
+
+The policy engine decides on these (it never sees SDK objects or does I/O) and
+the API renders them; `billing/` builds them from what Stripe returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+SubscriptionStatus = Literal[
+    "incomplete",
+    "incomplete_expired",
+    "trialing",
+    "active",
+    "past_due",
+    "canceled",
+    "unpaid",
+    "paused",
+]
+Interval = Literal["day", "week", "month", "year"]
+
+
+def _get(obj: Any, key: str, default: Any = None) -> Any:
+    """Read a field from an SDK object or a plain dict alike."""
+    if obj is None:
+        return default
+    if isinstance(obj, dict):
+        return obj.get(key, default)
+    try:
+        value = obj[key]
+    except (KeyError, AttributeError, TypeError):
+        return default
+    return default if value is None else value
+
+
+def _id(value: Any) -> str | None:
+    """An expandable field's id, whether it came expanded or not."""
+    if value is None or isinstance(value, str):
+        return value
+    return str(_get(value, "id"))
+
+
+@dataclass(frozen=True)
+class Address:
+    line1: str | None = None
+    line2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+
+    @classmethod
+    def from_stripe(cls, obj: Any) -> Address | None:
+        if obj is None:
+            return None
+        return cls(**{name: _get(obj, name) for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Shipping:
+    name: str
+    address: Address | None
+    phone: str | None = None
+
+    @classmethod
+    def from_stripe(cls, obj: Any) -> Shipping | None:
+        if obj is None:
+            return None
+        return cls(
+            name=_get(obj, "name", ""),
+            address=Address.from_stripe(_get(obj, "address")),
+            phone=_get(obj, "phone"),
+        )
+
+
+@dataclass(frozen=True)
+class Product:
+    id: str
+    name: str
+    active: bool
+    description: str | None = None
+
+    @classmethod
+    def from_stripe(cls, obj: Any) -> Product:
+        return cls(
+            id=_get(obj, "id"),
+            name=_get(obj, "name", ""),
+            active=bool(_get(obj, "active", True)),
+            description=_get(obj, "description"),
+        )
+
+
+@dataclass(frozen=True)
+class Price:
+    id: str
+    product_id: str
+    active: bool
+    currency: str
+    unit_amount: int | None
+    type: Literal["one_time", "recurring"]
+    interval: Interval | None = None
+    interval_count: int = 1
+    usage_type: Literal["licensed", "metered"] | None = None
+    lookup_key: str | None = None
+    nickname: str | None = None
+    # Set when the price came with its product expanded.
+    product: Product | None = None
+
+    @property
+    def is_recurring(self) -> bool:
+        return self.type == "recurring"
+
+    def interval_seconds_rank(self) -> int:
+        """Comparable length of one billing interval (for 'shortening interval' rules)."""
+        days = {"day": 1, "week": 7, "month": 30, "year": 365}
+        return days.get(self.interval or "month", 30) * self.interval_count
+
+    @classmethod
+    def from_stripe(cls, obj: Any) -> Price:
+        recurring = _get(obj, "recurring")
+        product = _get(obj, "product")
+        return cls(
+            id=_get(obj, "id"),
+            product_id=_id(product) or "",
+            active=bool(_get(obj, "active", True)),
+            currency=_get(obj, "currency", "usd"),
+            unit_amount=_get(obj, "unit_amount"),
+            type=_get(obj, "type", "recurring"),
+            interval=_get(recurring, "interval") if recurring is not None else None,
+            interval_count=int(_get(recurring, "interval_count", 1)) if recurring is not None else 1,
+            usage_type=_get(recurring, "usage_type") if recurring is not None else None,
+            lookup_key=_get(obj, "lookup_key"),
+            nickname=_get(obj, "nickname"),
+            product=None if product is None or isinstance(product, str) else Product.from_stripe(product),
+        )
+
+
+@dataclass(frozen=True)
+class SubscriptionItem:
+    id: str
+    price: Price
+    quantity: int
+    current_period_start: int
+    current_period_end: int
+
+    @classmethod
+    def from_stripe(cls, obj: Any) -> SubscriptionItem:
+        return cls(
+            id=_get(obj, "id"),
+            price=Price.from_stripe(_get(obj, "price")),
+            quantity=int(_get(obj, "quantity", 1)),
+            current_period_start=int(_get(obj, "current_period_start", 0)),
+            current_period_end=int(_get(obj, "current_period_end", 0)),
+        )
+
+
+@dataclass(frozen=True)
+class PauseCollection:
+    behavior: Literal["keep_as_draft", "mark_uncollectible", "void"]
+    resumes_at: int | None = None
+
+
+@dataclass(frozen=True)
+class Subscription:
+    id: str
+    customer_id: str
+    status: SubscriptionStatus
+    items: tuple[SubscriptionItem, ...]
+    currency: str
+    collection_method: Literal["charge_automatically", "send_invoice"] = "charge_automatically"
+    cancel_at_period_end: bool = False
+    cancel_at: int | None = None
+    canceled_at: int | None = None
+    ended_at: int | None = None
+    cancellation_feedback: str | None = None
+    cancellation_comment: str | None = None
+    pause_collection: PauseCollection | None = None
+    trial_start: int | None = None
+    trial_end: int | None = None
+    schedule_id: str | None = None
+    default_payment_method_id: str | None = None
+    latest_invoice_id: str | None = None
+    billing_mode: Literal["classic", "flexible"] = "flexible"
+    created: int = 0
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def current_period_start(self) -> int | None:
+        return min((i.current_period_start for i in self.items), default=None)
+
+    @property
+    def current_period_end(self) -> int | None:
+        return min((i.current_period_end for i in self.items), default=None)
+
+    @property
+    def is_canceling(self) -> bool:
+        """Scheduled to end: Stripe's portal may set either field (flexible mode sets `cancel_at`)."""
+        return self.status != "canceled" and (self.cancel_at_period_end or self.cancel_at is not None)
+
+    @property
+    def is_paused(self) -> bool:
+        return self.status == "paused" or self.pause_collection is not None
+
+    @classmethod
+    def from_stripe(cls, obj: Any) -> Subscription:
+        items = _get(_get(obj, "items"), "data", []) or []
+        pause = _get(obj, "pause_collection")
+        details = _get(obj, "cancellation_details")
+        mode = _get(obj, "billing_mode")
+        return cls(
+            id=_get(obj, "id"),
+            customer_id=_id(_get(obj, "customer")) or "",
+            status=_get(obj, "status"),
+            items=tuple(SubscriptionItem.from_stripe(i) for i in items),
+            currency=_get(obj, "currency", "usd"),
+            collection_method=_get(obj, "collection_method", "charge_automatically"),
+            cancel_at_period_end=bool(_get(obj, "cancel_at_period_end", False)),
+            cancel_at=_get(obj, "cancel_at"),
+            canceled_at=_get(obj, "canceled_at"),
+            ended_at=_get(obj, "ended_at"),
+            cancellation_feedback=_get(details, "feedback"),
+            cancellation_comment=_get(details, "comment"),
+            pause_collection=(
+                PauseCollection(_get(pause, "behavior"), _get(pause, "resumes_at"))
+                if pause is not None
+                else None
+            ),
+            trial_start=_get(obj, "trial_start"),
+            trial_end=_get(obj, "trial_end"),
+            schedule_id=_id(_get(obj, "schedule")),
+            default_payment_method_id=_id(_get(obj, "default_payment_method")),
+            latest_invoice_id=_id(_get(obj, "latest_invoice")),
+            billing_mode=_get(mode, "type", "flexible") if mode is not None else "flexible",
+            created=int(_get(obj, "created", 0)),
+            metadata=dict(_get(obj, "metadata", {}) or {}),
+        )
+
+
+@dataclass(frozen=True)
+class Card:
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+
+
+@dataclass(frozen=True)
+class PaymentMethod:
+    id: str
+    customer_id: str | None
+    type: str
+    card: Card | None
+    created: int = 0
+
+    @classmethod
+    def from_stripe(cls, obj: Any) -> PaymentMethod:
+        card = _get(obj, "card")
+        return cls(
+            id=_get(obj, "id"),
+            customer_id=_id(_get(obj, "customer")),
+            type=_get(obj, "type", "card"),
+            card=(
+                Card(
+                    brand=_get(card, "brand", "unknown"),
+                    last4=_get(card, "last4", ""),
+                    exp_month=int(_get(card, "exp_month", 0)),
+                    exp_year=int(_get(card, "exp_year", 0)),
+                )
+                if card is not None
+                else None
+            ),
+            created=int(_get(obj, "created", 0)),
+        )
+
+
+@dataclass(frozen=True)
+class TaxId:
+    id: str
+    customer_id: str | None
+    type: str
+    value: str
+    verification_status: str | None = None
+
+    @classmethod
+    def from_stripe(cls, obj: Any) -> TaxId:
+        owner = _get(obj, "owner")
+        customer = _get(obj, "customer") or _get(owner, "customer")
+        return cls(
+            id=_get(obj, "id"),
+            customer_id=_id(customer),
+            type=_get(obj, "type", ""),
+            value=_get(obj, "value", ""),
+            verification_status=_get(_get(obj, "verification"), "status"),
+        )
+
+
+@dataclass(frozen=True)
+class Customer:
+    id: str
+    email: str | None
+    name: str | None
+    phone: str | None
+    address: Address | None
+    shipping: Shipping | None
+    default_payment_method_id: str | None
+    preferred_locales: tuple[str, ...] = ()
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_stripe(cls, obj: Any) -> Customer:
+        settings = _get(obj, "invoice_settings")
+        return cls(
+            id=_get(obj, "id"),
+            email=_get(obj, "email"),
+            name=_get(obj, "name"),
+            phone=_get(obj, "phone"),
+            address=Address.from_stripe(_get(obj, "address")),
+            shipping=Shipping.from_stripe(_get(obj, "shipping")),
+            default_payment_method_id=_id(_get(settings, "default_payment_method")),
+            preferred_locales=tuple(_get(obj, "preferred_locales", []) or []),
+            metadata=dict(_get(obj, "metadata", {}) or {}),
+        )

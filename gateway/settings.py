@@ -1,0 +1,56 @@
+"""One typed settings object, read from GATEWAY_* environment variables and CLI flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set; every field is also `GATEWAY_<NAME>`."""
+
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
+
+    environment: Literal["production", "development"] = "production"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+
+    stripe_api_key: SecretStr = SecretStr("")
+    # Point the real SDK somewhere else (the emulator); None means Stripe itself.
+    stripe_api_base: str | None = None
+    stripe_timeout_seconds: float = Field(default=10.0, gt=0)
+    stripe_max_retries: int = Field(default=2, ge=0, le=5)
+
+    # Stored hashed at start-up; the plain values never leave this object.
+    admin_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    portal_url: str = "http://127.0.0.1:8080/portal"
+    # A JSON or YAML file of billing_portal.Configuration objects.
+    portal_config: Path | None = None
+    # Configurations read from Stripe by id (comma-separated bpc_... ids).
+    portal_configuration_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    session_code_ttl_seconds: int = Field(default=300, gt=0, le=3600)
+    access_token_ttl_seconds: int = Field(default=3600, gt=0, le=7 * 24 * 3600)
+    customer_cache_ttl_seconds: float = Field(default=30.0, ge=0)
+
+    graphiql: bool = False
+    introspection: bool = False
+    redis_url: str | None = None
+    webhook_secret: SecretStr | None = None
+
+    @field_validator("admin_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [SecretStr(part.strip()) for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("portal_configuration_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import pytest
+import stripe
+
+from tests.conftest import RunningEmulator
+
+
+async def test_create_retrieve_update_list(stripe_client: stripe.StripeClient) -> None:
+    created = await stripe_client.v1.customers.create_async(
+        {"email": "ada@example.com", "name": "Ada", "metadata": {"plan": "pro"},
+         "address": {"line1": "1 Main St", "country": "US"}}
+    )
+    assert created.id.startswith("cus_")
+    assert created.object == "customer"
+    assert created.livemode is False
+    assert created.address is not None and created.address.line1 == "1 Main St"
+    fetched = await stripe_client.v1.customers.retrieve_async(created.id)
+    assert fetched.email == "ada@example.com"
+    updated = await stripe_client.v1.customers.update_async(
+        created.id, {"name": "Ada L", "metadata": {"plan": ""}}
+    )
+    assert updated.name == "Ada L"
+    assert updated.metadata.to_dict() == {}
+    page = await stripe_client.v1.customers.list_async({"limit": 1})
+    assert [c.id for c in page.data] == [created.id]
+
+
+async def test_errors(stripe_client: stripe.StripeClient) -> None:
+    with pytest.raises(stripe.InvalidRequestError) as exc:
+        await stripe_client.v1.customers.create_async({"emale": "x"})  # type: ignore[typeddict-unknown-key]
+    assert exc.value.code == "parameter_unknown"
+    assert "Received unknown parameter: emale" in str(exc.value.user_message)
+    with pytest.raises(stripe.InvalidRequestError) as exc:
+        await stripe_client.v1.customers.retrieve_async("cus_nope")
+    assert exc.value.http_status == 404
+    assert exc.value.code == "resource_missing"
+
+
+async def test_auth_required(emulator: RunningEmulator) -> None:
+    http = stripe.AIOHTTPClient()
+    client = stripe.StripeClient("rk_live_bad", base_addresses={"api": emulator.url}, http_client=http)
+    try:
+        with pytest.raises(stripe.AuthenticationError):
+            await client.v1.customers.list_async()
+    finally:
+        await http.close_async()
