@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import StripeError
-from ..state import Emulator, Obj
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..state import Emulator, Obj
 
 
 def apply_metadata(current: dict[str, str], update: Any) -> dict[str, str]:
@@ -54,3 +57,39 @@ def require_payment_method_of(emu: Emulator, pm_id: str, customer: str, param: s
             code="resource_missing",
         )
     return pm
+
+
+def previous_attributes(before: Obj, after: Obj) -> Obj:
+    """The top-level fields an update changed, with their old values (`previous_attributes`)."""
+    return {key: before.get(key) for key in after if before.get(key) != after[key]}
+
+
+def emit_update(emu: Emulator, event_type: str, obj: Obj, before: Obj) -> Obj:
+    """Render `obj`; emit `event_type` with what changed since `before`, if anything did."""
+    after = emu.render(obj)
+    previous = previous_attributes(before, after)
+    if previous:
+        emu.emit(event_type, obj, previous)
+    return after
+
+
+def optional(value: Any) -> Any:
+    """A param's stored value: `''` (Stripe's "unset") becomes null."""
+    return None if value == "" else value
+
+
+def referenced(emu: Emulator, object_id: str, object_type: str, noun: str, param: str) -> Obj:
+    """An object a body param names; a missing one is Stripe's 400 `No such <noun>` on `param`."""
+    obj = emu.objects.get(object_id) if isinstance(object_id, str) else None
+    if obj is None or obj["object"] != object_type or obj.get("deleted"):
+        raise StripeError(f"No such {noun}: '{object_id}'", code="resource_missing", param=param)
+    return obj
+
+
+def exclusive(params: Obj, *names: str) -> None:
+    """Stripe's `parameters_exclusive` error when more than one of `names` was sent."""
+    if sum(1 for name in names if name in params) > 1:
+        raise StripeError(
+            f"You may only specify one of these parameters: {', '.join(names)}.",
+            code="parameters_exclusive",
+        )
