@@ -65,7 +65,9 @@ class Emulator:
         self.objects[obj["id"]] = obj
         return obj
 
-    def create(self, prefix: str, object_type: str, fields: Obj, *, customer: str | None = None) -> Obj:
+    def create(
+        self, prefix: str, object_type: str, fields: Obj, *, customer: str | None = None
+    ) -> Obj:
         obj: Obj = {
             "id": self.new_id(prefix),
             "object": object_type,
@@ -78,11 +80,15 @@ class Emulator:
     def delete(self, object_id: str) -> None:
         self.objects.pop(object_id, None)
 
-    def get(self, object_id: str, object_type: str, *, noun: str | None = None, param: str | None = "id") -> Obj:
+    def get(
+        self, object_id: str, object_type: str, *, noun: str | None = None, param: str | None = "id"
+    ) -> Obj:
         """The stored object, or Stripe's `No such <noun>` 404 naming `param`."""
         obj = self.objects.get(object_id) if isinstance(object_id, str) else None
         if obj is None or obj["object"] != object_type or obj.get("deleted"):
-            raise resource_missing(noun or object_type.split(".")[-1].replace("_", " "), str(object_id), param)
+            raise resource_missing(
+                noun or object_type.split(".")[-1].replace("_", " "), str(object_id), param
+            )
         return obj
 
     def find(self, object_type: str, where: Callable[[Obj], bool] = lambda _: True) -> list[Obj]:
@@ -93,15 +99,19 @@ class Emulator:
 
     # -- rendering ------------------------------------------------------------
     def render(self, obj: Obj) -> Obj:
+        """The wire shape of a stored object; top-level `_keys` are the emulator's own notes."""
         fn = RENDERERS.get(obj["object"])
-        return fn(self, obj) if fn else copy.deepcopy(obj)
+        shape = fn(self, obj) if fn else copy.deepcopy(obj)
+        return {key: value for key, value in shape.items() if not key.startswith("_")}
 
     def page(self, objects: list[Obj], params: Obj, url: str) -> Obj:
         """A Stripe list object, honouring limit / starting_after / ending_before."""
         limit = params.get("limit", 10)
         if not 1 <= limit <= 100:
             raise invalid(
-                "Invalid limit: must be between 1 and 100", param="limit", code="parameter_invalid_integer"
+                "Invalid limit: must be between 1 and 100",
+                param="limit",
+                code="parameter_invalid_integer",
             )
         ids = [o["id"] for o in objects]
         after, before = params.get("starting_after"), params.get("ending_before")
@@ -191,7 +201,9 @@ class Emulator:
         return event
 
 
-def require(condition: bool, message: str, *, param: str | None = None, code: str | None = None) -> None:
+def require(
+    condition: bool, message: str, *, param: str | None = None, code: str | None = None
+) -> None:
     """Raise Stripe's 400 with `message` unless `condition` holds."""
     if not condition:
         raise StripeError(message, param=param, code=code)

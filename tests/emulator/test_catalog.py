@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 import stripe
 
-from tests.conftest import RunningEmulator
+if TYPE_CHECKING:
+    from tests.conftest import RunningEmulator
 
 
 async def _product(client: stripe.StripeClient, name: str = "Pro") -> stripe.Product:
@@ -19,7 +22,8 @@ async def test_product_lifecycle(stripe_client: stripe.StripeClient) -> None:
     assert created.updated == created.created
     assert created.default_price is None
     fetched = await stripe_client.v1.products.retrieve_async(created.id)
-    assert fetched.name == "Pro" and fetched.description == "For teams"
+    assert fetched.name == "Pro"
+    assert fetched.description == "For teams"
     updated = await stripe_client.v1.products.update_async(
         created.id, {"active": False, "description": ""}
     )

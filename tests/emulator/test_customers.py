@@ -8,8 +8,12 @@ from tests.conftest import RunningEmulator
 
 async def test_create_retrieve_update_list(stripe_client: stripe.StripeClient) -> None:
     created = await stripe_client.v1.customers.create_async(
-        {"email": "ada@example.com", "name": "Ada", "metadata": {"plan": "pro"},
-         "address": {"line1": "1 Main St", "country": "US"}}
+        {
+            "email": "ada@example.com",
+            "name": "Ada",
+            "metadata": {"plan": "pro"},
+            "address": {"line1": "1 Main St", "country": "US"},
+        }
     )
     assert created.id.startswith("cus_")
     assert created.object == "customer"
@@ -39,7 +43,9 @@ async def test_errors(stripe_client: stripe.StripeClient) -> None:
 
 async def test_auth_required(emulator: RunningEmulator) -> None:
     http = stripe.AIOHTTPClient()
-    client = stripe.StripeClient("rk_live_bad", base_addresses={"api": emulator.url}, http_client=http)
+    client = stripe.StripeClient(
+        "rk_live_bad", base_addresses={"api": emulator.url}, http_client=http
+    )
     try:
         with pytest.raises(stripe.AuthenticationError):
             await client.v1.customers.list_async()

@@ -13,6 +13,7 @@ from stripe.params._customer_update_params import CustomerUpdateParams
 from ..router import Call, route
 from ..state import Obj
 from .common import apply_metadata, created_filter, require_payment_method_of
+from .payment_methods import attach
 
 _SIMPLE = ("email", "name", "phone", "description", "preferred_locales")
 
@@ -27,7 +28,11 @@ def _address(value: Any) -> Any:
 def _shipping(value: Any) -> Any:
     if value == "" or value is None:
         return None
-    return {"address": _address(value.get("address", {})), "name": value["name"], "phone": value.get("phone")}
+    return {
+        "address": _address(value.get("address", {})),
+        "name": value["name"],
+        "phone": value.get("phone"),
+    }
 
 
 def _apply(call: Call, customer: Obj, params: dict[str, Any]) -> None:
@@ -41,19 +46,25 @@ def _apply(call: Call, customer: Obj, params: dict[str, Any]) -> None:
     if "metadata" in params:
         customer["metadata"] = apply_metadata(customer["metadata"], params["metadata"])
     if "test_clock" in params:
-        customer["test_clock"] = call.emu.get(params["test_clock"], "test_helpers.test_clock", noun="test clock", param="test_clock")["id"]
+        customer["test_clock"] = call.emu.get(
+            params["test_clock"], "test_helpers.test_clock", noun="test clock", param="test_clock"
+        )["id"]
+    attached = None
+    if "payment_method" in params:
+        # On create, `payment_method` attaches a payment method (a test id makes a new one).
+        attached = attach(call.emu, params["payment_method"], customer["id"], "payment_method")
     settings = params.get("invoice_settings")
     if settings and "default_payment_method" in settings:
         pm = settings["default_payment_method"]
         if pm == "":
             customer["invoice_settings"]["default_payment_method"] = None
         else:
-            require_payment_method_of(call.emu, pm, customer["id"], "invoice_settings[default_payment_method]")
+            if attached is not None and pm == params["payment_method"]:
+                pm = attached["id"]
+            require_payment_method_of(
+                call.emu, pm, customer["id"], "invoice_settings[default_payment_method]"
+            )
             customer["invoice_settings"]["default_payment_method"] = pm
-    if "payment_method" in params:
-        # On create, `payment_method` attaches an existing payment method.
-        pm = call.emu.get(params["payment_method"], "payment_method", noun="PaymentMethod", param="payment_method")
-        pm["customer"] = customer["id"]
 
 
 @route("POST", "/v1/customers", CustomerCreateParams)
