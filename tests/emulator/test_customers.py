@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 import stripe
 
-from tests.conftest import RunningEmulator
+if TYPE_CHECKING:
+    from tests.conftest import RunningEmulator
 
 
 async def test_create_retrieve_update_list(stripe_client: stripe.StripeClient) -> None:
@@ -18,7 +21,8 @@ async def test_create_retrieve_update_list(stripe_client: stripe.StripeClient) -
     assert created.id.startswith("cus_")
     assert created.object == "customer"
     assert created.livemode is False
-    assert created.address is not None and created.address.line1 == "1 Main St"
+    assert created.address is not None
+    assert created.address.line1 == "1 Main St"
     fetched = await stripe_client.v1.customers.retrieve_async(created.id)
     assert fetched.email == "ada@example.com"
     updated = await stripe_client.v1.customers.update_async(
