@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-
-from aiohttp import web
+from typing import TYPE_CHECKING
 
 from ..router import PAGES
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 
 def load() -> None:

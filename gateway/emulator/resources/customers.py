@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stripe.params._customer_create_params import CustomerCreateParams
 from stripe.params._customer_delete_params import CustomerDeleteParams
@@ -11,9 +11,11 @@ from stripe.params._customer_retrieve_params import CustomerRetrieveParams
 from stripe.params._customer_update_params import CustomerUpdateParams
 
 from ..router import Call, route
-from ..state import Obj
 from .common import apply_metadata, created_filter, require_payment_method_of
 from .payment_methods import attach
+
+if TYPE_CHECKING:
+    from ..state import Obj
 
 _SIMPLE = ("email", "name", "phone", "description", "preferred_locales")
 
