@@ -1,1 +1,1 @@
-
+"""Admin API keys and portal sessions: who may call, and for which customer."""

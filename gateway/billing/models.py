@@ -129,11 +129,15 @@ class Price:
             unit_amount=_get(obj, "unit_amount"),
             type=_get(obj, "type", "recurring"),
             interval=_get(recurring, "interval") if recurring is not None else None,
-            interval_count=int(_get(recurring, "interval_count", 1)) if recurring is not None else 1,
+            interval_count=int(_get(recurring, "interval_count", 1))
+            if recurring is not None
+            else 1,
             usage_type=_get(recurring, "usage_type") if recurring is not None else None,
             lookup_key=_get(obj, "lookup_key"),
             nickname=_get(obj, "nickname"),
-            product=None if product is None or isinstance(product, str) else Product.from_stripe(product),
+            product=None
+            if product is None or isinstance(product, str)
+            else Product.from_stripe(product),
         )
 
 
@@ -163,6 +167,47 @@ class PauseCollection:
 
 
 @dataclass(frozen=True)
+class PhaseItem:
+    price_id: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class ScheduledChange:
+    """The next phase of a subscription's schedule: what the subscription becomes, and when."""
+
+    schedule_id: str
+    effective_at: int
+    items: tuple[PhaseItem, ...]
+    # What the schedule does after its last phase (release, cancel, ...).
+    end_behavior: str = "release"
+
+    @classmethod
+    def from_schedule(cls, obj: Any) -> ScheduledChange | None:
+        """From an expanded `subscription.schedule`; None when nothing is queued."""
+        if (
+            obj is None
+            or isinstance(obj, str)
+            or _get(obj, "status") not in ("active", "not_started")
+        ):
+            return None
+        current_end = _get(_get(obj, "current_phase"), "end_date")
+        for phase in _get(obj, "phases", []) or []:
+            start = _get(phase, "start_date")
+            if start is not None and (current_end is None or int(start) >= int(current_end)):
+                return cls(
+                    schedule_id=_get(obj, "id"),
+                    effective_at=int(start),
+                    items=tuple(
+                        PhaseItem(_id(_get(item, "price")) or "", int(_get(item, "quantity", 1)))
+                        for item in _get(phase, "items", []) or []
+                    ),
+                    end_behavior=_get(obj, "end_behavior", "release"),
+                )
+        return None
+
+
+@dataclass(frozen=True)
 class Subscription:
     id: str
     customer_id: str
@@ -185,6 +230,8 @@ class Subscription:
     billing_mode: Literal["classic", "flexible"] = "flexible"
     created: int = 0
     metadata: dict[str, str] = field(default_factory=dict)
+    # Set when the subscription came with its `schedule` expanded and a later phase is queued.
+    scheduled_change: ScheduledChange | None = None
 
     @property
     def current_period_start(self) -> int | None:
@@ -196,8 +243,10 @@ class Subscription:
 
     @property
     def is_canceling(self) -> bool:
-        """Scheduled to end: Stripe's portal may set either field (flexible mode sets `cancel_at`)."""
-        return self.status != "canceled" and (self.cancel_at_period_end or self.cancel_at is not None)
+        """Scheduled to end: the portal may set either field (flexible mode sets `cancel_at`)."""
+        return self.status != "canceled" and (
+            self.cancel_at_period_end or self.cancel_at is not None
+        )
 
     @property
     def is_paused(self) -> bool:
@@ -235,6 +284,7 @@ class Subscription:
             billing_mode=_get(mode, "type", "flexible") if mode is not None else "flexible",
             created=int(_get(obj, "created", 0)),
             metadata=dict(_get(obj, "metadata", {}) or {}),
+            scheduled_change=ScheduledChange.from_schedule(_get(obj, "schedule")),
         )
 
 
@@ -321,4 +371,189 @@ class Customer:
             default_payment_method_id=_id(_get(settings, "default_payment_method")),
             preferred_locales=tuple(_get(obj, "preferred_locales", []) or []),
             metadata=dict(_get(obj, "metadata", {}) or {}),
+        )
+
+
+InvoiceStatus = Literal["draft", "open", "paid", "uncollectible", "void"]
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    id: str
+    amount: int
+    currency: str
+    description: str | None
+    quantity: int | None
+    period_start: int
+    period_end: int
+    price_id: str | None
+    product_id: str | None
+    # True for the credit/debit lines a mid-period change produces.
+    proration: bool
+    subscription_item_id: str | None = None
+
+    @classmethod
+    def from_stripe(cls, obj: Any) -> InvoiceLine:
+        parent = _get(obj, "parent")
+        details = _get(parent, "subscription_item_details") or _get(parent, "invoice_item_details")
+        price_details = _get(_get(obj, "pricing"), "price_details")
+        period = _get(obj, "period")
+        return cls(
+            id=_get(obj, "id"),
+            amount=int(_get(obj, "amount", 0)),
+            currency=_get(obj, "currency", "usd"),
+            description=_get(obj, "description"),
+            quantity=_get(obj, "quantity"),
+            period_start=int(_get(period, "start", 0)),
+            period_end=int(_get(period, "end", 0)),
+            price_id=_id(_get(price_details, "price")),
+            product_id=_id(_get(price_details, "product")),
+            proration=bool(_get(details, "proration", False)),
+            subscription_item_id=_id(_get(details, "subscription_item")),
+        )
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """A finalized or draft invoice, or a preview (`id` starts with `upcoming_in`)."""
+
+    id: str
+    customer_id: str | None
+    number: str | None
+    status: InvoiceStatus | None
+    currency: str
+    amount_due: int
+    amount_paid: int
+    amount_remaining: int
+    subtotal: int
+    total: int
+    created: int
+    period_start: int
+    period_end: int
+    lines: tuple[InvoiceLine, ...]
+    has_more_lines: bool = False
+    subscription_id: str | None = None
+    billing_reason: str | None = None
+    due_date: int | None = None
+    paid_at: int | None = None
+    next_payment_attempt: int | None = None
+    hosted_invoice_url: str | None = None
+    invoice_pdf: str | None = None
+    starting_balance: int = 0
+
+    @property
+    def is_preview(self) -> bool:
+        return not self.id.startswith("in_")
+
+    @property
+    def tax(self) -> int:
+        return self.total - self.subtotal if self.total > self.subtotal else 0
+
+    @classmethod
+    def from_stripe(cls, obj: Any) -> Invoice:
+        lines = _get(obj, "lines")
+        subscription = _get(_get(_get(obj, "parent"), "subscription_details"), "subscription")
+        return cls(
+            id=_get(obj, "id") or "",
+            customer_id=_id(_get(obj, "customer")),
+            number=_get(obj, "number"),
+            status=_get(obj, "status"),
+            currency=_get(obj, "currency", "usd"),
+            amount_due=int(_get(obj, "amount_due", 0)),
+            amount_paid=int(_get(obj, "amount_paid", 0)),
+            amount_remaining=int(_get(obj, "amount_remaining", 0)),
+            subtotal=int(_get(obj, "subtotal", 0)),
+            total=int(_get(obj, "total", 0)),
+            created=int(_get(obj, "created", 0)),
+            period_start=int(_get(obj, "period_start", 0)),
+            period_end=int(_get(obj, "period_end", 0)),
+            lines=tuple(InvoiceLine.from_stripe(line) for line in _get(lines, "data", []) or []),
+            has_more_lines=bool(_get(lines, "has_more", False)),
+            subscription_id=_id(subscription),
+            billing_reason=_get(obj, "billing_reason"),
+            due_date=_get(obj, "due_date"),
+            paid_at=_get(_get(obj, "status_transitions"), "paid_at"),
+            next_payment_attempt=_get(obj, "next_payment_attempt"),
+            hosted_invoice_url=_get(obj, "hosted_invoice_url"),
+            invoice_pdf=_get(obj, "invoice_pdf"),
+            starting_balance=int(_get(obj, "starting_balance", 0)),
+        )
+
+
+@dataclass(frozen=True)
+class InvoicePage:
+    """One page of a customer's invoices, newest first."""
+
+    invoices: tuple[Invoice, ...]
+    has_more: bool
+
+
+FlowType = Literal[
+    "payment_method_update",
+    "subscription_cancel",
+    "subscription_update",
+    "subscription_update_confirm",
+]
+AfterCompletionType = Literal["hosted_confirmation", "portal_homepage", "redirect"]
+
+
+@dataclass(frozen=True)
+class AfterCompletion:
+    """Where a flow session's frontend goes once the flow is done (Stripe's `after_completion`)."""
+
+    type: AfterCompletionType = "portal_homepage"
+    return_url: str | None = None
+    custom_message: str | None = None
+
+
+@dataclass(frozen=True)
+class FlowItem:
+    """One item of a `subscription_update_confirm` flow, with its proposed price/quantity."""
+
+    id: str
+    price_id: str | None = None
+    quantity: int | None = None
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A portal session's deep link (Stripe's `flow_data`): the one thing the session may do."""
+
+    type: FlowType
+    after_completion: AfterCompletion = field(default_factory=AfterCompletion)
+    subscription_id: str | None = None
+    items: tuple[FlowItem, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "after_completion": {
+                "type": self.after_completion.type,
+                "return_url": self.after_completion.return_url,
+                "custom_message": self.after_completion.custom_message,
+            },
+            "subscription": self.subscription_id,
+            "items": [
+                {"id": item.id, "price": item.price_id, "quantity": item.quantity}
+                for item in self.items
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> Flow | None:
+        if not data:
+            return None
+        after = data.get("after_completion") or {}
+        return cls(
+            type=data["type"],
+            after_completion=AfterCompletion(
+                type=after.get("type", "portal_homepage"),
+                return_url=after.get("return_url"),
+                custom_message=after.get("custom_message"),
+            ),
+            subscription_id=data.get("subscription"),
+            items=tuple(
+                FlowItem(item["id"], item.get("price"), item.get("quantity"))
+                for item in data.get("items", [])
+            ),
         )

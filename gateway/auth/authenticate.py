@@ -1,0 +1,74 @@
+"""Turn a request's headers into a `Principal`.
+
+`Authorization: Bearer <admin key>` is an admin; with `Portal-Customer: cus_...` (and
+optionally `Portal-Configuration: bpc_...`) the admin acts for that customer.
+`Authorization: Bearer <access token>` acts for the token's session customer only.
+Refused credentials do not fail the request here: the principal carries the problem and
+customer-scoped fields report it, so public fields (redeeming a code) keep working.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .principal import ANONYMOUS, CustomerScope, Principal
+from .sessions import SessionError, SessionErrorCode, SessionStore
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from .admin_keys import AdminKeys
+
+CUSTOMER_HEADER = "Portal-Customer"
+CONFIGURATION_HEADER = "Portal-Configuration"
+
+
+def _refused(code: str, message: str) -> Principal:
+    return Principal(problem=message, problem_code=code)
+
+
+def bearer_token(headers: Mapping[str, str]) -> str | None:
+    value = headers.get("Authorization", "").strip()
+    scheme, _, credentials = value.partition(" ")
+    if scheme.lower() != "bearer" or not credentials.strip():
+        return None
+    return credentials.strip()
+
+
+async def authenticate(
+    headers: Mapping[str, str], keys: AdminKeys, sessions: SessionStore
+) -> Principal:
+    customer = headers.get(CUSTOMER_HEADER, "").strip() or None
+    configuration = headers.get(CONFIGURATION_HEADER, "").strip() or None
+    if "Authorization" not in headers:
+        if customer or configuration:
+            return _refused("UNAUTHENTICATED", f"{CUSTOMER_HEADER} needs an admin API key.")
+        return ANONYMOUS
+    token = bearer_token(headers)
+    if token is None:
+        return _refused("UNAUTHENTICATED", "Use 'Authorization: Bearer <token or admin key>'.")
+    if keys.matches(token):
+        if customer is None:
+            if configuration is not None:
+                return _refused("INVALID_INPUT", f"{CONFIGURATION_HEADER} needs {CUSTOMER_HEADER}.")
+            return Principal(is_admin=True)
+        if not customer.startswith("cus_"):
+            return _refused(
+                "INVALID_INPUT", f"{CUSTOMER_HEADER} must be a Stripe customer id (cus_...)."
+            )
+        return Principal(
+            is_admin=True, scope=CustomerScope(customer_id=customer, configuration_id=configuration)
+        )
+    if customer or configuration:
+        return _refused(
+            "FORBIDDEN",
+            f"Only admin API keys may send {CUSTOMER_HEADER} or {CONFIGURATION_HEADER}.",
+        )
+    try:
+        scope = await sessions.authenticate(token)
+    except SessionError as exc:
+        code = (
+            "SESSION_EXPIRED" if exc.code is SessionErrorCode.SESSION_EXPIRED else "UNAUTHENTICATED"
+        )
+        return _refused(code, exc.message)
+    return Principal(scope=scope)

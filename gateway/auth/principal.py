@@ -1,0 +1,57 @@
+"""Who is calling, and for which customer: what every customer-scoped field is checked against."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..billing.models import Flow
+
+
+@dataclass(frozen=True)
+class CustomerScope:
+    """Acting for exactly one Stripe customer, under one portal configuration.
+
+    From a redeemed portal session (with its flow, return URL and expiry), or from an
+    admin key plus the `Portal-Customer` header (no session, no flow).
+    """
+
+    customer_id: str
+    # None means the default configuration.
+    configuration_id: str | None = None
+    session_id: str | None = None
+    flow: Flow | None = None
+    return_url: str | None = None
+    locale: str | None = None
+    expires_at: int | None = None
+
+    @property
+    def via_admin(self) -> bool:
+        return self.session_id is None
+
+    @property
+    def flow_subscription_id(self) -> str | None:
+        return self.flow.subscription_id if self.flow is not None else None
+
+    def may_see_subscription(self, subscription_id: str) -> bool:
+        """A flow about one subscription shows only that subscription."""
+        limit = self.flow_subscription_id
+        return limit is None or limit == subscription_id
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller. `scope` is set when the request acts for a customer.
+
+    `problem` holds why presented credentials were refused (expired, revoked, unknown);
+    it is reported only when a field needs them, so `redeemPortalSession` still works.
+    """
+
+    is_admin: bool = False
+    scope: CustomerScope | None = None
+    problem: str | None = None
+    problem_code: str | None = None
+
+
+ANONYMOUS = Principal()

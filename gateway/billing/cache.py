@@ -1,0 +1,144 @@
+"""The gateway's one key-value store: in memory for one process, Redis when instances share it.
+
+Both backends go through aiocache with the JSON serializer, so the code path is the same
+and only JSON-able values (Stripe's wire JSON, session records) are ever stored.
+
+Customer data is cached under keys that carry a per-customer *generation*; a write for
+that customer bumps the generation (`invalidate_customer`), which orphans every older
+entry at once without scanning or deleting keys. Orphans expire by their own TTL.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from aiocache import Cache as AioCache
+from aiocache.serializers import JsonSerializer
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Json = Any
+NAMESPACE = "gateway:"
+# Generation counters outlive the entries they guard so a bump is never forgotten early.
+GENERATION_TTL_SECONDS = 7 * 24 * 3600
+
+
+def _counter(raw: object) -> int:
+    if isinstance(raw, bytes):
+        raw = raw.decode()
+    return int(raw) if isinstance(raw, int | str) else 0
+
+
+class Cache:
+    """Typed wrapper over an aiocache backend; every method awaits one or two backend calls."""
+
+    def __init__(self, backend: Any) -> None:
+        self._backend = backend
+
+    @classmethod
+    def from_url(cls, url: str | None) -> Cache:
+        """`redis://host:port/db` for a shared store; `None` or `memory://` for this process."""
+        backend = AioCache.from_url(url or "memory://")
+        backend.serializer = JsonSerializer()
+        backend.namespace = NAMESPACE
+        return cls(backend)
+
+    @property
+    def shared(self) -> bool:
+        return type(self._backend).__name__ != "SimpleMemoryCache"
+
+    async def get(self, key: str) -> Json | None:
+        return await self._backend.get(key)
+
+    async def set(self, key: str, value: Json, ttl: float | None = None) -> None:
+        await self._backend.set(key, value, ttl=ttl if ttl and ttl > 0 else None)
+
+    async def delete(self, key: str) -> bool:
+        return bool(await self._backend.delete(key))
+
+    async def take(self, key: str) -> Json | None:
+        """Read and remove `key`; of concurrent takers only the one whose delete won gets it."""
+        value = await self._backend.get(key)
+        if value is None:
+            return None
+        removed = await self._backend.delete(key)
+        return value if removed else None
+
+    async def increment(self, key: str, ttl: float | None = None) -> int:
+        value = int(await self._backend.increment(key, 1))
+        if ttl:
+            await self._backend.expire(key, ttl)
+        return value
+
+    async def ping(self) -> bool:
+        """True when the backend answers (readiness)."""
+        try:
+            await self._backend.exists("ping")
+        except Exception:  # the backend's own connection errors vary by client
+            logger.warning("cache backend does not answer", exc_info=True)
+            return False
+        return True
+
+    async def close(self) -> None:
+        await self._backend.close()
+
+    # -- customer data -------------------------------------------------------
+    async def generation(self, customer_id: str) -> int:
+        # Counters are raw integers in memory and digit strings in Redis, never JSON documents.
+        value = await self._backend.get(f"gen:{customer_id}", loads_fn=_counter)
+        return int(value or 0)
+
+    async def invalidate_customer(self, customer_id: str) -> None:
+        """Forget everything cached for this customer (call after every write for them)."""
+        await self.increment(f"gen:{customer_id}", GENERATION_TTL_SECONDS)
+
+    async def customer_cached(
+        self,
+        customer_id: str,
+        kind: str,
+        ttl: float,
+        load: Callable[[], Awaitable[Json]],
+    ) -> Json:
+        """`load()`'s JSON for this customer, cached for `ttl` seconds (0 = always load).
+
+        A failing backend never fails the read: the value is loaded from Stripe instead.
+        """
+        if ttl <= 0:
+            return await load()
+        try:
+            key = f"cus:{customer_id}:{await self.generation(customer_id)}:{kind}"
+            hit = await self._backend.get(key)
+        except Exception:
+            logger.warning("cache read failed; loading from Stripe", exc_info=True)
+            return await load()
+        if hit is not None:
+            return hit
+        value = await load()
+        try:
+            await self._backend.set(key, value, ttl=ttl)
+        except Exception:
+            logger.warning("cache write failed", exc_info=True)
+        return value
+
+    async def cached(self, key: str, ttl: float, load: Callable[[], Awaitable[Json]]) -> Json:
+        """`load()`'s JSON under a shared key (catalog, configurations), cached for `ttl`."""
+        if ttl <= 0:
+            return await load()
+        try:
+            hit = await self._backend.get(key)
+        except Exception:
+            logger.warning("cache read failed; loading from Stripe", exc_info=True)
+            return await load()
+        if hit is not None:
+            return hit
+        value = await load()
+        try:
+            await self._backend.set(key, value, ttl=ttl)
+        except Exception:
+            logger.warning("cache write failed", exc_info=True)
+        return value

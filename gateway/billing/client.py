@@ -1,0 +1,65 @@
+"""The Stripe side's handle: one async `StripeClient` per app plus the cache in front of it.
+
+Resource modules (`customers.py`, `subscriptions.py`, ...) are plain functions that take a
+`Billing` first; they are the only code that talks to Stripe.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import aiohttp
+import stripe
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from stripe._base_address import BaseAddresses
+
+    from ..settings import Settings
+    from .cache import Cache
+
+# The catalog (products, prices) changes rarely and is the same for every customer.
+CATALOG_TTL_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class Billing:
+    stripe: stripe.StripeClient
+    cache: Cache
+    customer_ttl: float = 30.0
+    catalog_ttl: float = CATALOG_TTL_SECONDS
+
+    async def invalidate_customer(self, customer_id: str) -> None:
+        """Every write for a customer ends with this, so the next read sees the change."""
+        await self.cache.invalidate_customer(customer_id)
+
+
+@asynccontextmanager
+async def open_stripe(settings: Settings) -> AsyncIterator[stripe.StripeClient]:
+    """A `StripeClient` over one aiohttp session, closed when the block ends."""
+    http_client = stripe.AIOHTTPClient(
+        timeout=aiohttp.ClientTimeout(
+            total=settings.stripe_timeout_seconds, connect=min(5.0, settings.stripe_timeout_seconds)
+        )
+    )
+    base: BaseAddresses = {}
+    if settings.stripe_api_base:
+        base["api"] = settings.stripe_api_base.rstrip("/")
+    client = stripe.StripeClient(
+        settings.stripe_api_key.get_secret_value(),
+        http_client=http_client,
+        max_network_retries=settings.stripe_max_retries,
+        base_addresses=base,
+    )
+    try:
+        yield client
+    finally:
+        await http_client.close_async()  # type: ignore[no-untyped-call]
+
+
+def as_json(obj: stripe.StripeObject) -> dict[str, object]:
+    """An SDK object as plain JSON (what the cache stores and the models read)."""
+    return obj.to_dict(recursive=True, for_json=True)

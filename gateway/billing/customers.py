@@ -1,0 +1,23 @@
+"""Customers: the portal's subject. Reads are cached briefly per customer."""
+
+from __future__ import annotations
+
+from .client import Billing, as_json
+from .errors import NotFound, stripe_errors
+from .models import Customer
+
+
+async def fetch_customer(billing: Billing, customer_id: str) -> Customer:
+    """The customer, or `NotFound` when it is missing or deleted."""
+    if not customer_id.startswith("cus_"):
+        raise NotFound("Customer")
+
+    async def load() -> dict[str, object]:
+        with stripe_errors(noun="Customer"):
+            customer = await billing.stripe.v1.customers.retrieve_async(customer_id)
+        return as_json(customer)
+
+    data = await billing.cache.customer_cached(customer_id, "customer", billing.customer_ttl, load)
+    if data.get("deleted") or data.get("object") != "customer":
+        raise NotFound("Customer")
+    return Customer.from_stripe(data)

@@ -1,0 +1,121 @@
+"""One error family for everything Stripe can refuse, with messages safe to show a customer.
+
+Billing code never lets a `stripe.StripeError` escape: `stripe_errors()` turns it into a
+`BillingError` whose `code` the API maps onto its error enum and whose `message` never
+carries request ids, keys or another customer's object ids.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import stripe
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+logger = logging.getLogger(__name__)
+
+
+class BillingErrorCode(StrEnum):
+    NOT_FOUND = "NOT_FOUND"
+    CARD_DECLINED = "CARD_DECLINED"
+    INVALID_INPUT = "INVALID_INPUT"
+    RATE_LIMITED = "RATE_LIMITED"
+    STRIPE_UNAVAILABLE = "STRIPE_UNAVAILABLE"
+    STRIPE_ERROR = "STRIPE_ERROR"
+
+
+class BillingError(Exception):
+    """Stripe refused or failed; `param` is Stripe's parameter name when it named one."""
+
+    def __init__(
+        self,
+        code: BillingErrorCode,
+        message: str,
+        *,
+        param: str | None = None,
+        stripe_code: str | None = None,
+        decline_code: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.param = param
+        self.stripe_code = stripe_code
+        self.decline_code = decline_code
+
+    def __repr__(self) -> str:
+        return f"BillingError({self.code.value}, {self.message!r}, param={self.param!r})"
+
+
+class NotFound(BillingError):
+    """Missing, deleted, or someone else's: the three look the same from outside."""
+
+    def __init__(self, noun: str, param: str | None = None) -> None:
+        super().__init__(BillingErrorCode.NOT_FOUND, f"{noun} not found.", param=param)
+        self.noun = noun
+
+
+UNAVAILABLE_MESSAGE = "The billing service is unavailable right now. Please try again shortly."
+RATE_LIMITED_MESSAGE = "Too many billing requests right now. Please try again in a moment."
+GENERIC_MESSAGE = "The billing service could not complete this request."
+
+# Stripe's invalid-request messages are written for people, but some quote ids or keys.
+_UNSAFE = re.compile(r"\b(?:sk|rk|pk)_(?:test|live)_\w+|\breq_\w+|https?://\S+")
+
+
+def _safe(message: str | None, fallback: str) -> str:
+    if not message:
+        return fallback
+    return _UNSAFE.sub("…", message).strip() or fallback
+
+
+def from_stripe_error(exc: stripe.StripeError, *, noun: str | None = None) -> BillingError:
+    """Map one SDK exception to a `BillingError` (`noun` names what a 404 was about)."""
+    code = getattr(exc, "code", None)
+    param = getattr(exc, "param", None)
+    if isinstance(exc, stripe.CardError):
+        return BillingError(
+            BillingErrorCode.CARD_DECLINED,
+            _safe(exc.user_message, "The card was declined."),
+            param=param,
+            stripe_code=code,
+            decline_code=getattr(exc, "decline_code", None),
+        )
+    if isinstance(exc, stripe.RateLimitError):
+        return BillingError(BillingErrorCode.RATE_LIMITED, RATE_LIMITED_MESSAGE, stripe_code=code)
+    if isinstance(exc, stripe.APIConnectionError | stripe.APIError) or (
+        exc.http_status is not None and exc.http_status >= 500
+    ):
+        logger.warning("Stripe unavailable: %s", type(exc).__name__)
+        return BillingError(BillingErrorCode.STRIPE_UNAVAILABLE, UNAVAILABLE_MESSAGE)
+    if isinstance(exc, stripe.AuthenticationError | stripe.PermissionError):
+        logger.error("Stripe refused the gateway's API key (%s)", type(exc).__name__)
+        return BillingError(BillingErrorCode.STRIPE_ERROR, GENERIC_MESSAGE)
+    if isinstance(exc, stripe.InvalidRequestError):
+        if code == "resource_missing" or exc.http_status == 404:
+            return NotFound(noun or "Object", param=param)
+        return BillingError(
+            BillingErrorCode.INVALID_INPUT,
+            _safe(exc.user_message, GENERIC_MESSAGE),
+            param=param,
+            stripe_code=code,
+        )
+    logger.warning("unexpected Stripe error %s (%s)", type(exc).__name__, code)
+    return BillingError(
+        BillingErrorCode.STRIPE_ERROR, GENERIC_MESSAGE, param=param, stripe_code=code
+    )
+
+
+@contextmanager
+def stripe_errors(noun: str | None = None) -> Iterator[None]:
+    """Run Stripe calls inside; re-raise their failures as `BillingError`s."""
+    try:
+        yield
+    except stripe.StripeError as exc:
+        raise from_stripe_error(exc, noun=noun) from None

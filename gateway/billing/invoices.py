@@ -1,0 +1,59 @@
+"""Invoice history, one page at a time, and single invoices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .client import Billing, as_json
+from .errors import NotFound, stripe_errors
+from .models import Invoice, InvoicePage
+
+MAX_PAGE_SIZE = 100
+
+
+async def list_invoices(
+    billing: Billing, customer_id: str, limit: int, starting_after: str | None = None
+) -> InvoicePage:
+    """Up to `limit` invoices after the invoice `starting_after`, newest first.
+
+    A `starting_after` that is not one of this customer's invoices raises `NotFound`,
+    whether it is missing or someone else's.
+    """
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    params: dict[str, Any] = {"customer": customer_id, "limit": limit}
+    if starting_after is not None:
+        if not starting_after.startswith("in_"):
+            raise NotFound("Invoice")
+        params["starting_after"] = starting_after
+
+    async def load() -> dict[str, Any]:
+        with stripe_errors(noun="Invoice"):
+            page = await billing.stripe.v1.invoices.list_async(params)  # type: ignore[arg-type]
+        return as_json(page)
+
+    kind = f"invoices:{limit}:{starting_after or ''}"
+    data = await billing.cache.customer_cached(customer_id, kind, billing.customer_ttl, load)
+    invoices = tuple(Invoice.from_stripe(obj) for obj in data.get("data", []))
+    if any(invoice.customer_id != customer_id for invoice in invoices):
+        # Stripe filtered by customer; anything else means the cursor was not theirs.
+        raise NotFound("Invoice")
+    return InvoicePage(invoices=invoices, has_more=bool(data.get("has_more")))
+
+
+async def fetch_invoice(billing: Billing, customer_id: str, invoice_id: str) -> Invoice:
+    """One of the customer's invoices; missing and someone else's raise the same `NotFound`."""
+    if not invoice_id.startswith("in_"):
+        raise NotFound("Invoice")
+
+    async def load() -> dict[str, Any]:
+        with stripe_errors(noun="Invoice"):
+            invoice = await billing.stripe.v1.invoices.retrieve_async(invoice_id)
+        return as_json(invoice)
+
+    data = await billing.cache.customer_cached(
+        customer_id, f"invoice:{invoice_id}", billing.customer_ttl, load
+    )
+    invoice = Invoice.from_stripe(data)
+    if invoice.customer_id != customer_id:
+        raise NotFound("Invoice")
+    return invoice

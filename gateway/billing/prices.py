@@ -1,0 +1,47 @@
+"""Prices with their products, by id: the catalog the portal offers and invoices refer to.
+
+Shared by every customer and rarely changed, so each price is cached for the catalog TTL.
+Stripe has no batch retrieve for prices, so misses are fetched concurrently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from .client import Billing, as_json
+from .errors import NotFound, stripe_errors
+from .models import Price
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+
+async def fetch_price(billing: Billing, price_id: str) -> Price:
+    """One price with its product expanded; `NotFound` when Stripe has no such price."""
+    if not price_id.startswith(("price_", "plan_")):
+        raise NotFound("Price")
+
+    async def load() -> dict[str, Any]:
+        with stripe_errors(noun="Price"):
+            price = await billing.stripe.v1.prices.retrieve_async(price_id, {"expand": ["product"]})
+        return as_json(price)
+
+    return Price.from_stripe(
+        await billing.cache.cached(f"price:{price_id}", billing.catalog_ttl, load)
+    )
+
+
+async def fetch_prices(billing: Billing, price_ids: Iterable[str]) -> dict[str, Price]:
+    """The prices that exist among `price_ids` (missing ones are left out)."""
+    wanted = list(dict.fromkeys(price_ids))
+    results = await asyncio.gather(
+        *(fetch_price(billing, price_id) for price_id in wanted), return_exceptions=True
+    )
+    found: dict[str, Price] = {}
+    for price_id, result in zip(wanted, results, strict=True):
+        if isinstance(result, Price):
+            found[price_id] = result
+        elif not isinstance(result, NotFound):
+            raise result
+    return found

@@ -1,0 +1,65 @@
+"""Subscriptions, read with their prices, products and schedule in the same request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .client import Billing, as_json
+from .errors import NotFound, stripe_errors
+from .models import Subscription
+
+PAGE_SIZE = 100
+# One request brings each subscription's items with price and product, and its schedule
+# (for a queued change). Depth 3 of Stripe's maximum 4.
+LIST_EXPAND = ["data.items.data.price.product", "data.schedule"]
+RETRIEVE_EXPAND = ["items.data.price.product", "schedule"]
+
+
+async def list_subscriptions(billing: Billing, customer_id: str) -> tuple[Subscription, ...]:
+    """The customer's subscriptions that have not ended (Stripe's default list), newest first."""
+
+    async def load() -> dict[str, object]:
+        with stripe_errors(noun="Customer"):
+            page = await billing.stripe.v1.subscriptions.list_async(
+                {"customer": customer_id, "limit": PAGE_SIZE, "expand": LIST_EXPAND}
+            )
+        return as_json(page)
+
+    data = await billing.cache.customer_cached(
+        customer_id, "subscriptions", billing.customer_ttl, load
+    )
+    return tuple(
+        sub
+        for sub in (Subscription.from_stripe(obj) for obj in data.get("data", []))
+        if sub.customer_id == customer_id
+    )
+
+
+async def fetch_subscription(
+    billing: Billing, customer_id: str, subscription_id: str
+) -> Subscription:
+    """One of the customer's subscriptions, ended ones included.
+
+    Missing and someone else's both raise the same `NotFound`. Reads the cached list
+    first, so a subscription the page already showed costs no extra request.
+    """
+    if not subscription_id.startswith("sub_"):
+        raise NotFound("Subscription")
+    for sub in await list_subscriptions(billing, customer_id):
+        if sub.id == subscription_id:
+            return sub
+
+    async def load() -> dict[str, Any]:
+        with stripe_errors(noun="Subscription"):
+            sub = await billing.stripe.v1.subscriptions.retrieve_async(
+                subscription_id, {"expand": RETRIEVE_EXPAND}
+            )
+        return as_json(sub)
+
+    data = await billing.cache.customer_cached(
+        customer_id, f"subscription:{subscription_id}", billing.customer_ttl, load
+    )
+    subscription = Subscription.from_stripe(data)
+    if subscription.customer_id != customer_id:
+        raise NotFound("Subscription")
+    return subscription

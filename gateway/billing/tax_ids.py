@@ -1,0 +1,26 @@
+"""A customer's tax IDs (VAT numbers and the like)."""
+
+from __future__ import annotations
+
+from .client import Billing, as_json
+from .errors import stripe_errors
+from .models import TaxId
+
+# Stripe allows at most this many tax IDs per customer, so one page holds them all.
+MAX_TAX_IDS = 100
+
+
+async def list_tax_ids(billing: Billing, customer_id: str) -> tuple[TaxId, ...]:
+    async def load() -> dict[str, object]:
+        with stripe_errors(noun="Customer"):
+            page = await billing.stripe.v1.customers.tax_ids.list_async(
+                customer_id, {"limit": MAX_TAX_IDS}
+            )
+        return as_json(page)
+
+    data = await billing.cache.customer_cached(customer_id, "tax_ids", billing.customer_ttl, load)
+    return tuple(
+        tax_id
+        for tax_id in (TaxId.from_stripe(obj) for obj in data.get("data", []))
+        if tax_id.customer_id in (None, customer_id)
+    )
