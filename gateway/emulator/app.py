@@ -50,7 +50,9 @@ RUNTIME = web.AppKey("runtime", Runtime)
 Next = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def _error(exc: StripeError, request_id: str, headers: dict[str, str] | None = None) -> web.Response:
+def _error(
+    exc: StripeError, request_id: str, headers: dict[str, str] | None = None
+) -> web.Response:
     return web.json_response(
         exc.body(request_id),
         status=exc.status,
@@ -103,9 +105,7 @@ async def stripe_wire(request: web.Request, handler: Next) -> web.StreamResponse
         if outcome == "500":
             status = 500
             return _error(
-                StripeError(
-                    "An unknown error occurred", status=500, type="api_error"
-                ),
+                StripeError("An unknown error occurred", status=500, type="api_error"),
                 request_id,
             )
         if outcome == "drop":
@@ -138,12 +138,13 @@ async def _with_idempotency(
     if request.method != "POST" or not idem_key:
         return await handler(request)
     if len(idem_key) > 255:
-        raise StripeError("Idempotency-Key must be at most 255 characters.", type="idempotency_error")
+        raise StripeError(
+            "Idempotency-Key must be at most 255 characters.", type="idempotency_error"
+        )
     runtime = request.app[RUNTIME]
     body = await request.text()
-    fingerprint = hashlib.sha256(
-        f"{request.method} {request.path}\n{sorted(parse_qsl(body, keep_blank_values=True))}".encode()
-    ).hexdigest()
+    pairs = sorted(parse_qsl(body, keep_blank_values=True))
+    fingerprint = hashlib.sha256(f"{request.method} {request.path}\n{pairs}".encode()).hexdigest()
     saved = runtime.idempotency.get((api_key, idem_key))
     if saved is not None:
         if saved.fingerprint != fingerprint:
@@ -156,8 +157,11 @@ async def _with_idempotency(
         return web.json_response(
             saved.body,
             status=saved.status,
-            headers={"Request-Id": request_id, "Idempotent-Replayed": "true",
-                     "Original-Request": request_id},
+            headers={
+                "Request-Id": request_id,
+                "Idempotent-Replayed": "true",
+                "Original-Request": request_id,
+            },
         )
     response = await handler(request)
     if isinstance(response, web.Response) and response.body is not None:
@@ -166,7 +170,9 @@ async def _with_idempotency(
         payload = json.loads(bytes(response.body))  # type: ignore[arg-type]
         code = payload.get("error", {}).get("code", "") if response.status >= 400 else ""
         if not str(code).startswith("parameter_"):
-            runtime.idempotency[(api_key, idem_key)] = Idempotent(fingerprint, response.status, payload)
+            runtime.idempotency[(api_key, idem_key)] = Idempotent(
+                fingerprint, response.status, payload
+            )
     return response
 
 
@@ -192,13 +198,22 @@ def _dispatch(route: Route) -> Callable[[web.Request], Awaitable[web.StreamRespo
                 request=request,
                 idempotency_key=request.headers.get("Idempotency-Key"),
             )
-            body = route.handler(call)
+            runtime.emu.current_request = {
+                "id": request_id,
+                "idempotency_key": call.idempotency_key,
+            }
+            try:
+                body = route.handler(call)
+            finally:
+                runtime.emu.current_request = None
             body = runtime.emu.expand(body, expand_param(params))
         except StripeError as exc:
             return _error(exc, request_id)
         except Exception:
             logger.exception("emulator handler failed: %s %s", request.method, request.path)
-            return _error(StripeError("An unknown error occurred", status=500, type="api_error"), request_id)
+            return _error(
+                StripeError("An unknown error occurred", status=500, type="api_error"), request_id
+            )
         return web.json_response(
             body, headers={"Request-Id": request_id, "Stripe-Version": API_VERSION}
         )

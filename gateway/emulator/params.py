@@ -35,7 +35,9 @@ _REQUEST_OPTION_KEYS = frozenset(
 @functools.cache
 def _fields(schema: type) -> tuple[dict[str, Any], frozenset[str]]:
     # RequestOptions names a type only imported for type checking; it is never a param.
-    hints = typing.get_type_hints(schema, localns={"StripeContext": object, "Mapping": typing.Mapping})
+    hints = typing.get_type_hints(
+        schema, localns={"StripeContext": object, "Mapping": typing.Mapping}
+    )
     required: frozenset[str] = getattr(schema, "__required_keys__", frozenset())
     fields = {name: hint for name, hint in hints.items() if name not in _REQUEST_OPTION_KEYS}
     return fields, frozenset(required) - _REQUEST_OPTION_KEYS

@@ -1,4 +1,4 @@
-"""Route table: each resource module registers its endpoints with the params TypedDict that governs them."""
+"""Route table: each resource module registers its endpoints with the SDK params governing them."""
 
 from __future__ import annotations
 

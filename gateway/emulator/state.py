@@ -37,6 +37,8 @@ class Emulator:
     objects: dict[str, Obj] = field(default_factory=dict)
     # Hooks run on every new event (webhook delivery subscribes here).
     event_listeners: list[Callable[[Obj], None]] = field(default_factory=list)
+    # The API request being answered (`{id, idempotency_key}`), stamped on its events.
+    current_request: Obj | None = None
     _sequence: dict[str, int] = field(default_factory=dict)
     _counter: itertools.count[int] = field(default_factory=itertools.count)
 
@@ -191,7 +193,7 @@ class Emulator:
                 "api_version": "2026-10-28.endive",
                 "data": data,
                 "pending_webhooks": 0,
-                "request": {"id": None, "idempotency_key": None},
+                "request": dict(self.current_request or {"id": None, "idempotency_key": None}),
                 "type": event_type,
             },
             customer=customer,

@@ -8,11 +8,12 @@ import hmac
 import json
 import secrets
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
-from .state import Emulator, Obj
+if TYPE_CHECKING:
+    from .state import Emulator, Obj
 
 RETRY_DELAYS = (0.5, 2.0, 5.0)
 
@@ -84,10 +85,18 @@ class WebhookDeliverer:
             except (aiohttp.ClientError, TimeoutError):
                 status = 0
             self.deliveries.append(
-                {"event": event["id"], "endpoint": endpoint["id"], "attempt": attempt + 1, "status": status}
+                {
+                    "event": event["id"],
+                    "endpoint": endpoint["id"],
+                    "attempt": attempt + 1,
+                    "status": status,
+                }
             )
             if 200 <= status < 300:
                 break
+        else:
+            # Every attempt failed: `GET /v1/events?delivery_success=false` lists it.
+            event["_delivery_failed"] = True
         event["pending_webhooks"] = max(0, event["pending_webhooks"] - 1)
 
     async def close(self) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import invalid
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 _KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
 
@@ -47,9 +49,7 @@ def _assign(node: dict[str, Any], parts: list[str], value: str, raw_key: str) ->
         return
     child = node.setdefault(head, {})
     if not isinstance(child, dict):
-        raise invalid(
-            f"Invalid value for {head}: cannot be both a value and an object", param=head
-        )
+        raise invalid(f"Invalid value for {head}: cannot be both a value and an object", param=head)
     _assign(child, rest, value, raw_key)
 
 
