@@ -26,7 +26,8 @@ def decode_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
             raise invalid(f"Invalid parameter name: {raw_key}", param=raw_key)
         parts = [match.group(1), *re.findall(r"\[([^\[\]]*)\]", match.group(2))]
         _assign(root, parts, value, raw_key)
-    return _listify(root)
+    # The top level is always an object, even when every name is a digit.
+    return {key: _listify(value) for key, value in root.items()}
 
 
 def _assign(node: dict[str, Any], parts: list[str], value: str, raw_key: str) -> None:
