@@ -1,0 +1,96 @@
+"""`python -m gateway check-config FILE`: print every problem, exit non-zero on any error.
+
+Without Stripe the file is checked on its own. With `--with-stripe` the catalog (products
+and prices) and the configurations named in GATEWAY_PORTAL_CONFIGURATION_IDS are read from
+Stripe first, so listed prices are checked against what exists and the default is checked
+across both sources, exactly as the server does when it starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TextIO
+
+from .catalog import Catalog
+from .loading import load_configuration_file
+from .problems import errors_only
+from .registry import collect_configurations
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from ..settings import Settings
+
+
+@dataclass(frozen=True)
+class StripeSources:
+    """What the check reads from Stripe."""
+
+    catalog: Catalog
+    configurations: Sequence[Mapping[str, Any]] = field(default_factory=tuple)
+
+
+StripeFetcher = Callable[[], Coroutine[Any, Any, StripeSources]]
+
+
+def stripe_fetcher(settings: Settings) -> StripeFetcher:
+    """Read the catalog and the configured `bpc_...` ids through billing/ (the CLI's default)."""
+
+    async def fetch() -> StripeSources:
+        # Imported here: the policy engine never needs billing's I/O, only this command does.
+        from ..billing.catalog_fetch import fetch_catalog
+        from ..billing.client import open_stripe
+        from ..billing.portal_configurations import fetch_portal_configurations
+
+        async with open_stripe(settings) as client:
+            products, prices = await fetch_catalog(client)
+            configurations = await fetch_portal_configurations(
+                client, settings.portal_configuration_ids
+            )
+        return StripeSources(Catalog.build(products, prices), configurations)
+
+    return fetch
+
+
+def check_config_command(
+    path: str,
+    *,
+    with_stripe: bool,
+    fetch_stripe: StripeFetcher | None = None,
+    out: TextIO | None = None,
+) -> int:
+    """Check a configuration file; 0 when valid (warnings allowed), 1 otherwise."""
+    stream = out if out is not None else sys.stdout
+    sources = StripeSources(catalog=Catalog()) if not with_stripe else None
+    if sources is None:
+        if fetch_stripe is None:
+            from ..settings import Settings
+
+            fetch_stripe = stripe_fetcher(Settings())
+        try:
+            sources = asyncio.run(fetch_stripe())
+        except Exception as error:  # any failure to read Stripe is reported, not raised
+            print(f"cannot read the catalog from Stripe: {error}", file=stream)
+            return 1
+    catalog = sources.catalog if with_stripe else None
+    loaded = load_configuration_file(path, catalog=catalog)
+    configurations, problems = collect_configurations(
+        loaded, sources.configurations, catalog=catalog
+    )
+    from_file = set(loaded.problems)
+    for problem in problems:
+        print(f"{path}: {problem}" if problem in from_file else str(problem), file=stream)
+    errors = errors_only(problems)
+    if errors:
+        print(f"{len(errors)} problem(s) found; the configuration is invalid.", file=stream)
+        return 1
+    default = next(c.id for c in configurations if c.is_default)
+    checked = "checked against the Stripe catalog" if with_stripe else "checked"
+    print(
+        f"OK: {len(configurations)} configuration(s) {checked}; the default is {default}.",
+        file=stream,
+    )
+    return 0

@@ -1,0 +1,158 @@
+"""What the policy allows, as the exact Stripe parameters to send.
+
+billing/ applies a decision as it stands: it adds nothing that changes behaviour
+(idempotency keys and `expand` aside). `params` is a fresh dict per decision, shaped like
+the stripe SDK's params TypedDicts, for the call the decision names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from .configuration import CancelMode, ScheduleConditionType
+
+StripeParams = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CancelDecision:
+    """`call="update"`: POST /v1/subscriptions/{id}; `call="cancel"`: DELETE it."""
+
+    subscription_id: str
+    mode: CancelMode
+    call: Literal["update", "cancel"]
+    params: StripeParams
+    # When the subscription ends: the current period's end, or now.
+    ends_at: int | None
+
+
+@dataclass(frozen=True)
+class RenewDecision:
+    """Undo a scheduled cancel: POST /v1/subscriptions/{id}."""
+
+    subscription_id: str
+    params: StripeParams
+
+
+@dataclass(frozen=True)
+class UpdateDecision:
+    """Apply a change now: POST /v1/subscriptions/{id} (and the same for a preview)."""
+
+    subscription_id: str
+    item_id: str
+    # The item as it will be once applied.
+    price_id: str
+    quantity: int
+    changes_price: bool
+    changes_quantity: bool
+    promotion_code: str | None
+    params: StripeParams
+
+
+@dataclass(frozen=True)
+class ScheduledUpdateDecision:
+    """Apply a change at the end of the current period, because a configured condition matched.
+
+    billing/ builds a subscription schedule from the subscription, keeps the current phase
+    until `effective_at` and adds `next_phase` after it (Stripe's phase parameters).
+    """
+
+    subscription_id: str
+    item_id: str
+    current_price_id: str
+    current_quantity: int
+    price_id: str
+    quantity: int
+    effective_at: int
+    conditions: tuple[ScheduleConditionType, ...]
+    next_phase: StripeParams
+
+
+@dataclass(frozen=True)
+class PauseDecision:
+    """Pause payment collection: POST /v1/subscriptions/{id}."""
+
+    subscription_id: str
+    resumes_at: int | None
+    params: StripeParams
+
+
+@dataclass(frozen=True)
+class ResumeDecision:
+    """`call="update"` clears `pause_collection`; `call="resume"` is POST .../{id}/resume."""
+
+    subscription_id: str
+    call: Literal["update", "resume"]
+    params: StripeParams
+
+
+@dataclass(frozen=True)
+class CustomerUpdateDecision:
+    """POST /v1/customers/{id}."""
+
+    customer_id: str
+    fields: frozenset[str]
+    params: StripeParams
+
+
+@dataclass(frozen=True)
+class AddTaxIdDecision:
+    """POST /v1/customers/{id}/tax_ids."""
+
+    customer_id: str
+    params: StripeParams
+
+
+@dataclass(frozen=True)
+class RemoveTaxIdDecision:
+    """DELETE /v1/customers/{id}/tax_ids/{tax_id}."""
+
+    customer_id: str
+    tax_id: str
+
+
+@dataclass(frozen=True)
+class SetupIntentDecision:
+    """POST /v1/setup_intents: the client confirms it to add a payment method."""
+
+    customer_id: str
+    params: StripeParams
+
+
+@dataclass(frozen=True)
+class SubscriptionPaymentMethodChange:
+    """A subscription whose own default payment method must follow: POST /v1/subscriptions/{id}."""
+
+    subscription_id: str
+    params: StripeParams
+
+
+@dataclass(frozen=True)
+class SetDefaultPaymentMethodDecision:
+    """POST /v1/customers/{id} with `customer_params`, then each subscription change.
+
+    A subscription's own `default_payment_method` wins over the customer's, so those that
+    have one are pointed at the new default too.
+    """
+
+    customer_id: str
+    payment_method_id: str
+    customer_params: StripeParams
+    subscription_changes: tuple[SubscriptionPaymentMethodChange, ...]
+
+
+@dataclass(frozen=True)
+class DetachPaymentMethodDecision:
+    """Make `new_default_payment_method_id` the default first (when set), then detach.
+
+    Detaching the customer's default leaves Stripe with no default at all; the policy
+    promotes the newest remaining payment method so subscriptions keep a way to pay.
+    """
+
+    customer_id: str
+    payment_method_id: str
+    new_default_payment_method_id: str | None
+    customer_params: StripeParams | None
+    subscription_changes: tuple[SubscriptionPaymentMethodChange, ...]

@@ -1,0 +1,1 @@
+"""The policy engine: pure functions deciding every customer action (no I/O, no clock)."""

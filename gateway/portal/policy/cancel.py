@@ -1,0 +1,135 @@
+"""Cancel a subscription the way the configuration says: at period end or now, with a reason.
+
+The hosted portal asks for the reason after the customer confirms, and the customer may
+skip it, so a reason is never required; when given it must be one the configuration
+offers, and a free-text comment only goes with the reason `other`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..actions import SubscriptionAction
+from ..configuration import CANCELLATION_REASON_OPTIONS, CancellationReason
+from ..decisions import CancelDecision, StripeParams
+from ..refusals import Refusal, RefusalCode
+from .gates import gate, not_eligible
+
+if TYPE_CHECKING:
+    from gateway.billing.models import Subscription, SubscriptionStatus
+
+    from ..context import PolicyContext
+
+# Statuses a customer can cancel from; canceled and incomplete ones have nothing to cancel.
+CANCELABLE_STATUSES: frozenset[SubscriptionStatus] = frozenset(
+    {"active", "trialing", "past_due", "unpaid", "paused"}
+)
+
+
+def cancel_refusal(ctx: PolicyContext, subscription: Subscription) -> Refusal | None:
+    """Why this subscription cannot be canceled now (reason aside), or None."""
+    refusal = gate(
+        ctx,
+        SubscriptionAction.CANCEL,
+        enabled=ctx.configuration.features.subscription_cancel.enabled,
+        feature="Canceling subscriptions",
+        subscription_id=subscription.id,
+    )
+    if refusal is not None:
+        return refusal
+    if subscription.status not in CANCELABLE_STATUSES:
+        return not_eligible(f"A subscription that is {subscription.status} cannot be canceled.")
+    if subscription.schedule_id is not None:
+        return not_eligible(
+            "This subscription follows a subscription schedule and cannot be canceled here."
+        )
+    if subscription.is_canceling:
+        return Refusal(
+            RefusalCode.ALREADY_CANCELING,
+            "This subscription is already scheduled to cancel.",
+            "subscriptionId",
+        )
+    return None
+
+
+def _details(
+    config: CancellationReason, reason: str | None, comment: str | None
+) -> StripeParams | Refusal:
+    """`cancellation_details` for the reason and comment, or why they are refused."""
+    reason = reason or None
+    comment = (comment or "").strip() or None
+    if reason is None and comment is None:
+        return {}
+    if not config.enabled:
+        return Refusal(
+            RefusalCode.REASON_NOT_ALLOWED,
+            "This portal does not collect cancellation reasons.",
+            "reason" if reason is not None else "comment",
+        )
+    if reason is None:
+        return Refusal(
+            RefusalCode.REASON_NOT_ALLOWED,
+            "A comment can only be given with the reason 'other'.",
+            "comment",
+        )
+    details: StripeParams
+    if reason in config.options:
+        details = {"feedback": reason}
+    elif reason in (config.feedback_options or ()):
+        details = {"feedback_option": reason}
+    else:
+        offered = [*config.options, *(config.feedback_options or ())]
+        known = "is not offered" if reason in CANCELLATION_REASON_OPTIONS else "is not a reason"
+        return Refusal(
+            RefusalCode.REASON_NOT_ALLOWED,
+            f"{reason!r} {known}; choose one of: {', '.join(offered)}.",
+            "reason",
+        )
+    if comment is not None:
+        if reason != "other":
+            return Refusal(
+                RefusalCode.REASON_NOT_ALLOWED,
+                "A comment can only be given with the reason 'other'.",
+                "comment",
+            )
+        details["comment"] = comment
+    return details
+
+
+def decide_cancel(
+    ctx: PolicyContext,
+    subscription: Subscription,
+    *,
+    reason: str | None = None,
+    comment: str | None = None,
+) -> CancelDecision | Refusal:
+    """Cancel at period end (an update) or immediately (a delete), per the configuration."""
+    refusal = cancel_refusal(ctx, subscription)
+    if refusal is not None:
+        return refusal
+    feature = ctx.configuration.features.subscription_cancel
+    details = _details(feature.cancellation_reason, reason, comment)
+    if isinstance(details, Refusal):
+        return details
+    params: StripeParams
+    if feature.mode == "at_period_end":
+        params = {"cancel_at_period_end": True}
+        if details:
+            params["cancellation_details"] = details
+        return CancelDecision(
+            subscription_id=subscription.id,
+            mode="at_period_end",
+            call="update",
+            params=params,
+            ends_at=subscription.current_period_end,
+        )
+    params = {"prorate": feature.proration_behavior == "create_prorations"}
+    if details:
+        params["cancellation_details"] = details
+    return CancelDecision(
+        subscription_id=subscription.id,
+        mode="immediately",
+        call="cancel",
+        params=params,
+        ends_at=ctx.now,
+    )

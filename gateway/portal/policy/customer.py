@@ -1,0 +1,185 @@
+"""Customer details and tax ids, gated field by field by `customer_update.allowed_updates`.
+
+`address` covers the billing address and `shipping` the shipping details. Fields left out
+of a request are untouched; None clears a field, except the email, which customers use to
+sign in to the portal and so cannot remove.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from enum import Enum
+from typing import TYPE_CHECKING, Literal
+
+from gateway.billing.models import Address, Customer, Shipping, TaxId
+
+from ..actions import AccountAction
+from ..decisions import AddTaxIdDecision, CustomerUpdateDecision, RemoveTaxIdDecision, StripeParams
+from ..refusals import Refusal, RefusalCode
+from .gates import gate
+
+if TYPE_CHECKING:
+    from ..configuration import CustomerField
+    from ..context import PolicyContext
+
+# Stripe's limits for these customer fields.
+MAX_EMAIL = 512
+MAX_NAME = 256
+MAX_PHONE = 20
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_TAX_ID_TYPE = re.compile(r"^[a-z]{2,3}_[a-z_]+$")
+MAX_TAX_ID_VALUE = 100
+
+
+class _Unset(Enum):
+    UNSET = "UNSET"
+
+
+UNSET = _Unset.UNSET
+Unset = Literal[_Unset.UNSET]
+DetailField = Literal["email", "name", "phone", "address", "shipping"]
+
+
+@dataclass(frozen=True)
+class CustomerUpdate:
+    """A change to the customer's details; UNSET leaves a field alone, None clears it."""
+
+    email: str | Unset | None = UNSET
+    name: str | Unset | None = UNSET
+    phone: str | Unset | None = UNSET
+    address: Address | Unset | None = UNSET
+    shipping: Shipping | Unset | None = UNSET
+
+    def given(self) -> tuple[DetailField, ...]:
+        names: tuple[DetailField, ...] = ("email", "name", "phone", "address", "shipping")
+        return tuple(n for n in names if getattr(self, n) is not UNSET)
+
+
+def customer_update_refusal(
+    ctx: PolicyContext, customer_field: CustomerField | None = None
+) -> Refusal | None:
+    """May the customer update this field (or, without one, any field at all)?"""
+    feature = ctx.configuration.features.customer_update
+    action = (
+        AccountAction.MANAGE_TAX_IDS
+        if customer_field == "tax_id"
+        else (AccountAction.UPDATE_CUSTOMER)
+    )
+    refusal = gate(ctx, action, enabled=feature.enabled, feature="Updating customer details")
+    if refusal is not None:
+        return refusal
+    if customer_field is None:
+        if not feature.allowed_updates:
+            return Refusal(
+                RefusalCode.FEATURE_DISABLED, "Updating customer details is not available."
+            )
+        return None
+    if customer_field not in feature.allowed_updates:
+        label = "tax IDs" if customer_field == "tax_id" else f"the {customer_field}"
+        return Refusal(
+            RefusalCode.FIELD_NOT_ALLOWED,
+            f"Changing {label} is not allowed in this portal.",
+            "taxId" if customer_field == "tax_id" else customer_field,
+        )
+    return None
+
+
+def _invalid(message: str, field: str) -> Refusal:
+    return Refusal(RefusalCode.INVALID_INPUT, message, field)
+
+
+def _address_params(address: Address, field: str) -> StripeParams | Refusal:
+    params = {
+        f.name: getattr(address, f.name)
+        for f in fields(address)
+        if getattr(address, f.name) not in (None, "")
+    }
+    if not params:
+        return _invalid("The address is empty.", field)
+    country = params.get("country")
+    if country is not None and not _COUNTRY.match(country):
+        return _invalid("The country must be a two-letter ISO code, such as US.", field)
+    return params
+
+
+def _param(name: DetailField, value: object) -> object | Refusal:
+    """The Stripe parameter for one field's new value, or why the value is refused."""
+    if value is None:
+        if name == "email":
+            return _invalid("The email address cannot be removed.", "email")
+        return ""
+    if name == "email":
+        assert isinstance(value, str)
+        email = value.strip()
+        if len(email) > MAX_EMAIL or not _EMAIL.match(email):
+            return _invalid("This is not a valid email address.", "email")
+        return email
+    if name in ("name", "phone"):
+        assert isinstance(value, str)
+        text = value.strip()
+        limit = MAX_NAME if name == "name" else MAX_PHONE
+        if len(text) > limit:
+            return _invalid(f"The {name} is longer than {limit} characters.", name)
+        return text
+    if name == "address":
+        assert isinstance(value, Address)
+        return _address_params(value, "address")
+    assert isinstance(value, Shipping)
+    if not value.name.strip():
+        return _invalid("Shipping details need a recipient name.", "shipping")
+    if value.address is None:
+        return _invalid("Shipping details need an address.", "shipping")
+    address = _address_params(value.address, "shipping")
+    if isinstance(address, Refusal):
+        return address
+    shipping: StripeParams = {"name": value.name.strip(), "address": address}
+    if value.phone:
+        shipping["phone"] = value.phone
+    return shipping
+
+
+def decide_customer_update(
+    ctx: PolicyContext, customer: Customer, update: CustomerUpdate
+) -> CustomerUpdateDecision | Refusal:
+    given = update.given()
+    refusal = customer_update_refusal(ctx)
+    if refusal is not None:
+        return refusal
+    if not given:
+        return Refusal(RefusalCode.INVALID_INPUT, "Nothing to change was given.")
+    for name in given:
+        refusal = customer_update_refusal(ctx, name)
+        if refusal is not None:
+            return refusal
+    params: StripeParams = {}
+    for name in given:
+        value = _param(name, getattr(update, name))
+        if isinstance(value, Refusal):
+            return value
+        params[name] = value
+    return CustomerUpdateDecision(customer_id=customer.id, fields=frozenset(given), params=params)
+
+
+def decide_add_tax_id(
+    ctx: PolicyContext, customer: Customer, *, type: str, value: str
+) -> AddTaxIdDecision | Refusal:
+    refusal = customer_update_refusal(ctx, "tax_id")
+    if refusal is not None:
+        return refusal
+    if not _TAX_ID_TYPE.match(type):
+        return _invalid(f"{type!r} is not a tax ID type (for example eu_vat).", "type")
+    cleaned = value.strip()
+    if not cleaned or len(cleaned) > MAX_TAX_ID_VALUE:
+        return _invalid("The tax ID value is empty or too long.", "value")
+    return AddTaxIdDecision(customer_id=customer.id, params={"type": type, "value": cleaned})
+
+
+def decide_remove_tax_id(
+    ctx: PolicyContext, customer: Customer, tax_id: TaxId
+) -> RemoveTaxIdDecision | Refusal:
+    refusal = customer_update_refusal(ctx, "tax_id")
+    if refusal is not None:
+        return refusal
+    return RemoveTaxIdDecision(customer_id=customer.id, tax_id=tax_id.id)

@@ -1,0 +1,143 @@
+"""Payment methods: add one (a SetupIntent), make one the default, remove one.
+
+Stripe's portal keeps at least one payment method while the customer has a subscription
+that will charge it: to change cards, add the new one before removing the old. A
+subscription's own default payment method wins over the customer's, so changing or
+removing the default also repoints subscriptions that carry their own.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..actions import AccountAction
+from ..decisions import (
+    DetachPaymentMethodDecision,
+    SetDefaultPaymentMethodDecision,
+    SetupIntentDecision,
+    StripeParams,
+    SubscriptionPaymentMethodChange,
+)
+from ..refusals import Refusal, RefusalCode
+from .gates import gate
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from gateway.billing.models import Customer, PaymentMethod, Subscription, SubscriptionStatus
+
+    from ..context import PolicyContext
+
+# Subscriptions that will still charge a payment method.
+CHARGING_STATUSES: frozenset[SubscriptionStatus] = frozenset({"active", "trialing", "past_due"})
+_ENDED: frozenset[SubscriptionStatus] = frozenset({"canceled", "incomplete_expired"})
+
+
+def payment_method_refusal(ctx: PolicyContext, action: AccountAction) -> Refusal | None:
+    """May the customer see / add / change / remove payment methods in this session?"""
+    return gate(
+        ctx,
+        action,
+        enabled=ctx.configuration.features.payment_method_update.enabled,
+        feature="Managing payment methods",
+    )
+
+
+def decide_add_payment_method(
+    ctx: PolicyContext, customer: Customer
+) -> SetupIntentDecision | Refusal:
+    refusal = payment_method_refusal(ctx, AccountAction.ADD_PAYMENT_METHOD)
+    if refusal is not None:
+        return refusal
+    params: StripeParams = {
+        "customer": customer.id,
+        "usage": "off_session",
+        "automatic_payment_methods": {"enabled": True},
+    }
+    pmc = ctx.configuration.features.payment_method_update.payment_method_configuration
+    if pmc:
+        params["payment_method_configuration"] = pmc
+    return SetupIntentDecision(customer_id=customer.id, params=params)
+
+
+def _repoint(
+    subscriptions: Sequence[Subscription], old: str | None, new: str
+) -> tuple[SubscriptionPaymentMethodChange, ...]:
+    """Subscriptions with their own default (`old`, or any other when old is None) -> `new`."""
+    return tuple(
+        SubscriptionPaymentMethodChange(s.id, {"default_payment_method": new})
+        for s in subscriptions
+        if s.status not in _ENDED
+        and s.default_payment_method_id is not None
+        and s.default_payment_method_id != new
+        and (old is None or s.default_payment_method_id == old)
+    )
+
+
+def _foreign(customer: Customer, payment_method: PaymentMethod) -> Refusal | None:
+    if payment_method.customer_id != customer.id:
+        return Refusal(
+            RefusalCode.INVALID_INPUT,
+            "This payment method is not attached to the customer.",
+            "paymentMethodId",
+        )
+    return None
+
+
+def decide_set_default_payment_method(
+    ctx: PolicyContext,
+    customer: Customer,
+    payment_method: PaymentMethod,
+    subscriptions: Sequence[Subscription] = (),
+) -> SetDefaultPaymentMethodDecision | Refusal:
+    refusal = payment_method_refusal(ctx, AccountAction.SET_DEFAULT_PAYMENT_METHOD) or _foreign(
+        customer, payment_method
+    )
+    if refusal is not None:
+        return refusal
+    return SetDefaultPaymentMethodDecision(
+        customer_id=customer.id,
+        payment_method_id=payment_method.id,
+        customer_params={"invoice_settings": {"default_payment_method": payment_method.id}},
+        subscription_changes=_repoint(subscriptions, None, payment_method.id),
+    )
+
+
+def decide_detach_payment_method(
+    ctx: PolicyContext,
+    customer: Customer,
+    payment_method: PaymentMethod,
+    payment_methods: Sequence[PaymentMethod],
+    subscriptions: Sequence[Subscription],
+) -> DetachPaymentMethodDecision | Refusal:
+    """`payment_methods`: all of the customer's; `subscriptions`: all of theirs."""
+    refusal = payment_method_refusal(ctx, AccountAction.DETACH_PAYMENT_METHOD) or _foreign(
+        customer, payment_method
+    )
+    if refusal is not None:
+        return refusal
+    others = [p for p in payment_methods if p.id != payment_method.id]
+    if not others and any(s.status in CHARGING_STATUSES for s in subscriptions):
+        return Refusal(
+            RefusalCode.LAST_PAYMENT_METHOD,
+            "This is the only payment method for an active subscription; add another "
+            "before removing it.",
+            "paymentMethodId",
+        )
+    replacement = customer.default_payment_method_id
+    customer_params: StripeParams | None = None
+    if replacement == payment_method.id or replacement is None:
+        newest = max(others, key=lambda p: (p.created, p.id), default=None)
+        replacement = newest.id if newest is not None else None
+        if customer.default_payment_method_id == payment_method.id and replacement is not None:
+            customer_params = {"invoice_settings": {"default_payment_method": replacement}}
+    changes = (
+        _repoint(subscriptions, payment_method.id, replacement) if replacement is not None else ()
+    )
+    return DetachPaymentMethodDecision(
+        customer_id=customer.id,
+        payment_method_id=payment_method.id,
+        new_default_payment_method_id=replacement if customer_params is not None else None,
+        customer_params=customer_params,
+        subscription_changes=changes,
+    )

@@ -1,0 +1,55 @@
+"""Undo a scheduled cancel ("Renew"), before the subscription has ended.
+
+Stripe's portal may schedule a cancel with either `cancel_at_period_end` or `cancel_at`
+(flexible billing mode uses the latter), so renewing clears both.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..actions import SubscriptionAction
+from ..decisions import RenewDecision
+from ..refusals import Refusal, RefusalCode
+from .cancel import CANCELABLE_STATUSES
+from .gates import gate, not_eligible
+
+if TYPE_CHECKING:
+    from gateway.billing.models import Subscription
+
+    from ..context import PolicyContext
+
+
+def renew_refusal(ctx: PolicyContext, subscription: Subscription) -> Refusal | None:
+    refusal = gate(
+        ctx,
+        SubscriptionAction.RENEW,
+        enabled=ctx.configuration.features.subscription_cancel.enabled,
+        feature="Canceling and renewing subscriptions",
+        subscription_id=subscription.id,
+    )
+    if refusal is not None:
+        return refusal
+    if subscription.status not in CANCELABLE_STATUSES:
+        return not_eligible(f"A subscription that is {subscription.status} cannot be renewed.")
+    if subscription.schedule_id is not None:
+        return not_eligible(
+            "This subscription follows a subscription schedule and cannot be changed here."
+        )
+    if not subscription.is_canceling:
+        return Refusal(
+            RefusalCode.NOT_CANCELING,
+            "This subscription is not scheduled to cancel.",
+            "subscriptionId",
+        )
+    return None
+
+
+def decide_renew(ctx: PolicyContext, subscription: Subscription) -> RenewDecision | Refusal:
+    refusal = renew_refusal(ctx, subscription)
+    if refusal is not None:
+        return refusal
+    return RenewDecision(
+        subscription_id=subscription.id,
+        params={"cancel_at_period_end": False, "cancel_at": ""},
+    )

@@ -1,0 +1,294 @@
+"""Switch price, change quantity, apply a promotion code: the portal's subscription update.
+
+One request may combine them, as the hosted portal's update page does. Each part needs its
+type in `default_allowed_updates`; a new price must be listed under its own product, be
+active, recurring, licensed and in the subscription's currency; a quantity must be
+positive and inside the product's `adjustable_quantity` bounds. The decision carries the
+configuration's proration behaviour, trial handling and billing cycle anchor, or becomes a
+change scheduled at period end when a `schedule_at_period_end` condition matches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..actions import SubscriptionAction
+from ..decisions import ScheduledUpdateDecision, StripeParams, UpdateDecision
+from ..flows import flow_refusal
+from ..refusals import Refusal, RefusalCode
+from .eligibility import Updatable, update_eligibility
+from .scheduling import matching_conditions
+
+if TYPE_CHECKING:
+    from gateway.billing.models import Price, Subscription
+
+    from ..catalog import Catalog
+    from ..configuration import AdjustableQuantity, ProductRule, SubscriptionUpdateType
+    from ..context import PolicyContext
+
+_UPDATE_TYPE: dict[SubscriptionAction, SubscriptionUpdateType] = {
+    SubscriptionAction.SWITCH_PRICE: "price",
+    SubscriptionAction.CHANGE_QUANTITY: "quantity",
+    SubscriptionAction.APPLY_PROMOTION_CODE: "promotion_code",
+}
+_FIELD = {
+    SubscriptionAction.SWITCH_PRICE: "priceId",
+    SubscriptionAction.CHANGE_QUANTITY: "quantity",
+    SubscriptionAction.APPLY_PROMOTION_CODE: "promotionCode",
+}
+_WHAT = {
+    SubscriptionAction.SWITCH_PRICE: "Changing plans",
+    SubscriptionAction.CHANGE_QUANTITY: "Changing quantities",
+    SubscriptionAction.APPLY_PROMOTION_CODE: "Applying promotion codes",
+}
+
+
+@dataclass(frozen=True)
+class UpdateRequest:
+    """What the customer asks for; None leaves that part as it is.
+
+    `promotion_code` is the `promo_...` id (billing/ looks up the code a customer types).
+    `proration_date` reproduces a preview's prorations exactly.
+    """
+
+    price_id: str | None = None
+    quantity: int | None = None
+    promotion_code: str | None = None
+    proration_date: int | None = None
+
+
+def update_gate(
+    ctx: PolicyContext, subscription: Subscription, action: SubscriptionAction
+) -> Updatable | Refusal:
+    """May this kind of update happen to this subscription at all (any input aside)?"""
+    refusal = flow_refusal(ctx.flow, action, subscription.id)
+    if refusal is not None:
+        return refusal
+    feature = ctx.configuration.features.subscription_update
+    if not feature.enabled:
+        return Refusal(
+            RefusalCode.FEATURE_DISABLED, "Changing subscriptions is not available in this portal."
+        )
+    if not feature.allows(_UPDATE_TYPE[action]):
+        return Refusal(
+            RefusalCode.FEATURE_DISABLED,
+            f"{_WHAT[action]} is not available in this portal.",
+            _FIELD[action],
+        )
+    eligible = update_eligibility(ctx.configuration, subscription)
+    if isinstance(eligible, Refusal):
+        return eligible
+    flow = ctx.flow
+    if flow is not None and flow.item is not None:
+        item = eligible.item
+        wanted = {
+            SubscriptionAction.SWITCH_PRICE: flow.item.price not in (None, item.price.id),
+            SubscriptionAction.CHANGE_QUANTITY: flow.item.quantity not in (None, item.quantity),
+        }
+        if flow.item.id != item.id or not wanted.get(action, False):
+            return Refusal(
+                RefusalCode.FLOW_RESTRICTED,
+                f"This session is limited to {flow.purpose}.",
+                _FIELD[action],
+            )
+    return eligible
+
+
+def quantity_refusal(limits: AdjustableQuantity, quantity: int) -> Refusal | None:
+    if not limits.enabled:
+        return Refusal(
+            RefusalCode.QUANTITY_NOT_ALLOWED,
+            "The quantity of this plan cannot be changed.",
+            "quantity",
+        )
+    if quantity < limits.minimum or (limits.maximum is not None and quantity > limits.maximum):
+        upper = f" and at most {limits.maximum}" if limits.maximum is not None else ""
+        return Refusal(
+            RefusalCode.QUANTITY_NOT_ALLOWED,
+            f"The quantity must be at least {limits.minimum}{upper}.",
+            "quantity",
+        )
+    return None
+
+
+def _price_refusal(
+    ctx: PolicyContext, subscription: Subscription, price_id: str, price: Price | None
+) -> ProductRule | Refusal:
+    """The configuration entry the new price is listed under, or why it is not allowed."""
+    feature = ctx.configuration.features.subscription_update
+    rule = feature.rule_listing_price(price_id)
+
+    def refuse(message: str) -> Refusal:
+        return Refusal(RefusalCode.PRICE_NOT_ALLOWED, message, "priceId")
+
+    if rule is None or price is None or price.id != price_id:
+        return refuse(f"{price_id} is not one of the plans offered here.")
+    if price.product_id != rule.product:
+        return refuse(f"{price_id} is not a price of {rule.product}.")
+    if not price.active:
+        return refuse(f"{price_id} is no longer available.")
+    if not price.is_recurring or price.usage_type == "metered":
+        return refuse(f"{price_id} is not a recurring, per-unit price.")
+    if price.currency.lower() != subscription.currency.lower():
+        return refuse(
+            f"{price_id} is in {price.currency.upper()}, but this subscription is billed in "
+            f"{subscription.currency.upper()}."
+        )
+    return rule
+
+
+def decide_update(
+    ctx: PolicyContext,
+    subscription: Subscription,
+    request: UpdateRequest,
+    target_price: Price | None = None,
+) -> UpdateDecision | ScheduledUpdateDecision | Refusal:
+    """Decide a price, quantity and/or promotion code change; `target_price` is the new Price."""
+    if request.price_id is None and request.quantity is None and request.promotion_code is None:
+        return Refusal(RefusalCode.INVALID_INPUT, "Nothing to change was given.")
+    if request.quantity is not None and request.quantity <= 0:
+        return Refusal(RefusalCode.INVALID_INPUT, "The quantity must be at least 1.", "quantity")
+    if request.promotion_code is not None and not request.promotion_code.strip():
+        return Refusal(RefusalCode.INVALID_INPUT, "The promotion code is empty.", "promotionCode")
+    # Which kinds of change this is decides which rules apply; that needs the current item.
+    base = update_eligibility(ctx.configuration, subscription)
+    item = base.item if isinstance(base, Updatable) else None
+    current_price = item.price.id if item else None
+    current_quantity = item.quantity if item else None
+    new_price_id = request.price_id if request.price_id is not None else current_price
+    new_quantity = request.quantity if request.quantity is not None else current_quantity
+    actions = [
+        action
+        for action, involved in (
+            (SubscriptionAction.SWITCH_PRICE, new_price_id != current_price),
+            (SubscriptionAction.CHANGE_QUANTITY, new_quantity != current_quantity),
+            (SubscriptionAction.APPLY_PROMOTION_CODE, request.promotion_code is not None),
+        )
+        if involved
+    ]
+    if not actions:
+        field = "priceId" if request.price_id is not None else "quantity"
+        return Refusal(
+            RefusalCode.INVALID_INPUT, "The subscription already has this plan and quantity.", field
+        )
+    eligible: Updatable | Refusal = base
+    for action in actions:
+        eligible = update_gate(ctx, subscription, action)
+        if isinstance(eligible, Refusal):
+            return eligible
+    assert isinstance(eligible, Updatable)
+    assert new_price_id
+    assert new_quantity
+    item = eligible.item
+    changes_price = SubscriptionAction.SWITCH_PRICE in actions
+    changes_quantity = SubscriptionAction.CHANGE_QUANTITY in actions
+    flow = ctx.flow
+    if flow is not None and flow.item is not None:
+        if (flow.item.price or item.price.id) != new_price_id:
+            return Refusal(
+                RefusalCode.FLOW_RESTRICTED,
+                f"This session is limited to {flow.purpose}.",
+                "priceId",
+            )
+        if (flow.item.quantity or item.quantity) != new_quantity:
+            return Refusal(
+                RefusalCode.FLOW_RESTRICTED,
+                f"This session is limited to {flow.purpose}.",
+                "quantity",
+            )
+    rule = eligible.rule
+    new_price = item.price
+    if changes_price:
+        listed = _price_refusal(ctx, subscription, new_price_id, target_price)
+        if isinstance(listed, Refusal):
+            return listed
+        assert target_price is not None
+        rule, new_price = listed, target_price
+    if changes_quantity or changes_price:
+        limits = rule.adjustable_quantity
+        # A kept quantity need only fit the new product's bounds when it has any.
+        if changes_quantity or limits.enabled:
+            refusal = quantity_refusal(limits, new_quantity)
+            if refusal is not None:
+                return refusal
+    if request.proration_date is not None and not (
+        item.current_period_start <= request.proration_date <= item.current_period_end
+    ):
+        return Refusal(
+            RefusalCode.INVALID_INPUT,
+            "The proration date must fall within the current billing period.",
+            "prorationDate",
+        )
+    discounts = _discounts(ctx, request)
+    feature = ctx.configuration.features.subscription_update
+    if changes_price or changes_quantity:
+        conditions = matching_conditions(
+            feature, item.price, item.quantity, new_price, new_quantity
+        )
+        if conditions:
+            next_phase: StripeParams = {
+                "items": [{"price": new_price_id, "quantity": new_quantity}],
+                "proration_behavior": "none",
+            }
+            if discounts:
+                next_phase["discounts"] = discounts
+            return ScheduledUpdateDecision(
+                subscription_id=subscription.id,
+                item_id=item.id,
+                current_price_id=item.price.id,
+                current_quantity=item.quantity,
+                price_id=new_price_id,
+                quantity=new_quantity,
+                effective_at=item.current_period_end,
+                conditions=conditions,
+                next_phase=next_phase,
+            )
+    params: StripeParams = {}
+    if changes_price or changes_quantity:
+        params["items"] = [{"id": item.id, "price": new_price_id, "quantity": new_quantity}]
+        params["proration_behavior"] = feature.proration_behavior
+        if request.proration_date is not None and feature.proration_behavior != "none":
+            params["proration_date"] = request.proration_date
+        if subscription.status == "trialing":
+            if feature.trial_update_behavior == "end_trial":
+                params["trial_end"] = "now"
+        elif feature.billing_cycle_anchor == "now":
+            params["billing_cycle_anchor"] = {"type": "now"}
+    if discounts:
+        params["discounts"] = discounts
+    return UpdateDecision(
+        subscription_id=subscription.id,
+        item_id=item.id,
+        price_id=new_price_id,
+        quantity=new_quantity,
+        changes_price=changes_price,
+        changes_quantity=changes_quantity,
+        promotion_code=request.promotion_code,
+        params=params,
+    )
+
+
+def _discounts(ctx: PolicyContext, request: UpdateRequest) -> list[dict[str, str]]:
+    """The customer's promotion code, or the discounts a confirm flow was created with."""
+    if request.promotion_code is not None:
+        return [{"promotion_code": request.promotion_code.strip()}]
+    if ctx.flow is not None and ctx.flow.item is not None:
+        return [discount.as_param() for discount in ctx.flow.discounts]
+    return []
+
+
+def switch_targets(
+    ctx: PolicyContext, subscription: Subscription, catalog: Catalog
+) -> tuple[Price, ...]:
+    """The prices this subscription may switch to now, by the same rules as `decide_update`."""
+    targets = []
+    for rule in ctx.configuration.features.subscription_update.products or ():
+        for price_id in rule.prices:
+            price = catalog.price(price_id)
+            if price is None:
+                continue
+            decision = decide_update(ctx, subscription, UpdateRequest(price_id=price_id), price)
+            if not isinstance(decision, Refusal):
+                targets.append(price)
+    return tuple(targets)
