@@ -147,8 +147,9 @@ class Emulator:
     def expand(self, body: Obj, paths: Iterable[str]) -> Obj:
         for path in paths:
             parts = path.split(".")
-            levels = sum(1 for p in parts if p != "data")
-            if levels > MAX_EXPAND_DEPTH:
+            # A list's `data.` counts: `data.payment_intent.customer.default_source` is the
+            # deepest expansion Stripe allows when listing charges.
+            if len(parts) > MAX_EXPAND_DEPTH:
                 raise invalid(
                     f"You cannot expand more than {MAX_EXPAND_DEPTH} levels of a property. "
                     f"Property: {path}",
