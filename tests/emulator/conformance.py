@@ -8,6 +8,7 @@ Stripe's OpenAPI spec, so this is a check against Stripe's own object shapes.
 
 from __future__ import annotations
 
+import inspect
 import types
 from typing import TYPE_CHECKING, Any, ClassVar, Union, get_args, get_origin
 
@@ -29,7 +30,7 @@ def _fields(cls: type) -> dict[str, Any]:
     """Wire names declared on `cls` (not inherited plumbing), with their annotations."""
     remap = getattr(cls, "_field_remappings", {}) or {}
     declared: dict[str, Any] = {}
-    for name, hint in cls.__dict__.get("__annotations__", {}).items():
+    for name, hint in inspect.get_annotations(cls).items():
         if get_origin(hint) is ClassVar or name.startswith("_") or name == "OBJECT_NAME":
             continue
         declared[remap.get(name, name)] = hint
