@@ -157,3 +157,192 @@ async def test_after_completion_rules(stripe_client: stripe.StripeClient) -> Non
         )
     assert foreign.value.code == "resource_missing"
     assert foreign.value.param == "flow_data[subscription_cancel][subscription]"
+
+
+async def _subscribed(
+    client: stripe.StripeClient,
+) -> tuple[stripe.Customer, stripe.Subscription, Any]:
+    """A customer on a monthly plan, and a configuration allowing a switch within it."""
+    customer = await client.v1.customers.create_async(
+        {
+            "payment_method": "pm_card_visa",
+            "invoice_settings": {"default_payment_method": "pm_card_visa"},
+        }
+    )
+    product = await client.v1.products.create_async({"name": "Team"})
+    prices = {}
+    for name, amount, interval in (
+        ("basic", 1000, "month"),
+        ("plus", 2000, "month"),
+        ("yearly", 20000, "year"),
+    ):
+        prices[name] = await client.v1.prices.create_async(
+            {
+                "product": product.id,
+                "currency": "usd",
+                "unit_amount": amount,
+                "recurring": {"interval": interval},
+            }
+        )
+    sub = await client.v1.subscriptions.create_async(
+        {"customer": customer.id, "items": [{"price": prices["basic"].id}]}
+    )
+    await client.v1.billing_portal.configurations.create_async(
+        {
+            "features": {
+                **ALL_ON,
+                "subscription_update": {
+                    "enabled": True,
+                    "default_allowed_updates": ["price"],
+                    "products": [
+                        {"product": product.id, "prices": [prices["basic"].id, prices["yearly"].id]}
+                    ],
+                },
+            }
+        }
+    )
+    return customer, sub, prices
+
+
+async def test_subscription_flows(stripe_client: stripe.StripeClient) -> None:
+    customer, sub, prices = await _subscribed(stripe_client)
+    sessions = stripe_client.v1.billing_portal.sessions
+    cancel = await sessions.create_async(
+        {
+            "customer": customer.id,
+            "flow_data": {
+                "type": "subscription_cancel",
+                "subscription_cancel": {"subscription": sub.id},
+            },
+        }
+    )
+    assert cancel.flow is not None
+    assert cancel.flow.subscription_cancel is not None
+    assert cancel.flow.subscription_cancel.subscription == sub.id
+    assert cancel.flow.subscription_cancel.retention is None
+    update = await sessions.create_async(
+        {
+            "customer": customer.id,
+            "flow_data": {
+                "type": "subscription_update",
+                "subscription_update": {"subscription": sub.id},
+            },
+        }
+    )
+    assert update.flow is not None
+    assert update.flow.subscription_update is not None
+    item = sub["items"].data[0].id
+    confirm = await sessions.create_async(
+        {
+            "customer": customer.id,
+            "flow_data": {
+                "type": "subscription_update_confirm",
+                "subscription_update_confirm": {
+                    "subscription": sub.id,
+                    "items": [{"id": item, "price": prices["basic"].id, "quantity": 2}],
+                },
+            },
+        }
+    )
+    assert confirm.flow is not None
+    assert confirm.flow.subscription_update_confirm is not None
+    assert confirm.flow.subscription_update_confirm.items[0].quantity == 2
+    other = await _customer(stripe_client)
+    with pytest.raises(stripe.InvalidRequestError) as foreign:
+        await sessions.create_async(
+            {
+                "customer": other.id,
+                "flow_data": {
+                    "type": "subscription_cancel",
+                    "subscription_cancel": {"subscription": sub.id},
+                },
+            }
+        )
+    assert foreign.value.code == "resource_missing"
+    assert str(foreign.value.user_message) == f"No such subscription: '{sub.id}'"
+
+
+async def test_update_confirm_rules(stripe_client: stripe.StripeClient) -> None:
+    customer, sub, prices = await _subscribed(stripe_client)
+    item = sub["items"].data[0].id
+
+    async def confirm(items: list[dict[str, Any]]) -> stripe.InvalidRequestError:
+        with pytest.raises(stripe.InvalidRequestError) as exc:
+            await stripe_client.v1.billing_portal.sessions.create_async(
+                {
+                    "customer": customer.id,
+                    "flow_data": {
+                        "type": "subscription_update_confirm",
+                        "subscription_update_confirm": {"subscription": sub.id, "items": items},  # type: ignore[typeddict-item]
+                    },
+                }
+            )
+        return exc.value
+
+    not_allowed = await confirm([{"id": item, "price": prices["plus"].id}])
+    config = (await stripe_client.v1.billing_portal.configurations.list_async()).data[0]
+    assert str(not_allowed.user_message) == (
+        f"The item `{item}` cannot be updated to price `{prices['plus'].id}` because the "
+        f"configuration `{config.id}` does not include the price in its "
+        "`features[subscription_update][products]`."
+    )
+    other_interval = await confirm([{"id": item, "price": prices["yearly"].id}])
+    assert other_interval.param == "flow_data[subscription_update_confirm][items][0][price]"
+    assert "different billing interval" in str(other_interval.user_message)
+    two = await confirm([{"id": item, "quantity": 1}, {"id": item, "quantity": 2}])
+    assert two.param == "flow_data[subscription_update_confirm][items]"
+    wrong_item = await confirm([{"id": "si_nope", "quantity": 2}])
+    assert wrong_item.code == "resource_missing"
+
+
+async def test_retention_offer_and_ended_subscriptions(stripe_client: stripe.StripeClient) -> None:
+    customer, sub, _ = await _subscribed(stripe_client)
+    sessions = stripe_client.v1.billing_portal.sessions
+    coupon = await stripe_client.v1.coupons.create_async({"percent_off": 50, "duration": "once"})
+    offer = await sessions.create_async(
+        {
+            "customer": customer.id,
+            "flow_data": {
+                "type": "subscription_cancel",
+                "subscription_cancel": {
+                    "subscription": sub.id,
+                    "retention": {"type": "coupon_offer", "coupon_offer": {"coupon": coupon.id}},
+                },
+            },
+        }
+    )
+    assert offer.flow is not None
+    assert offer.flow.subscription_cancel is not None
+    retention = offer.flow.subscription_cancel.retention
+    assert retention is not None
+    assert retention.coupon_offer is not None
+    assert retention.coupon_offer.coupon == coupon.id
+    with pytest.raises(stripe.InvalidRequestError) as bad_coupon:
+        await sessions.create_async(
+            {
+                "customer": customer.id,
+                "flow_data": {
+                    "type": "subscription_cancel",
+                    "subscription_cancel": {
+                        "subscription": sub.id,
+                        "retention": {"type": "coupon_offer", "coupon_offer": {"coupon": "nope"}},
+                    },
+                },
+            }
+        )
+    assert (
+        bad_coupon.value.param == "flow_data[subscription_cancel][retention][coupon_offer][coupon]"
+    )
+    await stripe_client.v1.subscriptions.cancel_async(sub.id)
+    with pytest.raises(stripe.InvalidRequestError) as ended:
+        await sessions.create_async(
+            {
+                "customer": customer.id,
+                "flow_data": {
+                    "type": "subscription_cancel",
+                    "subscription_cancel": {"subscription": sub.id},
+                },
+            }
+        )
+    assert ended.value.param == "flow_data[subscription_cancel][subscription]"
+    assert "canceled" in str(ended.value.user_message)
