@@ -1,0 +1,160 @@
+"""Subscriptions: create, list, retrieve, update, cancel, pause, resume.
+
+The work happens in `lifecycle` (shared with schedules, test clocks and
+previews); handlers only look objects up and render them. Billing periods live
+on the items (`items.data[].current_period_start/end`), as in API 2026-10-28.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from stripe.params._subscription_cancel_params import SubscriptionCancelParams
+from stripe.params._subscription_create_params import SubscriptionCreateParams
+from stripe.params._subscription_list_params import SubscriptionListParams
+from stripe.params._subscription_pause_params import SubscriptionPauseParams
+from stripe.params._subscription_resume_params import SubscriptionResumeParams
+from stripe.params._subscription_retrieve_params import SubscriptionRetrieveParams
+from stripe.params._subscription_update_params import SubscriptionUpdateParams
+
+from .. import lifecycle
+from ..item_changes import items_of, price_of, unsupported
+from ..public_urls import with_origin
+from ..router import Call, route
+from ..state import Emulator, Obj, renderer
+from .common import created_filter
+
+
+def plan_of(price: Obj) -> Obj:
+    """The legacy `plan` view of a recurring price (subscription items still carry one)."""
+    recurring = price["recurring"] or {}
+    return {
+        "active": price["active"],
+        "amount": price["unit_amount"],
+        "amount_decimal": price["unit_amount_decimal"],
+        "billing_scheme": price["billing_scheme"],
+        "created": price["created"],
+        "currency": price["currency"],
+        "id": price["id"],
+        "interval": recurring.get("interval"),
+        "interval_count": recurring.get("interval_count", 1),
+        "livemode": False,
+        "metadata": dict(price["metadata"]),
+        "meter": recurring.get("meter"),
+        "nickname": price["nickname"],
+        "object": "plan",
+        "product": price["product"],
+        "tiers_mode": price["tiers_mode"],
+        "transform_usage": None,
+        "trial_period_days": recurring.get("trial_period_days"),
+        "usage_type": recurring.get("usage_type", "licensed"),
+    }
+
+
+@renderer("subscription_item")
+def render_item(emu: Emulator, item: Obj) -> Obj:
+    body = copy.deepcopy(item)
+    price = price_of(emu, item)
+    body["price"] = emu.render(price)
+    body["plan"] = plan_of(price)
+    body.pop("deleted", None)
+    return body
+
+
+@renderer("subscription")
+def render_subscription(emu: Emulator, sub: Obj) -> Obj:
+    body = copy.deepcopy(sub)
+    body["items"] = {
+        "data": [emu.render(item) for item in items_of(emu, sub)],
+        "has_more": False,
+        "object": "list",
+        "url": f"/v1/subscription_items?subscription={sub['id']}",
+    }
+    return body
+
+
+def stored(call: Call, param: str = "id") -> Obj:
+    return call.emu.get(call.path["subscription"], "subscription", param=param)
+
+
+def _listed(emu: Emulator, sub: Obj, params: Obj) -> bool:
+    status = params.get("status")
+    if status is None and sub["status"] == "canceled":
+        return False
+    if status == "ended" and sub["status"] not in lifecycle.ENDED:
+        return False
+    if status not in (None, "all", "ended") and sub["status"] != status:
+        return False
+    items = items_of(emu, sub)
+    for key in ("customer", "collection_method", "test_clock"):
+        if key in params and sub[key] != params[key]:
+            return False
+    price = params.get("price") or params.get("plan")
+    if price is not None and all(item["price"] != price for item in items):
+        return False
+    for key in ("current_period_start", "current_period_end"):
+        if key in params and not any(created_filter(params[key])(i[key]) for i in items):
+            return False
+    return created_filter(params.get("created"))(sub["created"])
+
+
+@route("POST", "/v1/subscriptions", SubscriptionCreateParams)
+@with_origin
+def create_subscription(call: Call) -> Obj:
+    return call.emu.render(lifecycle.create(call.emu, call.params).subscription)
+
+
+@route("GET", "/v1/subscriptions", SubscriptionListParams)
+@with_origin
+def list_subscriptions(call: Call) -> Obj:
+    params = call.params
+    if params.get("automatic_tax", {}).get("enabled"):
+        raise unsupported("automatic_tax[enabled]", "subscription lists")
+    found = call.emu.find("subscription", lambda s: _listed(call.emu, s, params))
+    return call.emu.page(found, params, "/v1/subscriptions")
+
+
+@route("GET", "/v1/subscriptions/{subscription}", SubscriptionRetrieveParams)
+@with_origin
+def retrieve_subscription(call: Call) -> Obj:
+    return call.emu.render(stored(call))
+
+
+@route("POST", "/v1/subscriptions/{subscription}", SubscriptionUpdateParams)
+@with_origin
+def update_subscription(call: Call) -> Obj:
+    sub = stored(call)
+    lifecycle.update(call.emu, sub, call.params)
+    return call.emu.render(sub)
+
+
+@route("DELETE", "/v1/subscriptions/{subscription}", SubscriptionCancelParams)
+@with_origin
+def cancel_subscription(call: Call) -> Obj:
+    sub = stored(call)
+    params = call.params
+    lifecycle.cancel(
+        call.emu,
+        sub,
+        lifecycle.now_for(call.emu, sub),
+        prorate_unused=bool(params.get("prorate")),
+        invoice_now=bool(params.get("invoice_now")),
+        details=params.get("cancellation_details"),
+    )
+    return call.emu.render(sub)
+
+
+@route("POST", "/v1/subscriptions/{subscription}/pause", SubscriptionPauseParams)
+@with_origin
+def pause_subscription(call: Call) -> Obj:
+    sub = stored(call, param="subscription")
+    lifecycle.pause(call.emu, sub, call.params)
+    return call.emu.render(sub)
+
+
+@route("POST", "/v1/subscriptions/{subscription}/resume", SubscriptionResumeParams)
+@with_origin
+def resume_subscription(call: Call) -> Obj:
+    sub = stored(call, param="subscription")
+    lifecycle.resume(call.emu, sub, call.params)
+    return call.emu.render(sub)
