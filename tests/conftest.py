@@ -1,8 +1,9 @@
-"""Shared fixtures: a real emulator on a loopback port and the real async Stripe SDK talking to it."""
+"""Shared fixtures: a real emulator on a loopback port, the real async Stripe SDK talking to it,
+and the gateway under test pointed at it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 import aiohttp
 import pytest
@@ -11,8 +12,16 @@ from aiohttp import web
 
 from gateway.emulator.app import RUNTIME, Runtime, create_app
 from gateway.emulator.state import Emulator
+from tests.support.gateway import GatewayFactory, RunningGateway
+from tests.support.world import World, build_world
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+    from pathlib import Path
 
 API_KEY = "sk_test_emulator_0123456789"
+# `redis_server` / `redis_url`: a real Redis for the tests that need one.
+pytest_plugins = ["tests.redis_server"]
 
 
 class RunningEmulator:
@@ -51,3 +60,28 @@ async def stripe_client(emulator: RunningEmulator) -> AsyncIterator[stripe.Strip
     )
     yield client
     await http.close_async()
+
+
+# -- the gateway under test ------------------------------------------------------------
+
+
+@pytest.fixture
+async def gateway_factory(
+    emulator: RunningEmulator, tmp_path: Path
+) -> AsyncIterator[GatewayFactory]:
+    """Start gateways pointed at the emulator: `await gateway_factory.start(configurations)`."""
+    factory = GatewayFactory(emulator.url, tmp_path)
+    yield factory
+    await factory.close()
+
+
+@pytest.fixture
+async def world(stripe_client: stripe.StripeClient) -> World:
+    """Two customers with cards, tax IDs, subscriptions and invoices, and a catalog."""
+    return await build_world(stripe_client)
+
+
+@pytest.fixture
+async def gateway(gateway_factory: GatewayFactory, world: World) -> RunningGateway:
+    """A gateway serving the world's configurations (`full` is the default)."""
+    return await gateway_factory.start(world.configurations())

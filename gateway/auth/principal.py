@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..billing.models import Flow
+    from ..portal.flows import Flow
+    from .after_completion import AfterCompletion
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class CustomerScope:
     configuration_id: str | None = None
     session_id: str | None = None
     flow: Flow | None = None
+    after_completion: AfterCompletion | None = None
     return_url: str | None = None
     locale: str | None = None
     expires_at: int | None = None

@@ -24,7 +24,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from ..billing.models import Flow
+from ..portal.flows import Flow
+from .after_completion import AfterCompletion
 from .clock import Clock, system_clock
 from .principal import CustomerScope
 
@@ -59,7 +60,8 @@ class PortalSession:
     configuration_id: str
     return_url: str | None
     locale: str | None
-    flow: Flow | None
+    # Stripe's `flow_data`, already validated; parsed again where it is used.
+    flow_data: dict[str, Any] | None
     created: int
     # The code's expiry; the token's own expiry is set when it is redeemed.
     expires_at: int
@@ -71,10 +73,33 @@ class PortalSession:
             "configuration": self.configuration_id,
             "return_url": self.return_url,
             "locale": self.locale,
-            "flow": self.flow.to_json() if self.flow is not None else None,
+            "flow_data": self.flow_data,
             "created": self.created,
             "expires_at": self.expires_at,
         }
+
+    @property
+    def flow(self) -> Flow | None:
+        return Flow.from_flow_data(self.flow_data) if self.flow_data else None
+
+    @property
+    def after_completion(self) -> AfterCompletion | None:
+        if not self.flow_data:
+            return None
+        return AfterCompletion.from_flow_data(self.flow_data.get("after_completion"))
+
+    def scope(self, expires_at: int) -> CustomerScope:
+        """What a token for this session grants, until `expires_at`."""
+        return CustomerScope(
+            customer_id=self.customer_id,
+            configuration_id=self.configuration_id,
+            session_id=self.id,
+            flow=self.flow,
+            after_completion=self.after_completion,
+            return_url=self.return_url,
+            locale=self.locale,
+            expires_at=expires_at,
+        )
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PortalSession:
@@ -84,7 +109,7 @@ class PortalSession:
             configuration_id=data["configuration"],
             return_url=data.get("return_url"),
             locale=data.get("locale"),
-            flow=Flow.from_json(data.get("flow")),
+            flow_data=data.get("flow_data"),
             created=int(data["created"]),
             expires_at=int(data["expires_at"]),
         )
@@ -143,7 +168,7 @@ class SessionStore:
         configuration_id: str,
         return_url: str | None = None,
         locale: str | None = None,
-        flow: Flow | None = None,
+        flow_data: dict[str, Any] | None = None,
     ) -> CreatedSession:
         now = self._now()
         session = PortalSession(
@@ -152,7 +177,7 @@ class SessionStore:
             configuration_id=configuration_id,
             return_url=return_url,
             locale=locale,
-            flow=flow,
+            flow_data=flow_data,
             created=now,
             expires_at=now + self.code_ttl,
         )
@@ -203,15 +228,7 @@ class SessionStore:
     async def _issue(self, session: PortalSession) -> AccessToken:
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         expires_at = self._now() + self.token_ttl
-        scope = CustomerScope(
-            customer_id=session.customer_id,
-            configuration_id=session.configuration_id,
-            session_id=session.id,
-            flow=session.flow,
-            return_url=session.return_url,
-            locale=session.locale,
-            expires_at=expires_at,
-        )
+        scope = session.scope(expires_at)
         token_hash = _hash(token)
         await self._cache.set(
             f"token:{token_hash}",
@@ -236,16 +253,7 @@ class SessionStore:
                 SessionErrorCode.SESSION_EXPIRED,
                 "The access token has expired. Start a new portal session.",
             )
-        session = PortalSession.from_json(record["session"])
-        return CustomerScope(
-            customer_id=session.customer_id,
-            configuration_id=session.configuration_id,
-            session_id=session.id,
-            flow=session.flow,
-            return_url=session.return_url,
-            locale=session.locale,
-            expires_at=int(record["expires_at"]),
-        )
+        return PortalSession.from_json(record["session"]).scope(int(record["expires_at"]))
 
     async def revoke(self, session_id: str) -> bool:
         """End a session: its code can no longer be redeemed and its token stops working.

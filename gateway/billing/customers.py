@@ -14,7 +14,10 @@ async def fetch_customer(billing: Billing, customer_id: str) -> Customer:
 
     async def load() -> dict[str, object]:
         with stripe_errors(noun="Customer"):
-            customer = await billing.stripe.v1.customers.retrieve_async(customer_id)
+            # The test clock rides along: its time is "now" for this customer's policy.
+            customer = await billing.stripe.v1.customers.retrieve_async(
+                customer_id, {"expand": ["test_clock"]}
+            )
         return as_json(customer)
 
     data = await billing.cache.customer_cached(customer_id, "customer", billing.customer_ttl, load)

@@ -357,10 +357,14 @@ class Customer:
     default_payment_method_id: str | None
     preferred_locales: tuple[str, ...] = ()
     metadata: dict[str, str] = field(default_factory=dict)
+    test_clock_id: str | None = None
+    # The test clock's frozen time, when the customer came with `test_clock` expanded.
+    test_clock_time: int | None = None
 
     @classmethod
     def from_stripe(cls, obj: Any) -> Customer:
         settings = _get(obj, "invoice_settings")
+        clock = _get(obj, "test_clock")
         return cls(
             id=_get(obj, "id"),
             email=_get(obj, "email"),
@@ -371,6 +375,10 @@ class Customer:
             default_payment_method_id=_id(_get(settings, "default_payment_method")),
             preferred_locales=tuple(_get(obj, "preferred_locales", []) or []),
             metadata=dict(_get(obj, "metadata", {}) or {}),
+            test_clock_id=_id(clock),
+            test_clock_time=(
+                None if clock is None or isinstance(clock, str) else _get(clock, "frozen_time")
+            ),
         )
 
 
@@ -486,74 +494,3 @@ class InvoicePage:
 
     invoices: tuple[Invoice, ...]
     has_more: bool
-
-
-FlowType = Literal[
-    "payment_method_update",
-    "subscription_cancel",
-    "subscription_update",
-    "subscription_update_confirm",
-]
-AfterCompletionType = Literal["hosted_confirmation", "portal_homepage", "redirect"]
-
-
-@dataclass(frozen=True)
-class AfterCompletion:
-    """Where a flow session's frontend goes once the flow is done (Stripe's `after_completion`)."""
-
-    type: AfterCompletionType = "portal_homepage"
-    return_url: str | None = None
-    custom_message: str | None = None
-
-
-@dataclass(frozen=True)
-class FlowItem:
-    """One item of a `subscription_update_confirm` flow, with its proposed price/quantity."""
-
-    id: str
-    price_id: str | None = None
-    quantity: int | None = None
-
-
-@dataclass(frozen=True)
-class Flow:
-    """A portal session's deep link (Stripe's `flow_data`): the one thing the session may do."""
-
-    type: FlowType
-    after_completion: AfterCompletion = field(default_factory=AfterCompletion)
-    subscription_id: str | None = None
-    items: tuple[FlowItem, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "type": self.type,
-            "after_completion": {
-                "type": self.after_completion.type,
-                "return_url": self.after_completion.return_url,
-                "custom_message": self.after_completion.custom_message,
-            },
-            "subscription": self.subscription_id,
-            "items": [
-                {"id": item.id, "price": item.price_id, "quantity": item.quantity}
-                for item in self.items
-            ],
-        }
-
-    @classmethod
-    def from_json(cls, data: Any) -> Flow | None:
-        if not data:
-            return None
-        after = data.get("after_completion") or {}
-        return cls(
-            type=data["type"],
-            after_completion=AfterCompletion(
-                type=after.get("type", "portal_homepage"),
-                return_url=after.get("return_url"),
-                custom_message=after.get("custom_message"),
-            ),
-            subscription_id=data.get("subscription"),
-            items=tuple(
-                FlowItem(item["id"], item.get("price"), item.get("quantity"))
-                for item in data.get("items", [])
-            ),
-        )

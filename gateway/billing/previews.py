@@ -2,57 +2,46 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from .client import Billing, as_json
 from .errors import BillingError, NotFound, stripe_errors
 from .models import Invoice
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from stripe.params import InvoiceCreatePreviewParams
 
-ProrationBehavior = Literal["always_invoice", "create_prorations", "none"]
 # Stripe's answer when a subscription will not invoice again (ending, canceled).
 NO_UPCOMING_INVOICE = "invoice_upcoming_none"
 
 
-@dataclass(frozen=True)
-class ItemChange:
-    """One subscription item's new price and/or quantity (None keeps the current one)."""
+# Subscription update parameters that `create_preview` takes under `subscription_details`.
+_SUBSCRIPTION_DETAILS = (
+    "items",
+    "proration_behavior",
+    "proration_date",
+    "billing_cycle_anchor",
+    "trial_end",
+    "cancel_at",
+    "cancel_at_period_end",
+)
 
-    item_id: str
-    price_id: str | None = None
-    quantity: int | None = None
 
-
-@dataclass(frozen=True)
-class SubscriptionChange:
-    """A price/quantity change as Stripe's `subscription_details` (preview) or update takes it."""
-
-    items: tuple[ItemChange, ...]
-    proration_behavior: ProrationBehavior = "create_prorations"
-    proration_date: int | None = None
-    reset_billing_cycle_anchor: bool = False
-    end_trial: bool = False
-
-    def stripe_params(self) -> dict[str, Any]:
-        items: list[dict[str, Any]] = []
-        for change in self.items:
-            item: dict[str, Any] = {"id": change.item_id}
-            if change.price_id is not None:
-                item["price"] = change.price_id
-            if change.quantity is not None:
-                item["quantity"] = change.quantity
-            items.append(item)
-        params: dict[str, Any] = {"items": items, "proration_behavior": self.proration_behavior}
-        if self.proration_date is not None:
-            params["proration_date"] = self.proration_date
-        if self.reset_billing_cycle_anchor:
-            params["billing_cycle_anchor"] = {"type": "now"}
-        if self.end_trial:
-            params["trial_end"] = "now"
-        return params
+def preview_params(
+    customer_id: str, subscription_id: str, update: Mapping[str, Any]
+) -> dict[str, Any]:
+    """`create_preview` parameters for the subscription update `update` would make."""
+    details = {key: value for key, value in update.items() if key in _SUBSCRIPTION_DETAILS}
+    params: dict[str, Any] = {
+        "customer": customer_id,
+        "subscription": subscription_id,
+        "subscription_details": details,
+    }
+    if update.get("discounts"):
+        params["discounts"] = update["discounts"]
+    return params
 
 
 async def upcoming_invoice(
@@ -81,19 +70,17 @@ async def upcoming_invoice(
     return invoice
 
 
-async def preview_change(
-    billing: Billing, customer_id: str, subscription_id: str, change: SubscriptionChange
+async def preview_update(
+    billing: Billing, customer_id: str, subscription_id: str, update: Mapping[str, Any]
 ) -> Invoice:
-    """The invoice Stripe would issue if `change` were applied (not cached: it depends on now)."""
+    """The invoice Stripe would issue if the subscription update `update` were made now.
+
+    `update` holds `POST /v1/subscriptions/{id}` parameters (a policy decision's). Not
+    cached: it depends on the moment it is asked.
+    """
+    params = preview_params(customer_id, subscription_id, update)
     with stripe_errors(noun="Subscription"):
         preview = await billing.stripe.v1.invoices.create_preview_async(
-            cast(
-                "InvoiceCreatePreviewParams",
-                {
-                    "customer": customer_id,
-                    "subscription": subscription_id,
-                    "subscription_details": change.stripe_params(),
-                },
-            )
+            cast("InvoiceCreatePreviewParams", params)
         )
     return Invoice.from_stripe(as_json(preview))

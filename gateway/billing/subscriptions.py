@@ -1,4 +1,4 @@
-"""Subscriptions, read with their prices, products and schedule in the same request."""
+"""Subscriptions, read with their items, prices and schedule in one request."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from .errors import NotFound, stripe_errors
 from .models import Subscription
 
 PAGE_SIZE = 100
-# One request brings each subscription's items with price and product, and its schedule
-# (for a queued change). Depth 3 of Stripe's maximum 4.
-LIST_EXPAND = ["data.items.data.price.product", "data.schedule"]
-RETRIEVE_EXPAND = ["items.data.price.product", "schedule"]
+# Items come with their prices; the schedule (a queued change) only when expanded. Products
+# would be `data.items.data.price.product`, one level deeper than Stripe allows: callers
+# take them from the catalog.
+LIST_EXPAND = ["data.schedule"]
+RETRIEVE_EXPAND = ["schedule"]
 
 
 async def list_subscriptions(billing: Billing, customer_id: str) -> tuple[Subscription, ...]:

@@ -1,0 +1,1 @@
+"""Products and prices: what subscriptions are made of and what `plans` offers."""

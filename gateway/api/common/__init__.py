@@ -1,0 +1,1 @@
+"""Types several domains share."""

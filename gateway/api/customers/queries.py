@@ -1,0 +1,21 @@
+"""`customer`: the session's own customer."""
+
+import strawberry
+
+from ...billing.errors import BillingError, NotFound
+from ..context import Info
+from ..errors import billing_failure
+from ..fields import field
+from .types import Customer
+
+
+@strawberry.type
+class CustomerQueries:
+    @field(description="The session's customer (null if it no longer exists in Stripe).")
+    async def customer(self, info: Info) -> Customer | None:
+        try:
+            return Customer.from_model(await info.context.loaders.customer())
+        except NotFound:
+            return None
+        except BillingError as exc:
+            raise billing_failure(exc) from None

@@ -1,0 +1,1 @@
+"""Invoice history and previews."""

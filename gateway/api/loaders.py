@@ -1,0 +1,175 @@
+"""Per-request DataLoaders for the one customer a request acts for.
+
+Each Stripe read happens at most once per GraphQL operation however many fields ask for
+it, and independent reads run concurrently. The customer id is fixed when the loaders are
+built (from the authenticated scope), so no key a caller passes can reach another customer.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
+from functools import partial
+from typing import TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from ..billing import (
+    customers,
+    invoices,
+    payment_methods,
+    previews,
+    prices,
+    products,
+    subscriptions,
+    tax_ids,
+)
+from ..billing.client import Billing
+from ..billing.models import (
+    Customer,
+    Invoice,
+    InvoicePage,
+    PaymentMethod,
+    Price,
+    Product,
+    Subscription,
+    TaxId,
+)
+from ..portal.catalog import Catalog
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _each(
+    fetch: Callable[[K], Awaitable[V]],
+) -> Callable[[list[K]], Awaitable[Sequence[V | BaseException]]]:
+    """A batch function that fetches every key concurrently; failures stay per key."""
+
+    async def load(keys: list[K]) -> Sequence[V | BaseException]:
+        return await asyncio.gather(*(fetch(key) for key in keys), return_exceptions=True)
+
+    return load
+
+
+class Loaders:
+    def __init__(self, billing: Billing, customer_id: str, catalog: Catalog) -> None:
+        self.customer_id = customer_id
+        self._billing = billing
+        self._catalog = catalog
+        self._customer = DataLoader[str, Customer](
+            _each(partial(customers.fetch_customer, billing))
+        )
+        self._tax_ids = DataLoader[str, tuple[TaxId, ...]](
+            _each(partial(tax_ids.list_tax_ids, billing))
+        )
+        self._subscriptions = DataLoader[str, tuple[Subscription, ...]](
+            _each(self._fetch_subscriptions)
+        )
+        self._payment_methods = DataLoader[str, tuple[PaymentMethod, ...]](
+            _each(partial(payment_methods.list_payment_methods, billing))
+        )
+        self._subscription = DataLoader[str, Subscription](_each(self._fetch_subscription))
+        self._invoice = DataLoader[str, Invoice](
+            _each(partial(invoices.fetch_invoice, billing, customer_id))
+        )
+        self._invoice_page = DataLoader[tuple[int, str | None], InvoicePage](
+            _each(self._fetch_invoice_page)
+        )
+        self._upcoming = DataLoader[str, Invoice | None](
+            _each(partial(previews.upcoming_invoice, billing, customer_id))
+        )
+        self._prices = DataLoader[str, Price | None](self._fetch_prices)
+
+    async def _fetch_subscriptions(self, customer_id: str) -> tuple[Subscription, ...]:
+        found = await subscriptions.list_subscriptions(self._billing, customer_id)
+        return await self._with_products(found)
+
+    async def _fetch_subscription(self, subscription_id: str) -> Subscription:
+        # Shares the list read with `subscriptions` in the same operation.
+        for sub in await self.subscriptions():
+            if sub.id == subscription_id:
+                return sub
+        found = await subscriptions.fetch_subscription(
+            self._billing, self.customer_id, subscription_id
+        )
+        return (await self._with_products((found,)))[0]
+
+    async def _with_products(self, subs: tuple[Subscription, ...]) -> tuple[Subscription, ...]:
+        """Give each item's price its product: from the catalog, else fetched (and cached)."""
+        known = dict(self._catalog.products)
+        missing = {
+            item.price.product_id
+            for sub in subs
+            for item in sub.items
+            if item.price.product is None and item.price.product_id not in known
+        }
+        fetched = await asyncio.gather(
+            *(products.fetch_product(self._billing, pid) for pid in missing),
+            return_exceptions=True,
+        )
+        known.update({p.id: p for p in fetched if isinstance(p, Product)})
+        return tuple(
+            replace(
+                sub,
+                items=tuple(
+                    replace(item, price=replace(item.price, product=known[item.price.product_id]))
+                    if item.price.product is None and item.price.product_id in known
+                    else item
+                    for item in sub.items
+                ),
+            )
+            for sub in subs
+        )
+
+    async def _fetch_invoice_page(self, key: tuple[int, str | None]) -> InvoicePage:
+        return await invoices.list_invoices(self._billing, self.customer_id, *key)
+
+    async def _fetch_prices(self, price_ids: list[str]) -> Sequence[Price | None]:
+        # The catalog has every price with its product; Stripe is asked only for the rest.
+        missing = [pid for pid in price_ids if self._catalog.price(pid) is None]
+        found = await prices.fetch_prices(self._billing, missing) if missing else {}
+        return [self._catalog.price(pid) or found.get(pid) for pid in price_ids]
+
+    async def customer(self) -> Customer:
+        return await self._customer.load(self.customer_id)
+
+    async def tax_ids(self) -> tuple[TaxId, ...]:
+        return await self._tax_ids.load(self.customer_id)
+
+    async def subscriptions(self) -> tuple[Subscription, ...]:
+        return await self._subscriptions.load(self.customer_id)
+
+    async def payment_methods(self) -> tuple[PaymentMethod, ...]:
+        return await self._payment_methods.load(self.customer_id)
+
+    async def subscription(self, subscription_id: str) -> Subscription:
+        return await self._subscription.load(subscription_id)
+
+    async def invoice(self, invoice_id: str) -> Invoice:
+        return await self._invoice.load(invoice_id)
+
+    async def invoice_page(self, limit: int, starting_after: str | None) -> InvoicePage:
+        return await self._invoice_page.load((limit, starting_after))
+
+    async def upcoming_invoice(self, subscription_id: str) -> Invoice | None:
+        return await self._upcoming.load(subscription_id)
+
+    async def price(self, price_id: str) -> Price | None:
+        return await self._prices.load(price_id)
+
+    async def prices(self, price_ids: Sequence[str]) -> list[Price | None]:
+        return list(await self._prices.load_many(price_ids))
+
+    def forget_customer_data(self) -> None:
+        """After a write: this request's later reads go back to Stripe (through the cache)."""
+        for loader in (
+            self._customer,
+            self._tax_ids,
+            self._subscriptions,
+            self._payment_methods,
+            self._subscription,
+            self._invoice,
+            self._invoice_page,
+            self._upcoming,
+        ):
+            loader.clear_all()

@@ -1,0 +1,29 @@
+"""`endPortalSession`: the customer signs out; the token in use stops working."""
+
+import strawberry
+
+from ..context import Info
+from ..errors import ErrorCode, UserError, user_error
+from ..fields import mutation
+
+
+@strawberry.type
+class EndPortalSessionPayload:
+    session_id: strawberry.ID | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class EndPortalSessionMutation:
+    @mutation(description="End the current portal session (sign out).")
+    async def end_portal_session(self, info: Info) -> EndPortalSessionPayload:
+        scope = info.context.scope()
+        if scope.session_id is None:
+            return EndPortalSessionPayload(
+                session_id=None,
+                user_errors=[
+                    user_error(ErrorCode.INVALID_INPUT, "An admin key has no session to end.")
+                ],
+            )
+        await info.context.services.sessions.revoke(scope.session_id)
+        return EndPortalSessionPayload(session_id=strawberry.ID(scope.session_id), user_errors=[])

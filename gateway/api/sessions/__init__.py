@@ -1,0 +1,1 @@
+"""Portal sessions: the current session, and creating/redeeming/ending them."""

@@ -1,0 +1,1 @@
+"""Subscriptions and what the customer may do with them."""

@@ -1,0 +1,168 @@
+"""The aiohttp application: wires settings, Stripe, the cache, auth and the schema together.
+
+Routes: `/graphql` (GET and POST; GraphiQL in a browser when enabled), `/healthz` (the
+process is up) and `/readyz` (Stripe answers, the configurations loaded, the cache works).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from .api.context import Services
+from .api.schema import build_schema
+from .api.view import SERVICES, GatewayView
+from .auth.admin_keys import AdminKeys
+from .auth.clock import Clock, system_clock
+from .auth.sessions import SessionStore
+from .billing.cache import Cache
+from .billing.client import Billing, open_stripe
+from .billing.errors import BillingError
+from .billing.health import stripe_answers
+from .portal.problems import ConfigurationError
+from .sources import load_sources
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Callable
+
+    from .settings import Settings
+
+logger = logging.getLogger(__name__)
+
+MAX_REQUEST_BYTES = 128 * 1024
+# How long a readiness answer is reused, so probes do not become Stripe traffic.
+READY_CACHE_SECONDS = 5.0
+# Configurations and catalog are re-read this often (and retried this often until loaded).
+REFRESH_SECONDS = 300.0
+RETRY_SECONDS = 5.0
+
+
+async def _keep_fresh(services: Services, settings: Settings) -> None:
+    """Re-read configurations and catalog: soon while they have not loaded, then rarely.
+
+    A failed or invalid re-read keeps the last good set (and is logged).
+    """
+    while True:
+        await asyncio.sleep(REFRESH_SECONDS if services.registry is not None else RETRY_SECONDS)
+        try:
+            sources = await load_sources(settings, services.billing.stripe)
+        except BillingError as exc:
+            logger.warning("cannot read configurations from Stripe: %s", exc.message)
+        except ConfigurationError as exc:
+            logger.error("ignoring invalid portal configurations: %s", exc)
+        else:
+            services.registry, services.catalog = sources.registry, sources.catalog
+
+
+def _lifecycle(
+    settings: Settings, clock: Clock
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        cache = Cache.from_url(settings.redis_url)
+        async with open_stripe(settings) as client:
+            services = Services(
+                settings=settings,
+                billing=Billing(client, cache, customer_ttl=settings.customer_cache_ttl_seconds),
+                sessions=SessionStore(
+                    cache,
+                    portal_url=settings.portal_url,
+                    code_ttl=settings.session_code_ttl_seconds,
+                    token_ttl=settings.access_token_ttl_seconds,
+                    clock=clock,
+                ),
+                admin_keys=AdminKeys(settings.admin_keys),
+                clock=clock,
+            )
+            app[SERVICES] = services
+            app[READINESS] = Readiness()
+            try:
+                # Invalid configurations stop the server here (ConfigurationError).
+                sources = await load_sources(settings, client)
+            except BillingError as exc:
+                logger.warning("Stripe did not answer at start (%s); retrying", exc.message)
+            else:
+                services.registry, services.catalog = sources.registry, sources.catalog
+            refresher = asyncio.create_task(_keep_fresh(services, settings))
+            try:
+                yield
+            finally:
+                refresher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await refresher
+                await cache.close()
+
+    return lifecycle
+
+
+@dataclass
+class Readiness:
+    """The last readiness check, reused briefly so probes do not become Stripe traffic."""
+
+    at: float = -READY_CACHE_SECONDS
+    stripe: bool = False
+    cache: bool = False
+
+
+READINESS = web.AppKey("readiness", Readiness)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    memo = request.app[READINESS]
+    now = time.monotonic()
+    if memo.at + READY_CACHE_SECONDS <= now:
+        memo.stripe, memo.cache = await asyncio.gather(
+            stripe_answers(services.billing), services.billing.cache.ping()
+        )
+        memo.at = now
+    checks = {
+        "stripe": memo.stripe,
+        "configurations": services.registry is not None,
+        "cache": memo.cache,
+    }
+    ready = all(checks.values())
+    return web.json_response(
+        {"status": "ready" if ready else "not ready", "checks": checks},
+        status=200 if ready else 503,
+    )
+
+
+def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Application:
+    """The gateway as an aiohttp app (started and stopped by an AppRunner or `run_app`)."""
+    app = web.Application(client_max_size=MAX_REQUEST_BYTES)
+    app.cleanup_ctx.append(_lifecycle(settings, clock))
+    view = GatewayView(
+        schema=build_schema(
+            introspection=settings.introspection or settings.graphiql,
+            mask_errors=settings.environment == "production",
+        ),
+        graphql_ide="graphiql" if settings.graphiql else None,
+        allow_queries_via_get=False,
+        multipart_uploads_enabled=False,
+        subscription_protocols=(),
+    )
+    app.router.add_get("/graphql", view)
+    app.router.add_post("/graphql", view)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    return app
+
+
+def serve(settings: Settings) -> int:
+    """Run until interrupted (`python -m gateway serve`)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if not settings.stripe_api_key.get_secret_value():
+        logger.error("GATEWAY_STRIPE_API_KEY is not set")
+        return 2
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    return 0

@@ -1,0 +1,26 @@
+"""Products by id, for the rare product the loaded catalog does not have yet."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .client import as_json
+from .errors import NotFound, stripe_errors
+from .models import Product
+
+if TYPE_CHECKING:
+    from .client import Billing
+
+
+async def fetch_product(billing: Billing, product_id: str) -> Product:
+    """One product (cached like the catalog); `NotFound` when Stripe has none."""
+    if not product_id.startswith("prod_"):
+        raise NotFound("Product")
+
+    async def load() -> dict[str, Any]:
+        with stripe_errors(noun="Product"):
+            product = await billing.stripe.v1.products.retrieve_async(product_id)
+        return as_json(product)
+
+    data = await billing.cache.cached(f"product:{product_id}", billing.catalog_ttl, load)
+    return Product.from_stripe(data)

@@ -1,0 +1,77 @@
+"""Where the running gateway's portal configurations and catalog come from, and their refresh.
+
+Configurations come from the file (`GATEWAY_PORTAL_CONFIG`), from Stripe by id
+(`GATEWAY_PORTAL_CONFIGURATION_IDS`), or, when neither is set, from every active
+configuration in the Stripe account. The catalog (products and prices) is read whole, so
+listed prices are validated at start and `plans` and the policy never wait on Stripe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .billing.catalog_fetch import fetch_catalog
+from .billing.portal_configuration_list import list_portal_configurations
+from .billing.portal_configurations import fetch_portal_configurations
+from .portal.catalog import Catalog
+from .portal.loading import load_configuration_file
+from .portal.registry import ConfigurationRegistry, build_registry
+
+if TYPE_CHECKING:
+    import stripe
+
+    from .settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Sources:
+    registry: ConfigurationRegistry
+    catalog: Catalog
+
+
+async def read_catalog(client: stripe.StripeClient) -> Catalog:
+    """Every product and price, each price carrying its product."""
+    products, prices = await fetch_catalog(client)
+    by_id = {product.id: product for product in products}
+    return Catalog.build(
+        products,
+        [dataclasses.replace(price, product=by_id.get(price.product_id)) for price in prices],
+    )
+
+
+async def load_sources(settings: Settings, client: stripe.StripeClient) -> Sources:
+    """Read and check everything; `ConfigurationError` lists every problem found.
+
+    Stripe being unreachable raises `BillingError` (the caller retries).
+    """
+    stripe_configurations: list[dict[str, Any]]
+    if settings.portal_configuration_ids:
+        catalog, stripe_configurations = await asyncio.gather(
+            read_catalog(client),
+            fetch_portal_configurations(client, settings.portal_configuration_ids),
+        )
+    elif settings.portal_config is None:
+        catalog, stripe_configurations = await asyncio.gather(
+            read_catalog(client), list_portal_configurations(client)
+        )
+    else:
+        catalog, stripe_configurations = await read_catalog(client), []
+    from_file = (
+        load_configuration_file(settings.portal_config, catalog=catalog)
+        if settings.portal_config is not None
+        else None
+    )
+    registry = build_registry(from_file, stripe_configurations, catalog=catalog)
+    logger.info(
+        "loaded %d portal configuration(s) (default %s) and %d price(s)",
+        len(registry),
+        registry.default.id,
+        len(catalog.prices),
+    )
+    return Sources(registry=registry, catalog=catalog)
