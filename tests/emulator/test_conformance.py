@@ -241,6 +241,17 @@ async def _other_resources(client: stripe.StripeClient, made: dict[str, Any]) ->
                 },
             }
         )
+    if _has_route("POST", "/v1/invoiceitems"):
+        await client.v1.invoice_items.create_async(
+            {"customer": customer.id, "amount": 500, "currency": "usd", "description": "One-off"}
+        )
+    await client.v1.subscriptions.update_async(
+        sub.id,
+        {
+            "items": [{"id": sub["items"].data[0].id, "price": price.id}],
+            "proration_behavior": "create_prorations",
+        },
+    )
     if _has_route("POST", "/v1/subscription_schedules"):
         await client.v1.subscription_schedules.create_async({"from_subscription": sub.id})
     if _has_route("POST", "/v1/test_helpers/test_clocks"):
@@ -269,6 +280,17 @@ OWN_TYPES = frozenset(
 )
 
 
+# Object types of other modules the scenario drives when their create routes exist.
+OTHER_TYPES = (
+    ("POST", "/v1/subscriptions", "subscription"),
+    ("POST", "/v1/subscriptions", "subscription_item"),
+    ("GET", "/v1/invoices", "invoice"),
+    ("POST", "/v1/invoiceitems", "invoiceitem"),
+    ("POST", "/v1/subscription_schedules", "subscription_schedule"),
+    ("POST", "/v1/test_helpers/test_clocks", "test_helpers.test_clock"),
+)
+
+
 def _owner(problem: str) -> str:
     """The object type a problem is about: the innermost `<type>` in its path."""
     return re.findall(r"<([a-z_.]+)>", problem)[-1]
@@ -290,7 +312,10 @@ async def _problems(recorded: tuple[stripe.StripeClient, Recorder, Emulator]) ->
     for obj in list(emu.objects.values()):
         problems += check(emu.render(obj), f"stored {obj['id']}")
     covered = {body.get("object") for _, body in recorder.bodies}
-    assert OWN_TYPES - {"event"} | {"list"} <= covered
+    covered |= {o["object"] for o in emu.objects.values()}
+    assert OWN_TYPES | {"list"} <= covered
+    for method, pattern, object_type in OTHER_TYPES:
+        assert not _has_route(method, pattern) or object_type in covered, object_type
     return sorted(set(problems))
 
 
