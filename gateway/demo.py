@@ -1,0 +1,115 @@
+"""`python -m gateway demo`: the emulator with demo data and the gateway, in one process.
+
+No Stripe account needed. Prints the GraphiQL URL, a fresh admin key and a ready access
+token for a demo customer, then serves until interrupted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import sys
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+from pydantic import SecretStr
+
+from .api.view import SERVICES
+from .app import create_app
+from .emulator.app import create_app as create_emulator_app
+from .emulator.seed import seeded_roles
+from .emulator.server import build
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from .api.context import Services
+
+DEMO_STRIPE_KEY = "sk_test_demo_gateway_0000"
+# The customer whose token is printed: a year of paid invoices, one subscription.
+DEMO_ROLE = "active"
+DEMO_TOKEN_TTL_SECONDS = 24 * 3600
+
+
+def demo_settings(host: str, port: int, emulator_url: str, admin_key: str) -> Settings:
+    return Settings(
+        environment="development",
+        host=host,
+        port=port,
+        stripe_api_key=SecretStr(DEMO_STRIPE_KEY),
+        stripe_api_base=emulator_url,
+        admin_keys=[SecretStr(admin_key)],
+        portal_url=f"http://{host}:{port}/portal",
+        access_token_ttl_seconds=DEMO_TOKEN_TTL_SECONDS,
+        graphiql=True,
+        introspection=True,
+        # The demo reads its configuration from the emulator, not from a file.
+        portal_config=None,
+        portal_configuration_ids=[],
+    )
+
+
+async def _start(app: web.Application, host: str, port: int) -> web.AppRunner:
+    runner = web.AppRunner(app, handle_signals=False)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner
+
+
+async def demo_token(services: Services, customer_id: str) -> str:
+    """A redeemed portal session for the demo customer, as a frontend would get one."""
+    created = await services.sessions.create(
+        customer_id=customer_id, configuration_id=services.configurations().default.id
+    )
+    return (await services.sessions.redeem(created.code)).token
+
+
+def banner(graphql_url: str, admin_key: str, token: str, roles: dict[str, str]) -> str:
+    lines = [
+        "",
+        "Billing portal gateway: demo (Stripe emulator with demo data)",
+        "",
+        f"  GraphiQL      {graphql_url}",
+        f"  Admin key     {admin_key}",
+        f"  Access token  {token}   (customer {roles.get(DEMO_ROLE, '?')})",
+        "",
+        "  In GraphiQL, open Headers and paste:",
+        f'    {{"Authorization": "Bearer {token}"}}',
+        "  then run:  { customer { name email } subscriptions { status availableActions } }",
+        "",
+        "  Demo customers (admin key + header 'Portal-Customer: <id>' acts for any of them):",
+        *(f"    {role:<10} {customer}" for role, customer in roles.items()),
+        "",
+        "  Ctrl-C stops.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+async def serve_demo(host: str, port: int, emulator_port: int) -> None:
+    emulator_url = f"http://{host}:{emulator_port}"
+    emu = build("demo")
+    roles = seeded_roles(emu)
+    admin_key = "demo_admin_" + secrets.token_urlsafe(18)
+    emulator = await _start(create_emulator_app(emu), host, emulator_port)
+    try:
+        app = create_app(demo_settings(host, port, emulator_url, admin_key))
+        gateway = await _start(app, host, port)
+        try:
+            token = await demo_token(app[SERVICES], roles[DEMO_ROLE])
+            print(banner(f"http://{host}:{port}/graphql", admin_key, token, roles), flush=True)
+            await asyncio.Event().wait()
+        finally:
+            await gateway.cleanup()
+    finally:
+        await emulator.cleanup()
+
+
+def run_demo(host: str, port: int, emulator_port: int) -> int:
+    try:
+        asyncio.run(serve_demo(host, port, emulator_port))
+    except KeyboardInterrupt:
+        return 0
+    except OSError as exc:
+        print(f"cannot start the demo: {exc}", file=sys.stderr)
+        return 1
+    return 0
