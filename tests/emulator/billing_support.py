@@ -10,6 +10,8 @@ if TYPE_CHECKING:
     import stripe
 
 DAY = 86_400
+# Stripe writes quantities as `2 \u00d7 Pro` (a multiplication sign).
+TIMES = "\u00d7"
 
 
 def ts(year: int, month: int, day: int, hour: int = 0) -> int:

@@ -11,7 +11,7 @@ import copy
 
 from stripe.params._invoice_create_preview_params import InvoiceCreatePreviewParams
 from stripe.params._invoice_finalize_invoice_params import InvoiceFinalizeInvoiceParams
-from stripe.params._invoice_list_lines_params import InvoiceListLinesParams
+from stripe.params._invoice_line_item_list_params import InvoiceLineItemListParams
 from stripe.params._invoice_list_params import InvoiceListParams
 from stripe.params._invoice_mark_uncollectible_params import InvoiceMarkUncollectibleParams
 from stripe.params._invoice_pay_params import InvoicePayParams
@@ -93,7 +93,7 @@ def retrieve_invoice(call: Call) -> Obj:
     return call.emu.render(_stored(call))
 
 
-@route("GET", "/v1/invoices/{invoice}/lines", InvoiceListLinesParams)
+@route("GET", "/v1/invoices/{invoice}/lines", InvoiceLineItemListParams)
 @with_origin
 def list_lines(call: Call) -> Obj:
     invoice = _stored(call)

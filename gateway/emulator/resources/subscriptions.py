@@ -57,7 +57,9 @@ def render_item(emu: Emulator, item: Obj) -> Obj:
     price = price_of(emu, item)
     body["price"] = emu.render(price)
     body["plan"] = plan_of(price)
+    # Subscription items carry no `livemode` (unlike most objects).
     body.pop("deleted", None)
+    body.pop("livemode", None)
     return body
 
 

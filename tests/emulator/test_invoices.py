@@ -1,0 +1,381 @@
+"""Invoices: numbering, shape, list filters, lines, pay / void / finalize, and previews.
+
+The preview tests are the contract the gateway's "preview this change" relies
+on: the preview's lines are exactly what the same update creates afterwards.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import stripe
+
+from tests.emulator.billing_support import (
+    APRIL_1,
+    DAY,
+    MAY_1,
+    TIMES,
+    advance,
+    make_catalog,
+    make_clock,
+    make_customer,
+)
+
+if TYPE_CHECKING:
+    from tests.conftest import RunningEmulator
+
+
+def _shape(lines: Any) -> list[tuple[Any, ...]]:
+    """What must match between a preview and the real thing (ids differ by nature)."""
+    out = []
+    for line in lines:
+        details = line.parent.subscription_item_details
+        out.append(
+            (
+                line.description,
+                line.amount,
+                line.quantity,
+                line.period.start,
+                line.period.end,
+                details.proration,
+                details.subscription_item,
+                line.pricing.price_details.price,
+            )
+        )
+    return sorted(out)
+
+
+async def _on_clock(client: stripe.StripeClient, price: str, quantity: int = 1) -> tuple[str, Any]:
+    clock = await make_clock(client, APRIL_1)
+    customer = await make_customer(client, clock)
+    sub = await client.v1.subscriptions.create_async(
+        {"customer": customer.id, "items": [{"price": price, "quantity": quantity}]}
+    )
+    return clock, sub
+
+
+async def test_first_invoice_is_numbered_paid_and_linked(
+    stripe_client: stripe.StripeClient, emulator: RunningEmulator
+) -> None:
+    catalog = await make_catalog(stripe_client)
+    _, sub = await _on_clock(stripe_client, catalog.pro_monthly.id, quantity=2)
+    customer = await stripe_client.v1.customers.retrieve_async(str(sub.customer))
+    invoice = await stripe_client.v1.invoices.retrieve_async(str(sub.latest_invoice))
+    assert invoice.number == f"{customer.invoice_prefix}-0001"
+    assert customer.next_invoice_sequence == 2
+    assert invoice.status == "paid"
+    assert invoice.billing_reason == "subscription_create"
+    assert (invoice.subtotal, invoice.total, invoice.amount_due, invoice.amount_paid) == (
+        4000,
+        4000,
+        4000,
+        4000,
+    )
+    assert invoice.amount_remaining == 0
+    assert invoice.attempted is True
+    assert invoice.attempt_count == 1
+    assert invoice.period_start == invoice.period_end == APRIL_1
+    assert invoice.status_transitions.finalized_at == APRIL_1
+    assert invoice.status_transitions.paid_at == APRIL_1
+    assert invoice.customer_email == "payer@example.com"
+    assert invoice.parent is not None
+    assert invoice.parent.type == "subscription_details"
+    assert invoice.parent.subscription_details is not None
+    assert invoice.parent.subscription_details.subscription == sub.id
+    assert invoice.hosted_invoice_url == f"{emulator.url}/invoices/{_token(invoice)}"
+    assert invoice.invoice_pdf == f"{emulator.url}/invoices/{_token(invoice)}/pdf"
+    (line,) = invoice.lines.data
+    assert line.description == f"2 {TIMES} Pro (at $20.00 / month)"
+    assert (line.amount, line.quantity, line.period.start, line.period.end) == (
+        4000,
+        2,
+        APRIL_1,
+        MAY_1,
+    )
+    assert line.parent is not None
+    assert line.parent.type == "subscription_item_details"
+    details = line.parent.subscription_item_details
+    assert details is not None
+    assert details.proration is False
+    assert details.subscription_item == sub.items.data[0].id
+    assert line.pricing is not None
+    assert line.pricing.price_details is not None
+    assert line.pricing.price_details.price == catalog.pro_monthly.id
+    assert line.pricing.price_details.product == catalog.pro.id
+    assert line.pricing.unit_amount_decimal is not None
+    assert str(line.pricing.unit_amount_decimal) == "2000"
+
+
+def _token(invoice: stripe.Invoice) -> str:
+    assert invoice.hosted_invoice_url is not None
+    return invoice.hosted_invoice_url.rsplit("/", 1)[1]
+
+
+async def test_list_filters_and_pagination(stripe_client: stripe.StripeClient) -> None:
+    catalog = await make_catalog(stripe_client)
+    clock, sub = await _on_clock(stripe_client, catalog.basic_monthly.id)
+    await advance(stripe_client, clock, APRIL_1 + 95 * DAY)  # three renewals
+    other = await make_customer(stripe_client)
+    await stripe_client.v1.subscriptions.create_async(
+        {"customer": other.id, "items": [{"price": catalog.pro_monthly.id}]}
+    )
+    mine = await stripe_client.v1.invoices.list_async({"customer": str(sub.customer)})
+    assert len(mine.data) == 4
+    assert [i.billing_reason for i in mine.data] == ["subscription_cycle"] * 3 + [
+        "subscription_create"
+    ]
+    assert [i.created for i in mine.data] == sorted((i.created for i in mine.data), reverse=True)
+    by_sub = await stripe_client.v1.invoices.list_async({"subscription": sub.id, "limit": 2})
+    assert [i.id for i in by_sub.data] == [i.id for i in mine.data[:2]]
+    assert by_sub.has_more is True
+    rest = await stripe_client.v1.invoices.list_async(
+        {"subscription": sub.id, "starting_after": by_sub.data[-1].id}
+    )
+    assert [i.id for i in rest.data] == [i.id for i in mine.data[2:]]
+    paid = await stripe_client.v1.invoices.list_async({"status": "paid", "limit": 100})
+    assert len(paid.data) == 5
+    assert (await stripe_client.v1.invoices.list_async({"status": "open"})).data == []
+    recent = await stripe_client.v1.invoices.list_async(
+        {"customer": str(sub.customer), "created": {"gte": MAY_1}}
+    )
+    assert len(recent.data) == 3
+
+
+async def test_lines_endpoint_pages_through_lines(stripe_client: stripe.StripeClient) -> None:
+    catalog = await make_catalog(stripe_client)
+    clock, sub = await _on_clock(stripe_client, catalog.basic_monthly.id)
+    item = sub.items.data[0].id
+    await advance(stripe_client, clock, APRIL_1 + 10 * DAY)
+    for quantity in (2, 3, 4):
+        await stripe_client.v1.subscriptions.update_async(
+            sub.id, {"items": [{"id": item, "quantity": quantity}]}
+        )
+    await advance(stripe_client, clock, MAY_1 + 60)
+    renewal = (await stripe_client.v1.invoices.list_async({"subscription": sub.id})).data[0]
+    assert len(renewal.lines.data) == 7  # the new period + three (credit, charge) pairs
+    first = await stripe_client.v1.invoices.line_items.list_async(renewal.id, {"limit": 3})
+    assert first.has_more is True
+    second = await stripe_client.v1.invoices.line_items.list_async(
+        renewal.id, {"limit": 10, "starting_after": first.data[-1].id}
+    )
+    assert second.has_more is False
+    assert [line.id for line in first.data + second.data] == [
+        line.id for line in renewal.lines.data
+    ]
+    with pytest.raises(stripe.InvalidRequestError) as exc:
+        await stripe_client.v1.invoices.line_items.list_async(
+            renewal.id, {"starting_after": "il_x"}
+        )
+    assert exc.value.param == "starting_after"
+
+
+async def test_declined_first_payment_leaves_an_open_invoice_then_paying_activates(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    catalog = await make_catalog(stripe_client)
+    customer = await make_customer(stripe_client, card="pm_card_chargeDeclined")
+    sub = await stripe_client.v1.subscriptions.create_async(
+        {"customer": customer.id, "items": [{"price": catalog.basic_monthly.id}]}
+    )
+    assert sub.status == "incomplete"
+    invoice = await stripe_client.v1.invoices.retrieve_async(str(sub.latest_invoice))
+    assert (invoice.status, invoice.attempt_count, invoice.amount_remaining) == ("open", 1, 1000)
+    with pytest.raises(stripe.CardError) as exc:
+        await stripe_client.v1.invoices.pay_async(invoice.id)
+    assert exc.value.code == "card_declined"
+    assert exc.value.http_status == 402
+    assert exc.value.error is not None
+    assert exc.value.error.decline_code == "generic_decline"
+    visa = await stripe_client.v1.payment_methods.attach_async(
+        "pm_card_visa", {"customer": customer.id}
+    )
+    paid = await stripe_client.v1.invoices.pay_async(invoice.id, {"payment_method": visa.id})
+    assert (paid.status, paid.amount_paid, paid.attempt_count) == ("paid", 1000, 3)
+    assert (await stripe_client.v1.subscriptions.retrieve_async(sub.id)).status == "active"
+    with pytest.raises(stripe.InvalidRequestError, match="already paid"):
+        await stripe_client.v1.invoices.pay_async(invoice.id)
+
+
+async def test_void_finalize_and_mark_uncollectible(stripe_client: stripe.StripeClient) -> None:
+    catalog = await make_catalog(stripe_client)
+    customer = await make_customer(stripe_client, card=None)
+    sub = await stripe_client.v1.subscriptions.create_async(
+        {
+            "customer": customer.id,
+            "items": [{"price": catalog.basic_monthly.id}],
+            "collection_method": "send_invoice",
+            "days_until_due": 14,
+        }
+    )
+    assert sub.status == "active"
+    invoice = await stripe_client.v1.invoices.retrieve_async(str(sub.latest_invoice))
+    assert invoice.status == "open"
+    assert invoice.attempted is False
+    assert invoice.due_date == invoice.created + 14 * DAY
+    with pytest.raises(stripe.InvalidRequestError, match="re-finalize"):
+        await stripe_client.v1.invoices.finalize_invoice_async(invoice.id)
+    marked = await stripe_client.v1.invoices.mark_uncollectible_async(invoice.id)
+    assert marked.status == "uncollectible"
+    assert marked.status_transitions.marked_uncollectible_at is not None
+    voided = await stripe_client.v1.invoices.void_invoice_async(invoice.id)
+    assert (voided.status, voided.amount_remaining) == ("void", 0)
+    with pytest.raises(stripe.InvalidRequestError, match="void"):
+        await stripe_client.v1.invoices.void_invoice_async(invoice.id)
+    with pytest.raises(stripe.InvalidRequestError) as exc:
+        await stripe_client.v1.invoices.retrieve_async("in_missing")
+    assert exc.value.http_status == 404
+
+
+async def test_preview_with_always_invoice_equals_the_invoice_the_update_creates(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    catalog = await make_catalog(stripe_client)
+    clock, sub = await _on_clock(stripe_client, catalog.seat_monthly.id, quantity=3)
+    item = sub.items.data[0].id
+    await advance(stripe_client, clock, APRIL_1 + 7 * DAY + 3 * 3600 + 17)
+    change: dict[str, Any] = {
+        "items": [{"id": item, "price": catalog.pro_monthly.id, "quantity": 4}],
+        "proration_behavior": "always_invoice",
+        "proration_date": APRIL_1 + 7 * DAY + 1234,
+    }
+    preview = await stripe_client.v1.invoices.create_preview_async(
+        {"subscription": sub.id, "subscription_details": change}
+    )
+    assert preview.id is not None
+    assert preview.id.startswith("upcoming_in_")
+    assert preview.status == "draft"
+    assert preview.number is None
+    assert preview.hosted_invoice_url is None
+    # Previewing changed nothing.
+    assert (await stripe_client.v1.subscriptions.retrieve_async(sub.id)).items.data[
+        0
+    ].price.id == catalog.seat_monthly.id
+    updated = await stripe_client.v1.subscriptions.update_async(
+        sub.id, {**change, "expand": ["latest_invoice"]}
+    )
+    invoice = updated.latest_invoice
+    assert not isinstance(invoice, str)
+    assert invoice is not None
+    assert _shape(preview.lines.data) == _shape(invoice.lines.data)
+    assert (preview.total, preview.amount_due) == (invoice.total, invoice.amount_due)
+    # 1,985,966 of 2,592,000 seconds left: 9000 x that = 6895.7 back, 8000 x that = 6129.5 due.
+    assert [line.amount for line in invoice.lines.data] == [-6896, 6130]
+    assert (invoice.total, invoice.amount_due, invoice.ending_balance) == (-766, 0, -766)
+
+
+async def test_preview_with_create_prorations_shows_the_pending_items_on_the_next_invoice(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    catalog = await make_catalog(stripe_client)
+    clock, sub = await _on_clock(stripe_client, catalog.basic_monthly.id)
+    item = sub.items.data[0].id
+    await advance(stripe_client, clock, APRIL_1 + 12 * DAY)
+    change: dict[str, Any] = {
+        "items": [{"id": item, "price": catalog.pro_monthly.id}],
+        "proration_date": APRIL_1 + 12 * DAY,
+    }
+    preview = await stripe_client.v1.invoices.create_preview_async(
+        {"subscription": sub.id, "subscription_details": change}
+    )
+    # The next renewal: Pro for May, plus the two prorations.
+    assert preview.period_start == APRIL_1
+    assert preview.period_end == MAY_1
+    assert preview.created == MAY_1
+    regular = [ln for ln in preview.lines.data if not ln.parent.subscription_item_details.proration]  # type: ignore[union-attr]
+    assert [(ln.description, ln.amount) for ln in regular] == [
+        (f"1 {TIMES} Pro (at $20.00 / month)", 2000)
+    ]
+    prorations = [ln for ln in preview.lines.data if ln not in regular]
+    assert sorted((ln.description, ln.amount) for ln in prorations) == [
+        ("Remaining time on Pro after 13 Apr 2026", 1200),
+        ("Unused time on Basic after 13 Apr 2026", -600),
+    ]
+    await stripe_client.v1.subscriptions.update_async(sub.id, change)
+    pending = await stripe_client.v1.invoice_items.list_async(
+        {"customer": str(sub.customer), "pending": True}
+    )
+    assert sorted(
+        (ii.description, ii.amount, ii.period.start, ii.period.end) for ii in pending.data
+    ) == sorted((ln.description, ln.amount, ln.period.start, ln.period.end) for ln in prorations)
+    for ii in pending.data:
+        assert ii.proration is True
+        assert ii.invoice is None
+        assert ii.parent is not None
+        assert ii.parent.subscription_details is not None
+        assert ii.parent.subscription_details.subscription == sub.id
+    # And the renewal is exactly the preview.
+    await advance(stripe_client, clock, MAY_1 + 60)
+    renewal = (await stripe_client.v1.invoices.list_async({"subscription": sub.id})).data[0]
+    assert _shape(renewal.lines.data) == _shape(preview.lines.data)
+    swept = await stripe_client.v1.invoice_items.list_async({"invoice": renewal.id})
+    assert len(swept.data) == 2
+    assert (
+        await stripe_client.v1.invoice_items.list_async(
+            {"customer": str(sub.customer), "pending": True}
+        )
+    ).data == []
+
+
+async def test_preview_of_the_next_renewal_and_of_cancel_and_recurring_mode(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    catalog = await make_catalog(stripe_client)
+    clock, sub = await _on_clock(stripe_client, catalog.pro_monthly.id)
+    upcoming = await stripe_client.v1.invoices.create_preview_async({"subscription": sub.id})
+    assert [(ln.description, ln.amount, ln.period.start) for ln in upcoming.lines.data] == [
+        (f"1 {TIMES} Pro (at $20.00 / month)", 2000, MAY_1)
+    ]
+    await advance(stripe_client, clock, APRIL_1 + 15 * DAY)
+    canceled = await stripe_client.v1.invoices.create_preview_async(
+        {"subscription": sub.id, "subscription_details": {"cancel_now": True}}
+    )
+    assert [(ln.description, ln.amount) for ln in canceled.lines.data] == [
+        ("Unused time on Pro after 16 Apr 2026", -1000)
+    ]
+    assert canceled.amount_due == 0
+    recurring = await stripe_client.v1.invoices.create_preview_async(
+        {
+            "subscription": sub.id,
+            "preview_mode": "recurring",
+            "subscription_details": {"items": [{"id": sub.items.data[0].id, "quantity": 2}]},
+        }
+    )
+    assert [(ln.description, ln.amount) for ln in recurring.lines.data] == [
+        (f"2 {TIMES} Pro (at $20.00 / month)", 4000)
+    ]
+    await stripe_client.v1.subscriptions.update_async(sub.id, {"cancel_at_period_end": True})
+    with pytest.raises(stripe.InvalidRequestError) as exc:
+        await stripe_client.v1.invoices.create_preview_async({"subscription": sub.id})
+    assert exc.value.code == "invoice_upcoming_none"
+    assert exc.value.http_status == 404
+
+
+async def test_preview_of_a_new_subscription_and_bad_input(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    catalog = await make_catalog(stripe_client)
+    customer = await make_customer(stripe_client)
+    preview = await stripe_client.v1.invoices.create_preview_async(
+        {
+            "customer": customer.id,
+            "subscription_details": {"items": [{"price": catalog.pro_yearly.id}]},
+        }
+    )
+    assert [(ln.description, ln.amount) for ln in preview.lines.data] == [
+        (f"1 {TIMES} Pro (at $200.00 / year)", 20000)
+    ]
+    assert (await stripe_client.v1.subscriptions.list_async({"customer": customer.id})).data == []
+    with pytest.raises(stripe.InvalidRequestError) as exc:
+        await stripe_client.v1.invoices.create_preview_async(
+            {"customer": customer.id, "subscription_details": {"items": [{"price": "price_nope"}]}}
+        )
+    assert exc.value.param == "subscription_details[items][0][price]"
+    with pytest.raises(stripe.InvalidRequestError) as exc:
+        await stripe_client.v1.invoices.create_preview_async({})
+    assert exc.value.param == "customer"
+    with pytest.raises(stripe.InvalidRequestError) as exc:
+        await stripe_client.v1.invoices.create_preview_async(
+            {"customer": customer.id, "schedule": "sub_sched_x"}
+        )
+    assert exc.value.param == "schedule"
