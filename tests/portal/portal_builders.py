@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gateway.billing.models import (
     Customer,
-    PaymentMethod,
     PauseCollection,
+    PaymentMethod,
     Price,
     Subscription,
     SubscriptionItem,
 )
 from gateway.portal.configuration import Configuration
 from gateway.portal.context import PolicyContext
-from gateway.portal.flows import Flow
+
+if TYPE_CHECKING:
+    from gateway.portal.flows import Flow
 
 NOW = 1_800_000_000
 DAY = 86_400
@@ -114,9 +116,7 @@ PRICES: dict[str, Price] = {
     "price_pro_m": Price("price_pro_m", "prod_PRO", True, "usd", 3000, "recurring", "month"),
     "price_pro_y": Price("price_pro_y", "prod_PRO", True, "usd", 30000, "recurring", "year"),
     "price_pro_eur": Price("price_pro_eur", "prod_PRO", True, "eur", 2800, "recurring", "month"),
-    "price_pro_old": Price(
-        "price_pro_old", "prod_PRO", False, "usd", 2500, "recurring", "month"
-    ),
+    "price_pro_old": Price("price_pro_old", "prod_PRO", False, "usd", 2500, "recurring", "month"),
     "price_setup": Price("price_setup", "prod_PRO", True, "usd", 5000, "one_time"),
     "price_metered": Price(
         "price_metered", "prod_PRO", True, "usd", 10, "recurring", "month", usage_type="metered"
@@ -125,7 +125,9 @@ PRICES: dict[str, Price] = {
 }
 
 
-def item(price_id: str = "price_pro_m", quantity: int = 1, item_id: str = "si_1") -> SubscriptionItem:
+def item(
+    price_id: str = "price_pro_m", quantity: int = 1, item_id: str = "si_1"
+) -> SubscriptionItem:
     return SubscriptionItem(item_id, PRICES[price_id], quantity, PERIOD_START, PERIOD_END)
 
 

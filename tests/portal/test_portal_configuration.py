@@ -140,9 +140,7 @@ def _with(path: str, value: Any) -> dict[str, Any]:
 
 
 def _many_products() -> dict[str, Any]:
-    products = [
-        {"product": f"prod_{i}", "prices": [f"price_{i}"]} for i in range(11)
-    ]
+    products = [{"product": f"prod_{i}", "prices": [f"price_{i}"]} for i in range(11)]
     return _with("features.subscription_update.products", products)
 
 

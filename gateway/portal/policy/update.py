@@ -106,7 +106,7 @@ def quantity_refusal(limits: AdjustableQuantity, quantity: int) -> Refusal | Non
         upper = f" and at most {limits.maximum}" if limits.maximum is not None else ""
         return Refusal(
             RefusalCode.QUANTITY_NOT_ALLOWED,
-            f"The quantity must be at least {limits.minimum}{upper}.",
+            f"The quantity must be at least {max(limits.minimum, 1)}{upper}.",
             "quantity",
         )
     return None

@@ -1,0 +1,241 @@
+"""Pause and resume: the feature toggle, the duration options, both pause mechanisms."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from portal_builders import DAY, NOW, PERIOD_END, config, ctx, subscription
+
+from gateway.billing.models import PauseCollection
+from gateway.portal.configuration import PauseIntervalOption
+from gateway.portal.decisions import PauseDecision, ResumeDecision
+from gateway.portal.flows import Flow
+from gateway.portal.policy.pause import add_interval, decide_pause, decide_resume, pause_options
+from gateway.portal.refusals import Refusal, RefusalCode
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+PAUSE = "features.subscription_pause"
+INDEFINITE = config(**{f"{PAUSE}.duration": {"type": "indefinite", "interval_options": []}})
+WEEKS = config(
+    **{
+        f"{PAUSE}.duration.interval_options": [
+            {"interval": "week", "interval_count": 1},
+            {"interval": "week", "interval_count": 2},
+        ]
+    }
+)
+
+
+def ts(year: int, month: int, day: int) -> int:
+    return int(datetime(year, month, day, 12, tzinfo=UTC).timestamp())
+
+
+@pytest.mark.parametrize(
+    ("start", "interval", "count", "end"),
+    [
+        (ts(2027, 1, 31), "month", 1, ts(2027, 2, 28)),
+        (ts(2028, 1, 31), "month", 1, ts(2028, 2, 29)),
+        (ts(2027, 11, 15), "month", 3, ts(2028, 2, 15)),
+        (ts(2027, 3, 1), "year", 2, ts(2029, 3, 1)),
+        (ts(2027, 3, 1), "week", 2, ts(2027, 3, 15)),
+        (ts(2027, 3, 1), "day", 10, ts(2027, 3, 11)),
+    ],
+)
+def test_durations_follow_the_calendar(start: int, interval: Any, count: int, end: int) -> None:
+    assert add_interval(start, PauseIntervalOption(interval=interval, interval_count=count)) == end
+
+
+def test_pause_options_offer_each_configured_length() -> None:
+    options = pause_options(WEEKS, NOW)
+    assert [(o.interval, o.interval_count, o.resumes_at) for o in options] == [
+        ("week", 1, NOW + 7 * DAY),
+        ("week", 2, NOW + 14 * DAY),
+    ]
+    assert pause_options(INDEFINITE, NOW) == ()
+
+
+def pause(resumes_at: int | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"behavior": "void"}
+    if resumes_at is not None:
+        body["resumes_at"] = resumes_at
+    return {"pause_collection": body}
+
+
+DECISIONS: list[tuple[str, Callable[[], Any], Any]] = [
+    (
+        "pause for one of the options",
+        lambda: decide_pause(ctx(WEEKS), subscription(), resumes_at=NOW + 14 * DAY),
+        PauseDecision("sub_1", NOW + 14 * DAY, pause(NOW + 14 * DAY)),
+    ),
+    (
+        "pause for less than the longest option",
+        lambda: decide_pause(ctx(WEEKS), subscription(), resumes_at=NOW + 3 * DAY),
+        PauseDecision("sub_1", NOW + 3 * DAY, pause(NOW + 3 * DAY)),
+    ),
+    (
+        "indefinite pause without an end",
+        lambda: decide_pause(ctx(INDEFINITE), subscription()),
+        PauseDecision("sub_1", None, pause()),
+    ),
+    (
+        "indefinite pause with an end",
+        lambda: decide_pause(ctx(INDEFINITE), subscription(), resumes_at=NOW + 400 * DAY),
+        PauseDecision("sub_1", NOW + 400 * DAY, pause(NOW + 400 * DAY)),
+    ),
+    (
+        "pause a trial",
+        lambda: decide_pause(ctx(INDEFINITE), subscription(status="trialing")),
+        PauseDecision("sub_1", None, pause()),
+    ),
+    (
+        "pause inside its flow",
+        lambda: decide_pause(
+            ctx(INDEFINITE, Flow("subscription_pause", subscription_id="sub_1")), subscription()
+        ),
+        PauseDecision("sub_1", None, pause()),
+    ),
+    (
+        "resume paused collection",
+        lambda: decide_resume(ctx(), subscription(pause=PauseCollection("void", NOW + DAY))),
+        ResumeDecision("sub_1", "update", {"pause_collection": ""}),
+    ),
+    (
+        "resume a paused subscription",
+        lambda: decide_resume(ctx(), subscription(status="paused")),
+        ResumeDecision("sub_1", "resume", {"billing_cycle_anchor": {"type": "now"}}),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("run", "expected"), [c[1:] for c in DECISIONS], ids=[c[0] for c in DECISIONS]
+)
+def test_pause_and_resume_decisions(run: Callable[[], Any], expected: Any) -> None:
+    assert run() == expected
+
+
+DISABLED = config(**{f"{PAUSE}.enabled": False})
+
+REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
+    (
+        "pause disabled",
+        lambda: decide_pause(ctx(DISABLED), subscription(), resumes_at=NOW + DAY),
+        RefusalCode.FEATURE_DISABLED,
+        None,
+    ),
+    (
+        "resume disabled",
+        lambda: decide_resume(ctx(DISABLED), subscription(status="paused")),
+        RefusalCode.FEATURE_DISABLED,
+        None,
+    ),
+    (
+        "already paused collection",
+        lambda: decide_pause(
+            ctx(), subscription(pause=PauseCollection("void")), resumes_at=NOW + DAY
+        ),
+        RefusalCode.ALREADY_PAUSED,
+        "subscriptionId",
+    ),
+    (
+        "already a paused subscription",
+        lambda: decide_pause(ctx(), subscription(status="paused"), resumes_at=NOW + DAY),
+        RefusalCode.ALREADY_PAUSED,
+        "subscriptionId",
+    ),
+    *[
+        (
+            f"pause a {status} subscription",
+            lambda status=status: decide_pause(
+                ctx(), subscription(status=status), resumes_at=NOW + DAY
+            ),
+            RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+            "subscriptionId",
+        )
+        for status in ("canceled", "past_due", "unpaid", "incomplete", "incomplete_expired")
+    ],
+    (
+        "pause a subscription that is ending",
+        lambda: decide_pause(ctx(), subscription(cancel_at=PERIOD_END), resumes_at=NOW + DAY),
+        RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+        "subscriptionId",
+    ),
+    (
+        "pause a subscription on a schedule",
+        lambda: decide_pause(ctx(), subscription(schedule_id="sub_sched"), resumes_at=NOW + DAY),
+        RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+        "subscriptionId",
+    ),
+    (
+        "no end when the configuration offers durations",
+        lambda: decide_pause(ctx(), subscription()),
+        RefusalCode.INVALID_INPUT,
+        "resumesAt",
+    ),
+    (
+        "longer than the longest option",
+        lambda: decide_pause(ctx(WEEKS), subscription(), resumes_at=NOW + 14 * DAY + 1),
+        RefusalCode.INVALID_INPUT,
+        "resumesAt",
+    ),
+    (
+        "an end in the past",
+        lambda: decide_pause(ctx(INDEFINITE), subscription(), resumes_at=NOW),
+        RefusalCode.INVALID_INPUT,
+        "resumesAt",
+    ),
+    (
+        "resume what is not paused",
+        lambda: decide_resume(ctx(), subscription()),
+        RefusalCode.NOT_PAUSED,
+        "subscriptionId",
+    ),
+    (
+        "resume a canceled subscription",
+        lambda: decide_resume(
+            ctx(), subscription(status="canceled", pause=PauseCollection("void"))
+        ),
+        RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+        "subscriptionId",
+    ),
+    (
+        "resume a paused subscription paid by invoice",
+        lambda: decide_resume(
+            ctx(), subscription(status="paused", collection_method="send_invoice")
+        ),
+        RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+        "subscriptionId",
+    ),
+    (
+        "resume inside a pause flow",
+        lambda: decide_resume(
+            ctx(flow=Flow("subscription_pause", subscription_id="sub_1")),
+            subscription(status="paused"),
+        ),
+        RefusalCode.FLOW_RESTRICTED,
+        None,
+    ),
+    (
+        "pause another subscription than the flow's",
+        lambda: decide_pause(
+            ctx(INDEFINITE, Flow("subscription_pause", subscription_id="sub_2")), subscription()
+        ),
+        RefusalCode.FLOW_RESTRICTED,
+        "subscriptionId",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("run", "code", "field"), [c[1:] for c in REFUSALS], ids=[c[0] for c in REFUSALS]
+)
+def test_pause_and_resume_refusals(
+    run: Callable[[], Any], code: RefusalCode, field: str | None
+) -> None:
+    refusal = run()
+    assert isinstance(refusal, Refusal), refusal
+    assert (refusal.code, refusal.field) == (code, field)
