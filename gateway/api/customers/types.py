@@ -57,7 +57,7 @@ class Customer:
         )
 
     @strawberry.field
-    async def tax_ids(self, info: Info) -> list[TaxId]:
+    async def tax_ids(self, info: Info) -> list[TaxId] | None:
         try:
             found = await info.context.loaders.tax_ids()
         except BillingError as exc:

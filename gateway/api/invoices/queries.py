@@ -24,7 +24,7 @@ class InvoiceQueries:
     @field(description="Invoice history, newest first; `after` takes a previous `endCursor`.")
     async def invoices(
         self, info: Info, first: int = 10, after: str | None = None
-    ) -> InvoiceConnection:
+    ) -> InvoiceConnection | None:
         context = info.context
         if not 1 <= first <= MAX_PAGE_SIZE:
             raise GatewayError(

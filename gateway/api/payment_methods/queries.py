@@ -16,7 +16,7 @@ from .types import PaymentMethod
 @strawberry.type
 class PaymentMethodQueries:
     @field(description="Saved payment methods, newest first; `isDefault` marks the default.")
-    async def payment_methods(self, info: Info) -> list[PaymentMethod]:
+    async def payment_methods(self, info: Info) -> list[PaymentMethod] | None:
         context = info.context
         refusal = payment_method_refusal(await context.policy(), AccountAction.VIEW_PAYMENT_METHODS)
         if refusal is not None:

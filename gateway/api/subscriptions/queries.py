@@ -12,7 +12,7 @@ from .types import Subscription
 @strawberry.type
 class SubscriptionQueries:
     @field(description="The customer's subscriptions that have not ended, newest first.")
-    async def subscriptions(self, info: Info) -> list[Subscription]:
+    async def subscriptions(self, info: Info) -> list[Subscription] | None:
         scope = info.context.scope()
         try:
             found = await info.context.loaders.subscriptions()

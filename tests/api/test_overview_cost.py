@@ -1,0 +1,87 @@
+"""A portal overview costs a handful of Stripe requests, issued in parallel, and a repeat
+within the customer cache TTL costs none. Counted in the emulator's request log."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.conftest import RunningEmulator
+    from tests.support.gateway import GatewayFactory, RunningGateway
+    from tests.support.world import World
+
+MAX_OVERVIEW_REQUESTS = 6
+
+OVERVIEW = """{
+  session { id customerId returnUrl expiresAt configuration { id businessProfile { headline } } }
+  customer {
+    id email name phone address { line1 city country } shipping { name }
+    taxIds { id type value }
+    defaultPaymentMethod { id card { brand last4 } }
+  }
+  subscriptions {
+    id status cancelAtPeriodEnd cancelAt currentPeriodEnd trialEnd isPaused
+    scheduledChange { effectiveAt }
+    items { id quantity price { id unitAmount interval product { id name } } }
+    availableActions
+    upcomingInvoice { amountDue total lines { amount description } }
+  }
+  paymentMethods { id isDefault card { brand last4 expMonth expYear } }
+  invoices(first: 10) {
+    nodes { id number status total amountDue created hostedInvoiceUrl invoicePdf }
+    pageInfo { hasNextPage endCursor }
+  }
+  plans { product { name } prices { id unitAmount interval } }
+}"""
+
+
+def _requests(emulator: RunningEmulator) -> Counter[str]:
+    return Counter(f"{e['method']} {e['route']}" for e in emulator.runtime.log.entries)
+
+
+async def test_overview_costs_a_handful_of_requests(
+    gateway_factory: GatewayFactory, world: World, emulator: RunningEmulator
+) -> None:
+    # No customer cache: every read goes to Stripe, as on a cold start.
+    gateway = await gateway_factory.start(world.configurations(), customer_cache_ttl_seconds=0)
+    token = await gateway.token_for(world.alice.id)
+    emulator.reset_log()
+    data = (await gateway.post(OVERVIEW, token=token)).ok()
+    assert data["customer"]["taxIds"][0]["id"] == world.alice.tax_id
+    assert len(data["invoices"]["nodes"]) == len(world.alice.invoices)
+    assert data["subscriptions"][0]["upcomingInvoice"]["amountDue"] == 1000
+    requests = _requests(emulator)
+    print("overview Stripe requests:", dict(requests))
+    assert sum(requests.values()) <= MAX_OVERVIEW_REQUESTS, requests
+    # Each resource once: loaders share reads between fields.
+    assert all(count == 1 for count in requests.values()), requests
+
+
+async def test_a_repeat_within_the_cache_ttl_is_free(
+    gateway: RunningGateway, world: World, emulator: RunningEmulator
+) -> None:
+    token = await gateway.token_for(world.alice.id)
+    (await gateway.post(OVERVIEW, token=token)).ok()
+    emulator.reset_log()
+    (await gateway.post(OVERVIEW, token=token)).ok()
+    assert _requests(emulator) == Counter()
+
+
+async def test_overview_requests_run_concurrently(
+    gateway_factory: GatewayFactory, world: World, emulator: RunningEmulator
+) -> None:
+    gateway = await gateway_factory.start(world.configurations(), customer_cache_ttl_seconds=0)
+    token = await gateway.token_for(world.alice.id)
+    latency = 0.3
+    emulator.runtime.faults.configure({"rules": [{"path": "/v1/.*", "latency_ms": latency * 1000}]})
+    emulator.reset_log()
+    started = time.monotonic()
+    (await gateway.post(OVERVIEW, token=token)).ok()
+    elapsed = time.monotonic() - started
+    count = sum(_requests(emulator).values())
+    assert count <= MAX_OVERVIEW_REQUESTS
+    # One after the other would take count * latency; reads that do not depend on each
+    # other overlap, leaving two rounds (the upcoming invoice waits for its subscription).
+    assert elapsed < (count - 1) * latency, (elapsed, count)
