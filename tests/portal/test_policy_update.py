@@ -245,7 +245,7 @@ def scheduled(
         price_id=price,
         quantity=quantity,
         effective_at=PERIOD_END,
-        conditions=conditions,  # type: ignore[arg-type]
+        conditions=conditions,
         next_phase={
             "items": [{"price": price, "quantity": quantity}],
             "proration_behavior": "none",
