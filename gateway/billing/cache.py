@@ -26,6 +26,11 @@ Json = Any
 NAMESPACE = "gateway:"
 # Generation counters outlive the entries they guard so a bump is never forgotten early.
 GENERATION_TTL_SECONDS = 7 * 24 * 3600
+# Shared data kept under a scope generation (`Cache.scoped_cached`); customer ids are `cus_...`,
+# so `gen:scope:<name>` never meets a customer's `gen:<id>`.
+SCOPE_PREFIX = "scope:"
+CATALOG = "catalog"
+CONFIGURATIONS = "configurations"
 
 
 def _counter(raw: object) -> int:
@@ -142,3 +147,42 @@ class Cache:
         except Exception:
             logger.warning("cache write failed", exc_info=True)
         return value
+
+    # -- once-only markers and shared scopes --------------------------------------
+    async def add_once(self, key: str, value: Json, ttl: float) -> bool:
+        """Store `value` under `key` unless it exists; True only for the caller that stored it.
+
+        Atomic on both backends (Redis `SET NX`), so instances sharing Redis agree on who was
+        first (webhook deduplication relies on it).
+        """
+        try:
+            await self._backend.add(key, value, ttl=ttl)
+        except ValueError:  # aiocache's signal that the key already exists
+            return False
+        return True
+
+    async def scoped_cached(
+        self, scope: str, key: str, ttl: float, load: Callable[[], Awaitable[Json]]
+    ) -> Json:
+        """`cached`, under a key that carries `scope`'s generation (`CATALOG`, `CONFIGURATIONS`).
+
+        `invalidate_scope(scope)` then forgets every entry of the scope at once, the way
+        `invalidate_customer` does for one customer.
+        """
+        try:
+            generation = await self.generation(f"{SCOPE_PREFIX}{scope}")
+        except Exception:
+            logger.warning("cache read failed; loading from Stripe", exc_info=True)
+            return await load()
+        return await self.cached(f"{scope}:{generation}:{key}", ttl, load)
+
+    async def invalidate_scope(self, scope: str) -> None:
+        await self.increment(f"gen:{SCOPE_PREFIX}{scope}", GENERATION_TTL_SECONDS)
+
+    async def invalidate_catalog(self) -> None:
+        """Forget every product and price cached through `scoped_cached(CATALOG, ...)`."""
+        await self.invalidate_scope(CATALOG)
+
+    async def invalidate_configurations(self) -> None:
+        """Forget every portal configuration cached through `scoped_cached(CONFIGURATIONS, ...)`."""
+        await self.invalidate_scope(CONFIGURATIONS)

@@ -1,1 +1,25 @@
+"""Inbound Stripe webhooks (signature check, cache invalidation) and the live-event bus.
 
+`webhook_routes(app, secret=..., cache=..., bus=...)` mounts `POST /webhooks/stripe`;
+`create_bus(settings.redis_url)` picks the bus; `bus.subscribe(customer_id)` streams one
+customer's `LiveEvent`s.
+"""
+
+from .bus import BusClosedError, EventBus, InMemoryBus, Subscription, create_bus
+from .events import LiveEvent, LiveEventKind
+from .handler import WEBHOOK_PATH, StripeWebhooks, webhook_routes
+from .ordering import LatestOnly
+
+__all__ = [
+    "WEBHOOK_PATH",
+    "BusClosedError",
+    "EventBus",
+    "InMemoryBus",
+    "LatestOnly",
+    "LiveEvent",
+    "LiveEventKind",
+    "StripeWebhooks",
+    "Subscription",
+    "create_bus",
+    "webhook_routes",
+]

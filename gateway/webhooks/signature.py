@@ -1,0 +1,63 @@
+"""Checking that a webhook really comes from Stripe, with the SDK's own verification.
+
+`Stripe-Signature: t=<unix>,v1=<hex>` is an HMAC-SHA256 of `"<t>.<raw body>"` keyed by the
+endpoint's whole `whsec_...` secret. The SDK compares in constant time against every `v1`
+(several appear while a secret is rolled) and rejects timestamps older than the tolerance,
+which stops a captured delivery from being replayed later.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import stripe
+
+# Stripe's own default: a signed delivery is accepted for five minutes.
+TOLERANCE_SECONDS = 300
+
+
+class InvalidWebhook(ValueError):
+    """The delivery is not a verified Stripe event; `code` is machine-readable."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def verified_event(
+    payload: bytes, header: str | None, secret: str, tolerance: int = TOLERANCE_SECONDS
+) -> dict[str, Any]:
+    """The event JSON of a delivery whose signature and timestamp check out.
+
+    Raises `InvalidWebhook` for a missing, malformed, wrong or stale signature and for a
+    body that is not a Stripe event; nothing else happens before this returns.
+    """
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidWebhook("invalid_payload", "The request body is not UTF-8 text.") from exc
+    try:
+        stripe.WebhookSignature.verify_header(text, header, secret, tolerance)
+    except stripe.SignatureVerificationError as exc:
+        raise InvalidWebhook("invalid_signature", _reason(exc, header, tolerance)) from exc
+    try:
+        event = json.loads(text)
+    except ValueError as exc:
+        raise InvalidWebhook("invalid_payload", "The request body is not JSON.") from exc
+    if not isinstance(event, dict) or event.get("object") != "event":
+        raise InvalidWebhook("invalid_payload", 'The request body is not a Stripe "event" object.')
+    return event
+
+
+def _reason(exc: stripe.SignatureVerificationError, header: str | None, tolerance: int) -> str:
+    if not header:
+        return "The Stripe-Signature header is missing."
+    message = str(exc.user_message or exc)
+    if message.startswith("Timestamp outside the tolerance zone"):
+        return (
+            "The Stripe-Signature timestamp is older than the "
+            f"{tolerance}-second tolerance (a replayed or delayed delivery)."
+        )
+    return f"The Stripe-Signature header does not verify: {message}"

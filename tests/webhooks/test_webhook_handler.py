@@ -1,0 +1,219 @@
+"""What a verified event does: once per event id, invalidation, a live event, retry on failure."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from webhook_helpers import Instances, make_event, next_event
+
+from gateway.billing.cache import CATALOG, CONFIGURATIONS
+from gateway.webhooks import InMemoryBus, LatestOnly, LiveEventKind
+
+if TYPE_CHECKING:
+    from webhook_helpers import Endpoint
+
+    from gateway.billing.cache import Cache
+
+CUSTOMER = "cus_hdl0000000000000000001"
+
+
+class CountingLoader:
+    """A stand-in for a Stripe read: counts how often the cache had to load."""
+
+    def __init__(self, value: dict[str, Any]) -> None:
+        self.value = value
+        self.calls = 0
+
+    async def __call__(self) -> dict[str, Any]:
+        self.calls += 1
+        return {**self.value, "load": self.calls}
+
+
+def subscription_updated(
+    *, created: int, status: str = "active", event_id: str | None = None
+) -> dict[str, Any]:
+    return make_event(
+        "customer.subscription.updated",
+        {"id": "sub_hdl1", "object": "subscription", "customer": CUSTOMER, "status": status},
+        previous={"status": "trialing"},
+        created=created,
+        event_id=event_id,
+    )
+
+
+async def test_a_duplicate_delivery_is_acknowledged_and_does_nothing(
+    endpoint: Endpoint, cache: Cache, bus: InMemoryBus
+) -> None:
+    subscription = bus.subscribe(CUSTOMER)
+    event = subscription_updated(created=1_700_000_000)
+    first = await endpoint.deliver(event)
+    again = await endpoint.deliver(event)
+    assert first == (200, {**first[1], "duplicate": False})
+    assert again == (200, {"received": True, "event": event["id"], "duplicate": True})
+    assert await cache.generation(CUSTOMER) == 1
+    assert (await next_event(subscription)).event_id == event["id"]
+    assert subscription.pending == 0
+
+
+async def test_concurrent_deliveries_of_one_event_are_processed_once(
+    endpoint: Endpoint, cache: Cache, bus: InMemoryBus
+) -> None:
+    subscription = bus.subscribe(CUSTOMER)
+    event = subscription_updated(created=1_700_000_000)
+    results = await asyncio.gather(*(endpoint.deliver(event) for _ in range(5)))
+    assert [status for status, _ in results] == [200] * 5
+    assert sorted(body["duplicate"] for _, body in results) == [False, True, True, True, True]
+    assert await cache.generation(CUSTOMER) == 1
+    await next_event(subscription)
+    assert subscription.pending == 0
+
+
+async def test_an_event_drops_the_customers_cached_data(endpoint: Endpoint, cache: Cache) -> None:
+    load = CountingLoader({"id": CUSTOMER, "email": "old@example.com"})
+    assert (await cache.customer_cached(CUSTOMER, "customer", 60, load))["load"] == 1
+    assert (await cache.customer_cached(CUSTOMER, "customer", 60, load))["load"] == 1
+    other = CountingLoader({"id": "cus_other"})
+    await cache.customer_cached("cus_other", "customer", 60, other)
+
+    status, _ = await endpoint.deliver(
+        make_event("customer.updated", {"id": CUSTOMER, "object": "customer"})
+    )
+    assert status == 200
+    assert (await cache.customer_cached(CUSTOMER, "customer", 60, load))["load"] == 2
+    # Another customer's entry is left alone.
+    await cache.customer_cached("cus_other", "customer", 60, other)
+    assert other.calls == 1
+
+
+async def test_the_live_event_carries_what_subscribers_need(
+    endpoint: Endpoint, bus: InMemoryBus
+) -> None:
+    subscription = bus.subscribe(CUSTOMER)
+    event = make_event(
+        "invoice.paid",
+        {"id": "in_hdl1", "object": "invoice", "customer": CUSTOMER, "status": "paid"},
+        created=1_700_000_123,
+    )
+    await endpoint.deliver(event)
+    live = await next_event(subscription)
+    assert live.customer_id == CUSTOMER
+    assert live.kind is LiveEventKind.INVOICE
+    assert live.type == "invoice.paid"
+    assert live.event_id == event["id"]
+    assert live.object_id == "in_hdl1"
+    assert live.created == 1_700_000_123
+    assert live.object["status"] == "paid"
+
+
+async def test_detached_payment_method_reaches_the_customer_it_left(
+    endpoint: Endpoint, cache: Cache, bus: InMemoryBus
+) -> None:
+    subscription = bus.subscribe(CUSTOMER)
+    status, body = await endpoint.deliver(
+        make_event(
+            "payment_method.detached",
+            {"id": "pm_hdl1", "object": "payment_method", "customer": None},
+            previous={"customer": CUSTOMER},
+        )
+    )
+    assert (status, body["customer"]) == (200, CUSTOMER)
+    live = await next_event(subscription)
+    assert (live.kind, live.object_id) == (LiveEventKind.PAYMENT_METHOD, "pm_hdl1")
+    assert await cache.generation(CUSTOMER) == 1
+
+
+async def test_events_that_touch_no_cached_data_are_acknowledged(
+    endpoint: Endpoint, cache: Cache
+) -> None:
+    for event in (
+        make_event("charge.succeeded", {"id": "ch_1", "object": "charge", "customer": CUSTOMER}),
+        make_event("setup_intent.created", {"id": "seti_1", "object": "setup_intent"}),
+    ):
+        status, body = await endpoint.deliver(event)
+        assert (status, body["published"], body["customer"]) == (200, False, None)
+    assert await cache.generation(CUSTOMER) == 0
+
+
+async def test_catalog_events_drop_cached_products_and_prices(
+    endpoint: Endpoint, cache: Cache
+) -> None:
+    catalog = CountingLoader({"products": []})
+    price = CountingLoader({"id": "price_hdl1"})
+    await cache.scoped_cached(CATALOG, "products", 300, catalog)
+    await cache.cached("price:price_hdl1", 300, price)
+
+    await endpoint.deliver(
+        make_event("price.updated", {"id": "price_hdl1", "object": "price", "active": False})
+    )
+    await cache.scoped_cached(CATALOG, "products", 300, catalog)
+    await cache.cached("price:price_hdl1", 300, price)
+    assert (catalog.calls, price.calls) == (2, 2)
+
+    await endpoint.deliver(make_event("product.updated", {"id": "prod_1", "object": "product"}))
+    await cache.scoped_cached(CATALOG, "products", 300, catalog)
+    await cache.cached("price:price_hdl1", 300, price)
+    assert (catalog.calls, price.calls) == (3, 2)
+
+
+async def test_portal_configuration_events_drop_cached_configurations(
+    endpoint: Endpoint, cache: Cache
+) -> None:
+    configurations = CountingLoader({"data": []})
+    catalog = CountingLoader({"products": []})
+    await cache.scoped_cached(CONFIGURATIONS, "bpc_1", 300, configurations)
+    await cache.scoped_cached(CATALOG, "products", 300, catalog)
+    status, body = await endpoint.deliver(
+        make_event(
+            "billing_portal.configuration.updated",
+            {"id": "bpc_1", "object": "billing_portal.configuration"},
+        )
+    )
+    assert (status, body["published"]) == (200, False)
+    await cache.scoped_cached(CONFIGURATIONS, "bpc_1", 300, configurations)
+    await cache.scoped_cached(CATALOG, "products", 300, catalog)
+    assert (configurations.calls, catalog.calls) == (2, 1)
+
+
+async def test_out_of_order_deliveries_invalidate_and_older_states_are_discarded(
+    endpoint: Endpoint, cache: Cache, bus: InMemoryBus
+) -> None:
+    subscription = bus.subscribe(CUSTOMER)
+    load = CountingLoader({"id": "sub_hdl1"})
+    newer = subscription_updated(created=1_700_000_200, status="past_due")
+    older = subscription_updated(created=1_700_000_100, status="active")
+
+    await cache.customer_cached(CUSTOMER, "subscriptions", 60, load)
+    await endpoint.deliver(newer)
+    await cache.customer_cached(CUSTOMER, "subscriptions", 60, load)
+    await endpoint.deliver(older)  # a retry of an earlier event, arriving late
+    # The late event still invalidates: the next read goes to Stripe for the current state.
+    await cache.customer_cached(CUSTOMER, "subscriptions", 60, load)
+    assert load.calls == 3
+
+    latest = LatestOnly()
+    applied = [
+        event.object["status"]
+        for event in [await next_event(subscription), await next_event(subscription)]
+        if latest.accept(event)
+    ]
+    assert applied == ["past_due"]
+
+
+async def test_a_failed_event_is_released_so_stripes_retry_processes_it(
+    instances: Instances, cache: Cache, bus: InMemoryBus
+) -> None:
+    closed = InMemoryBus()
+    await closed.close()
+    failing = await instances.start(cache=cache, bus=closed)
+    event = subscription_updated(created=1_700_000_000)
+    status, body = await failing.deliver(event)
+    assert status == 503
+    assert body["error"]["code"] == "processing_failed"
+    assert event["id"] in body["error"]["message"]
+
+    subscription = bus.subscribe(CUSTOMER)
+    healthy = await instances.start(cache=cache, bus=bus)
+    status, body = await healthy.deliver(event)
+    assert (status, body["duplicate"]) == (200, False)
+    assert (await next_event(subscription)).event_id == event["id"]
