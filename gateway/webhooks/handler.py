@@ -168,6 +168,18 @@ def parse_event(raw: dict[str, Any]) -> ParsedEvent:
     )
 
 
+WEBHOOKS = web.AppKey("webhooks", StripeWebhooks)
+
+
+async def stripe_webhook(request: web.Request) -> web.Response:
+    """The route for an app that builds its `StripeWebhooks` at start-up, in a cleanup
+    context (after routes are frozen): it answers with `request.app[WEBHOOKS]`."""
+    webhooks = request.app.get(WEBHOOKS)
+    if webhooks is None:
+        return _error(503, "not_ready", "The gateway is still starting; Stripe will retry.")
+    return await webhooks.handle(request)
+
+
 def webhook_routes(
     app: web.Application,
     *,

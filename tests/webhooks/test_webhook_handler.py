@@ -5,13 +5,23 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from webhook_helpers import Instances, make_event, next_event
+import aiohttp
+from aiohttp import web
+from webhook_helpers import SECRET, Endpoint, Instances, make_event, next_event, serve
 
 from gateway.billing.cache import CATALOG, CONFIGURATIONS
-from gateway.webhooks import InMemoryBus, LatestOnly, LiveEventKind
+from gateway.webhooks import (
+    WEBHOOK_PATH,
+    WEBHOOKS,
+    InMemoryBus,
+    LatestOnly,
+    LiveEventKind,
+    StripeWebhooks,
+    stripe_webhook,
+)
 
 if TYPE_CHECKING:
-    from webhook_helpers import Endpoint
+    from collections.abc import AsyncIterator
 
     from gateway.billing.cache import Cache
 
@@ -217,3 +227,39 @@ async def test_a_failed_event_is_released_so_stripes_retry_processes_it(
     status, body = await healthy.deliver(event)
     assert (status, body["duplicate"]) == (200, False)
     assert (await next_event(subscription)).event_id == event["id"]
+
+
+async def test_an_endpoint_built_at_start_up_answers_through_the_app_key(
+    http: aiohttp.ClientSession, cache: Cache, bus: InMemoryBus
+) -> None:
+    """How gateway/app.py mounts it: the route first, the endpoint in a cleanup context."""
+    app = web.Application()
+    app.router.add_post(WEBHOOK_PATH, stripe_webhook)
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        app[WEBHOOKS] = StripeWebhooks(secret=SECRET, cache=cache, bus=bus)
+        yield
+
+    app.cleanup_ctx.append(lifecycle)
+    runner, base = await serve(app)
+    try:
+        endpoint = Endpoint(base + WEBHOOK_PATH, app[WEBHOOKS], http)
+        event = make_event("customer.updated", {"id": CUSTOMER, "object": "customer"})
+        assert (await endpoint.deliver(event))[0] == 200
+        assert await cache.generation(CUSTOMER) == 1
+    finally:
+        await runner.cleanup()
+
+
+async def test_before_start_up_the_endpoint_asks_stripe_to_retry(
+    http: aiohttp.ClientSession,
+) -> None:
+    app = web.Application()
+    app.router.add_post(WEBHOOK_PATH, stripe_webhook)
+    runner, base = await serve(app)
+    try:
+        async with http.post(base + WEBHOOK_PATH, data=b"{}") as response:
+            assert response.status == 503
+            assert (await response.json())["error"]["code"] == "not_ready"
+    finally:
+        await runner.cleanup()
