@@ -21,7 +21,12 @@ from gateway.billing.models import PauseCollection, Price
 from gateway.portal.catalog import Catalog
 from gateway.portal.decisions import ScheduledUpdateDecision, UpdateDecision
 from gateway.portal.flows import Flow, FlowDiscount, FlowItem
-from gateway.portal.policy.update import UpdateRequest, decide_update, switch_targets
+from gateway.portal.policy.update import (
+    UpdateRequest,
+    decide_update,
+    quantity_limits,
+    switch_targets,
+)
 from gateway.portal.refusals import Refusal, RefusalCode
 
 if TYPE_CHECKING:
@@ -701,3 +706,18 @@ def test_configuration_data_is_not_shared_between_builders() -> None:
     assert (
         config_data()["features"]["subscription_update"]["products"][0]["product"] == "prod_BASIC"
     )
+
+
+def test_quantity_limits_for_a_quantity_picker() -> None:
+    limits = quantity_limits(ctx(), subscription("price_basic_m"))
+    assert limits is not None
+    assert (limits.minimum, limits.maximum) == (1, 50)
+    fixed = listing(
+        {
+            "product": "prod_PRO",
+            "prices": ["price_pro_m"],
+            "adjustable_quantity": {"enabled": False, "minimum": 0},
+        }
+    )
+    assert quantity_limits(ctx(fixed), subscription()) is None
+    assert quantity_limits(ctx(), subscription(status="canceled")) is None

@@ -292,3 +292,11 @@ def switch_targets(
             if not isinstance(decision, Refusal):
                 targets.append(price)
     return tuple(targets)
+
+
+def quantity_limits(ctx: PolicyContext, subscription: Subscription) -> AdjustableQuantity | None:
+    """The bounds a quantity picker should offer now, or None when it cannot change."""
+    eligible = update_gate(ctx, subscription, SubscriptionAction.CHANGE_QUANTITY)
+    if isinstance(eligible, Refusal) or not eligible.rule.adjustable_quantity.enabled:
+        return None
+    return eligible.rule.adjustable_quantity
