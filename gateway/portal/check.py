@@ -64,21 +64,22 @@ def check_config_command(
 ) -> int:
     """Check a configuration file; 0 when valid (warnings allowed), 1 otherwise."""
     stream = out if out is not None else sys.stdout
-    sources = StripeSources(catalog=Catalog()) if not with_stripe else None
-    if sources is None:
-        if fetch_stripe is None:
-            from ..settings import Settings
-
-            fetch_stripe = stripe_fetcher(Settings())
+    catalog: Catalog | None = None
+    stripe_configurations: Sequence[Mapping[str, Any]] = ()
+    if with_stripe:
         try:
+            if fetch_stripe is None:
+                from ..settings import Settings
+
+                fetch_stripe = stripe_fetcher(Settings())
             sources = asyncio.run(fetch_stripe())
         except Exception as error:  # any failure to read Stripe is reported, not raised
             print(f"cannot read the catalog from Stripe: {error}", file=stream)
             return 1
-    catalog = sources.catalog if with_stripe else None
+        catalog, stripe_configurations = sources.catalog, sources.configurations
     loaded = load_configuration_file(path, catalog=catalog)
     configurations, problems = collect_configurations(
-        loaded, sources.configurations, catalog=catalog
+        loaded, stripe_configurations, catalog=catalog
     )
     from_file = set(loaded.problems)
     for problem in problems:

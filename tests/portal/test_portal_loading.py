@@ -240,3 +240,15 @@ def test_check_config_reports_an_unreachable_stripe(tmp_path: Path) -> None:
     out = io.StringIO()
     assert check_config_command(str(path), with_stripe=True, fetch_stripe=fetch, out=out) == 1
     assert out.getvalue() == "cannot read the catalog from Stripe: connection refused\n"
+
+
+def test_check_config_reports_unusable_stripe_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "portal.json"
+    path.write_text(json.dumps(FULL))
+    monkeypatch.setenv("GATEWAY_STRIPE_MAX_RETRIES", "many")
+    out = io.StringIO()
+    assert check_config_command(str(path), with_stripe=True, out=out) == 1
+    assert out.getvalue().startswith("cannot read the catalog from Stripe: ")
+    assert "stripe_max_retries" in out.getvalue()
