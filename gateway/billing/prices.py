@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+from .cache import CATALOG
 from .client import Billing, as_json
 from .errors import NotFound, stripe_errors
 from .models import Price
@@ -28,7 +29,7 @@ async def fetch_price(billing: Billing, price_id: str) -> Price:
         return as_json(price)
 
     return Price.from_stripe(
-        await billing.cache.cached(f"price:{price_id}", billing.catalog_ttl, load)
+        await billing.cache.scoped_cached(CATALOG, f"price:{price_id}", billing.catalog_ttl, load)
     )
 
 

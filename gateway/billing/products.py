@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .cache import CATALOG
 from .client import as_json
 from .errors import NotFound, stripe_errors
 from .models import Product
@@ -22,5 +23,7 @@ async def fetch_product(billing: Billing, product_id: str) -> Product:
             product = await billing.stripe.v1.products.retrieve_async(product_id)
         return as_json(product)
 
-    data = await billing.cache.cached(f"product:{product_id}", billing.catalog_ttl, load)
+    data = await billing.cache.scoped_cached(
+        CATALOG, f"product:{product_id}", billing.catalog_ttl, load
+    )
     return Product.from_stripe(data)

@@ -160,6 +160,22 @@ def stripe_flow_data(data: FlowDataInput) -> dict[str, Any]:
     return flow
 
 
+# Where the input's shape is flatter than Stripe's `flow_data`.
+_FLATTER = (
+    (".afterCompletion.redirect.returnUrl", ".afterCompletion.returnUrl"),
+    (".afterCompletion.hostedConfirmation.customMessage", ".afterCompletion.customMessage"),
+    (".retention.couponOffer.coupon", ".retention.coupon"),
+)
+
+
+def _input_field(stripe_path: str) -> str:
+    """The input field a `flow_data` parameter path corresponds to."""
+    path = input_path(stripe_path)
+    for stripe_shape, input_shape in _FLATTER:
+        path = path.replace(stripe_shape, input_shape)
+    return path
+
+
 def _is_url(value: str) -> bool:
     return value.startswith(("https://", "http://")) and len(value) > len("https://")
 
@@ -241,7 +257,7 @@ async def create_portal_session(
             flow = Flow.from_flow_data(flow_data)
             AfterCompletion.from_flow_data(flow_data.get("after_completion"))
     except FlowDataError as exc:
-        return failed(ErrorCode.INVALID_INPUT, exc.message, input_path(exc.path))
+        return failed(ErrorCode.INVALID_INPUT, exc.message, _input_field(exc.path))
     customer_id = str(data.customer)
     try:
         customer = await customers.fetch_customer(context.billing, customer_id)
