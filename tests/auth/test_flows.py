@@ -150,7 +150,8 @@ async def test_update_confirm_flow_carries_its_change(
         "accessToken"
     ]
     preview = """query($input: UpdateSubscriptionInput!) {
-      previewSubscriptionUpdate(input: $input) { preview { priceId } userErrors { code field } } }"""
+      previewSubscriptionUpdate(input: $input) {
+        preview { priceId } userErrors { code field } } }"""
     allowed = (
         await gateway.post(
             preview,

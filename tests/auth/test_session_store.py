@@ -4,7 +4,7 @@ injected clock, revocation racing redemption, hashed storage, and sharing throug
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 import pytest
 import redis.asyncio as aioredis
@@ -12,6 +12,9 @@ import redis.asyncio as aioredis
 from gateway.auth.sessions import SessionError, SessionErrorCode, SessionStore
 from gateway.billing.cache import Cache
 from tests.support.gateway import FakeClock
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
 
 CUSTOMER = "cus_store_test"
 

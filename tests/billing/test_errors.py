@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 import stripe
 
+from gateway.billing.cache import Cache
 from gateway.billing.client import Billing
 from gateway.billing.customers import fetch_customer
 from gateway.billing.errors import (
@@ -14,8 +17,9 @@ from gateway.billing.errors import (
     from_stripe_error,
     stripe_errors,
 )
-from gateway.billing.cache import Cache
-from tests.conftest import RunningEmulator
+
+if TYPE_CHECKING:
+    from tests.conftest import RunningEmulator
 
 
 def test_card_errors_keep_stripes_customer_facing_message() -> None:
