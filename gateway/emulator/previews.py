@@ -13,7 +13,15 @@ import copy
 import secrets
 from typing import TYPE_CHECKING
 
-from . import lifecycle, renewals, schedules
+from . import (
+    lifecycle,
+    renewals,
+    schedules,
+    subscription_cancel,
+    subscription_create,
+    subscription_pause,
+    subscription_update,
+)
 from .errors import StripeError, invalid, missing_param
 from .item_changes import period_of, unsupported
 from .sandbox import scratch
@@ -104,10 +112,12 @@ def _for_subscription(emu: Emulator, sub: Obj, details: Obj) -> Obj | None:
     behavior = details.get("proration_behavior", "create_prorations")
     if details.get("cancel_now"):
         at = int(details.get("proration_date", now))
-        result = lifecycle.cancel(emu, sub, at, prorate_unused=behavior != "none", invoice_now=True)
+        result = subscription_cancel.cancel(
+            emu, sub, at, prorate_unused=behavior != "none", invoice_now=True
+        )
         return result.invoice
     if details.get("resume_at") == "now":
-        return lifecycle.resume(emu, sub, {}).invoice
+        return subscription_pause.resume(emu, sub, {}).invoice
     update: Obj = {key: details[key] for key in _UPDATE_KEYS if key in details}
     anchor = details.get("billing_cycle_anchor")
     if anchor is not None:
@@ -119,7 +129,7 @@ def _for_subscription(emu: Emulator, sub: Obj, details: Obj) -> Obj | None:
             )
         update["billing_cycle_anchor"] = {"type": anchor["type"]}
     if update:
-        result = _as_preview(lambda: lifecycle.update(emu, sub, update))
+        result = _as_preview(lambda: subscription_update.update(emu, sub, update))
         if result.invoice is not None:
             return result.invoice
     return next_renewal(emu, sub)
@@ -159,7 +169,7 @@ def _for_new_subscription(emu: Emulator, customer: str, details: Obj) -> Obj | N
     anchor = details.get("billing_cycle_anchor")
     if anchor is not None and anchor["type"] == "timestamp":
         params["billing_cycle_anchor"] = anchor.get("timestamp")
-    return _as_preview(lambda: lifecycle.create(emu, params)).invoice
+    return _as_preview(lambda: subscription_create.create(emu, params)).invoice
 
 
 def render_preview(emu: Emulator, invoice: Obj, mode: str) -> Obj:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import lifecycle, schedules
+from . import lifecycle, schedules, subscription_cancel, subscription_cycle
 from .errors import StripeError
 from .item_changes import period_of
 
@@ -45,25 +45,25 @@ def step_subscription(emu: Emulator, sub: Obj, at: int) -> lifecycle.Result | No
     """Do what this subscription has due at or before `at`; returns a renewal's result."""
     if sub["status"] == "incomplete":
         if int(sub["created"]) + lifecycle.INCOMPLETE_EXPIRES_AFTER <= at:
-            lifecycle.expire_incomplete(emu, sub, at)
+            subscription_cycle.expire_incomplete(emu, sub, at)
         return None
     if sub["status"] in lifecycle.ENDED:
         return None
     if sub["cancel_at"] is not None and sub["cancel_at"] <= at:
-        lifecycle.cancel_when_due(emu, sub, int(sub["cancel_at"]))
+        subscription_cancel.cancel_when_due(emu, sub, int(sub["cancel_at"]))
         return None
     pause = sub["pause_collection"]
     if pause and pause.get("resumes_at") is not None and pause["resumes_at"] <= at:
-        lifecycle.resume_collection(emu, sub)
+        subscription_cycle.resume_collection(emu, sub)
     if (
         sub["status"] == "trialing"
         and not sub["_trial_will_end_sent"]
         and int(sub["trial_end"]) - lifecycle.TRIAL_WILL_END_NOTICE <= at
     ):
-        lifecycle.warn_trial_end(emu, sub)
+        subscription_cycle.warn_trial_end(emu, sub)
     end = period_of(emu, sub)[1]
     if sub["status"] in lifecycle.BILLABLE and end <= at:
-        return lifecycle.renew(emu, sub, end)
+        return subscription_cycle.renew(emu, sub, end)
     return None
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import lifecycle
+from . import lifecycle, subscription_cancel, subscription_create, subscription_update
 from .errors import StripeError, invalid, missing_param
 from .item_changes import ItemChange, cadence, items_of, period_of, plan, price_of, unsupported
 from .periods import shift
@@ -299,7 +299,7 @@ def start_schedule(emu: Emulator, schedule: Obj, at: int) -> None:
         params["default_payment_method"] = pm
     if params["collection_method"] == "send_invoice":
         params["days_until_due"] = settings["invoice_settings"]["days_until_due"] or 30
-    result = lifecycle.create(emu, params)
+    result = subscription_create.create(emu, params)
     sub = result.subscription
     sub["schedule"] = schedule["id"]
     schedule.update(
@@ -359,13 +359,13 @@ def _enter_phase(emu: Emulator, schedule: Obj, sub: Obj, phase: Obj, at: int) ->
     resets = new_cadence != old_cadence or phase["billing_cycle_anchor"] == "phase_start"
     if at == end:
         # At a period boundary nothing is left to prorate; a new cadence starts here.
-        lifecycle.change_items(emu, sub, changes, at=at, now=at, behavior="none")
+        subscription_update.change_items(emu, sub, changes, at=at, now=at, behavior="none")
         if resets:
             sub["billing_cycle_anchor"] = at
     elif resets:
-        lifecycle.reset_cycle(emu, sub, changes, at=at, now=at, behavior=behavior)
+        subscription_update.reset_cycle(emu, sub, changes, at=at, now=at, behavior=behavior)
     else:
-        lifecycle.change_items(emu, sub, changes, at=at, now=at, behavior=behavior)
+        subscription_update.change_items(emu, sub, changes, at=at, now=at, behavior=behavior)
     after = emu.render(sub)
     previous = {k: before.get(k) for k in after if before.get(k) != after[k]}
     if previous:
@@ -406,7 +406,7 @@ def advance_phase(emu: Emulator, schedule: Obj, at: int) -> None:
     sub["schedule"] = None
     emu.emit("subscription_schedule.completed", schedule)
     if behavior == "cancel":
-        lifecycle.cancel(emu, sub, at)
+        subscription_cancel.cancel(emu, sub, at)
     else:
         emu.emit("customer.subscription.updated", sub, before)
 
@@ -448,7 +448,7 @@ def cancel(emu: Emulator, schedule: Obj, at: int, *, invoice_now: bool, prorate:
         )
     sub = emu.objects.get(schedule["subscription"] or "")
     if sub is not None and sub["status"] not in lifecycle.ENDED:
-        lifecycle.cancel(emu, sub, at, prorate_unused=prorate, invoice_now=invoice_now)
+        subscription_cancel.cancel(emu, sub, at, prorate_unused=prorate, invoice_now=invoice_now)
     if schedule["status"] in LIVE:
         schedule.update(status="canceled", canceled_at=at, current_phase=None)
         emu.emit("subscription_schedule.canceled", schedule)

@@ -15,7 +15,10 @@ from .common import created_filter
 @renderer("invoiceitem")
 def render_invoice_item(emu: Emulator, ii: Obj) -> Obj:
     body = copy.deepcopy(ii)
-    body.pop("deleted", None)
+    # Invoice items are dated by `date`; `created` is only kept for list ordering.
+    body.pop("created", None)
+    if not ii.get("deleted"):
+        body.pop("deleted", None)
     return body
 
 

@@ -2,7 +2,7 @@
 
 Creating, updating or deleting an item is the same change as the matching
 `items[...]` entry on `POST /v1/subscriptions/{id}`, with the same prorations,
-so these handlers forward to `lifecycle.update`.
+so these handlers forward to `subscription_update.update`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from stripe.params._subscription_item_list_params import SubscriptionItemListPar
 from stripe.params._subscription_item_retrieve_params import SubscriptionItemRetrieveParams
 from stripe.params._subscription_item_update_params import SubscriptionItemUpdateParams
 
-from .. import lifecycle
+from .. import subscription_update
 from ..errors import StripeError
 from ..public_urls import with_origin
 from ..router import Call, route
@@ -46,7 +46,7 @@ def _item(call: Call) -> Obj:
 def _change(call: Call, sub: Obj, item_spec: Obj) -> None:
     params = {key: call.params[key] for key in _CHANGE_KEYS if key in call.params}
     try:
-        lifecycle.update(call.emu, sub, {**params, "items": [item_spec]})
+        subscription_update.update(call.emu, sub, {**params, "items": [item_spec]})
     except StripeError as exc:
         # The item's own params are top-level here, not `items[0][...]`.
         if exc.param and exc.param.startswith("items[0]["):

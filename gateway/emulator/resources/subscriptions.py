@@ -17,7 +17,13 @@ from stripe.params._subscription_resume_params import SubscriptionResumeParams
 from stripe.params._subscription_retrieve_params import SubscriptionRetrieveParams
 from stripe.params._subscription_update_params import SubscriptionUpdateParams
 
-from .. import lifecycle
+from .. import (
+    lifecycle,
+    subscription_cancel,
+    subscription_create,
+    subscription_pause,
+    subscription_update,
+)
 from ..item_changes import items_of, price_of, unsupported
 from ..public_urls import with_origin
 from ..router import Call, route
@@ -103,7 +109,7 @@ def _listed(emu: Emulator, sub: Obj, params: Obj) -> bool:
 @route("POST", "/v1/subscriptions", SubscriptionCreateParams)
 @with_origin
 def create_subscription(call: Call) -> Obj:
-    return call.emu.render(lifecycle.create(call.emu, call.params).subscription)
+    return call.emu.render(subscription_create.create(call.emu, call.params).subscription)
 
 
 @route("GET", "/v1/subscriptions", SubscriptionListParams)
@@ -126,7 +132,7 @@ def retrieve_subscription(call: Call) -> Obj:
 @with_origin
 def update_subscription(call: Call) -> Obj:
     sub = stored(call)
-    lifecycle.update(call.emu, sub, call.params)
+    subscription_update.update(call.emu, sub, call.params)
     return call.emu.render(sub)
 
 
@@ -135,7 +141,7 @@ def update_subscription(call: Call) -> Obj:
 def cancel_subscription(call: Call) -> Obj:
     sub = stored(call)
     params = call.params
-    lifecycle.cancel(
+    subscription_cancel.cancel(
         call.emu,
         sub,
         lifecycle.now_for(call.emu, sub),
@@ -150,7 +156,7 @@ def cancel_subscription(call: Call) -> Obj:
 @with_origin
 def pause_subscription(call: Call) -> Obj:
     sub = stored(call, param="subscription")
-    lifecycle.pause(call.emu, sub, call.params)
+    subscription_pause.pause(call.emu, sub, call.params)
     return call.emu.render(sub)
 
 
@@ -158,5 +164,5 @@ def pause_subscription(call: Call) -> Obj:
 @with_origin
 def resume_subscription(call: Call) -> Obj:
     sub = stored(call, param="subscription")
-    lifecycle.resume(call.emu, sub, call.params)
+    subscription_pause.resume(call.emu, sub, call.params)
     return call.emu.render(sub)
