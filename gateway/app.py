@@ -27,6 +27,7 @@ from .billing.errors import BillingError
 from .billing.health import stripe_answers
 from .portal.problems import ConfigurationError
 from .sources import load_sources
+from .ui.routes import add_portal_routes
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -155,6 +156,8 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
     app.router.add_post("/graphql", view)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    if settings.portal_ui:
+        add_portal_routes(app, settings)
     return app
 
 

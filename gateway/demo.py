@@ -1,12 +1,14 @@
 """`python -m gateway demo`: the emulator with demo data and the gateway, in one process.
 
-No Stripe account needed. Prints the GraphiQL URL, a fresh admin key and a ready access
-token for a demo customer, then serves until interrupted.
+No Stripe account needed. Prints a portal link (the reference portal, served at /portal),
+the GraphiQL URL, a fresh admin key and a ready access token for a demo customer, then
+serves until interrupted.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 import sys
 from typing import TYPE_CHECKING
@@ -28,6 +30,8 @@ DEMO_STRIPE_KEY = "sk_test_demo_gateway_0000"
 # The customer whose token is printed: a year of paid invoices, one subscription.
 DEMO_ROLE = "active"
 DEMO_TOKEN_TTL_SECONDS = 24 * 3600
+# The printed portal link stays redeemable this long (the longest a code may live).
+DEMO_CODE_TTL_SECONDS = 3600
 
 
 def demo_settings(host: str, port: int, emulator_url: str, admin_key: str) -> Settings:
@@ -38,7 +42,10 @@ def demo_settings(host: str, port: int, emulator_url: str, admin_key: str) -> Se
         stripe_api_key=SecretStr(DEMO_STRIPE_KEY),
         stripe_api_base=emulator_url,
         admin_keys=[SecretStr(admin_key)],
-        portal_url=f"http://{host}:{port}/portal",
+        # Point GATEWAY_PORTAL_URL at your own frontend to try it against the demo.
+        portal_url=os.environ.get("GATEWAY_PORTAL_URL") or f"http://{host}:{port}/portal",
+        portal_ui=True,
+        session_code_ttl_seconds=DEMO_CODE_TTL_SECONDS,
         access_token_ttl_seconds=DEMO_TOKEN_TTL_SECONDS,
         graphiql=True,
         introspection=True,
@@ -63,11 +70,23 @@ async def demo_token(services: Services, customer_id: str) -> str:
     return (await services.sessions.redeem(created.code)).token
 
 
-def banner(graphql_url: str, admin_key: str, token: str, roles: dict[str, str]) -> str:
+async def demo_portal_link(services: Services, customer_id: str) -> str:
+    """A portal session URL (the portal URL and a one-time code), as createPortalSession makes."""
+    created = await services.sessions.create(
+        customer_id=customer_id, configuration_id=services.configurations().default.id
+    )
+    return created.url
+
+
+def banner(
+    graphql_url: str, admin_key: str, token: str, roles: dict[str, str], portal_link: str
+) -> str:
     lines = [
         "",
         "Billing portal gateway: demo (Stripe emulator with demo data)",
         "",
+        f"  Portal        {portal_link}",
+        "                (open it in a browser; the link works once, for an hour)",
         f"  GraphiQL      {graphql_url}",
         f"  Admin key     {admin_key}",
         f"  Access token  {token}   (customer {roles.get(DEMO_ROLE, '?')})",
@@ -96,7 +115,9 @@ async def serve_demo(host: str, port: int, emulator_port: int) -> None:
         gateway = await _start(app, host, port)
         try:
             token = await demo_token(app[SERVICES], roles[DEMO_ROLE])
-            print(banner(f"http://{host}:{port}/graphql", admin_key, token, roles), flush=True)
+            link = await demo_portal_link(app[SERVICES], roles[DEMO_ROLE])
+            graphql_url = f"http://{host}:{port}/graphql"
+            print(banner(graphql_url, admin_key, token, roles, link), flush=True)
             await asyncio.Event().wait()
         finally:
             await gateway.cleanup()

@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     webhook_secret: SecretStr | None = None
 
+    # Serve the reference customer portal (HTML, CSS, JS modules) at /portal.
+    portal_ui: bool = False
+    # With a publishable key the portal adds cards with Stripe.js (loaded from Stripe);
+    # without one it can only use test cards against the emulator.
+    stripe_publishable_key: str | None = None
+
     @field_validator("admin_keys", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:

@@ -1,0 +1,52 @@
+// Add a card. With a publishable key: Stripe's Payment Element (see stripe_card.js).
+// Without one (the demo, against the emulator): pick one of Stripe's test cards.
+
+import { choices, h } from "../dom.js";
+import { CONFIRM_SETUP_INTENT_FOR_TESTING, CREATE_SETUP_INTENT } from "../queries.js";
+import { actionForm } from "./form.js";
+import { stripeCardForm } from "./stripe_card.js";
+
+// Stripe's test payment methods (https://docs.stripe.com/testing).
+export const TEST_CARDS = [
+  { value: "pm_card_visa", label: "Visa •••• 4242", detail: "Succeeds" },
+  { value: "pm_card_mastercard", label: "Mastercard •••• 4444", detail: "Succeeds" },
+  { value: "pm_card_chargeDeclined", label: "Visa •••• 0002", detail: "Declined" },
+];
+
+export async function createSetupIntent(portal) {
+  const data = await portal.api.request(CREATE_SETUP_INTENT);
+  return data.createSetupIntent;
+}
+
+function testCardForm(portal, { done, dismiss }) {
+  return actionForm({
+    label: "Add a test card",
+    children: [
+      h("p", { class: "notice-inline" }, "Test mode: no real card is needed. Choose one of Stripe's test cards."),
+      choices({
+        legend: "Test card",
+        name: "paymentMethod",
+        options: TEST_CARDS.map((card, index) => ({ ...card, checked: index === 0 })),
+      }),
+    ],
+    submitLabel: "Add card",
+    secondary: { label: "Cancel", onclick: dismiss },
+    submit: async (data) => {
+      const created = await createSetupIntent(portal);
+      if (created.userErrors.length) return created.userErrors;
+      const payload = await portal.api.mutate(
+        "confirmSetupIntentForTesting",
+        CONFIRM_SETUP_INTENT_FOR_TESTING,
+        { setupIntentId: created.setupIntent.id, paymentMethod: data.get("paymentMethod") },
+      );
+      if (payload.userErrors.length) return payload.userErrors;
+      await done("Your card was added.", payload.paymentMethod?.id ?? null);
+      return [];
+    },
+  });
+}
+
+/** `done(message, paymentMethodId)` runs once the card is saved. */
+export function addCardForm(portal, hooks) {
+  return portal.config.stripePublishableKey ? stripeCardForm(portal, hooks) : testCardForm(portal, hooks);
+}

@@ -1,0 +1,179 @@
+// Switch plan and change seats: pick, preview the proration, then confirm.
+
+import { choices, field, h } from "../dom.js";
+import { date, money, priceAmount, priceName } from "../format.js";
+import { PREVIEW_UPDATE, UPDATE_SUBSCRIPTION } from "../queries.js";
+import { actionForm } from "./form.js";
+
+/** Ask the API what the change would cost; returns `{ preview }` or `{ errors }`. */
+async function previewChange(portal, input) {
+  const data = await portal.api.request(PREVIEW_UPDATE, { input });
+  const payload = data.previewSubscriptionUpdate;
+  return payload.userErrors.length ? { errors: payload.userErrors } : { preview: payload.preview };
+}
+
+function describeTarget(portal, subscription, input) {
+  const item = subscription.items[0];
+  const price =
+    subscription.availablePrices.find((candidate) => candidate.id === input.priceId) ??
+    (input.priceId && input.priceId !== item.price.id ? null : item.price);
+  const quantity = input.quantity ?? item.quantity;
+  const name = price ? priceName(price) : input.priceId;
+  const amount = price ? priceAmount(price) : "";
+  return { name, line: quantity === 1 ? amount : `${quantity} × ${amount}`, price, quantity };
+}
+
+/**
+ * The confirm step: what changes, when, and what it costs (the preview's proration lines),
+ * then `updateSubscription` with the preview's `prorationDate`, so the charge is what was shown.
+ */
+export function reviewStep(portal, subscription, input, preview, { done, back, backLabel = "Back" }) {
+  const item = subscription.items[0];
+  const target = describeTarget(portal, subscription, input);
+  const currency = preview.currency;
+  const rows = preview.prorationLines.map((line) =>
+    h("tr", {}, h("td", {}, line.description ?? "Adjustment"), h("td", { class: "amount" }, money(line.amount, line.currency))),
+  );
+  const when = preview.scheduled
+    ? h("p", {}, `The change takes effect on ${date(preview.effectiveAt)}, at the end of the current period. Nothing changes before then.`)
+    : h("p", {}, "The change takes effect now.");
+  const charges = preview.scheduled
+    ? null
+    : [
+        rows.length
+          ? h(
+              "table",
+              { class: "lines" },
+              h("caption", {}, "Adjustments for the rest of this period"),
+              h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Item"), h("th", { scope: "col", class: "amount" }, "Amount"))),
+              h("tbody", {}, rows),
+            )
+          : null,
+        h(
+          "p",
+          { class: "total" },
+          preview.invoicedNow
+            ? `Due now: ${money(preview.amountDue, currency)}`
+            : `Next invoice: ${money(preview.invoice.amountDue, preview.invoice.currency)} on ${date(preview.invoice.created)}`,
+        ),
+      ];
+  return actionForm({
+    label: "Confirm change",
+    children: [
+      h(
+        "dl",
+        { class: "facts change" },
+        h("div", { class: "fact" }, h("dt", {}, "Now"), h("dd", {}, `${priceName(item.price)} (${item.quantity === 1 ? priceAmount(item.price) : `${item.quantity} × ${priceAmount(item.price)}`})`)),
+        h("div", { class: "fact" }, h("dt", {}, "New"), h("dd", { class: "new-plan" }, `${target.name} (${target.line})`)),
+      ),
+      when,
+      charges,
+    ],
+    submitLabel: "Confirm change",
+    secondary: back ? { label: backLabel, onclick: back } : null,
+    submit: async () => {
+      const payload = await portal.api.mutate("updateSubscription", UPDATE_SUBSCRIPTION, {
+        ...input,
+        prorationDate: preview.prorationDate,
+      });
+      if (payload.userErrors.length) return payload.userErrors;
+      await done(
+        preview.scheduled
+          ? `Your plan changes to ${target.name} on ${date(preview.effectiveAt)}.`
+          : `Your plan is now ${target.name}.`,
+      );
+      return [];
+    },
+  });
+}
+
+/** A step that previews `input` (built from the form data) and moves on to the review. */
+function pickStep(portal, subscription, hooks, { children, label, buildInput, restore }) {
+  const form = actionForm({
+    label,
+    children,
+    submitLabel: "Review change",
+    secondary: { label: "Cancel", onclick: hooks.dismiss },
+    submit: async (data) => {
+      const built = buildInput(data);
+      if (built.errors) return built.errors;
+      const { preview, errors } = await previewChange(portal, built.input);
+      if (errors) return errors;
+      hooks.setContent(
+        reviewStep(portal, subscription, built.input, preview, {
+          done: hooks.done,
+          back: () => {
+            hooks.setContent(form);
+            restore?.(form, built.input);
+          },
+        }),
+      );
+      return [];
+    },
+  });
+  return form;
+}
+
+export function changePlanForm(portal, subscription, hooks) {
+  const item = subscription.items[0];
+  const options = subscription.availablePrices.map((price) => ({
+    value: price.id,
+    label: `${price.product?.name ?? priceName(price)}: ${priceAmount(price)}`,
+    detail: price.nickname && price.nickname !== price.product?.name ? price.nickname : null,
+  }));
+  return pickStep(portal, subscription, hooks, {
+    label: "Choose a new plan",
+    children: [
+      h("p", {}, `You are on ${priceName(item.price)} (${priceAmount(item.price)}).`),
+      choices({ legend: "New plan", name: "priceId", options }),
+    ],
+    buildInput: (data) => {
+      const priceId = data.get("priceId");
+      if (!priceId) return { errors: [{ field: "priceId", message: "Choose a plan." }] };
+      return { input: { subscriptionId: subscription.id, priceId } };
+    },
+    restore: (form, input) => {
+      const chosen = form.querySelector(`input[value="${CSS.escape(input.priceId)}"]`);
+      if (chosen) {
+        chosen.checked = true;
+        chosen.focus();
+      }
+    },
+  });
+}
+
+export function seatsForm(portal, subscription, hooks) {
+  const item = subscription.items[0];
+  const limits = portal.planFor(item.price)?.adjustableQuantity;
+  const hint = limits
+    ? limits.maximum
+      ? `Between ${limits.minimum} and ${limits.maximum}.`
+      : `At least ${limits.minimum}.`
+    : null;
+  const input = h("input", {
+    type: "number",
+    name: "quantity",
+    inputmode: "numeric",
+    min: limits?.minimum,
+    max: limits?.maximum,
+    step: "1",
+    value: String(item.quantity),
+    required: true,
+  });
+  return pickStep(portal, subscription, hooks, {
+    label: "Change the number of seats",
+    children: [
+      h("p", {}, `You have ${item.quantity} × ${priceAmount(item.price)}.`),
+      field({ label: "Seats", control: input, hint, name: "quantity" }),
+    ],
+    buildInput: (data) => {
+      const raw = String(data.get("quantity") ?? "").trim();
+      const quantity = Number(raw);
+      if (!raw || !Number.isInteger(quantity)) {
+        return { errors: [{ field: "quantity", message: "Enter a whole number of seats." }] };
+      }
+      return { input: { subscriptionId: subscription.id, quantity } };
+    },
+    restore: (form) => form.querySelector("input[name=quantity]")?.focus(),
+  });
+}

@@ -1,0 +1,136 @@
+// Edit the customer's email, name, phone, billing address and shipping details.
+
+import { field, h } from "../dom.js";
+import { countries } from "../countries.js";
+import { UPDATE_CUSTOMER } from "../queries.js";
+import { actionForm } from "./form.js";
+
+function text(name, value, attributes = {}) {
+  return h("input", { type: "text", name, value: value ?? "", ...attributes });
+}
+
+/** The address inputs; `prefix` is the input path (`address`, `shipping.address`). */
+function addressFields(prefix, address) {
+  const current = address ?? {};
+  const country = h(
+    "select",
+    { name: `${prefix}.country`, autocomplete: "country" },
+    h("option", { value: "" }, "Choose a country"),
+    countries().map(({ code, name }) => h("option", { value: code, selected: code === current.country }, name)),
+  );
+  return [
+    field({ label: "Address line 1", name: `${prefix}.line1`, control: text(`${prefix}.line1`, current.line1, { autocomplete: "address-line1" }) }),
+    field({ label: "Address line 2 (optional)", name: `${prefix}.line2`, control: text(`${prefix}.line2`, current.line2, { autocomplete: "address-line2" }) }),
+    h(
+      "div",
+      { class: "field-row" },
+      field({ label: "City", name: `${prefix}.city`, control: text(`${prefix}.city`, current.city, { autocomplete: "address-level2" }) }),
+      field({ label: "Postal code", name: `${prefix}.postalCode`, control: text(`${prefix}.postalCode`, current.postalCode, { autocomplete: "postal-code" }) }),
+    ),
+    field({ label: "State, county or region (optional)", name: `${prefix}.state`, control: text(`${prefix}.state`, current.state, { autocomplete: "address-level1" }) }),
+    field({ label: "Country", name: `${prefix}.country`, control: country }),
+  ];
+}
+
+function readAddress(data, prefix) {
+  const value = (key) => {
+    const entry = String(data.get(`${prefix}.${key}`) ?? "").trim();
+    return entry === "" ? null : entry;
+  };
+  return {
+    line1: value("line1"),
+    line2: value("line2"),
+    city: value("city"),
+    state: value("state"),
+    postalCode: value("postalCode"),
+    country: value("country"),
+  };
+}
+
+/** A form that sends `updateCustomer(input: read(formData))`. */
+function detailsForm(portal, { label, children, read, message }, { done, dismiss }) {
+  return actionForm({
+    label,
+    children,
+    submitLabel: "Save",
+    secondary: { label: "Cancel", onclick: dismiss },
+    submit: async (data) => {
+      const input = read(data);
+      const payload = await portal.api.mutate("updateCustomer", UPDATE_CUSTOMER, input);
+      if (payload.userErrors.length) return payload.userErrors;
+      await done(message);
+      return [];
+    },
+  });
+}
+
+function single(key, label, type, autocomplete) {
+  const name = key.toLowerCase();
+  return {
+    key,
+    label,
+    title: `Edit ${label.toLowerCase()}`,
+    build: (portal, hooks) =>
+      detailsForm(
+        portal,
+        {
+          label: `Edit ${label.toLowerCase()}`,
+          children: [field({ label, name, control: h("input", { type, name, value: portal.data.customer[name] ?? "", autocomplete, required: key === "EMAIL" }) })],
+          read: (data) => ({ [name]: String(data.get(name) ?? "").trim() }),
+          message: `Your ${label.toLowerCase()} was saved.`,
+        },
+        hooks,
+      ),
+  };
+}
+
+/** One entry per editable field, in display order; `key` is the API's CustomerField. */
+export const DETAIL_FORMS = [
+  single("EMAIL", "Email", "email", "email"),
+  single("NAME", "Name", "text", "name"),
+  single("PHONE", "Phone", "tel", "tel"),
+  {
+    key: "ADDRESS",
+    label: "Billing address",
+    title: "Edit billing address",
+    build: (portal, hooks) =>
+      detailsForm(
+        portal,
+        {
+          label: "Edit billing address",
+          children: addressFields("address", portal.data.customer.address),
+          read: (data) => ({ address: readAddress(data, "address") }),
+          message: "Your billing address was saved.",
+        },
+        hooks,
+      ),
+  },
+  {
+    key: "SHIPPING",
+    label: "Shipping",
+    title: "Edit shipping details",
+    build: (portal, hooks) => {
+      const shipping = portal.data.customer.shipping ?? {};
+      return detailsForm(
+        portal,
+        {
+          label: "Edit shipping details",
+          children: [
+            field({ label: "Recipient name", name: "shipping.name", control: text("shipping.name", shipping.name, { autocomplete: "shipping name" }) }),
+            field({ label: "Phone (optional)", name: "shipping.phone", control: h("input", { type: "tel", name: "shipping.phone", value: shipping.phone ?? "", autocomplete: "shipping tel" }) }),
+            addressFields("shipping.address", shipping.address),
+          ],
+          read: (data) => ({
+            shipping: {
+              name: String(data.get("shipping.name") ?? "").trim(),
+              phone: String(data.get("shipping.phone") ?? "").trim() || null,
+              address: readAddress(data, "shipping.address"),
+            },
+          }),
+          message: "Your shipping details were saved.",
+        },
+        hooks,
+      );
+    },
+  },
+];

@@ -1,0 +1,64 @@
+// Adding a card with real Stripe: Stripe.js from js.stripe.com and the Payment Element.
+// Loaded only when the gateway has a publishable key; card details never touch this page.
+
+import { h } from "../dom.js";
+import { actionForm } from "./form.js";
+
+const STRIPE_JS = "https://js.stripe.com/v3";
+let loading = null;
+
+function loadStripeJs() {
+  loading ??= new Promise((resolve, reject) => {
+    if (window.Stripe) {
+      resolve(window.Stripe);
+      return;
+    }
+    const script = h("script", { src: STRIPE_JS, async: true });
+    script.addEventListener("load", () => resolve(window.Stripe));
+    script.addEventListener("error", () => {
+      loading = null;
+      reject(new Error("Stripe could not be loaded. Check your connection and try again."));
+    });
+    document.head.append(script);
+  });
+  return loading;
+}
+
+export function stripeCardForm(portal, { done, dismiss }) {
+  const mount = h("div", { class: "stripe-element", dataset: { field: "paymentMethod" } });
+  const status = h("p", { class: "muted" }, "Loading the secure card form…");
+  let stripe = null;
+  let elements = null;
+  const ready = (async () => {
+    const [Stripe, created] = await Promise.all([
+      loadStripeJs(),
+      portal.api.request(`mutation { createSetupIntent { setupIntent { clientSecret } userErrors { code message field } } }`),
+    ]);
+    const payload = created.createSetupIntent;
+    if (payload.userErrors.length) throw new Error(payload.userErrors[0].message);
+    stripe = Stripe(portal.config.stripePublishableKey);
+    elements = stripe.elements({ clientSecret: payload.setupIntent.clientSecret });
+    elements.create("payment").mount(mount);
+    status.remove();
+  })();
+  ready.catch((error) => {
+    status.textContent = error.message;
+  });
+  return actionForm({
+    label: "Add a card",
+    children: [status, mount],
+    submitLabel: "Save card",
+    secondary: { label: "Cancel", onclick: dismiss },
+    submit: async () => {
+      await ready;
+      const { error, setupIntent } = await stripe.confirmSetup({
+        elements,
+        redirect: "if_required",
+        confirmParams: { return_url: window.location.href },
+      });
+      if (error) return [{ field: "paymentMethod", message: error.message }];
+      await done("Your card was added.", setupIntent?.payment_method ?? null);
+      return [];
+    },
+  });
+}

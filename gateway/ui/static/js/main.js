@@ -1,0 +1,48 @@
+// Start-up: read the code from the link, trade it for a token, show the portal.
+
+import { Api, ApiError } from "./api.js";
+import { Portal } from "./portal.js";
+
+const CONFIG_URL = new URL("../../config.json", import.meta.url);
+
+async function loadConfig() {
+  const response = await fetch(CONFIG_URL, { credentials: "omit" });
+  if (!response.ok) throw new ApiError("The portal is not configured.", "CONFIG");
+  return response.json();
+}
+
+/** Take `code` out of the address bar (it is single use, and should not be bookmarked). */
+function takeCode() {
+  const url = new URL(window.location.href);
+  const code = url.searchParams.get("code");
+  if (code !== null) {
+    url.searchParams.delete("code");
+    window.history.replaceState(null, "", url);
+  }
+  return code;
+}
+
+async function start() {
+  const root = document.getElementById("app");
+  const code = takeCode();
+  let portal = null;
+  try {
+    const config = await loadConfig();
+    const api = new Api(new URL(config.graphqlUrl, CONFIG_URL));
+    portal = new Portal(api, config, root);
+    if (code) {
+      api.forgetToken();
+      await api.redeem(code);
+    } else if (!api.restoreToken()) {
+      throw new ApiError("This page needs the link your account page gives you.", "UNAUTHENTICATED");
+    }
+    await portal.load();
+    portal.render();
+    root.querySelector("h1")?.focus();
+  } catch (error) {
+    if (portal === null) portal = new Portal(null, null, root);
+    portal.fail(error instanceof ApiError ? error : new ApiError(String(error.message ?? error), "ERROR"));
+  }
+}
+
+start();

@@ -1,0 +1,154 @@
+// The page's state: the session, what it may see, the customer's data, and re-rendering.
+
+import { announce, fill, h } from "./dom.js";
+import { setLocale } from "./format.js";
+import { MORE_INVOICES, OVERVIEW, SESSION } from "./queries.js";
+import { renderChrome } from "./views/chrome.js";
+import { renderFlow } from "./views/flow.js";
+import { renderHome } from "./views/home.js";
+
+export class Portal {
+  constructor(api, config, root) {
+    this.api = api;
+    this.config = config;
+    this.root = root;
+    this.session = null;
+    this.data = null;
+    // A flow session shows only its flow until the flow is done.
+    this.flowDone = false;
+  }
+
+  get features() {
+    return this.session.configuration.features;
+  }
+
+  get flow() {
+    return this.session.flow;
+  }
+
+  /** Where "Back" goes: the session's return URL, else the configuration's. */
+  get returnUrl() {
+    return this.session.returnUrl ?? this.session.configuration.defaultReturnUrl ?? null;
+  }
+
+  /** Whether this session may look at payment methods (the API refuses otherwise). */
+  get showsPaymentMethods() {
+    const flow = this.flow;
+    return this.features.paymentMethodUpdate.enabled && (!flow || flow.type === "PAYMENT_METHOD_UPDATE");
+  }
+
+  get showsInvoices() {
+    return this.features.invoiceHistory.enabled && !this.flow;
+  }
+
+  /** The customer fields this session may change (`EMAIL`, `ADDRESS`, `TAX_ID`, ...). */
+  get editableFields() {
+    const feature = this.features.customerUpdate;
+    const flow = this.flow;
+    if (!feature.enabled || (flow && flow.type !== "CUSTOMER_UPDATE")) return new Set();
+    return new Set(feature.allowedUpdates);
+  }
+
+  /** The plan (product, quantity limits) a price belongs to. */
+  planFor(price) {
+    return (this.data.plans ?? []).find((plan) => plan.product.id === price.product?.id) ?? null;
+  }
+
+  subscription(id) {
+    return this.data.subscriptions.find((subscription) => subscription.id === id) ?? null;
+  }
+
+  async load() {
+    const { session } = await this.api.request(SESSION);
+    this.session = session;
+    setLocale(session.locale);
+    this.data = await this.api.request(OVERVIEW, {
+      paymentMethods: this.showsPaymentMethods,
+      invoices: this.showsInvoices,
+      plans: this.features.subscriptionUpdate.enabled,
+    });
+  }
+
+  render() {
+    renderChrome(this);
+    const view = this.flow && !this.flowDone ? renderFlow(this) : renderHome(this);
+    fill(this.root, view);
+    this.root.setAttribute("aria-busy", "false");
+  }
+
+  /**
+   * Reload and redraw after a change, announce `message`, and put focus on the element
+   * marked `data-focus-key=<focus>` (else on the main heading) so keyboard users keep their place.
+   */
+  async refresh({ message = null, focus = null } = {}) {
+    this.root.setAttribute("aria-busy", "true");
+    try {
+      await this.load();
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    this.render();
+    if (message) announce(message, { tone: "success" });
+    const target =
+      (focus && this.root.querySelector(`[data-focus-key="${CSS.escape(focus)}"]`)) ??
+      this.root.querySelector("h1");
+    target?.focus();
+  }
+
+  async loadMoreInvoices() {
+    const page = this.data.invoices.pageInfo;
+    const { invoices } = await this.api.request(MORE_INVOICES, { after: page.endCursor });
+    this.data.invoices = {
+      nodes: [...this.data.invoices.nodes, ...invoices.nodes],
+      pageInfo: invoices.pageInfo,
+    };
+    return invoices.nodes;
+  }
+
+  /** A flow finished: go where the session's `afterCompletion` says. */
+  async finishFlow(message) {
+    const after = this.flow.afterCompletion;
+    if (after.type === "REDIRECT" && after.returnUrl) {
+      announce(`${message} Taking you back…`, { tone: "success" });
+      window.location.assign(after.returnUrl);
+      return;
+    }
+    this.flowDone = true;
+    if (after.type === "HOSTED_CONFIRMATION") {
+      renderChrome(this);
+      fill(this.root, confirmation(this, after.customMessage || message));
+      this.root.querySelector("h1")?.focus();
+      return;
+    }
+    await this.refresh({ message });
+  }
+
+  /** Show why the page cannot go on (expired session, unreachable API). */
+  fail(error) {
+    this.root.setAttribute("aria-busy", "false");
+    const ended = error.sessionEnded;
+    fill(
+      this.root,
+      h(
+        "section",
+        { class: "card notice", "aria-labelledby": "problem-title" },
+        h("h1", { id: "problem-title", tabindex: "-1" }, ended ? "This billing session has ended" : "Something went wrong"),
+        h("p", {}, error.message),
+        ended ? h("p", {}, "Open your billing page again from the site to start a new session.") : null,
+        this.session && this.returnUrl ? h("p", {}, h("a", { href: this.returnUrl }, "Return to the site")) : null,
+      ),
+    );
+    this.root.querySelector("h1").focus();
+  }
+}
+
+function confirmation(portal, message) {
+  return h(
+    "section",
+    { class: "card notice", "aria-labelledby": "done-title" },
+    h("h1", { id: "done-title", tabindex: "-1" }, "All done"),
+    h("p", { role: "status" }, message),
+    portal.returnUrl ? h("p", {}, h("a", { class: "button primary", href: portal.returnUrl }, "Return to the site")) : null,
+  );
+}

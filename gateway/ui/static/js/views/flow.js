@@ -1,0 +1,126 @@
+// A flow session (Stripe's deep links): only the one action, opened straight away.
+
+import { h } from "../dom.js";
+import { paymentMethodName } from "../format.js";
+import { addCardForm } from "../forms/add_card.js";
+import { reviewStep } from "../forms/change_plan.js";
+import { actionFor } from "../forms/subscription_actions.js";
+import { PREVIEW_UPDATE, SET_DEFAULT_PAYMENT_METHOD } from "../queries.js";
+import { renderAccount } from "./account.js";
+import { subscriptionSummary } from "./subscriptions.js";
+
+const TITLES = {
+  SUBSCRIPTION_CANCEL: "Cancel your subscription",
+  SUBSCRIPTION_PAUSE: "Pause payments",
+  SUBSCRIPTION_UPDATE: "Change your plan",
+  SUBSCRIPTION_UPDATE_CONFIRM: "Confirm your plan change",
+  PAYMENT_METHOD_UPDATE: "Add a payment method",
+  CUSTOMER_UPDATE: "Update your billing details",
+};
+
+const FLOW_ACTIONS = {
+  SUBSCRIPTION_CANCEL: "CANCEL",
+  SUBSCRIPTION_PAUSE: "PAUSE",
+  SUBSCRIPTION_UPDATE: "SWITCH_PRICE",
+};
+
+function leave(portal) {
+  if (portal.returnUrl) window.location.assign(portal.returnUrl);
+}
+
+/** The hooks a form gets in a flow: it fills the flow's panel and finishes the flow. */
+function hooks(portal, panel) {
+  return {
+    done: (message) => portal.finishFlow(message),
+    dismiss: portal.returnUrl ? () => leave(portal) : null,
+    setContent: (...children) => {
+      panel.replaceChildren(...children);
+      panel.querySelector("input, select, textarea, button")?.focus();
+    },
+  };
+}
+
+function unavailable(message) {
+  return h("p", { class: "notice-inline", role: "alert" }, message);
+}
+
+async function confirmFlow(portal, subscription, panel) {
+  const item = portal.flow.item;
+  const input = { subscriptionId: subscription.id };
+  if (item.priceId) input.priceId = item.priceId;
+  if (item.quantity !== null && item.quantity !== undefined) input.quantity = item.quantity;
+  const data = await portal.api.request(PREVIEW_UPDATE, { input });
+  const payload = data.previewSubscriptionUpdate;
+  if (payload.userErrors.length) {
+    panel.replaceChildren(unavailable(payload.userErrors.map((error) => error.message).join(" ")));
+    return;
+  }
+  const flowHooks = hooks(portal, panel);
+  panel.replaceChildren(
+    reviewStep(portal, subscription, input, payload.preview, {
+      done: flowHooks.done,
+      back: flowHooks.dismiss,
+      backLabel: "Not now",
+    }),
+  );
+}
+
+function subscriptionFlow(portal, panel) {
+  const flow = portal.flow;
+  const subscription = portal.subscription(flow.subscriptionId);
+  if (!subscription) return [unavailable("This subscription cannot be found.")];
+  const parts = [subscriptionSummary(subscription, { headingLevel: "h2" })];
+  if (flow.type === "SUBSCRIPTION_UPDATE_CONFIRM") {
+    panel.append(h("p", { class: "muted" }, "Working out the cost of the change…"));
+    confirmFlow(portal, subscription, panel).catch((error) => panel.replaceChildren(unavailable(error.message)));
+    return [...parts, panel];
+  }
+  const name = FLOW_ACTIONS[flow.type];
+  if (!subscription.availableActions.includes(name)) {
+    const reason = subscription.unavailableActions.find((entry) => entry.action === name);
+    return [...parts, unavailable(reason?.message ?? "This can no longer be done.")];
+  }
+  panel.append(actionFor(name).build(portal, subscription, hooks(portal, panel)));
+  return [...parts, panel];
+}
+
+function paymentMethodFlow(portal, panel) {
+  const current = (portal.data.paymentMethods ?? []).find((method) => method.isDefault);
+  const flowHooks = hooks(portal, panel);
+  panel.append(
+    addCardForm(portal, {
+      ...flowHooks,
+      // The deep link's promise (as on Stripe): the new card becomes the default.
+      done: async (message, paymentMethodId) => {
+        if (paymentMethodId) {
+          const payload = await portal.api.mutate("setDefaultPaymentMethod", SET_DEFAULT_PAYMENT_METHOD, {
+            paymentMethodId,
+          });
+          if (payload.userErrors.length) throw new Error(payload.userErrors[0].message);
+        }
+        await flowHooks.done(`${message} It is now your default payment method.`);
+      },
+    }),
+  );
+  return [
+    current ? h("p", {}, `Your current default is ${paymentMethodName(current)}.`) : null,
+    panel,
+  ];
+}
+
+export function renderFlow(portal) {
+  const flow = portal.flow;
+  const panel = h("div", { class: "flow-panel card" });
+  let body;
+  if (flow.type === "PAYMENT_METHOD_UPDATE") body = paymentMethodFlow(portal, panel);
+  else if (flow.type === "CUSTOMER_UPDATE") {
+    const finish = () => portal.finishFlow("Your billing details are up to date.");
+    body = [renderAccount(portal), h("div", { class: "form-actions" }, h("button", { type: "button", class: "primary", onclick: finish }, "Done"))];
+  } else body = subscriptionFlow(portal, panel);
+  return h(
+    "div",
+    { class: "flow", dataset: { flow: flow.type } },
+    h("div", { class: "page-title" }, h("h1", { tabindex: "-1" }, TITLES[flow.type] ?? "Billing")),
+    body,
+  );
+}
