@@ -169,3 +169,6 @@ def serve(settings: Settings) -> int:
         return 2
     web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
     return 0
+
+
+__all__ = ["SERVICES", "create_app", "serve"]

@@ -16,15 +16,14 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 from pydantic import SecretStr
 
-from .api.view import SERVICES
-from .app import create_app
+from .app import SERVICES, create_app
 from .emulator.app import create_app as create_emulator_app
 from .emulator.seed import seeded_roles
 from .emulator.server import build
 from .settings import Settings
 
 if TYPE_CHECKING:
-    from .api.context import Services
+    from .auth.sessions import SessionStore
 
 DEMO_STRIPE_KEY = "sk_test_demo_gateway_0000"
 # The customer whose token is printed: a year of paid invoices, one subscription.
@@ -62,19 +61,15 @@ async def _start(app: web.Application, host: str, port: int) -> web.AppRunner:
     return runner
 
 
-async def demo_token(services: Services, customer_id: str) -> str:
+async def demo_token(sessions: SessionStore, customer_id: str, configuration_id: str) -> str:
     """A redeemed portal session for the demo customer, as a frontend would get one."""
-    created = await services.sessions.create(
-        customer_id=customer_id, configuration_id=services.configurations().default.id
-    )
-    return (await services.sessions.redeem(created.code)).token
+    created = await sessions.create(customer_id=customer_id, configuration_id=configuration_id)
+    return (await sessions.redeem(created.code)).token
 
 
-async def demo_portal_link(services: Services, customer_id: str) -> str:
+async def demo_portal_link(sessions: SessionStore, customer_id: str, configuration_id: str) -> str:
     """A portal session URL (the portal URL and a one-time code), as createPortalSession makes."""
-    created = await services.sessions.create(
-        customer_id=customer_id, configuration_id=services.configurations().default.id
-    )
+    created = await sessions.create(customer_id=customer_id, configuration_id=configuration_id)
     return created.url
 
 
@@ -114,8 +109,10 @@ async def serve_demo(host: str, port: int, emulator_port: int) -> None:
         app = create_app(demo_settings(host, port, emulator_url, admin_key))
         gateway = await _start(app, host, port)
         try:
-            token = await demo_token(app[SERVICES], roles[DEMO_ROLE])
-            link = await demo_portal_link(app[SERVICES], roles[DEMO_ROLE])
+            services = app[SERVICES]
+            default = services.configurations().default.id
+            token = await demo_token(services.sessions, roles[DEMO_ROLE], default)
+            link = await demo_portal_link(services.sessions, roles[DEMO_ROLE], default)
             graphql_url = f"http://{host}:{port}/graphql"
             print(banner(graphql_url, admin_key, token, roles, link), flush=True)
             await asyncio.Event().wait()
