@@ -172,11 +172,19 @@ class Emulator:
             raise invalid(f"This property cannot be expanded ({path}).", param="expand")
         value = node[key]
         if isinstance(value, str):
-            target = self.objects.get(value)
-            if target is None:
-                raise invalid(f"This property cannot be expanded ({path}).", param="expand")
-            value = node[key] = self.render(target)
+            value = node[key] = self._expanded(value, path)
+        elif isinstance(value, list):
+            # A list of ids (e.g. a subscription's `discounts`) expands item by item.
+            value = node[key] = [
+                self._expanded(v, path) if isinstance(v, str) else v for v in value
+            ]
         self._expand(value, rest, path)
+
+    def _expanded(self, object_id: str, path: str) -> Obj:
+        target = self.objects.get(object_id)
+        if target is None:
+            raise invalid(f"This property cannot be expanded ({path}).", param="expand")
+        return self.render(target)
 
     # -- events ---------------------------------------------------------------
     def emit(self, event_type: str, obj: Obj, previous: Obj | None = None) -> Obj:
