@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from . import discounts
 from .resources.cards import charge_outcome
 from .sandbox import Scratch
 
@@ -205,7 +206,7 @@ def new_invoice(
             "default_source": None,
             "default_tax_rates": [],
             "description": None,
-            "discounts": [],
+            "discounts": discounts.active(emu, subscription, at),
             "due_date": at + 86_400 * (subscription["days_until_due"] or 0)
             if send_invoice
             else None,
@@ -332,7 +333,7 @@ def _line(
         "taxes": [],
     }
     invoice["_lines"].append(line)
-    _recompute(invoice)
+    _recompute(emu, invoice)
     return line
 
 
@@ -388,10 +389,14 @@ def sweep_pending(emu: Emulator, invoice: Obj, subscription_id: str) -> list[Obj
     return moved
 
 
-def _recompute(invoice: Obj) -> None:
-    total = sum(line["amount"] for line in invoice["_lines"])
+def _recompute(emu: Emulator, invoice: Obj) -> None:
+    subtotal = sum(line["amount"] for line in invoice["_lines"])
+    total = subtotal - discounts.apply_to(emu, invoice)
     invoice.update(
-        subtotal=total, subtotal_excluding_tax=total, total=total, total_excluding_tax=total
+        subtotal=subtotal,
+        subtotal_excluding_tax=subtotal,
+        total=total,
+        total_excluding_tax=total,
     )
     if invoice["status"] == "draft":
         due = max(total, 0)
@@ -416,7 +421,10 @@ def settles(emu: Emulator) -> bool:
 
 
 def open_invoice(emu: Emulator, invoice: Obj) -> None:
-    """Announce a draft (`invoice.created`)."""
+    """Announce a draft (`invoice.created`); a `once` discount it used is spent."""
+    subscription = emu.objects.get(subscription_of(invoice) or "")
+    if subscription is not None:
+        discounts.after_invoice(emu, invoice, subscription)
     if invoice["status"] == "draft" and invoice["automatically_finalizes_at"] is None:
         invoice["automatically_finalizes_at"] = invoice["created"] + 3600
     emu.emit("invoice.created", invoice)

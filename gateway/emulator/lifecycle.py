@@ -69,8 +69,6 @@ def reject_unmodelled(params: Obj, names: tuple[str, ...]) -> None:
             raise unsupported(name, "subscriptions")
     if (params.get("automatic_tax") or {}).get("enabled"):
         raise unsupported("automatic_tax[enabled]", "subscriptions")
-    if params.get("discounts"):
-        raise unsupported("discounts", "subscriptions")
 
 
 def collection_settings(params: Obj, current: Obj | None = None) -> tuple[str, int | None]:

@@ -14,6 +14,7 @@ import secrets
 from typing import TYPE_CHECKING
 
 from . import (
+    discounts,
     lifecycle,
     renewals,
     schedules,
@@ -67,8 +68,6 @@ def _check(params: Obj) -> None:
             raise unsupported(key, "invoice previews")
     if (params.get("automatic_tax") or {}).get("enabled"):
         raise unsupported("automatic_tax[enabled]", "invoice previews")
-    if params.get("discounts"):
-        raise unsupported("discounts", "invoice previews")
     details = params.get("subscription_details") or {}
     for key in _DETAILS_UNMODELLED:
         if details.get(key):
@@ -97,9 +96,17 @@ def preview(emu: Emulator, params: Obj) -> Obj:
         emu.get(customer, "customer", param="customer")
     copy_of = scratch(emu, customer)
     if sub_id is not None:
-        invoice = _for_subscription(copy_of, copy_of.objects[sub_id], details)
+        sub = copy_of.objects[sub_id]
+        if "discounts" in params:
+            # "The coupons to redeem into discounts for the preview": as if set on the subscription.
+            at = lifecycle.now_for(copy_of, sub)
+            found = discounts.resolve(
+                copy_of, params["discounts"], customer, sub["currency"], "discounts"
+            )
+            discounts.replace(copy_of, sub, params["discounts"], found, at)
+        invoice = _for_subscription(copy_of, sub, details)
     else:
-        invoice = _for_new_subscription(copy_of, customer, details)
+        invoice = _for_new_subscription(copy_of, customer, details, params.get("discounts"))
     if invoice is None:
         raise no_upcoming(customer)
     return render_preview(copy_of, invoice, params.get("preview_mode", "next"))
@@ -159,10 +166,14 @@ def next_renewal(emu: Emulator, sub: Obj) -> Obj | None:
     return result.invoice if result is not None else None
 
 
-def _for_new_subscription(emu: Emulator, customer: str, details: Obj) -> Obj | None:
+def _for_new_subscription(
+    emu: Emulator, customer: str, details: Obj, coupons: object
+) -> Obj | None:
     if not details.get("items"):
         raise missing_param("subscription_details[items]")
     params: Obj = {"customer": customer, "items": details["items"]}
+    if coupons is not None:
+        params["discounts"] = coupons
     for key in ("trial_end", "proration_behavior", "metadata"):
         if key in details:
             params[key] = details[key]
@@ -181,7 +192,8 @@ def render_preview(emu: Emulator, invoice: Obj, mode: str) -> Obj:
         ]
     preview_id = "upcoming_in_" + secrets.token_hex(12)
     body = emu.render(invoice)
-    total = sum(line["amount"] for line in lines)
+    subtotal = sum(line["amount"] for line in lines)
+    total = subtotal - sum(d["amount"] for line in lines for d in line["discount_amounts"])
     balance = int(emu.objects[invoice["customer"]].get("balance") or 0)
     due = max(total + balance, 0)
     data = copy.deepcopy(lines)
@@ -200,8 +212,8 @@ def render_preview(emu: Emulator, invoice: Obj, mode: str) -> Obj:
         amount_remaining=due,
         starting_balance=balance,
         ending_balance=None,
-        subtotal=total,
-        subtotal_excluding_tax=total,
+        subtotal=subtotal,
+        subtotal_excluding_tax=subtotal,
         total=total,
         total_excluding_tax=total,
         effective_at=None,

@@ -3,7 +3,8 @@
 A preview must show exactly what an update would create, so it runs the real
 update code on a scratch copy: the customer's own objects (subscriptions,
 items, invoices, invoice items, schedules, clock) are deep-copied, the shared
-catalog is referenced read-only, and the copy has no event listeners, so
+catalog is referenced read-only (coupons and promotion codes, whose redemption
+counts change, are copied too), and the copy has no event listeners, so
 nothing it does is visible outside it.
 """
 
@@ -23,9 +24,12 @@ _MUTABLE = frozenset(
         "subscription_schedule",
         "invoice",
         "invoiceitem",
+        "discount",
         "test_helpers.test_clock",
     }
 )
+# Shared objects billing code still changes (redemption counts): always copied.
+_COUNTED = frozenset({"coupon", "promotion_code"})
 
 
 class Scratch(Emulator):
@@ -60,7 +64,8 @@ def scratch(emu: Emulator, customer_id: str, *, settles: bool = False) -> Scratc
     copy_of.random.setstate(emu.random.getstate())
     copy_of.objects = {
         key: copy.deepcopy(obj)
-        if obj["object"] in _MUTABLE and _owned_by(obj, customer_id, subscriptions, clock)
+        if obj["object"] in _COUNTED
+        or (obj["object"] in _MUTABLE and _owned_by(obj, customer_id, subscriptions, clock))
         else obj
         for key, obj in emu.objects.items()
         if obj["object"] != "event"

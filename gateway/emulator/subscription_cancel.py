@@ -17,6 +17,8 @@ from .resources.common import referenced
 if TYPE_CHECKING:
     from .state import Emulator, Obj
 
+_PERIOD_END_ENUMS = ("min_period_end", "max_period_end", "max_billed_until")
+
 
 def apply_cancellation_details(emu: Emulator, sub: Obj, details: Obj) -> None:
     target = sub["cancellation_details"]
@@ -34,23 +36,43 @@ def apply_cancellation_details(emu: Emulator, sub: Obj, details: Obj) -> None:
         )["id"]
 
 
-def _cancel_at_value(emu: Emulator, sub: Obj, value: Any, now: int) -> int | None:
-    if value == "":
-        return None
-    if value in ("min_period_end", "max_period_end", "max_billed_until"):
-        return period_of(emu, sub)[1]
-    if isinstance(value, str):
+def check_cancel_fields(emu: Emulator, params: Obj, now: int) -> None:
+    """Validate cancel_at / cancel_at_period_end / cancellation_details before any change."""
+    value = params.get("cancel_at")
+    if params.get("cancel_at_period_end") is True and value not in (None, ""):
+        raise invalid(
+            "You may only specify one of these parameters: cancel_at, cancel_at_period_end.",
+            code="parameters_exclusive",
+        )
+    if isinstance(value, str) and value not in ("", *_PERIOD_END_ENUMS):
         raise invalid(
             "Invalid cancel_at: must be a Unix timestamp, min_period_end, max_period_end or "
             "max_billed_until.",
             param="cancel_at",
             code="parameter_invalid_enum",
         )
-    if value <= now:
+    if isinstance(value, int) and value <= now:
         raise invalid(
             "Invalid timestamp: must be an integer Unix timestamp in the future.",
             param="cancel_at",
         )
+    option = (params.get("cancellation_details") or {}).get("feedback_option")
+    if option:
+        referenced(
+            emu,
+            option,
+            "billing.feedback_option",
+            "feedback option",
+            "cancellation_details[feedback_option]",
+        )
+
+
+def _cancel_at_value(emu: Emulator, sub: Obj, value: Any, now: int) -> int | None:
+    if value == "":
+        return None
+    if value in _PERIOD_END_ENUMS:
+        # One cadence per subscription: every item's period ends at the same time.
+        return period_of(emu, sub)[1]
     return int(value)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import invoicing
+from . import discounts, invoicing
 from .errors import invalid, missing_param
 from .item_changes import (
     cadence,
@@ -24,7 +24,7 @@ from .lifecycle import (
 from .periods import shift
 from .resources.common import apply_metadata, referenced, require_payment_method_of
 from .sandbox import scratch
-from .subscription_cancel import apply_cancel_fields
+from .subscription_cancel import apply_cancel_fields, check_cancel_fields
 from .subscription_lines import full_line, partial_line, trial_line
 
 if TYPE_CHECKING:
@@ -118,11 +118,10 @@ def create(emu: Emulator, params: Obj) -> Result:
             "pending_if_incomplete is only supported for subscription updates.",
             param="payment_behavior",
         )
-    if "cancel_at" in params and params.get("cancel_at_period_end"):
-        raise invalid(
-            "You may only specify one of these parameters: cancel_at, cancel_at_period_end.",
-            code="parameters_exclusive",
-        )
+    check_cancel_fields(emu, params, now)
+    resolved = discounts.resolve(
+        emu, params.get("discounts"), customer["id"], currency, "discounts"
+    )
     if behavior == "error_if_incomplete" and method == "charge_automatically":
         decline = scratch_create_decline(emu, params)
         if decline is not None:
@@ -145,6 +144,7 @@ def create(emu: Emulator, params: Obj) -> Result:
     for change in changes:
         new_item(emu, sub, change.price, change.quantity, change.metadata, (now, end))
     apply_cancel_fields(emu, sub, params, now)
+    discounts.replace(emu, sub, params.get("discounts", []), resolved, now)
     emu.emit("customer.subscription.created", sub)
     invoice = invoicing.new_invoice(
         emu, sub, billing_reason="subscription_create", period=(now, now), at=now

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import invoicing
+from . import discounts, invoicing
 from .errors import StripeError, invalid
 from .item_changes import (
     ItemChange,
@@ -31,7 +31,11 @@ from .lifecycle import (
 )
 from .periods import shift
 from .resources.common import apply_metadata, require_payment_method_of
-from .subscription_cancel import apply_cancel_fields, apply_cancellation_details
+from .subscription_cancel import (
+    apply_cancel_fields,
+    apply_cancellation_details,
+    check_cancel_fields,
+)
 from .subscription_lines import full_line
 
 if TYPE_CHECKING:
@@ -74,11 +78,7 @@ def _validate_update(emu: Emulator, sub: Obj, params: Obj, now: int) -> None:
             "schedule instead.",
             param="cancel_at" if "cancel_at" in params else "cancel_at_period_end",
         )
-    if params.get("cancel_at_period_end") is True and params.get("cancel_at") not in (None, ""):
-        raise invalid(
-            "You may only specify one of these parameters: cancel_at, cancel_at_period_end.",
-            code="parameters_exclusive",
-        )
+    check_cancel_fields(emu, params, now)
     if "proration_date" in params:
         start, end = period_of(emu, sub)
         if not start <= params["proration_date"] <= end:
@@ -114,6 +114,9 @@ def update(emu: Emulator, sub: Obj, params: Obj) -> Result:
     _validate_update(emu, sub, params, now)
     changes = plan(emu, sub, params["items"], "items") if params.get("items") else []
     collection_settings(params, sub)
+    resolved = discounts.resolve(
+        emu, params.get("discounts"), sub["customer"], sub["currency"], "discounts"
+    )
     if params.get("payment_behavior") == "error_if_incomplete":
         sub_id = sub["id"]
         rest = {k: v for k, v in params.items() if k != "payment_behavior"}
@@ -125,6 +128,8 @@ def update(emu: Emulator, sub: Obj, params: Obj) -> Result:
     before = emu.render(sub)
     result = Result(sub)
     _apply_simple(emu, sub, params, now)
+    if "discounts" in params:
+        discounts.replace(emu, sub, params["discounts"], resolved, now)
     behavior = params.get("proration_behavior", "create_prorations")
     at = int(params.get("proration_date", now))
     trial_end = params.get("trial_end")

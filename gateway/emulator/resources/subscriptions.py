@@ -11,6 +11,9 @@ import copy
 
 from stripe.params._subscription_cancel_params import SubscriptionCancelParams
 from stripe.params._subscription_create_params import SubscriptionCreateParams
+from stripe.params._subscription_delete_discount_params import (
+    SubscriptionDeleteDiscountParams,
+)
 from stripe.params._subscription_list_params import SubscriptionListParams
 from stripe.params._subscription_pause_params import SubscriptionPauseParams
 from stripe.params._subscription_resume_params import SubscriptionResumeParams
@@ -18,12 +21,14 @@ from stripe.params._subscription_retrieve_params import SubscriptionRetrievePara
 from stripe.params._subscription_update_params import SubscriptionUpdateParams
 
 from .. import (
+    discounts,
     lifecycle,
     subscription_cancel,
     subscription_create,
     subscription_pause,
     subscription_update,
 )
+from ..errors import invalid
 from ..item_changes import items_of, price_of, unsupported
 from ..public_urls import with_origin
 from ..router import Call, route
@@ -65,6 +70,15 @@ def render_item(emu: Emulator, item: Obj) -> Obj:
     body["plan"] = plan_of(price)
     # Subscription items carry no `livemode` (unlike most objects).
     body.pop("deleted", None)
+    body.pop("livemode", None)
+    return body
+
+
+@renderer("discount")
+def render_discount(emu: Emulator, discount: Obj) -> Obj:
+    # Discounts carry `start`, not `created`, and no `livemode`.
+    body = copy.deepcopy(discount)
+    body.pop("created", None)
     body.pop("livemode", None)
     return body
 
@@ -166,3 +180,15 @@ def resume_subscription(call: Call) -> Obj:
     sub = stored(call, param="subscription")
     subscription_pause.resume(call.emu, sub, call.params)
     return call.emu.render(sub)
+
+
+@route("DELETE", "/v1/subscriptions/{subscription}/discount", SubscriptionDeleteDiscountParams)
+@with_origin
+def delete_discount(call: Call) -> Obj:
+    """Remove the subscription's discounts; answers with the (first) discount, deleted."""
+    sub = stored(call, param="subscription")
+    if not sub["discounts"]:
+        raise invalid(f"The subscription {sub['id']} has no discount.", param="subscription")
+    first = call.emu.objects[sub["discounts"][0]]
+    discounts.replace(call.emu, sub, "", [], lifecycle.now_for(call.emu, sub))
+    return {**call.emu.render(first), "deleted": True}
