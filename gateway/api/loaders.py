@@ -160,6 +160,12 @@ class Loaders:
     async def prices(self, price_ids: Sequence[str]) -> list[Price | None]:
         return list(await self._prices.load_many(price_ids))
 
+    async def adopt_subscription(self, subscription: Subscription) -> Subscription:
+        """A subscription a write just returned: products filled in, served to later fields."""
+        (adopted,) = await self._with_products((subscription,))
+        self._subscription.prime(adopted.id, adopted, force=True)
+        return adopted
+
     def forget_customer_data(self) -> None:
         """After a write: this request's later reads go back to Stripe (through the cache)."""
         for loader in (

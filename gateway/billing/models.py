@@ -494,3 +494,36 @@ class InvoicePage:
 
     invoices: tuple[Invoice, ...]
     has_more: bool
+
+
+SetupIntentStatus = Literal[
+    "requires_payment_method",
+    "requires_confirmation",
+    "requires_action",
+    "processing",
+    "canceled",
+    "succeeded",
+]
+
+
+@dataclass(frozen=True)
+class SetupIntent:
+    """How a customer saves a payment method: the browser confirms it with `client_secret`."""
+
+    id: str
+    customer_id: str | None
+    status: SetupIntentStatus
+    client_secret: str | None
+    payment_method_id: str | None
+    created: int = 0
+
+    @classmethod
+    def from_stripe(cls, obj: Any) -> SetupIntent:
+        return cls(
+            id=_get(obj, "id"),
+            customer_id=_id(_get(obj, "customer")),
+            status=_get(obj, "status", "requires_payment_method"),
+            client_secret=_get(obj, "client_secret"),
+            payment_method_id=_id(_get(obj, "payment_method")),
+            created=int(_get(obj, "created", 0)),
+        )

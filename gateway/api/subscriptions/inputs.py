@@ -19,3 +19,11 @@ class UpdateSubscriptionInput:
         description="Prorate as of this moment; pass a preview's `prorationDate` to get the "
         "exact amounts it showed.",
     )
+    promotion_code: str | None = strawberry.field(
+        default=None, description="A promotion code as the customer types it (e.g. SUMMER20)."
+    )
+    client_mutation_id: str | None = strawberry.field(
+        default=None,
+        description="updateSubscription: any id the client chooses, echoed in the payload. "
+        "Retrying a call with the same id applies it once and answers like the first call.",
+    )

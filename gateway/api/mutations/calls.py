@@ -1,0 +1,102 @@
+"""One call of a customer mutation: who acts, the idempotency keys of its Stripe writes, and,
+when the client retries a call it already made, that call's outcome.
+
+A `clientMutationId` makes a call retryable: its keys are derived from the session, the
+mutation and that id, and its outcome is remembered, so a retry is applied once and
+answers like the first call. The same id with a different input is refused.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import strawberry
+
+from ...billing.errors import BillingError
+from ...billing.idempotency import IdempotencyKeys, idempotency_keys, recall, remember
+from ...billing.writes import IDEMPOTENCY_PARAM, REUSED_KEY_MESSAGE
+from ..context import Context
+from ..errors import ErrorCode, UserError, from_billing, user_error
+
+MAX_CLIENT_MUTATION_ID = 200
+CLIENT_MUTATION_ID_FIELD = "clientMutationId"
+
+
+def client_mutation_id_field() -> Any:
+    """The optional `clientMutationId` every customer mutation input takes."""
+    return strawberry.field(
+        default=None,
+        description="Any id the client chooses, echoed in the payload. Retrying a call with "
+        "the same id applies it once and answers like the first call.",
+    )
+
+
+def _fingerprint(data: object) -> str:
+    fields = {k: v for k, v in strawberry.asdict(data).items() if k != "client_mutation_id"}
+    encoded = json.dumps(fields, default=str, sort_keys=True)
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class MutationCall:
+    context: Context
+    name: str
+    customer_id: str
+    client_mutation_id: str | None
+    keys: IdempotencyKeys
+    fingerprint: str
+    # The outcome of the earlier call this one retries (None: a new call).
+    replayed: dict[str, Any] | None
+
+    def wrote(self) -> None:
+        """After any write attempt: this operation's later fields read again."""
+        self.context.loaders.forget_customer_data()
+
+    async def completed(self, outcome: dict[str, Any]) -> None:
+        """After the writes succeeded: `outcome` (ids) answers a retry of this call."""
+        self.wrote()
+        await remember(self.context.billing.cache, self.keys, self.fingerprint, outcome)
+
+
+async def start_call(context: Context, name: str, data: object) -> MutationCall | UserError:
+    """Authenticate (a top-level error when there is no customer) and prepare the call."""
+    scope = context.scope()
+    client_id: str | None = getattr(data, "client_mutation_id", None)
+    if client_id is not None and not 0 < len(client_id.strip()) <= MAX_CLIENT_MUTATION_ID:
+        return user_error(
+            ErrorCode.INVALID_INPUT,
+            f"A clientMutationId has 1 to {MAX_CLIENT_MUTATION_ID} characters.",
+            CLIENT_MUTATION_ID_FIELD,
+        )
+    actor = scope.session_id or f"admin:{scope.customer_id}"
+    keys = idempotency_keys(actor, name, client_id)
+    fingerprint = _fingerprint(data)
+    memo = await recall(context.billing.cache, keys)
+    if memo is not None and memo.fingerprint != fingerprint:
+        return user_error(ErrorCode.INVALID_INPUT, REUSED_KEY_MESSAGE, CLIENT_MUTATION_ID_FIELD)
+    return MutationCall(
+        context=context,
+        name=name,
+        customer_id=scope.customer_id,
+        client_mutation_id=client_id,
+        keys=keys,
+        fingerprint=fingerprint,
+        replayed=memo.outcome if memo is not None else None,
+    )
+
+
+def stripe_failure(
+    exc: BillingError, *, field: str | None = None, fields: dict[str, str] | None = None
+) -> UserError:
+    """A Stripe failure as a user error; `fields` maps Stripe parameters to input fields."""
+    return from_billing(
+        exc, field=field, fields={IDEMPOTENCY_PARAM: CLIENT_MUTATION_ID_FIELD, **(fields or {})}
+    )
+
+
+def required_id(value: str, field: str, what: str) -> UserError | None:
+    """INVALID_INPUT for an empty id (GraphQL's ID! still lets "" through)."""
+    if not value.strip():
+        return user_error(ErrorCode.INVALID_INPUT, f"Give the {what}'s id.", field)
+    return None

@@ -1,0 +1,82 @@
+"""`cancelSubscription`: end a subscription the way the portal configuration says.
+
+At the end of the period (it keeps running until then and can be renewed) or at once, with
+an optional reason the configuration offers; the policy decides which and how.
+"""
+
+import strawberry
+
+from ...billing import models
+from ...billing.subscription_changes import cancel_subscription_now, update_subscription
+from ...portal.context import PolicyContext
+from ...portal.decisions import CancelDecision
+from ...portal.policy.cancel import decide_cancel
+from ...portal.refusals import Refusal
+from ..configuration.types import CancellationReason
+from ..context import Info
+from ..errors import UserError
+from ..fields import mutation
+from ..sessions.types import AfterCompletion
+from ..subscriptions.types import Subscription
+from .calls import MutationCall, client_mutation_id_field
+from .flow_completion import AFTER_COMPLETION_DESCRIPTION
+from .subscription_mutation import SubscriptionMutation
+
+NAME = "cancelSubscription"
+
+
+@strawberry.input
+class CancelSubscriptionInput:
+    subscription_id: strawberry.ID
+    reason: CancellationReason | None = strawberry.field(
+        default=None, description="One of the configuration's cancellation reason options."
+    )
+    comment: str | None = strawberry.field(
+        default=None, description="Free text, with the reason OTHER."
+    )
+    client_mutation_id: str | None = client_mutation_id_field()
+
+
+@strawberry.type
+class CancelSubscriptionPayload:
+    client_mutation_id: str | None
+    subscription: Subscription | None = strawberry.field(
+        description="Canceled, or scheduled to cancel (`cancelAtPeriodEnd`)."
+    )
+    after_completion: AfterCompletion | None = strawberry.field(
+        description=AFTER_COMPLETION_DESCRIPTION
+    )
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class CancelSubscriptionMutation:
+    @mutation(description="Cancel a subscription, at period end or now as the portal is set up.")
+    async def cancel_subscription(
+        self, info: Info, input: CancelSubscriptionInput
+    ) -> CancelSubscriptionPayload:
+        async def decide(
+            policy: PolicyContext, subscription: models.Subscription
+        ) -> CancelDecision | Refusal:
+            reason = input.reason.value if input.reason is not None else None
+            return decide_cancel(policy, subscription, reason=reason, comment=input.comment)
+
+        async def apply(call: MutationCall, decision: CancelDecision) -> models.Subscription:
+            write = update_subscription if decision.call == "update" else cancel_subscription_now
+            return await write(
+                call.context.billing,
+                call.customer_id,
+                decision.subscription_id,
+                decision.params,
+                call.keys.key(decision.call),
+            )
+
+        outcome = await SubscriptionMutation(NAME, decide, apply).run(
+            info.context, input, str(input.subscription_id)
+        )
+        return CancelSubscriptionPayload(
+            client_mutation_id=outcome.client_mutation_id,
+            subscription=outcome.subscription,
+            after_completion=outcome.after_completion,
+            user_errors=outcome.user_errors,
+        )

@@ -1,0 +1,81 @@
+"""`pauseSubscription`: stop collecting payment for a while, until `resumesAt`.
+
+The subscription stays active and its invoices are voided while paused; the portal
+configuration's pause durations bound `resumesAt` (or allow leaving it open).
+"""
+
+from datetime import datetime
+
+import strawberry
+
+from ...billing import models
+from ...billing.subscription_changes import update_subscription
+from ...portal.context import PolicyContext
+from ...portal.decisions import PauseDecision
+from ...portal.policy.pause import decide_pause
+from ...portal.refusals import Refusal
+from ..common.times import unix_seconds
+from ..context import Info
+from ..errors import UserError
+from ..fields import mutation
+from ..sessions.types import AfterCompletion
+from ..subscriptions.types import Subscription
+from .calls import MutationCall, client_mutation_id_field
+from .flow_completion import AFTER_COMPLETION_DESCRIPTION
+from .subscription_mutation import SubscriptionMutation
+
+NAME = "pauseSubscription"
+
+
+@strawberry.input
+class PauseSubscriptionInput:
+    subscription_id: strawberry.ID
+    resumes_at: datetime | None = strawberry.field(
+        default=None,
+        description="When collection resumes; required unless the portal allows open-ended "
+        "pauses, and no later than its longest pause option.",
+    )
+    client_mutation_id: str | None = client_mutation_id_field()
+
+
+@strawberry.type
+class PauseSubscriptionPayload:
+    client_mutation_id: str | None
+    subscription: Subscription | None = strawberry.field(description="With `pauseCollection` set.")
+    after_completion: AfterCompletion | None = strawberry.field(
+        description=AFTER_COMPLETION_DESCRIPTION
+    )
+    user_errors: list[UserError]
+
+
+async def _apply(call: MutationCall, decision: PauseDecision) -> models.Subscription:
+    return await update_subscription(
+        call.context.billing,
+        call.customer_id,
+        decision.subscription_id,
+        decision.params,
+        call.keys.key("update"),
+    )
+
+
+@strawberry.type
+class PauseSubscriptionMutation:
+    @mutation(description="Pause payment collection on a subscription until `resumesAt`.")
+    async def pause_subscription(
+        self, info: Info, input: PauseSubscriptionInput
+    ) -> PauseSubscriptionPayload:
+        async def decide(
+            policy: PolicyContext, subscription: models.Subscription
+        ) -> PauseDecision | Refusal:
+            resumes_at = unix_seconds(input.resumes_at) if input.resumes_at else None
+            return decide_pause(policy, subscription, resumes_at=resumes_at)
+
+        outcome = await SubscriptionMutation(NAME, decide, _apply).run(
+            info.context, input, str(input.subscription_id)
+        )
+        return PauseSubscriptionPayload(
+            client_mutation_id=outcome.client_mutation_id,
+            subscription=outcome.subscription,
+            after_completion=outcome.after_completion,
+            user_errors=outcome.user_errors,
+        )

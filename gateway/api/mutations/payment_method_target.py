@@ -1,0 +1,42 @@
+"""The payment method a mutation acts on, and how a multi-write change reports what it did.
+
+Only the customer's own payment methods are found (anyone else's reads exactly like a
+missing one). A change that stopped part way says what was applied before the failure.
+"""
+
+from ...billing import models
+from ...billing.payment_method_changes import PaymentMethodChange
+from ..errors import ErrorCode, UserError, user_error
+from .calls import required_id, stripe_failure
+
+FIELD = "paymentMethodId"
+NOT_FOUND_MESSAGE = "Payment method not found."
+
+
+def find_payment_method(
+    methods: tuple[models.PaymentMethod, ...], payment_method_id: str
+) -> models.PaymentMethod | UserError:
+    """The customer's payment method with this id (`methods` are all of theirs)."""
+    missing = required_id(payment_method_id, FIELD, "payment method")
+    if missing is not None:
+        return missing
+    found = next((pm for pm in methods if pm.id == payment_method_id), None)
+    if found is None:
+        return user_error(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE, FIELD)
+    return found
+
+
+def change_failure(change: PaymentMethodChange, default_id: str | None) -> UserError:
+    """The failed write of `change` as a user error that says what was applied first."""
+    assert change.error is not None
+    error = stripe_failure(change.error, field=FIELD)
+    applied = []
+    if change.customer_updated and default_id is not None:
+        applied.append(f"{default_id} became the default payment method")
+    if change.updated_subscriptions:
+        applied.append(
+            "these subscriptions now charge it: " + ", ".join(change.updated_subscriptions)
+        )
+    if applied:
+        error.message = f"Applied: {'; '.join(applied)}. Then this failed: {error.message}"
+    return error

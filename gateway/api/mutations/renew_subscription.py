@@ -1,0 +1,63 @@
+"""`renewSubscription`: undo a scheduled cancel, so the subscription keeps renewing."""
+
+import strawberry
+
+from ...billing import models
+from ...billing.subscription_changes import update_subscription
+from ...portal.context import PolicyContext
+from ...portal.decisions import RenewDecision
+from ...portal.policy.renew import decide_renew
+from ...portal.refusals import Refusal
+from ..context import Info
+from ..errors import UserError
+from ..fields import mutation
+from ..subscriptions.types import Subscription
+from .calls import MutationCall, client_mutation_id_field
+from .subscription_mutation import SubscriptionMutation
+
+NAME = "renewSubscription"
+
+
+@strawberry.input
+class RenewSubscriptionInput:
+    subscription_id: strawberry.ID
+    client_mutation_id: str | None = client_mutation_id_field()
+
+
+@strawberry.type
+class RenewSubscriptionPayload:
+    client_mutation_id: str | None
+    subscription: Subscription | None
+    user_errors: list[UserError]
+
+
+async def _decide(
+    policy: PolicyContext, subscription: models.Subscription
+) -> RenewDecision | Refusal:
+    return decide_renew(policy, subscription)
+
+
+async def _apply(call: MutationCall, decision: RenewDecision) -> models.Subscription:
+    return await update_subscription(
+        call.context.billing,
+        call.customer_id,
+        decision.subscription_id,
+        decision.params,
+        call.keys.key("update"),
+    )
+
+
+@strawberry.type
+class RenewSubscriptionMutation:
+    @mutation(description="Keep a subscription that is scheduled to cancel (undo the cancel).")
+    async def renew_subscription(
+        self, info: Info, input: RenewSubscriptionInput
+    ) -> RenewSubscriptionPayload:
+        outcome = await SubscriptionMutation(NAME, _decide, _apply).run(
+            info.context, input, str(input.subscription_id)
+        )
+        return RenewSubscriptionPayload(
+            client_mutation_id=outcome.client_mutation_id,
+            subscription=outcome.subscription,
+            user_errors=outcome.user_errors,
+        )

@@ -1,0 +1,69 @@
+"""`resumeSubscription`: collect payment again on a paused subscription.
+
+A subscription whose collection is paused gets `pause_collection` cleared; one in Stripe's
+own `paused` status (a trial that ended without a card, say) goes through Stripe's resume
+endpoint. The policy says which.
+"""
+
+import strawberry
+
+from ...billing import models
+from ...billing.subscription_changes import resume_subscription, update_subscription
+from ...portal.context import PolicyContext
+from ...portal.decisions import ResumeDecision
+from ...portal.policy.pause import decide_resume
+from ...portal.refusals import Refusal
+from ..context import Info
+from ..errors import UserError
+from ..fields import mutation
+from ..subscriptions.types import Subscription
+from .calls import MutationCall, client_mutation_id_field
+from .subscription_mutation import SubscriptionMutation
+
+NAME = "resumeSubscription"
+
+
+@strawberry.input
+class ResumeSubscriptionInput:
+    subscription_id: strawberry.ID
+    client_mutation_id: str | None = client_mutation_id_field()
+
+
+@strawberry.type
+class ResumeSubscriptionPayload:
+    client_mutation_id: str | None
+    subscription: Subscription | None
+    user_errors: list[UserError]
+
+
+async def _decide(
+    policy: PolicyContext, subscription: models.Subscription
+) -> ResumeDecision | Refusal:
+    return decide_resume(policy, subscription)
+
+
+async def _apply(call: MutationCall, decision: ResumeDecision) -> models.Subscription:
+    write = resume_subscription if decision.call == "resume" else update_subscription
+    return await write(
+        call.context.billing,
+        call.customer_id,
+        decision.subscription_id,
+        decision.params,
+        call.keys.key(decision.call),
+    )
+
+
+@strawberry.type
+class ResumeSubscriptionMutation:
+    @mutation(description="Resume a paused subscription.")
+    async def resume_subscription(
+        self, info: Info, input: ResumeSubscriptionInput
+    ) -> ResumeSubscriptionPayload:
+        outcome = await SubscriptionMutation(NAME, _decide, _apply).run(
+            info.context, input, str(input.subscription_id)
+        )
+        return ResumeSubscriptionPayload(
+            client_mutation_id=outcome.client_mutation_id,
+            subscription=outcome.subscription,
+            user_errors=outcome.user_errors,
+        )

@@ -1,0 +1,116 @@
+"""`setDefaultPaymentMethod`: the card invoices and subscriptions charge from now on.
+
+Sets the customer's `invoice_settings.default_payment_method` and points every
+subscription that carries its own default payment method (which would otherwise keep
+charging the old card) at it too; the payload lists those subscriptions.
+"""
+
+import strawberry
+
+from ...billing import models
+from ...billing.payment_method_changes import change_payment_methods
+from ...portal.policy.payment_methods import decide_set_default_payment_method
+from ...portal.refusals import Refusal
+from ..context import Context, Info
+from ..customers.types import Customer
+from ..errors import UserError, from_refusal
+from ..fields import field, mutation
+from ..payment_methods.types import PaymentMethod
+from ..sessions.types import AfterCompletion
+from .account_target import CUSTOMER_DESCRIPTION, current_customer, load_account
+from .calls import client_mutation_id_field, start_call
+from .flow_completion import AFTER_COMPLETION_DESCRIPTION, after_completion
+from .payment_method_target import change_failure, find_payment_method
+
+NAME = "setDefaultPaymentMethod"
+
+
+@strawberry.input
+class SetDefaultPaymentMethodInput:
+    payment_method_id: strawberry.ID = strawberry.field(
+        description="One of the customer's payment methods (pm_...)."
+    )
+    client_mutation_id: str | None = client_mutation_id_field()
+
+
+@strawberry.type
+class SetDefaultPaymentMethodPayload:
+    client_mutation_id: str | None
+    payment_method: PaymentMethod | None = strawberry.field(
+        description="The new default (null when it could not be set)."
+    )
+    updated_subscription_ids: list[strawberry.ID] = strawberry.field(
+        description="Subscriptions that had their own default payment method and now use "
+        "this one too."
+    )
+    after_completion: AfterCompletion | None = strawberry.field(
+        description=AFTER_COMPLETION_DESCRIPTION
+    )
+    user_errors: list[UserError]
+
+    @field(description=CUSTOMER_DESCRIPTION)
+    async def customer(self, info: Info) -> Customer | None:
+        return await current_customer(info)
+
+
+def _ids(values: list[str]) -> list[strawberry.ID]:
+    return [strawberry.ID(value) for value in values]
+
+
+async def _set_default(
+    context: Context, data: SetDefaultPaymentMethodInput
+) -> SetDefaultPaymentMethodPayload:
+    def payload(
+        method: models.PaymentMethod | None,
+        updated: list[str],
+        errors: list[UserError],
+    ) -> SetDefaultPaymentMethodPayload:
+        return SetDefaultPaymentMethodPayload(
+            client_mutation_id=data.client_mutation_id,
+            payment_method=PaymentMethod.from_model(method, method.id) if method else None,
+            updated_subscription_ids=_ids(updated),
+            after_completion=after_completion(context, NAME) if not errors else None,
+            user_errors=errors,
+        )
+
+    call = await start_call(context, NAME, data)
+    if isinstance(call, UserError):
+        return payload(None, [], [call])
+    account = await load_account(context)
+    if isinstance(account, UserError):
+        return payload(None, [], [account])
+    method = find_payment_method(account.payment_methods, str(data.payment_method_id))
+    if isinstance(method, UserError):
+        return payload(None, [], [method])
+    if call.replayed is not None:
+        return payload(method, list(call.replayed.get("updated_subscriptions", [])), [])
+    policy = await context.policy(stripe_clock=True)
+    decision = decide_set_default_payment_method(
+        policy, account.customer, method, account.subscriptions
+    )
+    if isinstance(decision, Refusal):
+        return payload(None, [], [from_refusal(decision)])
+    change = await change_payment_methods(
+        context.billing,
+        call.customer_id,
+        customer_params=decision.customer_params,
+        subscription_changes=[(c.subscription_id, c.params) for c in decision.subscription_changes],
+        keys=call.keys,
+    )
+    if change.error is not None:
+        call.wrote()
+        applied = method if change.customer_updated else None
+        return payload(applied, change.updated_subscriptions, [change_failure(change, method.id)])
+    await call.completed(
+        {"payment_method": method.id, "updated_subscriptions": change.updated_subscriptions}
+    )
+    return payload(method, change.updated_subscriptions, [])
+
+
+@strawberry.type
+class SetDefaultPaymentMethodMutation:
+    @mutation(description="Make a saved payment method the one invoices and subscriptions charge.")
+    async def set_default_payment_method(
+        self, info: Info, input: SetDefaultPaymentMethodInput
+    ) -> SetDefaultPaymentMethodPayload:
+        return await _set_default(info.context, input)

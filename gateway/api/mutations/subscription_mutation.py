@@ -1,0 +1,90 @@
+"""The shape every subscription mutation shares: load the customer's subscription, ask the
+policy, apply exactly what it decided, render what Stripe answered.
+
+Each mutation supplies its own `decide` (policy, plus any lookups its input needs) and
+`apply` (the billing write its decision names).
+"""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from ...billing import models
+from ...billing.errors import BillingError
+from ...portal.context import PolicyContext
+from ...portal.refusals import Refusal
+from ..context import Context
+from ..errors import UserError, from_refusal
+from ..sessions.types import AfterCompletion
+from ..subscriptions.types import Subscription
+from .calls import MutationCall, start_call, stripe_failure
+from .flow_completion import after_completion
+from .subscription_target import load_subscription, rendered, replayed
+
+D = TypeVar("D")
+
+# A decision, or why not: a policy refusal, or a problem with the input found on the way.
+Decide = Callable[[PolicyContext, models.Subscription], Awaitable[D | Refusal | UserError]]
+Apply = Callable[[MutationCall, D], Awaitable[models.Subscription]]
+
+# Stripe parameters of subscription writes, as the inputs that set them.
+STRIPE_FIELDS = {
+    "items[0][price]": "priceId",
+    "items[0][quantity]": "quantity",
+    "proration_date": "prorationDate",
+    "discounts[0][promotion_code]": "promotionCode",
+    "pause_collection[resumes_at]": "resumesAt",
+    "cancellation_details[feedback]": "reason",
+    "cancellation_details[comment]": "comment",
+}
+
+
+@dataclass(frozen=True)
+class SubscriptionOutcome:
+    client_mutation_id: str | None
+    subscription: Subscription | None
+    after_completion: AfterCompletion | None
+    user_errors: list[UserError]
+
+
+@dataclass(frozen=True)
+class SubscriptionMutation(Generic[D]):
+    """A mutation's own steps: `decide` (the policy) and `apply` (the write it names)."""
+
+    name: str
+    decide: Decide[D]
+    apply: Apply[D]
+
+    async def run(
+        self, context: Context, data: object, subscription_id: str
+    ) -> SubscriptionOutcome:
+        client_id: str | None = getattr(data, "client_mutation_id", None)
+
+        def failed(error: UserError) -> SubscriptionOutcome:
+            return SubscriptionOutcome(client_id, None, None, [error])
+
+        call = await start_call(context, self.name, data)
+        if isinstance(call, UserError):
+            return failed(call)
+        if call.replayed is not None:
+            again = await replayed(context, call.replayed)
+            if isinstance(again, UserError):
+                return failed(again)
+            return SubscriptionOutcome(client_id, again, after_completion(context, self.name), [])
+        subscription = await load_subscription(context, subscription_id)
+        if isinstance(subscription, UserError):
+            return failed(subscription)
+        decision = await self.decide(await context.policy(stripe_clock=True), subscription)
+        if isinstance(decision, Refusal):
+            return failed(from_refusal(decision))
+        if isinstance(decision, UserError):
+            return failed(decision)
+        try:
+            updated = await self.apply(call, decision)
+        except BillingError as exc:
+            call.wrote()
+            return failed(stripe_failure(exc, fields=STRIPE_FIELDS))
+        await call.completed({"subscription": updated.id})
+        return SubscriptionOutcome(
+            client_id, await rendered(context, updated), after_completion(context, self.name), []
+        )

@@ -1,0 +1,89 @@
+"""`updateSubscription`: switch price, change quantity, apply a promotion code.
+
+The policy decides whether the change happens now (with the configuration's proration
+behaviour; pass a preview's `prorationDate` to be charged exactly what it showed) or at
+the end of the period, when a `schedule_at_period_end` condition matches: then a
+subscription schedule queues it and `subscription.scheduledChange` shows it.
+"""
+
+import strawberry
+
+from ...billing import models
+from ...billing.scheduled_changes import schedule_change
+from ...billing.subscription_changes import update_subscription
+from ...portal.context import PolicyContext
+from ...portal.decisions import ScheduledUpdateDecision, UpdateDecision
+from ..context import Info
+from ..errors import UserError
+from ..fields import mutation
+from ..sessions.types import AfterCompletion
+from ..subscriptions.inputs import UpdateSubscriptionInput
+from ..subscriptions.types import Subscription
+from ..subscriptions.update_request import UpdateOutcome, decide_subscription_update
+from .calls import MutationCall
+from .flow_completion import AFTER_COMPLETION_DESCRIPTION
+from .subscription_mutation import SubscriptionMutation
+
+NAME = "updateSubscription"
+
+
+@strawberry.type
+class UpdateSubscriptionPayload:
+    client_mutation_id: str | None
+    subscription: Subscription | None = strawberry.field(
+        description="As changed; a change deferred to the period end is its `scheduledChange`."
+    )
+    after_completion: AfterCompletion | None = strawberry.field(
+        description=AFTER_COMPLETION_DESCRIPTION
+    )
+    user_errors: list[UserError]
+
+
+async def _apply(
+    call: MutationCall, decision: UpdateDecision | ScheduledUpdateDecision
+) -> models.Subscription:
+    billing = call.context.billing
+    if isinstance(decision, UpdateDecision):
+        return await update_subscription(
+            billing,
+            call.customer_id,
+            decision.subscription_id,
+            decision.params,
+            call.keys.key("update"),
+        )
+    return await schedule_change(
+        billing,
+        call.customer_id,
+        decision.subscription_id,
+        current_items=[{"price": decision.current_price_id, "quantity": decision.current_quantity}],
+        effective_at=decision.effective_at,
+        next_phase=decision.next_phase,
+        keys=call.keys,
+    )
+
+
+@strawberry.type
+class UpdateSubscriptionMutation:
+    @mutation(
+        description="Change a subscription's price and/or quantity, or apply a promotion code."
+    )
+    async def update_subscription(
+        self, info: Info, input: UpdateSubscriptionInput
+    ) -> UpdateSubscriptionPayload:
+        context = info.context
+
+        async def decide_update(
+            policy: PolicyContext, subscription: models.Subscription
+        ) -> UpdateOutcome:
+            return await decide_subscription_update(context, policy, subscription, input)
+
+        steps = SubscriptionMutation[UpdateDecision | ScheduledUpdateDecision](
+            NAME, decide_update, _apply
+        )
+        outcome = await steps.run(context, input, str(input.subscription_id))
+        return UpdateSubscriptionPayload(
+            client_mutation_id=outcome.client_mutation_id,
+            subscription=outcome.subscription,
+            after_completion=outcome.after_completion,
+            user_errors=outcome.user_errors,
+        )

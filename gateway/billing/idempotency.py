@@ -1,0 +1,80 @@
+"""Idempotency keys for Stripe writes, and the memo that lets a client's retry apply once.
+
+Every Stripe write carries an `Idempotency-Key`. Without a client-chosen id the keys are
+random per mutation call, which still makes the SDK's own network retries safe. With the
+client's `clientMutationId` they are derived from who acts, the mutation and that id, so a
+retried call sends Stripe the very same keys and Stripe replays instead of applying twice.
+The outcome is remembered for as long as Stripe remembers keys (a day), so a retry that
+arrives after the change answers with it rather than being refused by the new state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .cache import Cache
+
+# Stripe prunes idempotency keys after at least 24 hours; the memo lives as long.
+MEMO_TTL_SECONDS = 24 * 3600
+PREFIX = "gw_"
+
+
+@dataclass(frozen=True)
+class IdempotencyKeys:
+    """The keys of one mutation call: one per Stripe write, named by its step."""
+
+    base: str
+    # True when derived from a client's id (a retry of the call gets the same keys).
+    derived: bool
+
+    def key(self, step: str) -> str:
+        """The key for one write of this call (`update`, `customer`, `sub_123`, ...)."""
+        return f"{self.base}-{step}"
+
+
+def idempotency_keys(actor: str, mutation: str, client_mutation_id: str | None) -> IdempotencyKeys:
+    """Keys for one call of `mutation` by `actor` (a session, or an admin for a customer)."""
+    if client_mutation_id is None:
+        return IdempotencyKeys(PREFIX + uuid.uuid4().hex, derived=False)
+    digest = hashlib.sha256(
+        "\x00".join((actor, mutation, client_mutation_id)).encode("utf-8")
+    ).hexdigest()
+    return IdempotencyKeys(PREFIX + digest, derived=True)
+
+
+@dataclass(frozen=True)
+class Memo:
+    """A completed call: a fingerprint of its input and the ids its payload is built from."""
+
+    fingerprint: str
+    outcome: dict[str, Any]
+
+
+def _memo_key(keys: IdempotencyKeys) -> str:
+    return f"mutation:{keys.base}"
+
+
+async def recall(cache: Cache, keys: IdempotencyKeys) -> Memo | None:
+    """The earlier outcome of this call, when a client retries it; None otherwise."""
+    if not keys.derived:
+        return None
+    data = await cache.get(_memo_key(keys))
+    if not isinstance(data, dict):
+        return None
+    return Memo(fingerprint=str(data.get("fingerprint")), outcome=dict(data.get("outcome") or {}))
+
+
+async def remember(
+    cache: Cache, keys: IdempotencyKeys, fingerprint: str, outcome: dict[str, Any]
+) -> None:
+    """Record a completed call (only calls with a client id can be retried)."""
+    if keys.derived:
+        await cache.set(
+            _memo_key(keys),
+            {"fingerprint": fingerprint, "outcome": outcome},
+            MEMO_TTL_SECONDS,
+        )

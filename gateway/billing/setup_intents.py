@@ -1,0 +1,100 @@
+"""Setup intents: how a customer adds a payment method.
+
+The gateway creates the intent and hands its `client_secret` to the browser, which
+confirms it with Stripe.js against Stripe itself: card details never pass through the
+gateway. Only when the gateway talks to a Stripe emulator (demo mode, tests) may it
+confirm an intent itself, with one of Stripe's test payment methods, so a reference
+portal can add a card end to end without Stripe.js.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlsplit
+
+from .client import Billing, as_json
+from .errors import NotFound, stripe_errors
+from .models import PaymentMethod, SetupIntent
+from .writes import stripe_write, with_key
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from stripe.params import SetupIntentConfirmParams, SetupIntentCreateParams
+
+# Stripe's documented test payment methods (`pm_card_visa`, `pm_card_chargeDeclined`, ...).
+TEST_PAYMENT_METHOD_PREFIX = "pm_card_"
+
+
+def talks_to_stripe(api_base: str | None) -> bool:
+    """False when the API base points somewhere other than Stripe (an emulator)."""
+    if not api_base:
+        return True
+    host = (urlsplit(api_base).hostname or "").lower()
+    return host == "stripe.com" or host.endswith(".stripe.com")
+
+
+async def create_setup_intent(
+    billing: Billing, customer_id: str, params: Mapping[str, Any], idempotency_key: str
+) -> SetupIntent:
+    """`POST /v1/setup_intents` with a decision's parameters (they name the customer)."""
+    try:
+        with stripe_write(noun="Customer"):
+            intent = await billing.stripe.v1.setup_intents.create_async(
+                cast("SetupIntentCreateParams", dict(params)), with_key(idempotency_key)
+            )
+    finally:
+        await billing.invalidate_customer(customer_id)
+    return SetupIntent.from_stripe(as_json(intent))
+
+
+async def fetch_setup_intent(
+    billing: Billing, customer_id: str, setup_intent_id: str
+) -> SetupIntent:
+    """One of the customer's setup intents (never cached: it changes as it is confirmed).
+
+    Missing and someone else's raise the same `NotFound`.
+    """
+    if not setup_intent_id.startswith("seti_"):
+        raise NotFound("Setup intent")
+    with stripe_errors(noun="Setup intent"):
+        intent = await billing.stripe.v1.setup_intents.retrieve_async(setup_intent_id)
+    found = SetupIntent.from_stripe(as_json(intent))
+    if found.customer_id != customer_id:
+        raise NotFound("Setup intent")
+    return found
+
+
+async def confirm_setup_intent(
+    billing: Billing,
+    customer_id: str,
+    setup_intent_id: str,
+    *,
+    payment_method: str,
+    return_url: str,
+    idempotency_key: str,
+) -> tuple[SetupIntent, PaymentMethod | None]:
+    """`POST /v1/setup_intents/{id}/confirm` with a test payment method (emulator only).
+
+    Returns the intent and the payment method it attached. A declined test card raises
+    `BillingError(CARD_DECLINED)` with Stripe's message.
+    """
+    params: dict[str, Any] = {
+        "payment_method": payment_method,
+        "return_url": return_url,
+        "expand": ["payment_method"],
+    }
+    try:
+        with stripe_write(noun="Setup intent"):
+            intent = await billing.stripe.v1.setup_intents.confirm_async(
+                setup_intent_id,
+                cast("SetupIntentConfirmParams", params),
+                with_key(idempotency_key),
+            )
+    finally:
+        # A confirmed intent attaches a payment method to the customer.
+        await billing.invalidate_customer(customer_id)
+    data = as_json(intent)
+    attached = data.get("payment_method")
+    method = PaymentMethod.from_stripe(attached) if isinstance(attached, dict) else None
+    return SetupIntent.from_stripe(data), method

@@ -1,0 +1,42 @@
+"""What every Stripe write shares: its idempotency key, and how its failures read.
+
+A reused idempotency key with different parameters is the client's doing (it sent the same
+`clientMutationId` for a different request), so it is reported as bad input on that key
+rather than as a billing failure.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import stripe
+
+from .errors import BillingError, BillingErrorCode, stripe_errors
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from stripe import RequestOptions
+
+# The `param` a reused key is reported under; the API maps it onto `clientMutationId`.
+IDEMPOTENCY_PARAM = "idempotency_key"
+REUSED_KEY_MESSAGE = (
+    "This clientMutationId was already used for a different request; use a new one."
+)
+
+
+def with_key(idempotency_key: str) -> RequestOptions:
+    return {"idempotency_key": idempotency_key}
+
+
+@contextmanager
+def stripe_write(noun: str | None = None) -> Iterator[None]:
+    """Run one Stripe write inside; its failures come out as `BillingError`s."""
+    with stripe_errors(noun=noun):
+        try:
+            yield
+        except stripe.IdempotencyError:
+            raise BillingError(
+                BillingErrorCode.INVALID_INPUT, REUSED_KEY_MESSAGE, param=IDEMPOTENCY_PARAM
+            ) from None
