@@ -509,12 +509,43 @@ def attempt_payment(
     invoice["attempted"] = True
     invoice["attempt_count"] += 1
     if outcome is None:
+        _record_payment(emu, invoice, at)
         mark_paid(emu, invoice, at)
         return None
     invoice["next_payment_attempt"] = None
     emu.emit("invoice.payment_failed", invoice)
     _sync_subscription(emu, invoice, paid=False)
     return outcome
+
+
+def _record_payment(emu: Emulator, invoice: Obj, at: int) -> None:
+    """The `invoice_payment` of a successful charge.
+
+    PaymentIntents are not modelled: `payment.payment_intent` is a stand-in id
+    that names the charge but cannot be retrieved.
+    """
+    payment = emu.create(
+        "inpay",
+        "invoice_payment",
+        {
+            "amount_paid": invoice["amount_remaining"],
+            "amount_requested": invoice["amount_remaining"],
+            "currency": invoice["currency"],
+            "invoice": invoice["id"],
+            "is_default": True,
+            "payment": {
+                "charge": None,
+                "payment_intent": emu.new_id("pi"),
+                "payment_record": None,
+                "type": "payment_intent",
+            },
+            "status": "paid",
+            "status_transitions": {"canceled_at": None, "paid_at": at},
+        },
+        customer=invoice["customer"],
+    )
+    payment["created"] = at
+    emu.emit("invoice_payment.paid", payment)
 
 
 def settle(emu: Emulator, invoice: Obj, at: int, *, charge: bool = True) -> str | None:

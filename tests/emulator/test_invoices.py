@@ -379,3 +379,21 @@ async def test_preview_of_a_new_subscription_and_bad_input(
             {"customer": customer.id, "schedule": "sub_sched_x"}
         )
     assert exc.value.param == "schedule"
+
+
+async def test_a_paid_charge_is_an_invoice_payment(stripe_client: stripe.StripeClient) -> None:
+    catalog = await make_catalog(stripe_client)
+    _, sub = await _on_clock(stripe_client, catalog.pro_monthly.id)
+    invoice_id = str(sub.latest_invoice)
+    payments = await stripe_client.v1.invoice_payments.list_async({"invoice": invoice_id})
+    (payment,) = payments.data
+    assert payment.id.startswith("inpay_")
+    assert (payment.invoice, payment.status, payment.amount_paid) == (invoice_id, "paid", 2000)
+    assert (payment.amount_requested, payment.currency, payment.is_default) == (2000, "usd", True)
+    assert payment.payment.type == "payment_intent"
+    assert payment.status_transitions.paid_at == APRIL_1
+    fetched = await stripe_client.v1.invoice_payments.retrieve_async(payment.id)
+    assert fetched.id == payment.id
+    events = await stripe_client.v1.events.list_async({"type": "invoice_payment.paid"})
+    assert [e.data.object["id"] for e in events.data] == [payment.id]
+    assert (await stripe_client.v1.invoice_payments.list_async({"status": "open"})).data == []

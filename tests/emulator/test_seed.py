@@ -27,6 +27,7 @@ BILLING_TYPES = (
     "subscription_schedule",
     "invoice",
     "invoiceitem",
+    "invoice_payment",
     "test_helpers.test_clock",
 )
 

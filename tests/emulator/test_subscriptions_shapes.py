@@ -36,6 +36,8 @@ BILLING_TYPES = frozenset(
         "subscription_schedule",
         "invoice",
         "invoiceitem",
+        "invoice_payment",
+        "discount",
         "test_helpers.test_clock",
     }
 )
@@ -56,6 +58,8 @@ async def _scenario(client: stripe.StripeClient) -> str:
     changing = await subscribe(catalog.seat_monthly.id)
     scheduled = await subscribe(catalog.pro_monthly.id)
     paused = await subscribe(catalog.pro_yearly.id)
+    coupon = await client.v1.coupons.create_async({"percent_off": 10, "duration": "forever"})
+    await subscribe(catalog.pro_monthly.id, discounts=[{"coupon": coupon.id}])
     held = await subscribe(
         catalog.basic_monthly.id, collection_method="send_invoice", days_until_due=7
     )
