@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import invoicing
+from . import invoice_lines, proration_items
 from .errors import StripeError, invalid, missing_param
-from .invoicing import Credited
+from .invoice_lines import Credited
 from .proration import prorate, remaining_description, unused_description
 from .resources.common import apply_metadata, referenced
 
@@ -280,7 +280,7 @@ def credit_unused(emu: Emulator, subscription: Obj, item: Obj, at: int) -> Obj |
         taken = prorate(price["unit_amount"] * item["quantity"], start, end, at)
     if taken == 0:
         return None
-    return invoicing.create_invoice_item(
+    return proration_items.create_invoice_item(
         emu,
         subscription=subscription,
         item=item,
@@ -288,7 +288,9 @@ def credit_unused(emu: Emulator, subscription: Obj, item: Obj, at: int) -> Obj |
         amount=-taken,
         quantity=item["quantity"],
         period=(max(at, start), end),
-        description=unused_description(invoicing.product_name(emu, price), item["quantity"], at),
+        description=unused_description(
+            invoice_lines.product_name(emu, price), item["quantity"], at
+        ),
         at=at,
         credited=credited,
     )
@@ -301,7 +303,7 @@ def charge_remaining(emu: Emulator, subscription: Obj, item: Obj, at: int) -> Ob
     amount = prorate(price["unit_amount"] * item["quantity"], start, end, at)
     if amount == 0:
         return None
-    ii = invoicing.create_invoice_item(
+    ii = proration_items.create_invoice_item(
         emu,
         subscription=subscription,
         item=item,
@@ -309,7 +311,9 @@ def charge_remaining(emu: Emulator, subscription: Obj, item: Obj, at: int) -> Ob
         amount=amount,
         quantity=item["quantity"],
         period=(max(at, start), end),
-        description=remaining_description(invoicing.product_name(emu, price), item["quantity"], at),
+        description=remaining_description(
+            invoice_lines.product_name(emu, price), item["quantity"], at
+        ),
         at=at,
     )
     record_debit(item, amount, max(at, start), end, invoice_item=ii["id"])

@@ -7,124 +7,19 @@ the schedule releases the subscription (`end_behavior=release`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import lifecycle, subscription_cancel, subscription_create, subscription_update
 from .errors import StripeError, invalid, missing_param
-from .item_changes import ItemChange, cadence, items_of, period_of, plan, price_of, unsupported
-from .periods import shift
+from .item_changes import cadence, items_of, period_of, price_of, unsupported
 from .resources.common import apply_metadata, referenced, require_payment_method_of
+from .schedule_phases import build_phases, changes_to, changes_to_needed, current_index, timestamp
 
 if TYPE_CHECKING:
     from .state import Emulator, Obj
 
-_PHASE_UNMODELLED = (
-    "add_invoice_items",
-    "application_fee_percent",
-    "billing_thresholds",
-    "default_tax_rates",
-    "invoice_settings",
-    "on_behalf_of",
-    "transfer_data",
-    "trial",
-    "trial_end",
-)
+
 LIVE = ("active", "not_started")
-
-
-def _timestamp(value: Any, now: int) -> int:
-    return now if value == "now" else int(value)
-
-
-def _phases(
-    emu: Emulator, specs: list[Obj], start: int, customer: str, now: int, param: str = "phases"
-) -> list[Obj]:
-    """Stored phases from params; each starts where the previous one ends."""
-    if not specs:
-        raise missing_param(param)
-    phases: list[Obj] = []
-    for index, spec in enumerate(specs):
-        name = f"{param}[{index}]"
-        for key in _PHASE_UNMODELLED:
-            if spec.get(key) not in (None, "", [], False):
-                raise unsupported(f"{name}[{key}]", "subscription schedules")
-        if spec.get("discounts") or (spec.get("automatic_tax") or {}).get("enabled"):
-            raise unsupported(f"{name}[discounts]", "subscription schedules")
-        if "items" not in spec:
-            raise missing_param(f"{name}[items]")
-        changes = plan(emu, None, spec["items"], f"{name}[items]")
-        if "start_date" in spec and index > 0:
-            given = _timestamp(spec["start_date"], now)
-            if given != start:
-                raise invalid(
-                    f"The start_date of phase {index} must equal the end_date of phase "
-                    f"{index - 1}.",
-                    param=f"{name}[start_date]",
-                )
-        end = _phase_end(spec, changes, start, now, name, last=index == len(specs) - 1)
-        if end <= start:
-            raise invalid(
-                f"The end_date of phase {index} must be after its start_date.",
-                param=f"{name}[end_date]",
-            )
-        pm = spec.get("default_payment_method")
-        if pm:
-            require_payment_method_of(emu, pm, customer, f"{name}[default_payment_method]")
-        phases.append(
-            {
-                "add_invoice_items": [],
-                "application_fee_percent": None,
-                "billing_cycle_anchor": spec.get("billing_cycle_anchor"),
-                "collection_method": spec.get("collection_method"),
-                "currency": changes[0].price["currency"],
-                "default_payment_method": pm,
-                "default_tax_rates": [],
-                "description": spec.get("description") or None,
-                "discounts": [],
-                "end_date": end,
-                "invoice_settings": None,
-                "items": [
-                    {
-                        "billing_thresholds": None,
-                        "discounts": [],
-                        "metadata": apply_metadata({}, change.metadata or {}),
-                        "plan": change.price["id"],
-                        "price": change.price["id"],
-                        "quantity": change.quantity,
-                        "tax_rates": [],
-                    }
-                    for change in changes
-                ],
-                "metadata": apply_metadata({}, spec.get("metadata") or {}),
-                "on_behalf_of": None,
-                "proration_behavior": spec.get("proration_behavior", "create_prorations"),
-                "start_date": start,
-                "transfer_data": None,
-                "trial_end": None,
-            }
-        )
-        start = end
-    return phases
-
-
-def _phase_end(
-    spec: Obj, changes: list[ItemChange], start: int, now: int, name: str, *, last: bool
-) -> int:
-    if "end_date" in spec and "duration" in spec:
-        raise invalid(
-            f"You may only specify one of these parameters: {name}[duration], {name}[end_date].",
-            code="parameters_exclusive",
-        )
-    if "end_date" in spec:
-        return _timestamp(spec["end_date"], now)
-    duration = spec.get("duration")
-    if duration is not None:
-        return shift(start, duration["interval"], int(duration.get("interval_count", 1)), 1)
-    if not last:
-        raise missing_param(f"{name}[end_date]")
-    # The last phase lasts one billing period of its prices unless told otherwise.
-    interval, count = cadence(changes[0].price)
-    return shift(start, interval, count, 1)
 
 
 def _new_schedule(emu: Emulator, customer: Obj, params: Obj, phases: list[Obj]) -> Obj:
@@ -195,11 +90,14 @@ def create(emu: Emulator, params: Obj) -> Obj:
         raise missing_param("customer")
     customer = referenced(emu, params["customer"], "customer", "customer", "customer")
     now = emu.now(customer["id"])
-    start = _timestamp(params.get("start_date", "now"), now)
+    start = timestamp(params.get("start_date", "now"), now)
     if start < now:
         raise invalid("start_date cannot be in the past.", param="start_date")
     schedule = _new_schedule(
-        emu, customer, params, _phases(emu, params.get("phases") or [], start, customer["id"], now)
+        emu,
+        customer,
+        params,
+        build_phases(emu, params.get("phases") or [], start, customer["id"], now),
     )
     _apply_default_settings(emu, schedule, params.get("default_settings") or {})
     emu.emit("subscription_schedule.created", schedule)
@@ -310,39 +208,6 @@ def start_schedule(emu: Emulator, schedule: Obj, at: int) -> None:
     emu.emit("subscription_schedule.updated", schedule)
 
 
-def _current_index(schedule: Obj) -> int:
-    current = schedule["current_phase"]
-    for index, phase in enumerate(schedule["phases"]):
-        if current and phase["start_date"] == current["start_date"]:
-            return index
-    return 0
-
-
-def changes_to(emu: Emulator, sub: Obj, phase: Obj) -> list[ItemChange]:
-    """Item changes that make `sub` hold the phase's items; unmatched items swap prices."""
-    current = items_of(emu, sub)
-    wanted = list(phase["items"])
-    changes: list[ItemChange] = []
-    unmatched: list[Obj] = []
-    for item in current:
-        match = next((w for w in wanted if w["price"] == item["price"]), None)
-        if match is None:
-            unmatched.append(item)
-            continue
-        wanted.remove(match)
-        changes.append(ItemChange(item, price_of(emu, item), int(match["quantity"] or 1)))
-    for item in unmatched:
-        if wanted:
-            target = wanted.pop(0)
-            price = emu.objects[target["price"]]
-            changes.append(ItemChange(item, price, int(target["quantity"] or 1)))
-        else:
-            changes.append(ItemChange(item, price_of(emu, item), item["quantity"], deleted=True))
-    for target in wanted:
-        changes.append(ItemChange(None, emu.objects[target["price"]], int(target["quantity"] or 1)))
-    return changes
-
-
 def _enter_phase(emu: Emulator, schedule: Obj, sub: Obj, phase: Obj, at: int) -> None:
     """Make the subscription match `phase`, from `at` (a phase boundary or an edit)."""
     changes = changes_to(emu, sub, phase)
@@ -374,7 +239,7 @@ def _enter_phase(emu: Emulator, schedule: Obj, sub: Obj, phase: Obj, at: int) ->
 
 def advance_phase(emu: Emulator, schedule: Obj, at: int) -> None:
     """The current phase ended at `at`: enter the next one, or end the schedule."""
-    index = _current_index(schedule)
+    index = current_index(schedule)
     sub = emu.objects.get(schedule["subscription"] or "")
     if sub is None or sub["status"] in lifecycle.ENDED:
         schedule.update(status="completed", completed_at=at, current_phase=None)
@@ -470,19 +335,19 @@ def update(emu: Emulator, schedule: Obj, params: Obj) -> Obj:
         if not specs:
             raise missing_param("phases")
         active = schedule["status"] == "active"
-        index = _current_index(schedule) if active else 0
+        index = current_index(schedule) if active else 0
         first_start = phases[index]["start_date"]
         if "start_date" not in specs[0]:
             if not active:
                 raise missing_param("phases[0][start_date]")
-        elif active and _timestamp(specs[0]["start_date"], now) != first_start:
+        elif active and timestamp(specs[0]["start_date"], now) != first_start:
             raise invalid(
                 "You can not modify the start date of the current phase.",
                 param="phases[0][start_date]",
             )
         else:
-            first_start = _timestamp(specs[0]["start_date"], now)
-        new = _phases(emu, specs, first_start, schedule["customer"], now)
+            first_start = timestamp(specs[0]["start_date"], now)
+        new = build_phases(emu, specs, first_start, schedule["customer"], now)
         if active and new[0]["end_date"] <= now:
             raise invalid(
                 "The end_date of the current phase must be in the future.",
@@ -498,7 +363,7 @@ def update(emu: Emulator, schedule: Obj, params: Obj) -> Obj:
     if "phases" in params:
         schedule["phases"] = phases
         if schedule["status"] == "active":
-            current = phases[_current_index(schedule)]
+            current = phases[current_index(schedule)]
             schedule["current_phase"] = {
                 "end_date": current["end_date"],
                 "start_date": current["start_date"],
@@ -515,12 +380,6 @@ def update(emu: Emulator, schedule: Obj, params: Obj) -> Obj:
     if previous:
         emu.emit("subscription_schedule.updated", schedule, previous)
     return schedule
-
-
-def changes_to_needed(emu: Emulator, sub: Obj, phase: Obj) -> bool:
-    have = sorted((i["price"], i["quantity"]) for i in items_of(emu, sub))
-    want = sorted((i["price"], int(i["quantity"] or 1)) for i in phase["items"])
-    return have != want
 
 
 def next_due(schedule: Obj) -> int | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import invoicing
+from . import invoicing, proration_items
 from .errors import invalid
 from .item_changes import (
     credit_unused,
@@ -115,12 +115,12 @@ def cancel(
             credit_unused(emu, sub, item, at)
     invoice = None
     decline = None
-    pending = invoicing.pending_items(emu, sub["id"])
+    pending = proration_items.pending_items(emu, sub["id"])
     if invoice_now and pending:
         invoice = invoicing.new_invoice(
             emu, sub, billing_reason="subscription_update", period=(at, at), at=at
         )
-        invoicing.sweep_pending(emu, invoice, sub["id"])
+        proration_items.sweep_pending(emu, invoice, sub["id"])
         decline = issue(emu, invoice, at)
     elif not prorate_unused:
         for ii in pending:

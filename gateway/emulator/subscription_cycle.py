@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import invoicing
+from . import invoicing, proration_items
 from .item_changes import (
     cadence,
     items_of,
@@ -50,7 +50,7 @@ def renew(emu: Emulator, sub: Obj, at: int) -> Result:
         else:
             item.update(current_period_start=at, current_period_end=end)
             full_line(emu, invoice, item, at, end)
-    invoicing.sweep_pending(emu, invoice, sub["id"])
+    proration_items.sweep_pending(emu, invoice, sub["id"])
     invoicing.open_invoice(emu, invoice)
     decline = _collect_renewal(emu, sub, invoice, at)
     emit_changed(emu, sub, before, "customer.subscription.updated")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import invoicing
+from . import invoice_lines
 from .item_changes import (
     cadence,
     price_of,
@@ -29,7 +29,7 @@ def _bill(
 ) -> None:
     """One line billing `item` for `period`, remembered as the item's debit for that time."""
     price = price_of(emu, item)
-    line = invoicing.add_item_line(
+    line = invoice_lines.add_item_line(
         emu,
         invoice,
         item,
@@ -48,7 +48,7 @@ def _bill(
 def full_line(emu: Emulator, invoice: Obj, item: Obj, start: int, end: int) -> None:
     price = price_of(emu, item)
     interval, count = cadence(price)
-    name = invoicing.product_name(emu, price)
+    name = invoice_lines.product_name(emu, price)
     description = period_description(
         name, item["quantity"], price["unit_amount"], price["currency"], interval, count
     )
@@ -56,7 +56,7 @@ def full_line(emu: Emulator, invoice: Obj, item: Obj, start: int, end: int) -> N
 
 
 def trial_line(emu: Emulator, invoice: Obj, item: Obj, start: int, end: int) -> None:
-    name = invoicing.product_name(emu, price_of(emu, item))
+    name = invoice_lines.product_name(emu, price_of(emu, item))
     _bill(emu, invoice, item, (start, end), 0, trial_description(name, item["quantity"]))
 
 
@@ -70,6 +70,6 @@ def partial_line(
     interval, count = cadence(price)
     full_end = shift(start, interval, count, 1)
     amount = 0 if free else full - prorate(full, start, full_end, end)
-    name = invoicing.product_name(emu, price)
+    name = invoice_lines.product_name(emu, price)
     description = remaining_description(name, item["quantity"], start)
     _bill(emu, invoice, item, (start, end), amount, description, proration=True)

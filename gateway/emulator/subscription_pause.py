@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import invoicing
+from . import invoicing, proration_items
 from .errors import invalid
 from .item_changes import (
     cadence,
@@ -60,11 +60,11 @@ def pause(emu: Emulator, sub: Obj, params: Obj) -> Result:
             )
     invoice = None
     decline = None
-    if behavior == "invoice" and invoicing.pending_items(emu, sub["id"]):
+    if behavior == "invoice" and proration_items.pending_items(emu, sub["id"]):
         invoice = invoicing.new_invoice(
             emu, sub, billing_reason="subscription_update", period=(at, at), at=at
         )
-        invoicing.sweep_pending(emu, invoice, sub["id"])
+        proration_items.sweep_pending(emu, invoice, sub["id"])
         decline = issue(emu, invoice, at)
     enter_paused(emu, sub, at, "pause_requested")
     emit_changed(emu, sub, before, "customer.subscription.updated")
@@ -107,11 +107,11 @@ def resume(emu: Emulator, sub: Obj, params: Obj) -> Result:
         if behavior != "none":
             for item in items_of(emu, sub):
                 charge_remaining(emu, sub, item, at)
-        if behavior == "always_invoice" and invoicing.pending_items(emu, sub["id"]):
+        if behavior == "always_invoice" and proration_items.pending_items(emu, sub["id"]):
             invoice = invoicing.new_invoice(
                 emu, sub, billing_reason="subscription_update", period=(now, now), at=now
             )
-            invoicing.sweep_pending(emu, invoice, sub["id"])
+            proration_items.sweep_pending(emu, invoice, sub["id"])
             result = Result(sub, invoice, issue(emu, invoice, now))
     if sub["status"] != "paused":
         emu.emit("customer.subscription.resumed", sub)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import discounts, invoicing
+from . import discounts, invoicing, proration_items
 from .errors import StripeError, invalid
 from .item_changes import (
     ItemChange,
@@ -206,7 +206,7 @@ def change_items(
     invoice = invoicing.new_invoice(
         emu, sub, billing_reason="subscription_update", period=(now, now), at=now, proration_date=at
     )
-    invoicing.sweep_pending(emu, invoice, sub["id"])
+    proration_items.sweep_pending(emu, invoice, sub["id"])
     decline = issue(emu, invoice, now, charge=charge)
     return Result(sub, invoice, decline)
 
@@ -245,7 +245,7 @@ def reset_cycle(
         at=now,
         proration_date=at if behavior != "none" and not trialing else None,
     )
-    invoicing.sweep_pending(emu, invoice, sub["id"])
+    proration_items.sweep_pending(emu, invoice, sub["id"])
     for item in items_of(emu, sub):
         item.update(current_period_start=now, current_period_end=end, _debits=[])
         full_line(emu, invoice, item, now, end)
