@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tests.support.gateway import RunningGateway
+    from tests.support.world import World
 
 USER_ERRORS = "userErrors { code message field }"
 SUBSCRIPTION = """subscription {
@@ -44,23 +46,36 @@ SELECTIONS: dict[str, str] = {
 def document(name: str, selection: str | None = None) -> str:
     input_type = name[0].upper() + name[1:] + "Input"
     body = selection or SELECTIONS[name]
-    return (
-        f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ {body} {USER_ERRORS} }} }}"
-    )
+    return f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ {body} {USER_ERRORS} }} }}"
 
 
 async def mutate(
     gateway: RunningGateway,
     token: str,
-    name: str,
-    selection: str | None = None,
+    mutation: str,
+    /,
+    *,
+    select: str | None = None,
     **fields: Any,
 ) -> dict[str, Any]:
     """The mutation's payload (asserting the request itself raised no top-level error)."""
-    result = await gateway.post(document(name, selection), {"input": fields}, token=token)
-    payload: dict[str, Any] = result.ok()[name]
+    result = await gateway.post(document(mutation, select), {"input": fields}, token=token)
+    payload: dict[str, Any] = result.ok()[mutation]
     return payload
 
 
 def codes(payload: dict[str, Any]) -> list[tuple[str, str | None]]:
     return [(error["code"], error["field"]) for error in payload["userErrors"]]
+
+
+def variant(base: dict[str, Any], config_id: str, **features: dict[str, Any]) -> dict[str, Any]:
+    """A copy of configuration `base` named `config_id` (not the default) with some features
+    replaced wholesale, e.g. `subscription_cancel={"enabled": True, "mode": "immediately"}`."""
+    copied = copy.deepcopy(base)
+    copied.update(id=config_id, is_default=False)
+    copied["features"].update(copy.deepcopy(features))
+    return copied
+
+
+def full_configuration(world: World) -> dict[str, Any]:
+    return next(c for c in world.configurations() if c["id"] == "full")

@@ -13,7 +13,6 @@ import strawberry
 from ...billing import previews
 from ...billing.errors import BillingError, NotFound
 from ...portal.decisions import ScheduledUpdateDecision
-from ...portal.policy.update import UpdateRequest, decide_update
 from ...portal.refusals import Refusal
 from ..common.types import required_timestamp
 from ..context import Context, Info
@@ -21,6 +20,7 @@ from ..errors import ErrorCode, UserError, from_billing, from_refusal, user_erro
 from ..fields import field
 from ..invoices.types import Invoice, InvoiceLine
 from .inputs import UpdateSubscriptionInput
+from .update_request import decide_subscription_update
 
 
 @strawberry.type
@@ -66,22 +66,18 @@ async def preview_update(
     subscription_id = str(data.subscription_id)
     try:
         subscription = await context.loaders.subscription(subscription_id)
-        target = await context.loaders.price(str(data.price_id)) if data.price_id else None
     except NotFound:
         return _failed(user_error(ErrorCode.NOT_FOUND, "Subscription not found.", "subscriptionId"))
     except BillingError as exc:
         return _failed(from_billing(exc))
     policy = await context.policy(stripe_clock=True)
-    request = UpdateRequest(
-        price_id=str(data.price_id) if data.price_id else None,
-        quantity=data.quantity,
-        proration_date=(
-            int(data.proration_date.timestamp()) if data.proration_date else policy.now
-        ),
+    decision = await decide_subscription_update(
+        context, policy, subscription, data, proration_date=policy.now
     )
-    decision = decide_update(policy, subscription, request, target)
     if isinstance(decision, Refusal):
         return _failed(from_refusal(decision))
+    if isinstance(decision, UserError):
+        return _failed(decision)
     if isinstance(decision, ScheduledUpdateDecision):
         # Nothing changes now; Stripe previews the renewal under the new item.
         update: dict[str, Any] = {
@@ -90,6 +86,8 @@ async def preview_update(
             ],
             "proration_behavior": "none",
         }
+        if decision.next_phase.get("discounts"):
+            update["discounts"] = decision.next_phase["discounts"]
         effective_at, proration_date = decision.effective_at, None
     else:
         update = decision.params
