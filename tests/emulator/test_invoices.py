@@ -220,6 +220,8 @@ async def test_void_finalize_and_mark_uncollectible(stripe_client: stripe.Stripe
     assert marked.status_transitions.marked_uncollectible_at is not None
     voided = await stripe_client.v1.invoices.void_invoice_async(invoice.id)
     assert (voided.status, voided.amount_remaining) == ("void", 0)
+    events = await stripe_client.v1.events.list_async({"type": "invoice.voided"})
+    assert [e.data.object["id"] for e in events.data] == [invoice.id]
     with pytest.raises(stripe.InvalidRequestError, match="void"):
         await stripe_client.v1.invoices.void_invoice_async(invoice.id)
     with pytest.raises(stripe.InvalidRequestError) as exc:
@@ -298,6 +300,10 @@ async def test_preview_with_create_prorations_shows_the_pending_items_on_the_nex
     assert sorted(
         (ii.description, ii.amount, ii.period.start, ii.period.end) for ii in pending.data
     ) == sorted((ln.description, ln.amount, ln.period.start, ln.period.end) for ln in prorations)
+    fetched = await stripe_client.v1.invoice_items.retrieve_async(pending.data[0].id)
+    assert (fetched.id, fetched.amount) == (pending.data[0].id, pending.data[0].amount)
+    created = await stripe_client.v1.events.list_async({"type": "invoiceitem.created"})
+    assert {e.data.object["id"] for e in created.data} == {ii.id for ii in pending.data}
     for ii in pending.data:
         assert ii.proration is True
         assert ii.invoice is None

@@ -296,3 +296,30 @@ async def test_proration_date_fixes_the_amounts(stripe_client: stripe.StripeClie
     assert invoice.parent is not None
     assert invoice.parent.subscription_details is not None
     assert invoice.parent.subscription_details.subscription_proration_date == APRIL_1 + 10 * DAY
+
+
+async def test_monthly_to_yearly_bills_the_year_now_with_the_unused_month_credited(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    catalog = await make_catalog(stripe_client)
+    clock, sub = await _subscribed(stripe_client, catalog.pro_monthly.id)
+    switch = APRIL_1 + 15 * DAY  # 16 Apr: half of April unused
+    await advance(stripe_client, clock, switch)
+    updated = await stripe_client.v1.subscriptions.update_async(
+        sub.id,
+        {
+            "items": [{"id": sub.items.data[0].id, "price": catalog.pro_yearly.id}],
+            "expand": ["latest_invoice"],
+        },
+    )
+    item = updated.items.data[0]
+    assert (item.current_period_start, item.current_period_end) == (switch, ts(2027, 4, 16))
+    invoice = updated.latest_invoice
+    assert not isinstance(invoice, str)
+    assert invoice is not None
+    assert _lines(invoice) == [
+        ("Unused time on Pro after 16 Apr 2026", -1000),
+        (f"1 {TIMES} Pro (at $200.00 / year)", 20000),
+    ]
+    assert (invoice.total, invoice.amount_paid, invoice.status) == (19000, 19000, "paid")
+    assert (await stripe_client.v1.invoice_items.list_async({"pending": True})).data == []
