@@ -38,6 +38,7 @@ def due_at(emu: Emulator, sub: Obj) -> int | None:
         times.append(int(sub["trial_end"]) - lifecycle.TRIAL_WILL_END_NOTICE)
     if status in lifecycle.BILLABLE:
         times.append(period_of(emu, sub)[1])
+    times += [int(i["due_date"]) for i in subscription_cycle.overdue_invoices(emu, sub)]
     return min(times) if times else None
 
 
@@ -61,6 +62,9 @@ def step_subscription(emu: Emulator, sub: Obj, at: int) -> lifecycle.Result | No
         and int(sub["trial_end"]) - lifecycle.TRIAL_WILL_END_NOTICE <= at
     ):
         subscription_cycle.warn_trial_end(emu, sub)
+    for invoice in subscription_cycle.overdue_invoices(emu, sub):
+        if invoice["due_date"] <= at:
+            subscription_cycle.mark_overdue(emu, sub, invoice)
     end = period_of(emu, sub)[1]
     if sub["status"] in lifecycle.BILLABLE and end <= at:
         return subscription_cycle.renew(emu, sub, end)

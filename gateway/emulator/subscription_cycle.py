@@ -102,3 +102,22 @@ def resume_collection(emu: Emulator, sub: Obj) -> None:
 def warn_trial_end(emu: Emulator, sub: Obj) -> None:
     sub["_trial_will_end_sent"] = True
     emu.emit("customer.subscription.trial_will_end", sub)
+
+
+def overdue_invoices(emu: Emulator, sub: Obj) -> list[Obj]:
+    """Open `send_invoice` invoices of the subscription not yet reported overdue."""
+    return [
+        invoice
+        for invoice in invoicing.open_invoices_of(emu, sub["id"])
+        if invoice["due_date"] is not None and not invoice.get("_overdue")
+    ]
+
+
+def mark_overdue(emu: Emulator, sub: Obj, invoice: Obj) -> None:
+    """An invoice passed its due date unpaid: `invoice.overdue`; the subscription is past_due."""
+    invoice["_overdue"] = True
+    emu.emit("invoice.overdue", invoice)
+    if sub["status"] == "active":
+        before = emu.render(sub)
+        sub["status"] = "past_due"
+        emit_changed(emu, sub, before, "customer.subscription.updated")

@@ -266,3 +266,28 @@ async def test_an_unpaid_first_invoice_expires_after_23_hours(
     assert invoice.status == "void"
     await advance(stripe_client, clock, MAY_1 + DAY)
     assert len((await stripe_client.v1.invoices.list_async({"subscription": sub.id})).data) == 1
+
+
+async def test_an_unpaid_sent_invoice_becomes_overdue(stripe_client: stripe.StripeClient) -> None:
+    catalog = await make_catalog(stripe_client)
+    clock = await make_clock(stripe_client)
+    customer = await make_customer(stripe_client, clock, card=None)
+    sub = await stripe_client.v1.subscriptions.create_async(
+        {
+            "customer": customer.id,
+            "items": [{"price": catalog.basic_monthly.id}],
+            "collection_method": "send_invoice",
+            "days_until_due": 7,
+        }
+    )
+    await advance(stripe_client, clock, APRIL_1 + 6 * DAY)
+    assert (await stripe_client.v1.subscriptions.retrieve_async(sub.id)).status == "active"
+    await advance(stripe_client, clock, APRIL_1 + 8 * DAY)
+    late = await stripe_client.v1.subscriptions.retrieve_async(sub.id)
+    assert late.status == "past_due"
+    overdue = await stripe_client.v1.events.list_async({"type": "invoice.overdue"})
+    assert [(e.data.object["id"], e.created) for e in overdue.data] == [
+        (str(sub.latest_invoice), APRIL_1 + 7 * DAY)
+    ]
+    await stripe_client.v1.invoices.pay_async(str(sub.latest_invoice), {"paid_out_of_band": True})
+    assert (await stripe_client.v1.subscriptions.retrieve_async(sub.id)).status == "active"
