@@ -26,11 +26,13 @@ class Credited:
 
 
 def product_name(emu: Emulator, price: Obj) -> str:
+    """The product name lines are described with."""
     product = emu.objects.get(price["product"])
     return str(product["name"]) if product else str(price["product"])
 
 
 def pricing(price: Obj, amount: int, quantity: int) -> Obj:
+    """A line's `pricing`: the price, and the unit amount the line works out to."""
     if (
         quantity
         and price.get("unit_amount") is not None
@@ -154,12 +156,3 @@ def recompute(emu: Emulator, invoice: Obj) -> None:
     if invoice["status"] == "draft":
         due = max(total, 0)
         invoice.update(amount_due=due, amount_remaining=due)
-
-
-def line_ids_of(invoice: Obj, item_id: str) -> tuple[str, ...]:
-    return tuple(
-        line["id"]
-        for line in invoice["_lines"]
-        if line["parent"]["subscription_item_details"]["subscription_item"] == item_id
-        and not line["parent"]["subscription_item_details"]["proration"]
-    )

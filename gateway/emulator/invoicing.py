@@ -1,7 +1,7 @@
-"""Invoices and invoice items: lines, totals, finalization, payment, voiding.
+"""Invoices: drafts, finalization, payment, voiding, and what a payment does to a subscription.
 
-Stored invoices keep their lines in `_lines` (line items only exist inside an
-invoice, as in Stripe) and a `_token` naming their hosted page and PDF. The
+Stored invoices keep their lines in `_lines` (see `invoice_lines`) and a
+`_token` naming their hosted page and PDF. The
 customer's credit balance is applied when an invoice is finalized: a net credit
 (e.g. a downgrade invoiced at once) becomes a negative `customer.balance` that
 the next invoice consumes.
@@ -201,6 +201,7 @@ def finalize(emu: Emulator, invoice: Obj, at: int) -> None:
 
 
 def mark_paid(emu: Emulator, invoice: Obj, at: int) -> None:
+    """Open -> paid: `invoice.paid` and `invoice.payment_succeeded`, then the subscription."""
     invoice.update(
         status="paid",
         amount_paid=invoice["amount_due"],
@@ -229,6 +230,7 @@ def payment_method_for(emu: Emulator, invoice: Obj, override: str | None = None)
 
 
 def subscription_of(invoice: Obj) -> str | None:
+    """The subscription an invoice bills, if any."""
     details = (invoice.get("parent") or {}).get("subscription_details") or {}
     value = details.get("subscription")
     return str(value) if value else None
@@ -311,12 +313,14 @@ def void(emu: Emulator, invoice: Obj, at: int) -> None:
 
 
 def mark_uncollectible(emu: Emulator, invoice: Obj, at: int) -> None:
+    """Open -> uncollectible (no further collection attempts)."""
     invoice.update(status="uncollectible", auto_advance=False, next_payment_attempt=None)
     invoice["status_transitions"]["marked_uncollectible_at"] = at
     emu.emit("invoice.marked_uncollectible", invoice)
 
 
 def open_invoices_of(emu: Emulator, subscription_id: str) -> list[Obj]:
+    """A subscription's invoices still waiting for payment."""
     return emu.find(
         "invoice", lambda i: i["status"] == "open" and subscription_of(i) == subscription_id
     )

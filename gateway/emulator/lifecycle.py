@@ -14,9 +14,7 @@ from typing import TYPE_CHECKING
 
 from . import invoicing
 from .errors import StripeError, invalid, missing_param
-from .item_changes import (
-    unsupported,
-)
+from .item_changes import unsupported
 from .resources.cards import decline_error
 from .sandbox import scratch
 
@@ -26,15 +24,13 @@ if TYPE_CHECKING:
     from .state import Emulator, Obj
 
 
+# Statuses a subscription never leaves.
 ENDED = ("canceled", "incomplete_expired")
-
-
+# Statuses in which a period end starts the next period and invoices it.
 BILLABLE = ("active", "trialing", "past_due", "unpaid")
-
-
+# `customer.subscription.trial_will_end` comes this long before the trial ends.
 TRIAL_WILL_END_NOTICE = 3 * 86_400
-
-
+# An `incomplete` subscription whose first invoice stays unpaid this long expires.
 INCOMPLETE_EXPIRES_AFTER = 23 * 3600
 
 
@@ -48,10 +44,12 @@ class Result:
 
 
 def now_for(emu: Emulator, subscription: Obj) -> int:
+    """The time as the subscription's customer sees it (its test clock's, if any)."""
     return emu.now(str(subscription["customer"]))
 
 
 def emit_changed(emu: Emulator, subscription: Obj, before: Obj, event: str) -> None:
+    """Emit `event` with the top-level fields that differ from `before` (if any do)."""
     after = emu.render(subscription)
     previous = {key: before.get(key) for key in after if before.get(key) != after[key]}
     if previous:
@@ -59,11 +57,13 @@ def emit_changed(emu: Emulator, subscription: Obj, before: Obj, event: str) -> N
 
 
 def issue(emu: Emulator, invoice: Obj, at: int, *, charge: bool = True) -> str | None:
+    """Announce a new invoice, finalize it and (if `charge`) try to collect; any decline."""
     invoicing.open_invoice(emu, invoice)
     return invoicing.settle(emu, invoice, at, charge=charge)
 
 
 def reject_unmodelled(params: Obj, names: tuple[str, ...]) -> None:
+    """Refuse params the emulator does not model, naming them, rather than ignore them."""
     for name in names:
         if name in params and params[name] not in ("", None, []):
             raise unsupported(name, "subscriptions")
@@ -72,6 +72,7 @@ def reject_unmodelled(params: Obj, names: tuple[str, ...]) -> None:
 
 
 def collection_settings(params: Obj, current: Obj | None = None) -> tuple[str, int | None]:
+    """`(collection_method, days_until_due)` after `params`, checked against each other."""
     method = params.get("collection_method", current["collection_method"] if current else None)
     method = method or "charge_automatically"
     days = params.get("days_until_due", current["days_until_due"] if current else None)
@@ -99,4 +100,5 @@ def payment_error(decline: str) -> StripeError:
 def dry_run_decline(
     emu: Emulator, customer: str, operation: Callable[[Emulator], Result]
 ) -> str | None:
+    """Would `operation` fail to collect? Run on a scratch copy (for error_if_incomplete)."""
     return operation(scratch(emu, customer, settles=True)).decline

@@ -32,6 +32,7 @@ _PHASE_UNMODELLED = (
 
 
 def timestamp(value: Any, now: int) -> int:
+    """A date param: a Unix time, or `now`."""
     return now if value == "now" else int(value)
 
 
@@ -127,6 +128,7 @@ def _phase_end(
 
 
 def current_index(schedule: Obj) -> int:
+    """Which stored phase is the current one."""
     current = schedule["current_phase"]
     for index, phase in enumerate(schedule["phases"]):
         if current and phase["start_date"] == current["start_date"]:
@@ -160,6 +162,7 @@ def changes_to(emu: Emulator, sub: Obj, phase: Obj) -> list[ItemChange]:
 
 
 def changes_to_needed(emu: Emulator, sub: Obj, phase: Obj) -> bool:
+    """Whether the subscription's items differ from the phase's."""
     have = sorted((i["price"], i["quantity"]) for i in items_of(emu, sub))
     want = sorted((i["price"], int(i["quantity"] or 1)) for i in phase["items"])
     return have != want

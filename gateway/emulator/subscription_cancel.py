@@ -6,11 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import invoicing, proration_items
 from .errors import invalid
-from .item_changes import (
-    credit_unused,
-    items_of,
-    period_of,
-)
+from .item_changes import credit_unused, items_of, period_of
 from .lifecycle import ENDED, Result, issue
 from .resources.common import referenced
 
@@ -21,6 +17,7 @@ _PERIOD_END_ENUMS = ("min_period_end", "max_period_end", "max_billed_until")
 
 
 def apply_cancellation_details(emu: Emulator, sub: Obj, details: Obj) -> None:
+    """Record the customer's feedback and comment (the reason is set when it ends)."""
     target = sub["cancellation_details"]
     if "comment" in details:
         target["comment"] = details["comment"] or None
@@ -77,6 +74,7 @@ def _cancel_at_value(emu: Emulator, sub: Obj, value: Any, now: int) -> int | Non
 
 
 def apply_cancel_fields(emu: Emulator, sub: Obj, params: Obj, now: int) -> None:
+    """Schedule or unschedule the end: cancel_at_period_end, cancel_at (a time or enum)."""
     if "cancellation_details" in params:
         apply_cancellation_details(emu, sub, params["cancellation_details"])
     if params.get("cancel_at_period_end") is True:

@@ -100,6 +100,7 @@ def resume_collection(emu: Emulator, sub: Obj) -> None:
 
 
 def warn_trial_end(emu: Emulator, sub: Obj) -> None:
+    """`customer.subscription.trial_will_end`, once per trial."""
     sub["_trial_will_end_sent"] = True
     emu.emit("customer.subscription.trial_will_end", sub)
 

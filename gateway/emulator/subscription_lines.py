@@ -5,11 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import invoice_lines
-from .item_changes import (
-    cadence,
-    price_of,
-    record_debit,
-)
+from .item_changes import cadence, price_of, record_debit
 from .periods import shift
 from .proration import period_description, prorate, remaining_description, trial_description
 
@@ -46,6 +42,7 @@ def _bill(
 
 
 def full_line(emu: Emulator, invoice: Obj, item: Obj, start: int, end: int) -> None:
+    """`1 x Pro (at $20.00 / month)`: the item billed for a whole period."""
     price = price_of(emu, item)
     interval, count = cadence(price)
     name = invoice_lines.product_name(emu, price)
@@ -56,6 +53,7 @@ def full_line(emu: Emulator, invoice: Obj, item: Obj, start: int, end: int) -> N
 
 
 def trial_line(emu: Emulator, invoice: Obj, item: Obj, start: int, end: int) -> None:
+    """`Trial period for Pro`: the $0 line of a trialing period."""
     name = invoice_lines.product_name(emu, price_of(emu, item))
     _bill(emu, invoice, item, (start, end), 0, trial_description(name, item["quantity"]))
 

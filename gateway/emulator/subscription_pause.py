@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 
 def enter_paused(emu: Emulator, sub: Obj, at: int, why: str) -> None:
+    """Status `paused`, with why (`pause_requested`, a trial ending without a card...)."""
     sub.update(
         status="paused",
         status_details={
