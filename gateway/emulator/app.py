@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import json
 import logging
@@ -61,15 +62,23 @@ def _error(
 
 
 def _api_key(request: web.Request) -> str:
+    """The secret key from Bearer auth, or from Basic auth as `curl -u sk_test_...:` sends it."""
     header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer ") or not header[7:].strip():
+    key = ""
+    if header.startswith("Bearer "):
+        key = header[7:].strip()
+    elif header.startswith("Basic "):
+        try:
+            key = base64.b64decode(header[6:].strip()).decode().split(":", 1)[0]
+        except (ValueError, UnicodeDecodeError):
+            key = ""
+    if not key:
         raise StripeError(
             "You did not provide an API key. You need to provide your API key in the "
             "Authorization header, using Bearer auth (e.g. 'Authorization: Bearer "
             "YOUR_SECRET_KEY').",
             status=401,
         )
-    key = header[7:].strip()
     if not key.startswith("sk_test_") or len(key) < 12:
         masked = key[:8] + "*" * max(0, len(key) - 12) + key[-4:]
         raise StripeError(f"Invalid API Key provided: {masked}", status=401)

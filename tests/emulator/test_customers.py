@@ -55,3 +55,17 @@ async def test_auth_required(emulator: RunningEmulator) -> None:
             await client.v1.customers.list_async()
     finally:
         await http.close_async()
+
+
+async def test_basic_auth_as_curl_sends_it(emulator: RunningEmulator) -> None:
+    """`curl -u sk_test_...:` is how Stripe's docs call the API."""
+    import aiohttp
+
+    async with aiohttp.ClientSession() as session:
+        auth = aiohttp.BasicAuth("sk_test_emulator_0123456789", "")
+        async with session.get(f"{emulator.url}/v1/customers", auth=auth) as response:
+            assert response.status == 200
+            assert (await response.json())["object"] == "list"
+        bad = aiohttp.BasicAuth("pk_test_nope_nope", "")
+        async with session.get(f"{emulator.url}/v1/customers", auth=bad) as response:
+            assert response.status == 401
