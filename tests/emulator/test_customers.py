@@ -62,10 +62,16 @@ async def test_basic_auth_as_curl_sends_it(emulator: RunningEmulator) -> None:
     import aiohttp
 
     async with aiohttp.ClientSession() as session:
-        auth = aiohttp.BasicAuth("sk_test_emulator_0123456789", "")
-        async with session.get(f"{emulator.url}/v1/customers", auth=auth) as response:
+        good = {"Authorization": _basic("sk_test_emulator_0123456789")}
+        async with session.get(f"{emulator.url}/v1/customers", headers=good) as response:
             assert response.status == 200
             assert (await response.json())["object"] == "list"
-        bad = aiohttp.BasicAuth("pk_test_nope_nope", "")
-        async with session.get(f"{emulator.url}/v1/customers", auth=bad) as response:
+        bad = {"Authorization": _basic("pk_test_nope_nope")}
+        async with session.get(f"{emulator.url}/v1/customers", headers=bad) as response:
             assert response.status == 401
+
+
+def _basic(key: str) -> str:
+    import base64
+
+    return "Basic " + base64.b64encode(f"{key}:".encode()).decode()
