@@ -31,7 +31,7 @@ async def test_overview_shows_subscription_payment_methods_invoices_and_details(
 
     subscription = page.locator("article.subscription")
     await expect(subscription.get_by_role("heading", name="Pro")).to_be_visible()
-    await expect(subscription).to_contain_text("3 × $20.00 / month")
+    await expect(subscription).to_contain_text("3 \u00d7 $20.00 / month")
     await expect(subscription).to_contain_text("Active")
     await expect(subscription).to_contain_text("Renews on")
     await expect(subscription).to_contain_text("Next invoice")

@@ -82,7 +82,8 @@ export function choices({ legend, name, options, field: fieldName = name, hint =
           "label",
           { for: id },
           h("span", { class: "choice-label" }, option.label),
-          option.detail ? h("span", { class: "choice-detail" }, option.detail) : null,
+          // The space keeps label and detail apart in the accessible name.
+          option.detail ? [" ", h("span", { class: "choice-detail" }, option.detail)] : null,
         ),
       );
     }),

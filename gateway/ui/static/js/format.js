@@ -33,10 +33,20 @@ export function date(iso) {
 
 const INTERVALS = { DAY: ["day", "days"], WEEK: ["week", "weeks"], MONTH: ["month", "months"], YEAR: ["year", "years"] };
 
-/** "month", "3 months". */
+function unitNames(unit) {
+  return INTERVALS[unit] ?? [String(unit).toLowerCase(), String(unit).toLowerCase()];
+}
+
+/** "month", "3 months" (as in "$9.00 / month"). */
 export function interval(unit, count = 1) {
-  const [one, many] = INTERVALS[unit] ?? [String(unit).toLowerCase(), String(unit).toLowerCase()];
+  const [one, many] = unitNames(unit);
   return count === 1 ? one : `${count} ${many}`;
+}
+
+/** "1 month", "3 months" (a length of time). */
+export function duration(unit, count = 1) {
+  const [one, many] = unitNames(unit);
+  return `${count} ${count === 1 ? one : many}`;
 }
 
 /** "$20.00 / month"; "Custom pricing" when the price has no unit amount. */

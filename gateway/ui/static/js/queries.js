@@ -115,8 +115,8 @@ mutation Resume($input: ResumeSubscriptionInput!) {
 }`;
 
 export const CREATE_SETUP_INTENT = `
-mutation SetupIntent {
-  createSetupIntent { setupIntent { id clientSecret } ${ERRORS} }
+mutation SetupIntent($input: CreateSetupIntentInput!) {
+  createSetupIntent(input: $input) { setupIntent { id clientSecret } ${ERRORS} }
 }`;
 
 export const CONFIRM_SETUP_INTENT_FOR_TESTING = `

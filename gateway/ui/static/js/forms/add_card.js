@@ -13,14 +13,13 @@ export const TEST_CARDS = [
   { value: "pm_card_chargeDeclined", label: "Visa •••• 0002", detail: "Declined" },
 ];
 
-export async function createSetupIntent(portal) {
-  const data = await portal.api.request(CREATE_SETUP_INTENT);
-  return data.createSetupIntent;
+/** Declines belong next to the card; other errors keep their own field. */
+export function cardField(error) {
+  return error.field ?? (error.code === "CARD_DECLINED" ? "paymentMethod" : null);
 }
 
 function testCardForm(portal, { done, dismiss }) {
   return actionForm({
-    label: "Add a test card",
     children: [
       h("p", { class: "notice-inline" }, "Test mode: no real card is needed. Choose one of Stripe's test cards."),
       choices({
@@ -31,8 +30,9 @@ function testCardForm(portal, { done, dismiss }) {
     ],
     submitLabel: "Add card",
     secondary: { label: "Cancel", onclick: dismiss },
+    fieldFor: cardField,
     submit: async (data) => {
-      const created = await createSetupIntent(portal);
+      const created = await portal.api.mutate("createSetupIntent", CREATE_SETUP_INTENT, {});
       if (created.userErrors.length) return created.userErrors;
       const payload = await portal.api.mutate(
         "confirmSetupIntentForTesting",

@@ -5,27 +5,31 @@ import { date, REASONS } from "../format.js";
 import { CANCEL_SUBSCRIPTION, RENEW_SUBSCRIPTION } from "../queries.js";
 import { actionForm } from "./form.js";
 
+/** The reasons to pick from; "Other reason" opens a comment box (Stripe's portal does the same). */
+function reasonSurvey(options) {
+  const reasons = choices({
+    legend: "Why are you canceling? (optional)",
+    name: "reason",
+    options: options.map((reason) => ({ value: reason, label: REASONS[reason] ?? reason })),
+  });
+  if (!options.includes("OTHER")) return [reasons];
+  const comment = field({
+    label: "Tell us more (optional)",
+    name: "comment",
+    control: h("textarea", { name: "comment", rows: "3", maxlength: "500" }),
+  });
+  comment.hidden = true;
+  reasons.addEventListener("change", () => {
+    comment.hidden = reasons.querySelector("input:checked")?.value !== "OTHER";
+  });
+  return [reasons, comment];
+}
+
 export function cancelForm(portal, subscription, { done, dismiss }) {
   const feature = portal.features.subscriptionCancel;
   const atPeriodEnd = feature.mode === "AT_PERIOD_END";
   const endsAt = subscription.currentPeriodEnd;
-  const survey = feature.cancellationReason.enabled
-    ? [
-        choices({
-          legend: "Why are you canceling? (optional)",
-          name: "reason",
-          options: feature.cancellationReason.options.map((reason) => ({
-            value: reason,
-            label: REASONS[reason] ?? reason,
-          })),
-        }),
-        field({
-          label: "Anything else you would like to tell us? (optional)",
-          name: "comment",
-          control: h("textarea", { name: "comment", rows: "3", maxlength: "500" }),
-        }),
-      ]
-    : [];
+  const survey = feature.cancellationReason.enabled ? reasonSurvey(feature.cancellationReason.options) : [];
   let intro;
   if (atPeriodEnd) {
     intro = `Your subscription stays active until ${date(endsAt)}, then ends. You can undo this until then.`;
@@ -34,7 +38,6 @@ export function cancelForm(portal, subscription, { done, dismiss }) {
     if (feature.prorationBehavior !== "NONE") intro += " You are credited for the unused time.";
   }
   return actionForm({
-    label: "Cancel subscription",
     children: [h("p", {}, intro), survey],
     submitLabel: "Cancel subscription",
     danger: true,
@@ -42,8 +45,8 @@ export function cancelForm(portal, subscription, { done, dismiss }) {
     submit: async (data) => {
       const input = { subscriptionId: subscription.id };
       if (data.get("reason")) input.reason = data.get("reason");
-      const comment = (data.get("comment") ?? "").trim();
-      if (comment) input.comment = comment;
+      const comment = String(data.get("comment") ?? "").trim();
+      if (comment && input.reason === "OTHER") input.comment = comment;
       const payload = await portal.api.mutate("cancelSubscription", CANCEL_SUBSCRIPTION, input);
       if (payload.userErrors.length) return payload.userErrors;
       await done(
@@ -56,7 +59,6 @@ export function cancelForm(portal, subscription, { done, dismiss }) {
 
 export function renewForm(portal, subscription, { done, dismiss }) {
   return actionForm({
-    label: "Keep your subscription",
     children: [h("p", {}, `Your subscription will no longer end. It renews on ${date(subscription.currentPeriodEnd)} as usual.`)],
     submitLabel: "Keep subscription",
     secondary: { label: "Not now", onclick: dismiss },

@@ -12,6 +12,10 @@ async function previewChange(portal, input) {
   return payload.userErrors.length ? { errors: payload.userErrors } : { preview: payload.preview };
 }
 
+function quantityLine(price, quantity) {
+  return quantity === 1 ? priceAmount(price) : `${quantity} × ${priceAmount(price)}`;
+}
+
 function describeTarget(portal, subscription, input) {
   const item = subscription.items[0];
   const price =
@@ -19,8 +23,7 @@ function describeTarget(portal, subscription, input) {
     (input.priceId && input.priceId !== item.price.id ? null : item.price);
   const quantity = input.quantity ?? item.quantity;
   const name = price ? priceName(price) : input.priceId;
-  const amount = price ? priceAmount(price) : "";
-  return { name, line: quantity === 1 ? amount : `${quantity} × ${amount}`, price, quantity };
+  return { name, line: price ? quantityLine(price, quantity) : "", price, quantity };
 }
 
 /**
@@ -58,12 +61,11 @@ export function reviewStep(portal, subscription, input, preview, { done, back, b
         ),
       ];
   return actionForm({
-    label: "Confirm change",
     children: [
       h(
         "dl",
         { class: "facts change" },
-        h("div", { class: "fact" }, h("dt", {}, "Now"), h("dd", {}, `${priceName(item.price)} (${item.quantity === 1 ? priceAmount(item.price) : `${item.quantity} × ${priceAmount(item.price)}`})`)),
+        h("div", { class: "fact" }, h("dt", {}, "Now"), h("dd", {}, `${priceName(item.price)} (${quantityLine(item.price, item.quantity)})`)),
         h("div", { class: "fact" }, h("dt", {}, "New"), h("dd", { class: "new-plan" }, `${target.name} (${target.line})`)),
       ),
       when,
@@ -88,9 +90,8 @@ export function reviewStep(portal, subscription, input, preview, { done, back, b
 }
 
 /** A step that previews `input` (built from the form data) and moves on to the review. */
-function pickStep(portal, subscription, hooks, { children, label, buildInput, restore }) {
+function pickStep(portal, subscription, hooks, { children, buildInput, restore }) {
   const form = actionForm({
-    label,
     children,
     submitLabel: "Review change",
     secondary: { label: "Cancel", onclick: hooks.dismiss },
@@ -118,13 +119,12 @@ export function changePlanForm(portal, subscription, hooks) {
   const item = subscription.items[0];
   const options = subscription.availablePrices.map((price) => ({
     value: price.id,
-    label: `${price.product?.name ?? priceName(price)}: ${priceAmount(price)}`,
-    detail: price.nickname && price.nickname !== price.product?.name ? price.nickname : null,
+    label: priceName(price),
+    detail: priceAmount(price),
   }));
   return pickStep(portal, subscription, hooks, {
-    label: "Choose a new plan",
     children: [
-      h("p", {}, `You are on ${priceName(item.price)} (${priceAmount(item.price)}).`),
+      h("p", {}, `You are on ${priceName(item.price)} (${quantityLine(item.price, item.quantity)}).`),
       choices({ legend: "New plan", name: "priceId", options }),
     ],
     buildInput: (data) => {
@@ -161,7 +161,6 @@ export function seatsForm(portal, subscription, hooks) {
     required: true,
   });
   return pickStep(portal, subscription, hooks, {
-    label: "Change the number of seats",
     children: [
       h("p", {}, `You have ${item.quantity} × ${priceAmount(item.price)}.`),
       field({ label: "Seats", control: input, hint, name: "quantity" }),

@@ -48,9 +48,8 @@ function readAddress(data, prefix) {
 }
 
 /** A form that sends `updateCustomer(input: read(formData))`. */
-function detailsForm(portal, { label, children, read, message }, { done, dismiss }) {
+function detailsForm(portal, { children, read, message }, { done, dismiss }) {
   return actionForm({
-    label,
     children,
     submitLabel: "Save",
     secondary: { label: "Cancel", onclick: dismiss },
@@ -74,7 +73,6 @@ function single(key, label, type, autocomplete) {
       detailsForm(
         portal,
         {
-          label: `Edit ${label.toLowerCase()}`,
           children: [field({ label, name, control: h("input", { type, name, value: portal.data.customer[name] ?? "", autocomplete, required: key === "EMAIL" }) })],
           read: (data) => ({ [name]: String(data.get(name) ?? "").trim() }),
           message: `Your ${label.toLowerCase()} was saved.`,
@@ -97,7 +95,6 @@ export const DETAIL_FORMS = [
       detailsForm(
         portal,
         {
-          label: "Edit billing address",
           children: addressFields("address", portal.data.customer.address),
           read: (data) => ({ address: readAddress(data, "address") }),
           message: "Your billing address was saved.",
@@ -114,7 +111,6 @@ export const DETAIL_FORMS = [
       return detailsForm(
         portal,
         {
-          label: "Edit shipping details",
           children: [
             field({ label: "Recipient name", name: "shipping.name", control: text("shipping.name", shipping.name, { autocomplete: "shipping name" }) }),
             field({ label: "Phone (optional)", name: "shipping.phone", control: h("input", { type: "tel", name: "shipping.phone", value: shipping.phone ?? "", autocomplete: "shipping tel" }) }),

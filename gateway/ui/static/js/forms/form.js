@@ -70,6 +70,8 @@ function setBusy(form, busy) {
 /**
  * A form whose `submit(formData)` sends the request and returns the userErrors (an empty
  * list when it worked; the caller has then moved on, e.g. closed the dialog).
+ * `fieldFor(error)` may point an error that names no input at one (a declined card at
+ * the card choice).
  */
 export function actionForm({
   children,
@@ -77,12 +79,12 @@ export function actionForm({
   submit,
   danger = false,
   secondary = null,
-  label = null,
+  fieldFor = null,
 }) {
   const alert = h("div", { class: "form-alert", role: "alert", tabindex: "-1" });
   const form = h(
     "form",
-    { class: "action-form", novalidate: true, "aria-label": label },
+    { class: "action-form", novalidate: true },
     alert,
     children,
     h(
@@ -101,7 +103,9 @@ export function actionForm({
     setBusy(form, true);
     try {
       const errors = await submit(new FormData(form));
-      if (errors?.length) showErrors(form, errors);
+      if (errors?.length) {
+        showErrors(form, fieldFor ? errors.map((error) => ({ ...error, field: fieldFor(error) })) : errors);
+      }
     } catch (error) {
       showErrors(form, [{ message: error.message, field: null }]);
     } finally {

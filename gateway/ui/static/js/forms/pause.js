@@ -1,7 +1,7 @@
 // Pause payment collection (for one of the configured lengths, or open-ended) and resume it.
 
 import { choices, h } from "../dom.js";
-import { date, interval } from "../format.js";
+import { date, duration } from "../format.js";
 import { PAUSE_SUBSCRIPTION, RESUME_SUBSCRIPTION } from "../queries.js";
 import { actionForm } from "./form.js";
 
@@ -27,7 +27,7 @@ export function pauseForm(portal, subscription, { done, dismiss }) {
   const now = new Date();
   const options = feature.intervalOptions.map((option, index) => ({
     value: String(index),
-    label: `For ${interval(option.interval, option.intervalCount)}`,
+    label: `For ${duration(option.interval, option.intervalCount)}`,
     detail: `Payments resume on ${date(addInterval(now, option).toISOString())}`,
     checked: index === 0,
   }));
@@ -35,7 +35,6 @@ export function pauseForm(portal, subscription, { done, dismiss }) {
     options.push({ value: "indefinite", label: "Until I resume them", detail: null, checked: options.length === 0 });
   }
   return actionForm({
-    label: "Pause payments",
     children: [
       h("p", {}, "While payments are paused you are not charged, and invoices are voided."),
       choices({ legend: "How long?", name: "length", field: "resumesAt", options }),
@@ -61,7 +60,6 @@ export function pauseForm(portal, subscription, { done, dismiss }) {
 
 export function resumeForm(portal, subscription, { done, dismiss }) {
   return actionForm({
-    label: "Resume payments",
     children: [h("p", {}, "Payments start again with your next invoice.")],
     submitLabel: "Resume payments",
     secondary: { label: "Not now", onclick: dismiss },

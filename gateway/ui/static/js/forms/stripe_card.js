@@ -2,6 +2,7 @@
 // Loaded only when the gateway has a publishable key; card details never touch this page.
 
 import { h } from "../dom.js";
+import { CREATE_SETUP_INTENT } from "../queries.js";
 import { actionForm } from "./form.js";
 
 const STRIPE_JS = "https://js.stripe.com/v3";
@@ -30,11 +31,10 @@ export function stripeCardForm(portal, { done, dismiss }) {
   let stripe = null;
   let elements = null;
   const ready = (async () => {
-    const [Stripe, created] = await Promise.all([
+    const [Stripe, payload] = await Promise.all([
       loadStripeJs(),
-      portal.api.request(`mutation { createSetupIntent { setupIntent { clientSecret } userErrors { code message field } } }`),
+      portal.api.mutate("createSetupIntent", CREATE_SETUP_INTENT, {}),
     ]);
-    const payload = created.createSetupIntent;
     if (payload.userErrors.length) throw new Error(payload.userErrors[0].message);
     stripe = Stripe(portal.config.stripePublishableKey);
     elements = stripe.elements({ clientSecret: payload.setupIntent.clientSecret });
@@ -45,7 +45,6 @@ export function stripeCardForm(portal, { done, dismiss }) {
     status.textContent = error.message;
   });
   return actionForm({
-    label: "Add a card",
     children: [status, mount],
     submitLabel: "Save card",
     secondary: { label: "Cancel", onclick: dismiss },

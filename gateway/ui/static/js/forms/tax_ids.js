@@ -36,7 +36,6 @@ export function addTaxIdForm(portal, { done, dismiss }) {
   type.addEventListener("change", showExample);
   showExample();
   return actionForm({
-    label: "Add a tax ID",
     children: [
       field({ label: "Type", name: "type", control: type }),
       field({ label: "Number", name: "value", control: value, hint }),
@@ -55,7 +54,6 @@ export function addTaxIdForm(portal, { done, dismiss }) {
 
 export function removeTaxIdForm(portal, taxId, { done, dismiss }) {
   return actionForm({
-    label: "Remove tax ID",
     children: [h("p", {}, `Remove tax ID ${taxId.value}? It will no longer appear on your invoices.`)],
     submitLabel: "Remove",
     danger: true,

@@ -32,7 +32,6 @@ function removeDialog(portal, method) {
     title: "Remove payment method",
     build: ({ close }) =>
       actionForm({
-        label: "Remove payment method",
         children: [h("p", {}, `Remove ${paymentMethodName(method)}? You can add it again later.`)],
         submitLabel: "Remove",
         danger: true,

@@ -1,0 +1,170 @@
+"""Subscription actions clicked through in the browser, checked in Stripe afterwards."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from playwright.async_api import expect
+
+from tests.ui.pages import dialog, field_error, open_action, status, subscription_card
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import Browsing, Demo
+
+pytestmark = pytest.mark.usefixtures("no_script_errors")
+
+
+async def _price_id(demo: Demo, lookup_key: str) -> str:
+    prices = await demo.stripe.v1.prices.list_async({"lookup_keys": [lookup_key]})
+    return prices.data[0].id
+
+
+async def test_cancel_with_a_reason_then_undo_it(demo: Demo, browsing: Browsing) -> None:
+    page = await browsing.open(await demo.portal_link("active"))
+
+    cancel = await open_action(page, "Cancel subscription")
+    comment = cancel.get_by_label("Tell us more (optional)")
+    await cancel.get_by_label("It's too expensive").check()
+    await expect(comment).to_be_hidden()
+    # As on Stripe's portal, a comment goes with the reason "other".
+    await cancel.get_by_label("Other reason").check()
+    await comment.fill("Moving to an in-house tool")
+    await cancel.get_by_role("button", name="Cancel subscription").click()
+    await status(page, "Your subscription will end on")
+
+    card = subscription_card(page)
+    await expect(card).to_contain_text("Canceling")
+    await expect(card).to_contain_text("Ends on")
+    await expect(card.get_by_role("button", name="Cancel subscription")).to_have_count(0)
+    subscription = await demo.subscription("active")
+    assert subscription.cancel_at_period_end or subscription.cancel_at is not None
+    assert subscription.status == "active"
+    details = subscription.cancellation_details
+    assert details is not None
+    assert details.feedback == "other"
+    assert details.comment == "Moving to an in-house tool"
+
+    renew = await open_action(page, "Don't cancel", "Keep your subscription")
+    await renew.get_by_role("button", name="Keep subscription").click()
+    await status(page, "Your subscription will renew as usual.")
+    await expect(card).to_contain_text("Renews on")
+    await expect(card.get_by_role("button", name="Cancel subscription")).to_be_visible()
+    subscription = await demo.subscription("active")
+    assert not subscription.cancel_at_period_end
+    assert subscription.cancel_at is None
+
+
+async def test_undo_a_scheduled_cancel(demo: Demo, browsing: Browsing) -> None:
+    page = await browsing.open(await demo.portal_link("canceling"))
+    card = subscription_card(page)
+    await expect(card).to_contain_text("Canceling")
+
+    renew = await open_action(page, "Don't cancel", "Keep your subscription")
+    await renew.get_by_role("button", name="Keep subscription").click()
+    await status(page, "Your subscription will renew as usual.")
+    subscription = await demo.subscription("canceling")
+    assert not subscription.cancel_at_period_end
+    assert subscription.cancel_at is None
+
+
+async def test_switch_plan_shows_the_proration_then_confirms(
+    demo: Demo, browsing: Browsing
+) -> None:
+    page = await browsing.open(await demo.portal_link("active"))
+
+    change = await open_action(page, "Change plan")
+    await change.get_by_label("Enterprise monthly").check()
+    await change.get_by_role("button", name="Review change").click()
+
+    # The review: from, to, and the prorations Stripe would invoice.
+    await expect(change).to_contain_text("Pro monthly (3 \u00d7 $20.00 / month)")
+    await expect(change).to_contain_text("Enterprise monthly (3 \u00d7 $99.00 / month)")
+    await expect(change).to_contain_text("The change takes effect now.")
+    lines = change.locator("table.lines tbody tr")
+    await expect(lines).to_have_count(2)
+    await expect(lines.first).to_contain_text("-$60.00")
+    await expect(lines.nth(1)).to_contain_text("$297.00")
+    await expect(change).to_contain_text("Next invoice: $534.00")
+
+    # Back keeps the choice; then confirm.
+    await change.get_by_role("button", name="Back").click()
+    await expect(change.get_by_label("Enterprise monthly")).to_be_checked()
+    await change.get_by_role("button", name="Review change").click()
+    await change.get_by_role("button", name="Confirm change").click()
+    await status(page, "Your plan is now Enterprise monthly.")
+    await expect(subscription_card(page)).to_contain_text("3 \u00d7 $99.00 / month")
+
+    subscription = await demo.subscription("active")
+    item = subscription["items"].data[0]
+    assert item.price.id == await _price_id(demo, "enterprise_monthly")
+    assert item.quantity == 3
+
+
+async def test_a_downgrade_waits_for_the_period_end(demo: Demo, browsing: Browsing) -> None:
+    page = await browsing.open(await demo.portal_link("active"))
+    change = await open_action(page, "Change plan")
+    await change.get_by_label("Basic monthly").check()
+    await change.get_by_role("button", name="Review change").click()
+    await expect(change).to_contain_text("The change takes effect on")
+    await change.get_by_role("button", name="Confirm change").click()
+    await status(page, "Your plan changes to Basic monthly on")
+    await expect(subscription_card(page)).to_contain_text("Scheduled change")
+
+    subscription = await demo.subscription("active")
+    assert subscription["items"].data[0].price.id == await _price_id(demo, "pro_monthly")
+    assert subscription.schedule is not None
+
+
+async def test_change_seats_and_out_of_bounds_message(demo: Demo, browsing: Browsing) -> None:
+    page = await browsing.open(await demo.portal_link("active"))
+
+    seats = await open_action(page, "Change seats")
+    await expect(seats.get_by_text("Between 1 and 50.")).to_be_visible()
+    quantity = seats.get_by_label("Seats")
+    await quantity.fill("51")
+    await seats.get_by_role("button", name="Review change").click()
+    error = await field_error(seats, "Seats")
+    await expect(error).to_contain_text("50")
+    await expect(quantity).to_have_attribute("aria-invalid", "true")
+    await expect(quantity).to_be_focused()
+    assert (await demo.subscription("active"))["items"].data[0].quantity == 3
+
+    await quantity.fill("5")
+    await seats.get_by_role("button", name="Review change").click()
+    await expect(seats).to_contain_text("Pro monthly (5 \u00d7 $20.00 / month)")
+    await seats.get_by_role("button", name="Confirm change").click()
+    await status(page, "Your plan is now Pro monthly.")
+    await expect(subscription_card(page)).to_contain_text("5 \u00d7 $20.00 / month")
+    assert (await demo.subscription("active"))["items"].data[0].quantity == 5
+
+
+async def test_pause_then_resume_payments(demo: Demo, browsing: Browsing) -> None:
+    page = await browsing.open(await demo.portal_link("trialing"))
+
+    pause = await open_action(page, "Pause payments")
+    await expect(pause.get_by_label("For 1 month")).to_be_checked()
+    await pause.get_by_role("button", name="Pause payments").click()
+    await status(page, "Payments are paused until")
+    card = subscription_card(page)
+    await expect(card).to_contain_text("Paused")
+    subscription = await demo.subscription("trialing")
+    assert subscription.pause_collection is not None
+    assert subscription.pause_collection.behavior == "void"
+    assert subscription.pause_collection.resumes_at is not None
+
+    resume = await open_action(page, "Resume payments")
+    await resume.get_by_role("button", name="Resume payments").click()
+    await status(page, "Payments have resumed.")
+    await expect(card.get_by_role("button", name="Pause payments")).to_be_visible()
+    assert (await demo.subscription("trialing")).pause_collection is None
+
+
+async def test_dismissing_a_dialog_changes_nothing(demo: Demo, browsing: Browsing) -> None:
+    page = await browsing.open(await demo.portal_link("active"))
+    cancel = await open_action(page, "Cancel subscription")
+    await cancel.get_by_role("button", name="Keep subscription").click()
+    await expect(dialog(page)).to_have_count(0)
+    subscription = await demo.subscription("active")
+    assert not subscription.cancel_at_period_end
+    assert subscription.cancel_at is None
