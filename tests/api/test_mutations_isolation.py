@@ -1,0 +1,184 @@
+"""A token for one customer can change nothing of another's: every id-taking mutation given
+someone else's id answers exactly like it does for an id that does not exist, alone, through
+aliases in one operation, and for an admin acting for a customer."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.api.mutation_calls import SELECTIONS, USER_ERRORS, mutate
+from tests.support.gateway import ADMIN_KEY
+
+if TYPE_CHECKING:
+    import stripe
+
+    from tests.support.gateway import RunningGateway
+    from tests.support.world import World
+
+Case = tuple[str, dict[str, Any], dict[str, Any]]
+
+
+def cases(world: World) -> list[Case]:
+    """(mutation, input with Bob's id, the same input with a missing id)."""
+    bob = world.bob
+    return [
+        ("cancelSubscription", {"subscriptionId": bob.subscription}, {"subscriptionId": "sub_0"}),
+        ("renewSubscription", {"subscriptionId": bob.subscription}, {"subscriptionId": "sub_0"}),
+        (
+            "updateSubscription",
+            {"subscriptionId": bob.subscription, "quantity": 2},
+            {"subscriptionId": "sub_0", "quantity": 2},
+        ),
+        (
+            "pauseSubscription",
+            {"subscriptionId": bob.subscription},
+            {"subscriptionId": "sub_0"},
+        ),
+        ("resumeSubscription", {"subscriptionId": bob.subscription}, {"subscriptionId": "sub_0"}),
+        ("setDefaultPaymentMethod", {"paymentMethodId": bob.card}, {"paymentMethodId": "pm_0"}),
+        ("detachPaymentMethod", {"paymentMethodId": bob.card}, {"paymentMethodId": "pm_0"}),
+        ("removeTaxId", {"taxIdId": bob.tax_id}, {"taxIdId": "txi_0"}),
+        # A price the configuration does not offer reads like one that does not exist.
+        (
+            "updateSubscription",
+            {"subscriptionId": world.alice.subscription, "priceId": world.legacy_monthly},
+            {"subscriptionId": world.alice.subscription, "priceId": "price_0"},
+        ),
+    ]
+
+
+async def bob_in_stripe(client: stripe.StripeClient, world: World) -> tuple[Any, ...]:
+    sub = await client.v1.subscriptions.retrieve_async(world.bob.subscription)
+    customer = await client.v1.customers.retrieve_async(world.bob.id)
+    methods = await client.v1.customers.payment_methods.list_async(world.bob.id)
+    tax_ids = await client.v1.customers.tax_ids.list_async(world.bob.id)
+    return (
+        sub.to_dict(recursive=True),
+        customer.to_dict(recursive=True),
+        [pm.id for pm in methods.data],
+        [t.id for t in tax_ids.data],
+    )
+
+
+def without_ids(payload: dict[str, Any], *ids: str) -> dict[str, Any]:
+    """The payload with the ids the caller sent blanked (a message may quote them back)."""
+    text = json.dumps(payload, sort_keys=True)
+    for value in ids:
+        text = text.replace(value, "<id>")
+    result: dict[str, Any] = json.loads(text)
+    return result
+
+
+async def test_someone_elses_ids_read_like_missing_ones(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    token = await gateway.token_for(world.alice.id)
+    before = await bob_in_stripe(stripe_client, world)
+    for mutation, foreign, missing in cases(world):
+        theirs = await mutate(gateway, token, mutation, **foreign)
+        nothing = await mutate(gateway, token, mutation, **missing)
+        assert theirs["userErrors"], mutation
+        assert theirs["userErrors"][0]["code"] in ("NOT_FOUND", "PRICE_NOT_ALLOWED")
+        foreign_ids = [str(v) for v in foreign.values()]
+        missing_ids = [str(v) for v in missing.values()]
+        assert without_ids(theirs, *foreign_ids) == without_ids(nothing, *missing_ids), mutation
+    assert await bob_in_stripe(stripe_client, world) == before
+
+
+async def test_an_admin_acting_for_a_customer_is_held_to_that_customer(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    before = await bob_in_stripe(stripe_client, world)
+    for mutation, foreign, _ in cases(world)[:-1]:
+        document = (
+            f"mutation($input: {mutation[0].upper()}{mutation[1:]}Input!) "
+            f"{{ {mutation}(input: $input) {{ {USER_ERRORS} }} }}"
+        )
+        result = await gateway.post(
+            document,
+            {"input": foreign},
+            token=ADMIN_KEY,
+            headers={"Portal-Customer": world.alice.id},
+        )
+        [error] = result.ok()[mutation]["userErrors"]
+        assert error["code"] == "NOT_FOUND", mutation
+    assert await bob_in_stripe(stripe_client, world) == before
+
+
+async def test_aliases_in_one_operation_stay_with_the_caller(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    """Own changes and foreign ids mixed in one operation: each alias answers on its own, and
+    a write in the middle does not open the way to another customer's objects."""
+    token = await gateway.token_for(world.alice.id)
+    before = await bob_in_stripe(stripe_client, world)
+    sub_fields = f"{SELECTIONS['cancelSubscription']} {USER_ERRORS}"
+    result = await gateway.post(
+        f"""mutation($own: ID!, $theirs: ID!, $card: ID!, $tax: ID!) {{
+          theirs: cancelSubscription(input: {{subscriptionId: $theirs}}) {{ {sub_fields} }}
+          own: cancelSubscription(input: {{subscriptionId: $own}}) {{ {sub_fields} }}
+          theirsAgain: renewSubscription(input: {{subscriptionId: $theirs}}) {{
+            subscription {{ id }} {USER_ERRORS} }}
+          ownAgain: renewSubscription(input: {{subscriptionId: $own}}) {{
+            subscription {{ id isCanceling }} {USER_ERRORS} }}
+          card: detachPaymentMethod(input: {{paymentMethodId: $card}}) {{
+            detachedPaymentMethodId {USER_ERRORS} }}
+          tax: removeTaxId(input: {{taxIdId: $tax}}) {{ removedTaxId {{ id }} {USER_ERRORS} }}
+        }}""",
+        {
+            "own": world.alice.subscription,
+            "theirs": world.bob.subscription,
+            "card": world.bob.card,
+            "tax": world.bob.tax_id,
+        },
+        token=token,
+    )
+    data = result.ok()
+    for alias in ("theirs", "theirsAgain", "card", "tax"):
+        assert [e["code"] for e in data[alias]["userErrors"]] == ["NOT_FOUND"], alias
+    assert data["own"]["userErrors"] == []
+    assert data["own"]["subscription"]["isCanceling"] is True
+    # The renew saw the cancel made two aliases earlier in the same operation.
+    assert data["ownAgain"]["userErrors"] == []
+    assert data["ownAgain"]["subscription"] == {
+        "id": world.alice.subscription,
+        "isCanceling": False,
+    }
+    assert await bob_in_stripe(stripe_client, world) == before
+
+
+async def test_batched_requests_are_not_accepted(gateway: RunningGateway, world: World) -> None:
+    token = await gateway.token_for(world.alice.id)
+    mutation = {
+        "query": "mutation($id: ID!) { cancelSubscription(input: {subscriptionId: $id}) "
+        "{ userErrors { code } } }",
+        "variables": {"id": world.bob.subscription},
+    }
+    async with gateway.http.post(
+        f"{gateway.url}/graphql",
+        json=[mutation, mutation],
+        headers={"Authorization": f"Bearer {token}"},
+    ) as response:
+        assert response.status == 400
+        assert "batch" in (await response.text()).lower()
+
+
+@pytest.mark.parametrize("field", ["subscriptionId", "paymentMethodId", "taxIdId", "setupIntentId"])
+async def test_no_mutation_answers_without_credentials(
+    gateway: RunningGateway, world: World, field: str
+) -> None:
+    mutation = {
+        "subscriptionId": "cancelSubscription",
+        "paymentMethodId": "detachPaymentMethod",
+        "taxIdId": "removeTaxId",
+        "setupIntentId": "confirmSetupIntentForTesting",
+    }[field]
+    document = (
+        f'mutation {{ {mutation}(input: {{{field}: "{world.bob.id}"}}) {{ {USER_ERRORS} }} }}'
+    )
+    result = await gateway.post(document)
+    assert result.error_codes == ["UNAUTHENTICATED"]
+    assert result.data is None
