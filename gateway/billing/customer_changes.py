@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .client import Billing, as_json
 from .models import Customer
-from .writes import stripe_write, with_key
+from .writes import forget_customer, stripe_write, with_key
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -27,5 +27,5 @@ async def update_customer(
                 with_key(idempotency_key),
             )
     finally:
-        await billing.invalidate_customer(customer_id)
+        await forget_customer(billing, customer_id)
     return Customer.from_stripe(as_json(customer))

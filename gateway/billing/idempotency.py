@@ -11,12 +11,15 @@ arrives after the change answers with it rather than being refused by the new st
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .cache import Cache
+
+logger = logging.getLogger(__name__)
 
 # Stripe prunes idempotency keys after at least 24 hours; the memo lives as long.
 MEMO_TTL_SECONDS = 24 * 3600
@@ -62,7 +65,11 @@ async def recall(cache: Cache, keys: IdempotencyKeys) -> Memo | None:
     """The earlier outcome of this call, when a client retries it; None otherwise."""
     if not keys.derived:
         return None
-    data = await cache.get(_memo_key(keys))
+    try:
+        data = await cache.get(_memo_key(keys))
+    except Exception:  # without the memo a retry still sends Stripe the same keys
+        logger.warning("cannot read a mutation memo; treating the call as new", exc_info=True)
+        return None
     if not isinstance(data, dict):
         return None
     return Memo(fingerprint=str(data.get("fingerprint")), outcome=dict(data.get("outcome") or {}))
@@ -72,9 +79,13 @@ async def remember(
     cache: Cache, keys: IdempotencyKeys, fingerprint: str, outcome: dict[str, Any]
 ) -> None:
     """Record a completed call (only calls with a client id can be retried)."""
-    if keys.derived:
+    if not keys.derived:
+        return
+    try:
         await cache.set(
             _memo_key(keys),
             {"fingerprint": fingerprint, "outcome": outcome},
             MEMO_TTL_SECONDS,
         )
+    except Exception:  # the change is made; only a later retry's answer is affected
+        logger.warning("cannot store a mutation memo", exc_info=True)

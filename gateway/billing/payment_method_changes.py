@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from .errors import BillingError
-from .writes import stripe_write, with_key
+from .writes import forget_customer, stripe_write, with_key
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -71,5 +71,5 @@ async def change_payment_methods(
     except BillingError as exc:
         done.error = exc
     finally:
-        await billing.invalidate_customer(customer_id)
+        await forget_customer(billing, customer_id)
     return done

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .client import Billing, as_json
 from .errors import BillingError
 from .models import Subscription
-from .writes import stripe_write, with_key
+from .writes import forget_customer, stripe_write, with_key
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -71,7 +71,7 @@ async def schedule_change(
             await _undo(billing, schedule.id, keys, exc)
             raise
     finally:
-        await billing.invalidate_customer(customer_id)
+        await forget_customer(billing, customer_id)
     return Subscription.from_stripe(as_json(updated)["subscription"])
 
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from .client import Billing, as_json
 from .errors import NotFound, stripe_errors
 from .models import PaymentMethod, SetupIntent
-from .writes import stripe_write, with_key
+from .writes import forget_customer, stripe_write, with_key
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -44,7 +44,7 @@ async def create_setup_intent(
                 cast("SetupIntentCreateParams", dict(params)), with_key(idempotency_key)
             )
     finally:
-        await billing.invalidate_customer(customer_id)
+        await forget_customer(billing, customer_id)
     return SetupIntent.from_stripe(as_json(intent))
 
 
@@ -93,7 +93,7 @@ async def confirm_setup_intent(
             )
     finally:
         # A confirmed intent attaches a payment method to the customer.
-        await billing.invalidate_customer(customer_id)
+        await forget_customer(billing, customer_id)
     data = as_json(intent)
     attached = data.get("payment_method")
     method = PaymentMethod.from_stripe(attached) if isinstance(attached, dict) else None

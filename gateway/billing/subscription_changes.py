@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .client import Billing, as_json
 from .models import Subscription
-from .writes import stripe_write, with_key
+from .writes import forget_customer, stripe_write, with_key
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -46,7 +46,7 @@ async def update_subscription(
                 with_key(idempotency_key),
             )
     finally:
-        await billing.invalidate_customer(customer_id)
+        await forget_customer(billing, customer_id)
     return Subscription.from_stripe(as_json(updated))
 
 
@@ -66,7 +66,7 @@ async def cancel_subscription_now(
                 with_key(idempotency_key),
             )
     finally:
-        await billing.invalidate_customer(customer_id)
+        await forget_customer(billing, customer_id)
     return Subscription.from_stripe(as_json(canceled))
 
 
@@ -86,5 +86,5 @@ async def resume_subscription(
                 with_key(idempotency_key),
             )
     finally:
-        await billing.invalidate_customer(customer_id)
+        await forget_customer(billing, customer_id)
     return Subscription.from_stripe(as_json(resumed))

@@ -8,7 +8,7 @@ from .client import Billing, as_json
 from .errors import NotFound
 from .models import TaxId
 from .tax_ids import list_tax_ids
-from .writes import stripe_write, with_key
+from .writes import forget_customer, stripe_write, with_key
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -36,7 +36,7 @@ async def add_tax_id(
                 with_key(idempotency_key),
             )
     finally:
-        await billing.invalidate_customer(customer_id)
+        await forget_customer(billing, customer_id)
     return TaxId.from_stripe(as_json(created))
 
 
@@ -50,4 +50,4 @@ async def remove_tax_id(
                 customer_id, tax_id, None, with_key(idempotency_key)
             )
     finally:
-        await billing.invalidate_customer(customer_id)
+        await forget_customer(billing, customer_id)

@@ -1,4 +1,5 @@
-"""What every Stripe write shares: its idempotency key, and how its failures read.
+"""What every Stripe write shares: its idempotency key, how its failures read, and the
+cache invalidation that follows it.
 
 A reused idempotency key with different parameters is the client's doing (it sent the same
 `clientMutationId` for a different request), so it is reported as bad input on that key
@@ -7,6 +8,7 @@ rather than as a billing failure.
 
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -18,6 +20,10 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from stripe import RequestOptions
+
+    from .client import Billing
+
+logger = logging.getLogger(__name__)
 
 # The `param` a reused key is reported under; the API maps it onto `clientMutationId`.
 IDEMPOTENCY_PARAM = "idempotency_key"
@@ -40,3 +46,18 @@ def stripe_write(noun: str | None = None) -> Iterator[None]:
             raise BillingError(
                 BillingErrorCode.INVALID_INPUT, REUSED_KEY_MESSAGE, param=IDEMPOTENCY_PARAM
             ) from None
+
+
+async def forget_customer(billing: Billing, customer_id: str) -> None:
+    """Invalidate the customer's cache after a write (applied or not: a write that timed out
+    may still have happened). A cache that fails here must not turn a change Stripe made
+    into an error for the customer; reads are stale until the entries expire, so say so."""
+    try:
+        await billing.invalidate_customer(customer_id)
+    except Exception:  # the cache backend's own errors vary by client
+        logger.error(
+            "could not invalidate the cache of %s after a write; reads may be stale for up to %ss",
+            customer_id,
+            billing.customer_ttl,
+            exc_info=True,
+        )

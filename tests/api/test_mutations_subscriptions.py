@@ -13,6 +13,7 @@ from tests.api.mutation_calls import codes, full_configuration, mutate, variant
 if TYPE_CHECKING:
     import stripe
 
+    from tests.conftest import RunningEmulator
     from tests.support.gateway import GatewayFactory, RunningGateway
     from tests.support.world import World
 
@@ -345,3 +346,87 @@ async def test_missing_subscription_is_not_found(
     token = await gateway.token_for(world.alice.id)
     payload = await mutate(gateway, token, mutation, subscriptionId="sub_missing")
     assert codes(payload) == [("NOT_FOUND", "subscriptionId")]
+
+
+async def test_resume_a_subscription_stripe_paused(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    """Stripe's own `paused` status (not paused collection) resumes through its endpoint."""
+    await stripe_client.v1.subscriptions.pause_async(world.bob.subscription)
+    token = await gateway.token_for(world.bob.id)
+    resumed = await mutate(
+        gateway, token, "resumeSubscription", subscriptionId=world.bob.subscription
+    )
+    assert resumed["userErrors"] == []
+    assert (resumed["subscription"]["status"], resumed["subscription"]["isPaused"]) == (
+        "ACTIVE",
+        False,
+    )
+    stored = await stripe_client.v1.subscriptions.retrieve_async(world.bob.subscription)
+    assert stored.status == "active"
+
+
+# -- failures ---------------------------------------------------------------------------
+
+
+async def test_a_queued_change_that_fails_half_way_is_undone(
+    gateway: RunningGateway,
+    world: World,
+    emulator: RunningEmulator,
+    stripe_client: stripe.StripeClient,
+) -> None:
+    """The schedule is created, its phases are refused: the schedule is released again, so
+    the subscription is exactly as it was, and the error says the change did not happen."""
+    token = await gateway.token_for(world.bob.id)
+    emulator.runtime.faults.configure(
+        {"rules": [{"method": "POST", "path": "/v1/subscription_schedules/[^/]+", "rate_500": 1}]}
+    )
+    payload = await mutate(
+        gateway,
+        token,
+        "updateSubscription",
+        subscriptionId=world.bob.subscription,
+        priceId=world.basic_monthly,
+    )
+    emulator.runtime.faults.configure({"rules": []})
+    [error] = payload["userErrors"]
+    assert error["code"] == "STRIPE_UNAVAILABLE"
+    assert "left attached" not in error["message"]
+    stored = await stripe_client.v1.subscriptions.retrieve_async(world.bob.subscription)
+    assert stored.schedule is None
+    assert stored["items"].data[0].price.id == world.pro_monthly
+    schedules = await stripe_client.v1.subscription_schedules.list_async({"customer": world.bob.id})
+    assert [s.status for s in schedules.data] == ["released"]
+    # Nothing is stuck: the same change goes through once Stripe answers again.
+    again = await mutate(
+        gateway,
+        token,
+        "updateSubscription",
+        subscriptionId=world.bob.subscription,
+        priceId=world.basic_monthly,
+    )
+    assert again["userErrors"] == []
+    assert again["subscription"]["scheduledChange"] is not None
+
+
+async def test_a_rate_limited_write_changes_nothing(
+    gateway: RunningGateway,
+    world: World,
+    emulator: RunningEmulator,
+    stripe_client: stripe.StripeClient,
+) -> None:
+    token = await gateway.token_for(world.bob.id)
+    emulator.runtime.faults.configure(
+        {"rules": [{"method": "POST", "path": "/v1/subscriptions/.*", "rate_429": 1}]}
+    )
+    payload = await mutate(
+        gateway, token, "cancelSubscription", subscriptionId=world.bob.subscription
+    )
+    emulator.runtime.faults.configure({"rules": []})
+    [error] = payload["userErrors"]
+    assert error["code"] == "RATE_LIMITED"
+    assert "try again" in error["message"].lower()
+    stored = await stripe_client.v1.subscriptions.retrieve_async(world.bob.subscription)
+    assert stored.cancel_at_period_end is False
+    data = (await gateway.post("{ subscriptions { isCanceling } }", token=token)).ok()
+    assert data["subscriptions"] == [{"isCanceling": False}]
