@@ -34,7 +34,7 @@ from gateway.emulator.server import build
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
 
-    from playwright.async_api import Browser, Page
+    from playwright.async_api import Browser, ConsoleMessage, Page
 
     from gateway.emulator.state import Emulator
     from gateway.settings import Settings
@@ -253,15 +253,14 @@ class Browsing:
         context.set_default_timeout(TIMEOUT_MS)
         self.contexts.append(context)
         page = await context.new_page()
+
+        def on_console(message: ConsoleMessage) -> None:
+            # Only the portal's own errors count (not those of a page it sent the customer to).
+            if message.type == "error" and "/portal" in page.url:
+                self.errors.append(f"console error on {page.url}: {message.text}")
+
         page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
-        page.on(
-            "console",
-            lambda message: (
-                self.errors.append(f"console {message.type}: {message.text}")
-                if message.type == "error"
-                else None
-            ),
-        )
+        page.on("console", on_console)
         self.pages.append(page)
         await page.goto(url)
         return page
