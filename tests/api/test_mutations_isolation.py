@@ -150,20 +150,45 @@ async def test_aliases_in_one_operation_stay_with_the_caller(
     assert await bob_in_stripe(stripe_client, world) == before
 
 
-async def test_batched_requests_are_not_accepted(gateway: RunningGateway, world: World) -> None:
+async def test_batched_mutations_stay_with_the_caller(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    """A JSON array of operations: refused when batching is off; when it is on, each
+    operation answers as it would alone (someone else's ids exactly like missing ones)."""
     token = await gateway.token_for(world.alice.id)
-    mutation = {
-        "query": "mutation($id: ID!) { cancelSubscription(input: {subscriptionId: $id}) "
-        "{ userErrors { code } } }",
-        "variables": {"id": world.bob.subscription},
-    }
+    before = await bob_in_stripe(stripe_client, world)
+    cancel = (
+        "mutation($id: ID!) { cancelSubscription(input: {subscriptionId: $id}) "
+        "{ subscription { id } userErrors { code message field } } }"
+    )
+    detach = (
+        "mutation($id: ID!) { detachPaymentMethod(input: {paymentMethodId: $id}) "
+        "{ detachedPaymentMethodId userErrors { code message field } } }"
+    )
+    batch = [
+        {"query": cancel, "variables": {"id": world.bob.subscription}},
+        {"query": cancel, "variables": {"id": "sub_0"}},
+        {"query": detach, "variables": {"id": world.bob.card}},
+        {"query": detach, "variables": {"id": "pm_0"}},
+    ]
     async with gateway.http.post(
-        f"{gateway.url}/graphql",
-        json=[mutation, mutation],
-        headers={"Authorization": f"Bearer {token}"},
+        f"{gateway.url}/graphql", json=batch, headers={"Authorization": f"Bearer {token}"}
     ) as response:
+        body = await response.json()
+    if isinstance(body, dict):
         assert response.status == 400
-        assert "batch" in (await response.text()).lower()
+        assert "batch" in json.dumps(body).lower()
+        assert body.get("data") is None
+    else:
+        assert response.status == 200
+        theirs_cancel, missing_cancel, theirs_detach, missing_detach = (
+            item["data"] for item in body
+        )
+        assert theirs_cancel == missing_cancel
+        assert theirs_cancel["cancelSubscription"]["userErrors"][0]["code"] == "NOT_FOUND"
+        assert theirs_detach == missing_detach
+        assert theirs_detach["detachPaymentMethod"]["userErrors"][0]["code"] == "NOT_FOUND"
+    assert await bob_in_stripe(stripe_client, world) == before
 
 
 @pytest.mark.parametrize("field", ["subscriptionId", "paymentMethodId", "taxIdId", "setupIntentId"])
