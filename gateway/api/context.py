@@ -11,6 +11,7 @@ from ..auth.admin_keys import AdminKeys
 from ..auth.clock import Clock
 from ..auth.principal import CustomerScope, Principal
 from ..auth.sessions import SessionStore
+from ..billing import models
 from ..billing.client import Billing
 from ..billing.errors import BillingError
 from ..portal.catalog import Catalog
@@ -117,13 +118,21 @@ class Context:
                 f"The portal configuration {exc.configuration_id!r} is not active.",
             ) from None
 
-    async def policy(self, *, stripe_clock: bool = False) -> PolicyContext:
+    async def policy(
+        self, *, stripe_clock: bool = False, subscription: models.Subscription | None = None
+    ) -> PolicyContext:
         """The policy's view of this request: configuration, flow, and "now".
 
         Reads use the wall clock. Decisions that date something (a cancel's end, a pause's
         resume) pass `stripe_clock=True` for Stripe's time for this customer: their test
-        clock's frozen time when they have one (this loads the customer).
+        clock's frozen time when they have one. A `subscription` read with its clock
+        expanded tells that time (it is on its customer's clock); else the customer is loaded.
         """
+        if stripe_clock and subscription is not None and self._stripe_policy is None:
+            if subscription.test_clock_id is None:
+                self._stripe_policy = self._policy_at(int(time.time()))
+            elif subscription.test_clock_time is not None:
+                self._stripe_policy = self._policy_at(subscription.test_clock_time)
         if stripe_clock:
             if self._stripe_policy is None:
                 try:

@@ -20,6 +20,7 @@ from ..billing import (
     previews,
     prices,
     products,
+    subscription_ids,
     subscriptions,
     tax_ids,
 )
@@ -38,6 +39,24 @@ from ..portal.catalog import Catalog
 
 K = TypeVar("K")
 V = TypeVar("V")
+
+# Prefetch tasks run beside the resolvers that will await their loads; held until done.
+_prefetching: set[asyncio.Future[object]] = set()
+
+
+def _in_background(work: Awaitable[object]) -> None:
+    """Let `work` (a load's future, or a coroutine) run on; its failure is for the field that
+    awaits the same load to report, and is not logged as unhandled when no field does."""
+    future = asyncio.ensure_future(work)
+    if future is not work:
+        _prefetching.add(future)
+
+    def done(finished: asyncio.Future[object]) -> None:
+        _prefetching.discard(finished)
+        if not finished.cancelled():
+            finished.exception()
+
+    future.add_done_callback(done)
 
 
 def _each(
@@ -153,6 +172,22 @@ class Loaders:
 
     async def upcoming_invoice(self, subscription_id: str) -> Invoice | None:
         return await self._upcoming.load(subscription_id)
+
+    def prefetch_tax_ids(self) -> None:
+        """Start the tax ID read now, beside the customer's (a field below it will need it)."""
+        _in_background(self._tax_ids.load(self.customer_id))
+
+    def prefetch_upcoming_invoices(self, may_see: Callable[[str], bool]) -> None:
+        """Start the previews of the subscriptions the customer had at the last list read,
+        beside the list read itself (see `billing.subscription_ids`)."""
+        _in_background(self._prefetch_upcoming(may_see))
+
+    async def _prefetch_upcoming(self, may_see: Callable[[str], bool]) -> None:
+        known = await subscription_ids.recall(self._billing, self.customer_id)
+        await asyncio.gather(
+            *(self._upcoming.load(sub_id) for sub_id in known if may_see(sub_id)),
+            return_exceptions=True,
+        )
 
     async def price(self, price_id: str) -> Price | None:
         return await self._prices.load(price_id)

@@ -232,6 +232,10 @@ class Subscription:
     metadata: dict[str, str] = field(default_factory=dict)
     # Set when the subscription came with its `schedule` expanded and a later phase is queued.
     scheduled_change: ScheduledChange | None = None
+    # Its customer's test clock (a subscription belongs to its customer's clock), and the
+    # clock's frozen time when it came with `test_clock` expanded.
+    test_clock_id: str | None = None
+    test_clock_time: int | None = None
 
     @property
     def current_period_start(self) -> int | None:
@@ -258,6 +262,7 @@ class Subscription:
         pause = _get(obj, "pause_collection")
         details = _get(obj, "cancellation_details")
         mode = _get(obj, "billing_mode")
+        clock = _get(obj, "test_clock")
         return cls(
             id=_get(obj, "id"),
             customer_id=_id(_get(obj, "customer")) or "",
@@ -285,6 +290,10 @@ class Subscription:
             created=int(_get(obj, "created", 0)),
             metadata=dict(_get(obj, "metadata", {}) or {}),
             scheduled_change=ScheduledChange.from_schedule(_get(obj, "schedule")),
+            test_clock_id=_id(clock),
+            test_clock_time=(
+                None if clock is None or isinstance(clock, str) else _get(clock, "frozen_time")
+            ),
         )
 
 

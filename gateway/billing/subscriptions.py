@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import subscription_ids
 from .client import Billing, as_json
 from .errors import NotFound, stripe_errors
 from .models import Subscription
@@ -11,9 +12,10 @@ from .models import Subscription
 PAGE_SIZE = 100
 # Items come with their prices; the schedule (a queued change) only when expanded. Products
 # would be `data.items.data.price.product`, one level deeper than Stripe allows: callers
-# take them from the catalog.
-LIST_EXPAND = ["data.schedule"]
-RETRIEVE_EXPAND = ["schedule"]
+# take them from the catalog. The test clock gives the customer's "now" (a write's policy
+# needs it) without reading the customer.
+LIST_EXPAND = ["data.schedule", "data.test_clock"]
+RETRIEVE_EXPAND = ["schedule", "test_clock"]
 
 
 async def list_subscriptions(billing: Billing, customer_id: str) -> tuple[Subscription, ...]:
@@ -24,7 +26,9 @@ async def list_subscriptions(billing: Billing, customer_id: str) -> tuple[Subscr
             page = await billing.stripe.v1.subscriptions.list_async(
                 {"customer": customer_id, "limit": PAGE_SIZE, "expand": LIST_EXPAND}
             )
-        return as_json(page)
+        data = as_json(page)
+        await subscription_ids.remember(billing, customer_id, data.get("data"))
+        return data
 
     data = await billing.cache.customer_cached(
         customer_id, "subscriptions", billing.customer_ttl, load

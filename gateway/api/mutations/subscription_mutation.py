@@ -74,7 +74,8 @@ class SubscriptionMutation(Generic[D]):
         subscription = await load_subscription(context, subscription_id)
         if isinstance(subscription, UserError):
             return failed(subscription)
-        decision = await self.decide(await context.policy(stripe_clock=True), subscription)
+        policy = await context.policy(stripe_clock=True, subscription=subscription)
+        decision = await self.decide(policy, subscription)
         if isinstance(decision, Refusal):
             return failed(from_refusal(decision))
         if isinstance(decision, UserError):

@@ -70,7 +70,7 @@ async def preview_update(
         return _failed(user_error(ErrorCode.NOT_FOUND, "Subscription not found.", "subscriptionId"))
     except BillingError as exc:
         return _failed(from_billing(exc))
-    policy = await context.policy(stripe_clock=True)
+    policy = await context.policy(stripe_clock=True, subscription=subscription)
     decision = await decide_subscription_update(
         context, policy, subscription, data, proration_date=policy.now
     )

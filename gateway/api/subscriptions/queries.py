@@ -6,6 +6,7 @@ from ...billing.errors import BillingError, NotFound
 from ..context import Info
 from ..errors import billing_failure
 from ..fields import field
+from ..selection import selects
 from .types import Subscription
 
 
@@ -14,6 +15,8 @@ class SubscriptionQueries:
     @field(description="The customer's subscriptions that have not ended, newest first.")
     async def subscriptions(self, info: Info) -> list[Subscription] | None:
         scope = info.context.scope()
+        if selects(info, "upcomingInvoice"):
+            info.context.loaders.prefetch_upcoming_invoices(scope.may_see_subscription)
         try:
             found = await info.context.loaders.subscriptions()
         except NotFound:
@@ -27,6 +30,8 @@ class SubscriptionQueries:
         scope = info.context.scope()
         if not scope.may_see_subscription(str(id)):
             return None
+        if selects(info, "upcomingInvoice"):
+            info.context.loaders.prefetch_upcoming_invoices(lambda known: known == str(id))
         try:
             found = await info.context.loaders.subscription(str(id))
         except NotFound:
