@@ -174,13 +174,14 @@ async def test_batched_mutations_stay_with_the_caller(
     async with gateway.http.post(
         f"{gateway.url}/graphql", json=batch, headers={"Authorization": f"Bearer {token}"}
     ) as response:
-        body = await response.json()
+        status, text = response.status, await response.text()
+    body = json.loads(text) if text.startswith(("[", "{")) else {"text": text}
     if isinstance(body, dict):
-        assert response.status == 400
-        assert "batch" in json.dumps(body).lower()
+        assert status == 400
+        assert "batch" in text.lower()
         assert body.get("data") is None
     else:
-        assert response.status == 200
+        assert status == 200
         theirs_cancel, missing_cancel, theirs_detach, missing_detach = (
             item["data"] for item in body
         )
