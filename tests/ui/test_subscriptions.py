@@ -168,3 +168,29 @@ async def test_dismissing_a_dialog_changes_nothing(demo: Demo, browsing: Browsin
     subscription = await demo.subscription("active")
     assert not subscription.cancel_at_period_end
     assert subscription.cancel_at is None
+
+
+async def test_apply_a_promotion_code(demo: Demo, browsing: Browsing) -> None:
+    coupon = await demo.stripe.v1.coupons.create_async({"percent_off": 20, "duration": "forever"})
+    await demo.stripe.v1.promotion_codes.create_async(
+        {"promotion": {"type": "coupon", "coupon": coupon.id}, "code": "SAVE20"}
+    )
+    page = await browsing.open(await demo.portal_link("trialing"))
+
+    applying = await open_action(page, "Apply promotion code", "Apply a promotion code")
+    code = applying.get_by_label("Promotion code")
+    await code.fill("NOPE")
+    await applying.get_by_role("button", name="Review change").click()
+    error = await field_error(applying, "Promotion code")
+    await expect(error).not_to_be_empty()
+
+    await code.fill("save20")
+    await applying.get_by_role("button", name="Review change").click()
+    await expect(applying).to_contain_text("SAVE20")
+    await expect(applying).to_contain_text("Next invoice: $7.20")
+    await applying.get_by_role("button", name="Confirm change").click()
+    await status(page, "The promotion code SAVE20 was applied.")
+    await expect(subscription_card(page)).to_contain_text("$7.20")
+
+    subscription = await demo.subscription("trialing")
+    assert len(subscription.discounts) == 1

@@ -2,6 +2,7 @@
 
 import { announce, fill, h } from "./dom.js";
 import { setLocale } from "./format.js";
+import { LiveUpdates } from "./live.js";
 import { MORE_INVOICES, OVERVIEW, SESSION } from "./queries.js";
 import { renderChrome } from "./views/chrome.js";
 import { renderFlow } from "./views/flow.js";
@@ -16,6 +17,8 @@ export class Portal {
     this.data = null;
     // A flow session shows only its flow until the flow is done.
     this.flowDone = false;
+    this.live = null;
+    this.stale = false;
   }
 
   get features() {
@@ -71,16 +74,43 @@ export class Portal {
 
   render() {
     renderChrome(this);
-    const view = this.flow && !this.flowDone ? renderFlow(this) : renderHome(this);
-    fill(this.root, view);
+    const inFlow = this.flow && !this.flowDone;
+    fill(this.root, inFlow ? renderFlow(this) : renderHome(this));
     this.root.setAttribute("aria-busy", "false");
+    // The home page follows changes made elsewhere (another tab, Stripe); a flow stays put.
+    if (!inFlow) this.followChanges();
+  }
+
+  followChanges() {
+    if (this.live) return;
+    this.live = new LiveUpdates(this.api.url, () => this.api.token, () => this.changedElsewhere());
+    this.live.start();
+    document.addEventListener("close", () => this.stale && this.changedElsewhere(), true);
+  }
+
+  /**
+   * Something changed: refetch, unless the customer is in the middle of something. A form
+   * being sent is followed by its own refetch; an open dialog is left alone until it closes.
+   */
+  changedElsewhere() {
+    if (document.querySelector("form[aria-busy=true]") || this.root.getAttribute("aria-busy") === "true") {
+      return;
+    }
+    if (document.querySelector("dialog[open]")) {
+      this.stale = true;
+      return;
+    }
+    this.stale = false;
+    const focused = document.activeElement?.closest("[data-focus-key]")?.dataset.focusKey ?? null;
+    this.refresh({ focus: focused, quiet: true });
   }
 
   /**
    * Reload and redraw after a change, announce `message`, and put focus on the element
    * marked `data-focus-key=<focus>` (else on the main heading) so keyboard users keep their place.
    */
-  async refresh({ message = null, focus = null } = {}) {
+  async refresh({ message = null, focus = null, quiet = false } = {}) {
+    this.stale = false;
     this.root.setAttribute("aria-busy", "true");
     try {
       await this.load();
@@ -90,10 +120,10 @@ export class Portal {
     }
     this.render();
     if (message) announce(message, { tone: "success" });
-    const target =
-      (focus && this.root.querySelector(`[data-focus-key="${CSS.escape(focus)}"]`)) ??
-      this.root.querySelector("h1");
-    target?.focus();
+    const target = focus && this.root.querySelector(`[data-focus-key="${CSS.escape(focus)}"]`);
+    // A quiet refresh (a change from elsewhere) never pulls focus to the top of the page.
+    if (target) target.focus();
+    else if (!quiet) this.root.querySelector("h1")?.focus();
   }
 
   async loadMoreInvoices() {
@@ -126,6 +156,7 @@ export class Portal {
 
   /** Show why the page cannot go on (expired session, unreachable API). */
   fail(error) {
+    this.live?.stop();
     this.root.setAttribute("aria-busy", "false");
     const ended = error.sessionEnded;
     fill(

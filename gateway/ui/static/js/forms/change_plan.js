@@ -12,6 +12,10 @@ async function previewChange(portal, input) {
   return payload.userErrors.length ? { errors: payload.userErrors } : { preview: payload.preview };
 }
 
+function fact(term, value) {
+  return h("div", { class: "fact" }, h("dt", {}, term), h("dd", {}, value));
+}
+
 function quantityLine(price, quantity) {
   return quantity === 1 ? priceAmount(price) : `${quantity} × ${priceAmount(price)}`;
 }
@@ -37,7 +41,7 @@ export function reviewStep(portal, subscription, input, preview, { done, back, b
   const rows = preview.prorationLines.map((line) =>
     h("tr", {}, h("td", {}, line.description ?? "Adjustment"), h("td", { class: "amount" }, money(line.amount, line.currency))),
   );
-  const when = preview.scheduled
+  let when = preview.scheduled
     ? h("p", {}, `The change takes effect on ${date(preview.effectiveAt)}, at the end of the current period. Nothing changes before then.`)
     : h("p", {}, "The change takes effect now.");
   const charges = preview.scheduled
@@ -60,14 +64,15 @@ export function reviewStep(portal, subscription, input, preview, { done, back, b
             : `Next invoice: ${money(preview.invoice.amountDue, preview.invoice.currency)} on ${date(preview.invoice.created)}`,
         ),
       ];
+  const current = `${priceName(item.price)} (${quantityLine(item.price, item.quantity)})`;
+  const codeOnly = Boolean(input.promotionCode) && !input.priceId && input.quantity === undefined;
+  if (codeOnly) when = h("p", {}, "The discount applies from your next invoice.");
+  const facts = codeOnly
+    ? [fact("Plan", current), fact("Code", input.promotionCode.toUpperCase())]
+    : [fact("Now", current), fact("New", `${target.name} (${target.line})`)];
   return actionForm({
     children: [
-      h(
-        "dl",
-        { class: "facts change" },
-        h("div", { class: "fact" }, h("dt", {}, "Now"), h("dd", {}, `${priceName(item.price)} (${quantityLine(item.price, item.quantity)})`)),
-        h("div", { class: "fact" }, h("dt", {}, "New"), h("dd", { class: "new-plan" }, `${target.name} (${target.line})`)),
-      ),
+      h("dl", { class: "facts change" }, facts),
       when,
       charges,
     ],
@@ -79,11 +84,10 @@ export function reviewStep(portal, subscription, input, preview, { done, back, b
         prorationDate: preview.prorationDate,
       });
       if (payload.userErrors.length) return payload.userErrors;
-      await done(
-        preview.scheduled
-          ? `Your plan changes to ${target.name} on ${date(preview.effectiveAt)}.`
-          : `Your plan is now ${target.name}.`,
-      );
+      let message = `Your plan is now ${target.name}.`;
+      if (codeOnly) message = `The promotion code ${input.promotionCode.toUpperCase()} was applied.`;
+      else if (preview.scheduled) message = `Your plan changes to ${target.name} on ${date(preview.effectiveAt)}.`;
+      await done(message);
       return [];
     },
   });
@@ -174,5 +178,21 @@ export function seatsForm(portal, subscription, hooks) {
       return { input: { subscriptionId: subscription.id, quantity } };
     },
     restore: (form) => form.querySelector("input[name=quantity]")?.focus(),
+  });
+}
+
+export function promotionCodeForm(portal, subscription, hooks) {
+  const input = h("input", { type: "text", name: "promotionCode", autocomplete: "off", autocapitalize: "characters", spellcheck: "false", required: true });
+  return pickStep(portal, subscription, hooks, {
+    children: [
+      h("p", {}, "The discount applies to your next invoices."),
+      field({ label: "Promotion code", control: input, name: "promotionCode" }),
+    ],
+    buildInput: (data) => {
+      const code = String(data.get("promotionCode") ?? "").trim();
+      if (!code) return { errors: [{ field: "promotionCode", message: "Enter a promotion code." }] };
+      return { input: { subscriptionId: subscription.id, promotionCode: code } };
+    },
+    restore: (form) => form.querySelector("input[name=promotionCode]")?.focus(),
   });
 }

@@ -2,13 +2,19 @@
 
 import { openDialog } from "../dialog.js";
 import { cancelForm, renewForm } from "./cancel.js";
-import { changePlanForm, seatsForm } from "./change_plan.js";
+import { changePlanForm, promotionCodeForm, seatsForm } from "./change_plan.js";
 import { pauseForm, resumeForm } from "./pause.js";
 
 /** In the order the buttons appear; `action` is the API's SubscriptionAction. */
 export const SUBSCRIPTION_ACTIONS = [
   { action: "SWITCH_PRICE", label: "Change plan", title: "Change plan", build: changePlanForm },
   { action: "CHANGE_QUANTITY", label: "Change seats", title: "Change seats", build: seatsForm },
+  {
+    action: "APPLY_PROMOTION_CODE",
+    label: "Apply promotion code",
+    title: "Apply a promotion code",
+    build: promotionCodeForm,
+  },
   { action: "PAUSE", label: "Pause payments", title: "Pause payments", build: pauseForm },
   { action: "RESUME", label: "Resume payments", title: "Resume payments", build: resumeForm },
   { action: "RENEW", label: "Don't cancel", title: "Keep your subscription", build: renewForm },

@@ -76,6 +76,7 @@ function row(portal, method) {
           type: "button",
           class: "secondary",
           "aria-describedby": errorId,
+          dataset: { focusKey: `default:${method.id}` },
           onclick: (event) => {
             event.currentTarget.disabled = true;
             makeDefault(portal, method, errorLine).finally(() => {
@@ -88,7 +89,12 @@ function row(portal, method) {
       ),
       h(
         "button",
-        { type: "button", class: "secondary danger-text", onclick: () => removeDialog(portal, method) },
+        {
+          type: "button",
+          class: "secondary danger-text",
+          dataset: { focusKey: `remove:${method.id}` },
+          onclick: () => removeDialog(portal, method),
+        },
         "Remove",
         h("span", { class: "visually-hidden" }, ` ${name}`),
       ),
@@ -111,7 +117,11 @@ function row(portal, method) {
 
 export function renderPaymentMethods(portal) {
   const methods = portal.data.paymentMethods ?? [];
-  const add = h("button", { type: "button", class: "secondary", onclick: () => openAddCard(portal) }, "Add payment method");
+  const add = h(
+    "button",
+    { type: "button", class: "secondary", dataset: { focusKey: "add-payment-method" }, onclick: () => openAddCard(portal) },
+    "Add payment method",
+  );
   return section(
     { title: "Payment methods", focusKey: "payment-methods", action: add, className: "payment-methods" },
     methods.length
