@@ -32,7 +32,7 @@ from gateway.emulator.seed import seeded_roles
 from gateway.emulator.server import build
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
     from playwright.async_api import Browser, ConsoleMessage, Page
 
@@ -248,7 +248,15 @@ class Browsing:
     pages: list[Page] = field(default_factory=list)
     contexts: list[Any] = field(default_factory=list)
 
-    async def open(self, url: str, *, width: int = 1100, height: int = 900) -> Page:
+    async def open(
+        self,
+        url: str,
+        *,
+        width: int = 1100,
+        height: int = 900,
+        setup: Callable[[Page], Awaitable[None]] | None = None,
+    ) -> Page:
+        """A new page at `url`; `setup(page)` runs first (to watch or route its requests)."""
         context = await self.browser.new_context(viewport={"width": width, "height": height})
         context.set_default_timeout(TIMEOUT_MS)
         self.contexts.append(context)
@@ -262,6 +270,8 @@ class Browsing:
         page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
         page.on("console", on_console)
         self.pages.append(page)
+        if setup is not None:
+            await setup(page)
         await page.goto(url)
         return page
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.usefixtures("no_script_errors")
 
-# Controls with no label, no aria-label and no aria-labelledby (radios count their fieldset's legend).
+# Controls with no label, aria-label or aria-labelledby (radios are named by their fieldset).
 UNLABELLED = """(root) => [...root.querySelectorAll("input, select, textarea")]
   .filter((control) => control.type !== "hidden" && !control.closest("[hidden]"))
   .filter((control) => !control.labels?.length && !control.getAttribute("aria-label")

@@ -26,5 +26,7 @@ async def test_a_change_in_one_tab_shows_in_the_other(demo: Demo, browsing: Brow
 
     # The other tab learns of it over its WebSocket and refetches, without stealing focus.
     await expect(subscription_card(watching)).to_contain_text("Canceling")
-    await expect(subscription_card(watching).get_by_role("button", name="Don't cancel")).to_be_visible()
+    await expect(
+        subscription_card(watching).get_by_role("button", name="Don't cancel")
+    ).to_be_visible()
     await expect(watching.locator("#status")).to_be_empty()
