@@ -139,19 +139,23 @@ class Demo:
         assert "errors" not in body, body
         return body["data"]
 
-    async def portal_link(self, role: str, **fields: Any) -> str:
-        """A portal session for the role's customer, made the way a backend makes one."""
+    async def portal_session(self, role: str, **fields: Any) -> dict[str, Any]:
+        """A portal session (`id`, `url`) for the role's customer, made as a backend makes one."""
         data = await self.graphql(
             """mutation($input: CreatePortalSessionInput!) {
                  createPortalSession(input: $input) {
-                   session { url } userErrors { code message field }
+                   session { id url } userErrors { code message field }
                  }
                }""",
             {"input": {"customer": self.customer(role), **fields}},
         )
         payload = data["createPortalSession"]
         assert payload["userErrors"] == [], payload
-        url: str = payload["session"]["url"]
+        session: dict[str, Any] = payload["session"]
+        return session
+
+    async def portal_link(self, role: str, **fields: Any) -> str:
+        url: str = (await self.portal_session(role, **fields))["url"]
         return url
 
     async def subscription(self, role: str) -> stripe.Subscription:

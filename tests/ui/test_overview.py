@@ -96,3 +96,31 @@ async def test_page_is_served_with_a_strict_content_security_policy(demo: Demo) 
         assert response.headers["Referrer-Policy"] == "no-referrer"
     async with demo.http.get(f"{demo.gateway_url}/portal/static/../routes.py") as response:
         assert response.status == 404
+
+
+async def test_a_revoked_session_ends_the_page_at_the_next_request(
+    demo: Demo, browsing: Browsing
+) -> None:
+    session = await demo.portal_session("active")
+    page = await browsing.open(session["url"])
+    await expect(page.locator("article.subscription")).to_have_count(1)
+
+    revoked = await demo.graphql(
+        """mutation($input: RevokePortalSessionInput!) {
+             revokePortalSession(input: $input) { sessionId userErrors { code } }
+           }""",
+        {"input": {"sessionId": session["id"]}},
+    )
+    assert revoked["revokePortalSession"]["userErrors"] == []
+
+    await page.locator("article.subscription").get_by_role("button", name="Change seats").click()
+    await page.get_by_role("dialog").get_by_role("button", name="Review change").click()
+    await expect(page.get_by_role("dialog")).to_have_count(0)
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        "This billing session has ended"
+    )
+    # A reload does not bring it back.
+    await page.reload()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        "This billing session has ended"
+    )

@@ -20,9 +20,23 @@ export class Api {
   constructor(url) {
     this.url = url;
     this.token = null;
+    // Called when a request finds the session over (expired, revoked, signed out).
+    this.onSessionEnded = null;
   }
 
   async request(query, variables = {}) {
+    try {
+      return await this.send(query, variables);
+    } catch (error) {
+      if (error instanceof ApiError && error.sessionEnded && this.token) {
+        this.forgetToken();
+        this.onSessionEnded?.(error);
+      }
+      throw error;
+    }
+  }
+
+  async send(query, variables) {
     const headers = { "Content-Type": "application/json", Accept: "application/json" };
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
     let response;

@@ -19,6 +19,7 @@ export class Portal {
     this.flowDone = false;
     this.live = null;
     this.stale = false;
+    if (api) api.onSessionEnded = (error) => this.fail(error);
   }
 
   get features() {
@@ -157,6 +158,7 @@ export class Portal {
   /** Show why the page cannot go on (expired session, unreachable API). */
   fail(error) {
     this.live?.stop();
+    for (const open of document.querySelectorAll("dialog[open]")) open.close();
     this.root.setAttribute("aria-busy", "false");
     const ended = error.sessionEnded;
     fill(

@@ -18,10 +18,11 @@ const TITLES = {
   CUSTOMER_UPDATE: "Update your billing details",
 };
 
+// The action each flow opens on: the first of these the subscription allows.
 const FLOW_ACTIONS = {
-  SUBSCRIPTION_CANCEL: "CANCEL",
-  SUBSCRIPTION_PAUSE: "PAUSE",
-  SUBSCRIPTION_UPDATE: "SWITCH_PRICE",
+  SUBSCRIPTION_CANCEL: ["CANCEL"],
+  SUBSCRIPTION_PAUSE: ["PAUSE"],
+  SUBSCRIPTION_UPDATE: ["SWITCH_PRICE", "CHANGE_QUANTITY", "APPLY_PROMOTION_CODE"],
 };
 
 function leave(portal) {
@@ -75,9 +76,10 @@ function subscriptionFlow(portal, panel) {
     confirmFlow(portal, subscription, panel).catch((error) => panel.replaceChildren(unavailable(error.message)));
     return [...parts, panel];
   }
-  const name = FLOW_ACTIONS[flow.type];
-  if (!subscription.availableActions.includes(name)) {
-    const reason = subscription.unavailableActions.find((entry) => entry.action === name);
+  const candidates = FLOW_ACTIONS[flow.type] ?? [];
+  const name = candidates.find((action) => subscription.availableActions.includes(action));
+  if (!name) {
+    const reason = subscription.unavailableActions.find((entry) => entry.action === candidates[0]);
     return [...parts, unavailable(reason?.message ?? "This can no longer be done.")];
   }
   panel.append(actionFor(name).build(portal, subscription, hooks(portal, panel)));
