@@ -194,7 +194,9 @@ def _dispatch(route: Route) -> Callable[[web.Request], Awaitable[web.StreamRespo
             if request.method in ("POST", "DELETE") and request.body_exists:
                 pairs += parse_qsl(await request.text(), keep_blank_values=True)
             raw = decode_pairs(pairs)
+            cleared = {k: raw.pop(k) for k in route.clearable if raw.get(k) == ""}
             params = validate(raw, route.schema) if route.schema is not None else raw
+            params.update(cleared)
             if route.schema is None and raw:
                 name = next(iter(raw))
                 raise StripeError(

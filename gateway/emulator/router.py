@@ -35,16 +35,20 @@ class Route:
     pattern: str
     schema: type | None
     handler: Handler
+    # Top-level string params that Stripe clears on `''` although the spec types them `str`.
+    clearable: tuple[str, ...] = ()
 
 
 ROUTES: list[Route] = []
 
 
-def route(method: str, pattern: str, schema: type | None) -> Callable[[Handler], Handler]:
+def route(
+    method: str, pattern: str, schema: type | None, *, clearable: tuple[str, ...] = ()
+) -> Callable[[Handler], Handler]:
     """Register `handler` for `method pattern`; `schema` is the SDK's params TypedDict."""
 
     def register(handler: Handler) -> Handler:
-        ROUTES.append(Route(method, pattern, schema, handler))
+        ROUTES.append(Route(method, pattern, schema, handler, clearable))
         return handler
 
     return register

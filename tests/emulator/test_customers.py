@@ -75,3 +75,17 @@ def _basic(key: str) -> str:
     import base64
 
     return "Basic " + base64.b64encode(f"{key}:".encode()).decode()
+
+
+async def test_empty_string_clears_contact_fields(stripe_client: stripe.StripeClient) -> None:
+    """Stripe clears name, phone, email and description on `''` (the spec types them `str`)."""
+    created = await stripe_client.v1.customers.create_async(
+        {"email": "ada@example.com", "name": "Ada", "phone": "+15555550100"}
+    )
+    cleared = await stripe_client.v1.customers.update_async(
+        created.id, {"name": "", "phone": "", "email": ""}
+    )
+    assert (cleared.name, cleared.phone, cleared.email) == (None, None, None)
+    with pytest.raises(stripe.InvalidRequestError) as exc:
+        await stripe_client.v1.customers.update_async(created.id, {"default_source": ""})
+    assert exc.value.code is not None and exc.value.code.startswith("parameter_invalid")

@@ -207,3 +207,26 @@ async def test_foreign_payment_method_is_refused(stripe_client: stripe.StripeCli
             {"customer": ada.id, "payment_method": bobs.id}
         )
     assert exc.value.param == "payment_method"
+
+
+async def test_payment_method_configuration_goes_with_automatic_payment_methods(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    customer = await stripe_client.v1.customers.create_async({"email": "pmc@example.com"})
+    intent = await stripe_client.v1.setup_intents.create_async(
+        {
+            "customer": customer.id,
+            "automatic_payment_methods": {"enabled": True},
+            "payment_method_configuration": "pmc_1234567890",
+        }
+    )
+    assert intent.status == "requires_payment_method"
+    with pytest.raises(stripe.InvalidRequestError) as exc:
+        await stripe_client.v1.setup_intents.create_async(
+            {
+                "customer": customer.id,
+                "allowed_payment_method_types": ["card"],
+                "payment_method_configuration": "pmc_1234567890",
+            }
+        )
+    assert exc.value.code == "parameters_exclusive"

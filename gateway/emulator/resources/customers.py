@@ -124,7 +124,12 @@ def retrieve_customer(call: Call) -> Obj:
     return call.emu.render(call.emu.get(call.path["customer"], "customer", param="id"))
 
 
-@route("POST", "/v1/customers/{customer}", CustomerUpdateParams)
+@route(
+    "POST",
+    "/v1/customers/{customer}",
+    CustomerUpdateParams,
+    clearable=("email", "name", "phone", "description"),
+)
 def update_customer(call: Call) -> Obj:
     customer = call.emu.get(call.path["customer"], "customer", param="id")
     before = call.emu.render(customer)

@@ -75,8 +75,10 @@ def _reject_unsupported(params: Obj) -> None:
         "allowed_payment_method_types",
         "excluded_payment_method_types",
         "automatic_payment_methods",
-        "payment_method_configuration",
     )
+    # A payment method configuration picks the dynamic payment methods; it cannot sit
+    # beside an explicit type list.
+    exclusive(params, "allowed_payment_method_types", "payment_method_configuration")
 
 
 def _apply(emu: Emulator, intent: Obj, params: Obj) -> None:
