@@ -88,4 +88,5 @@ async def test_empty_string_clears_contact_fields(stripe_client: stripe.StripeCl
     assert (cleared.name, cleared.phone, cleared.email) == (None, None, None)
     with pytest.raises(stripe.InvalidRequestError) as exc:
         await stripe_client.v1.customers.update_async(created.id, {"default_source": ""})
-    assert exc.value.code is not None and exc.value.code.startswith("parameter_invalid")
+    assert exc.value.code is not None
+    assert exc.value.code.startswith("parameter_invalid")
