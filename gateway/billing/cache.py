@@ -18,6 +18,8 @@ from aiocache import SimpleMemoryCache
 from aiocache.backends.redis import RedisCache
 from aiocache.serializers import JsonSerializer
 
+from .decoded_json import DecodedJson
+
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
@@ -60,7 +62,8 @@ def _backend(url: str | None) -> Any:
     parts = urlsplit(url or "memory://")
     options: dict[str, Any] = {"serializer": JsonSerializer(), "namespace": NAMESPACE}
     if parts.scheme not in ("redis", "rediss"):
-        return SimpleMemoryCache(**options)
+        # No I/O to bound: aiocache's per-call timeout would only cost a task and a timer.
+        return SimpleMemoryCache(**options, timeout=None)
     options.update(parse_qsl(parts.query))
     if parts.path.strip("/"):
         options.update(RedisCache.parse_uri_path(parts.path))
@@ -70,6 +73,11 @@ def _backend(url: str | None) -> Any:
     if parts.scheme == "rediss":
         options["ssl"] = True
     return _Redis(**options)
+
+
+def _text(raw: Any) -> Any:
+    """The stored text as it is (decoded later, by `DecodedJson`)."""
+    return raw
 
 
 def _counter(raw: object) -> int:
@@ -83,6 +91,7 @@ class Cache:
 
     def __init__(self, backend: Any) -> None:
         self._backend = backend
+        self._decoded = DecodedJson()
 
     @classmethod
     def from_url(cls, url: str | None) -> Cache:
@@ -153,7 +162,7 @@ class Cache:
             return await load()
         try:
             key = f"cus:{customer_id}:{await self.generation(customer_id)}:{kind}"
-            hit = await self._backend.get(key)
+            hit = await self._stripe_json(key)
         except Exception:
             logger.warning("cache read failed; loading from Stripe", exc_info=True)
             return await load()
@@ -166,12 +175,17 @@ class Cache:
             logger.warning("cache write failed", exc_info=True)
         return value
 
+    async def _stripe_json(self, key: str) -> Json | None:
+        """Stripe JSON stored under `key`, decoded once per text; its readers only read it."""
+        text = await self._backend.get(key, loads_fn=_text)
+        return None if text is None else self._decoded.decode(key, text)
+
     async def cached(self, key: str, ttl: float, load: Callable[[], Awaitable[Json]]) -> Json:
         """`load()`'s JSON under a shared key (catalog, configurations), cached for `ttl`."""
         if ttl <= 0:
             return await load()
         try:
-            hit = await self._backend.get(key)
+            hit = await self._stripe_json(key)
         except Exception:
             logger.warning("cache read failed; loading from Stripe", exc_info=True)
             return await load()
