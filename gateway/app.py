@@ -16,15 +16,23 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from .api.context import Services
-from .api.schema import build_schema
+from .api.http_limits import RATE_LIMITER
+from .api.schema import SchemaLimits, build_schema
 from .api.view import SERVICES, GatewayView
 from .auth.admin_keys import AdminKeys
 from .auth.clock import Clock, system_clock
+from .auth.rate_limit import RateLimiter
 from .auth.sessions import SessionStore
+from .billing.breaker import Breaker
 from .billing.cache import Cache
 from .billing.client import Billing, open_stripe
 from .billing.errors import BillingError
 from .billing.health import stripe_answers
+from .edge.body_limit import body_limit
+from .edge.cors import cors
+from .edge.request_log import request_log
+from .observability.json_logs import configure_logging
+from .observability.metrics import metrics_handler
 from .portal.problems import ConfigurationError
 from .sources import load_sources
 from .ui.routes import add_portal_routes
@@ -36,7 +44,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-MAX_REQUEST_BYTES = 128 * 1024
 # How long a readiness answer is reused, so probes do not become Stripe traffic.
 READY_CACHE_SECONDS = 5.0
 # Configurations and catalog are re-read this often (and retried this often until loaded).
@@ -66,7 +73,10 @@ def _lifecycle(
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         cache = Cache.from_url(settings.redis_url)
-        async with open_stripe(settings) as client:
+        breaker = Breaker(settings.stripe_breaker_threshold, settings.stripe_breaker_seconds)
+        app[STRIPE_BREAKER] = breaker
+        app[RATE_LIMITER] = RateLimiter(cache)
+        async with open_stripe(settings, breaker) as client:
             services = Services(
                 settings=settings,
                 billing=Billing(client, cache, customer_ttl=settings.customer_cache_ttl_seconds),
@@ -111,6 +121,9 @@ class Readiness:
 
 
 READINESS = web.AppKey("readiness", Readiness)
+STRIPE_BREAKER = web.AppKey("stripe_breaker", Breaker)
+# The GraphQL endpoint: where the body limit, CORS and the request log apply.
+GRAPHQL_PATHS = frozenset({"/graphql"})
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -120,8 +133,12 @@ async def healthz(request: web.Request) -> web.Response:
 async def readyz(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     memo = request.app[READINESS]
+    breaker = request.app[STRIPE_BREAKER].describe()
     now = time.monotonic()
-    if memo.at + READY_CACHE_SECONDS <= now:
+    if breaker is not None:
+        # Stripe calls fail fast now: say why, without asking Stripe.
+        memo.stripe = False
+    elif memo.at + READY_CACHE_SECONDS <= now:
         memo.stripe, memo.cache = await asyncio.gather(
             stripe_answers(services.billing), services.billing.cache.ping()
         )
@@ -132,20 +149,41 @@ async def readyz(request: web.Request) -> web.Response:
         "cache": memo.cache,
     }
     ready = all(checks.values())
-    return web.json_response(
-        {"status": "ready" if ready else "not ready", "checks": checks},
-        status=200 if ready else 503,
-    )
+    body: dict[str, object] = {"status": "ready" if ready else "not ready", "checks": checks}
+    if not ready:
+        body["reasons"] = _not_ready_reasons(checks, breaker)
+    return web.json_response(body, status=200 if ready else 503)
+
+
+def _not_ready_reasons(checks: dict[str, bool], breaker: str | None) -> list[str]:
+    reasons = []
+    if not checks["stripe"]:
+        reasons.append(breaker or "Stripe does not answer (or refuses the API key).")
+    if not checks["configurations"]:
+        reasons.append("The portal configurations have not loaded yet.")
+    if not checks["cache"]:
+        reasons.append("The cache (Redis) does not answer.")
+    return reasons
 
 
 def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Application:
     """The gateway as an aiohttp app (started and stopped by an AppRunner or `run_app`)."""
-    app = web.Application(client_max_size=MAX_REQUEST_BYTES)
+    limits = SchemaLimits.from_settings(settings)
+    app = web.Application(
+        client_max_size=settings.max_request_bytes,
+        middlewares=[
+            cors(settings.cors_origins, GRAPHQL_PATHS),
+            request_log(GRAPHQL_PATHS),
+            body_limit(settings.max_request_bytes, GRAPHQL_PATHS),
+        ],
+    )
     app.cleanup_ctx.append(_lifecycle(settings, clock))
     view = GatewayView(
         schema=build_schema(
             introspection=settings.introspection or settings.graphiql,
             mask_errors=settings.environment == "production",
+            field_suggestions=settings.environment == "development",
+            limits=limits,
         ),
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=False,
@@ -156,6 +194,9 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
     app.router.add_post("/graphql", view)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    if settings.metrics:
+        token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+        app.router.add_get("/metrics", metrics_handler(token))
     if settings.portal_ui:
         add_portal_routes(app, settings)
     return app
@@ -163,7 +204,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
 
 def serve(settings: Settings) -> int:
     """Run until interrupted (`python -m gateway serve`)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(settings.log_format)
     if not settings.stripe_api_key.get_secret_value():
         logger.error("GATEWAY_STRIPE_API_KEY is not set")
         return 2

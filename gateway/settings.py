@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     stripe_api_base: str | None = None
     stripe_timeout_seconds: float = Field(default=10.0, gt=0)
     stripe_max_retries: int = Field(default=2, ge=0, le=5)
+    # After this many Stripe failures in a row (5xx, 429, no connection) calls fail fast
+    # for `stripe_breaker_seconds`; 0 turns the breaker off.
+    stripe_breaker_threshold: int = Field(default=5, ge=0)
+    stripe_breaker_seconds: float = Field(default=5.0, gt=0)
 
     # Stored hashed at start-up; the plain values never leave this object.
     admin_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
@@ -38,6 +42,34 @@ class Settings(BaseSettings):
 
     graphiql: bool = False
     introspection: bool = False
+
+    # GraphQL abuse limits (SECURITY.md explains each and its default).
+    max_query_depth: int = Field(default=10, ge=1, le=100)
+    max_aliases: int = Field(default=15, ge=0, le=1000)
+    max_tokens: int = Field(default=2000, ge=50, le=100_000)
+    # Cost of one operation: list fields multiply by their page size, Stripe-backed fields
+    # weigh more (gateway/api/extensions/cost_limit.py).
+    max_query_cost: int = Field(default=2000, ge=1)
+    # Operations in one batched (JSON array) request; 0 turns batching off.
+    max_batch_operations: int = Field(default=5, ge=0, le=100)
+    max_request_bytes: int = Field(default=128 * 1024, ge=1024, le=16 * 1024 * 1024)
+    # Browser origins allowed to call /graphql cross-origin (exact `scheme://host[:port]`).
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    # Token buckets: requests per second (refill) and burst (capacity); 0 per second = off.
+    # Per access token, per admin key, and per client address for everything else.
+    rate_limit_per_second: float = Field(default=10.0, ge=0)
+    rate_limit_burst: int = Field(default=60, ge=1)
+    admin_rate_limit_per_second: float = Field(default=50.0, ge=0)
+    admin_rate_limit_burst: int = Field(default=200, ge=1)
+    anonymous_rate_limit_per_second: float = Field(default=20.0, ge=0)
+    anonymous_rate_limit_burst: int = Field(default=100, ge=1)
+
+    # One JSON object per log line (`json`), or plain text for a terminal.
+    log_format: Literal["json", "text"] = "json"
+    # Prometheus metrics at /metrics; with a token, scrapers send it as a bearer token.
+    metrics: bool = True
+    metrics_token: SecretStr | None = None
     redis_url: str | None = None
     webhook_secret: SecretStr | None = None
 
@@ -54,7 +86,7 @@ class Settings(BaseSettings):
             return [SecretStr(part.strip()) for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("portal_configuration_ids", mode="before")
+    @field_validator("portal_configuration_ids", "cors_origins", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):

@@ -18,6 +18,7 @@ from aiocache import SimpleMemoryCache
 from aiocache.backends.redis import RedisCache
 from aiocache.serializers import JsonSerializer
 
+from ..observability.metrics import CACHE_LOOKUPS, cache_kind
 from .decoded_json import DecodedJson
 
 if TYPE_CHECKING:
@@ -102,6 +103,11 @@ class Cache:
     def shared(self) -> bool:
         return type(self._backend).__name__ != "SimpleMemoryCache"
 
+    @property
+    def redis(self) -> Any | None:
+        """The redis-py client when the store is Redis (for atomic scripts), else None."""
+        return self._backend.client if self.shared else None
+
     async def get(self, key: str) -> Json | None:
         return await self._backend.get(key)
 
@@ -166,6 +172,7 @@ class Cache:
         except Exception:
             logger.warning("cache read failed; loading from Stripe", exc_info=True)
             return await load()
+        CACHE_LOOKUPS.labels(cache_kind(kind), "miss" if hit is None else "hit").inc()
         if hit is not None:
             return hit
         value = await load()
@@ -189,6 +196,7 @@ class Cache:
         except Exception:
             logger.warning("cache read failed; loading from Stripe", exc_info=True)
             return await load()
+        CACHE_LOOKUPS.labels(cache_kind(key), "miss" if hit is None else "hit").inc()
         if hit is not None:
             return hit
         value = await load()

@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 import aiohttp
 import stripe
 
+from .breaker import Breaker
+from .stripe_http import ObservedHTTPClient
+
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
@@ -38,12 +41,21 @@ class Billing:
 
 
 @asynccontextmanager
-async def open_stripe(settings: Settings) -> AsyncIterator[stripe.StripeClient]:
-    """A `StripeClient` over one aiohttp session, closed when the block ends."""
-    http_client = stripe.AIOHTTPClient(
+async def open_stripe(
+    settings: Settings, breaker: Breaker | None = None
+) -> AsyncIterator[stripe.StripeClient]:
+    """A `StripeClient` over one aiohttp session, closed when the block ends.
+
+    Every attempt is bounded by `stripe_timeout_seconds`; the SDK retries connection
+    failures, 409s and 5xx up to `stripe_max_retries` times with the same idempotency key;
+    `breaker` (one from the settings if not given) makes calls fail fast during an outage.
+    """
+    http_client = ObservedHTTPClient(
+        breaker=breaker
+        or Breaker(settings.stripe_breaker_threshold, settings.stripe_breaker_seconds),
         timeout=aiohttp.ClientTimeout(
             total=settings.stripe_timeout_seconds, connect=min(5.0, settings.stripe_timeout_seconds)
-        )
+        ),
     )
     base: BaseAddresses = {}
     if settings.stripe_api_base:

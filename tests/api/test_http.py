@@ -123,7 +123,10 @@ async def test_unexpected_errors_are_masked_in_production(
     production = await gateway_factory.start(world.configurations())
     token = await production.token_for(world.alice.id)
     result = await production.post("{ subscriptions { id status } }", token=token)
-    assert [e["message"] for e in result.errors] == ["Unexpected error."]
+    assert [e["message"] for e in result.errors] == [
+        f"Unexpected error (id {result.errors[0]['extensions']['errorId']})."
+    ]
+    assert result.error_codes == ["INTERNAL_ERROR"]
     assert "unheard_of" not in str(result.body)
     development = await gateway_factory.start(world.configurations(), environment="development")
     token = await development.token_for(world.alice.id)
