@@ -57,6 +57,8 @@ async def test_the_printed_portal_link_opens_the_portal(browsing: Browsing) -> N
         await expect(page.get_by_text("Signed in as active@demo.example")).to_be_visible()
         await expect(page.locator("article.subscription")).to_contain_text("Pro")
         await expect(page.locator("table.invoice-table tbody tr")).to_have_count(10)
+        # Leave before the demo stops (its live-update socket would report the lost server).
+        await page.close()
     finally:
         process.send_signal(signal.SIGINT)
         try:

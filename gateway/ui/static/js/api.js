@@ -48,20 +48,29 @@ export class Api {
         credentials: "omit",
       });
     } catch {
-      throw new ApiError("The billing service cannot be reached. Try again in a moment.", "NETWORK");
+      throw new ApiError(
+        "The billing service cannot be reached. Try again in a moment.",
+        "NETWORK",
+      );
     }
     let body;
     try {
       body = await response.json();
     } catch {
-      throw new ApiError(`The billing service answered with an error (${response.status}).`, "HTTP");
+      throw new ApiError(
+        `The billing service answered with an error (${response.status}).`,
+        "HTTP",
+      );
     }
     if (body.errors?.length) {
       const [first] = body.errors;
       throw new ApiError(first.message, first.extensions?.code ?? "ERROR");
     }
     if (!response.ok || !body.data) {
-      throw new ApiError(`The billing service answered with an error (${response.status}).`, "HTTP");
+      throw new ApiError(
+        `The billing service answered with an error (${response.status}).`,
+        "HTTP",
+      );
     }
     return body.data;
   }

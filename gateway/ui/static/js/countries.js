@@ -27,7 +27,9 @@ export function countries(locale) {
 export function countryName(code, locale) {
   if (!code) return "";
   try {
-    return new Intl.DisplayNames(locale ? [locale] : undefined, { type: "region" }).of(code) ?? code;
+    return (
+      new Intl.DisplayNames(locale ? [locale] : undefined, { type: "region" }).of(code) ?? code
+    );
   } catch {
     return code;
   }

@@ -2,7 +2,8 @@
 
 import { fill, h, uid } from "./dom.js";
 
-const FOCUSABLE = "input:not([type=hidden]):not([disabled]), select, textarea, button:not(.dialog-close)";
+const FOCUSABLE =
+  "input:not([type=hidden]):not([disabled]), select, textarea, button:not(.dialog-close)";
 
 /** Move focus to the first thing to fill in (or press) inside `container`. */
 export function focusFirst(container) {
@@ -30,7 +31,12 @@ export function openDialog({ title, build }) {
       h("h2", { id: titleId }, title),
       h(
         "button",
-        { type: "button", class: "dialog-close", "aria-label": "Close", onclick: () => dialog.close() },
+        {
+          type: "button",
+          class: "dialog-close",
+          "aria-label": "Close",
+          onclick: () => dialog.close(),
+        },
         "×",
       ),
     ),

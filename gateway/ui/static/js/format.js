@@ -2,8 +2,22 @@
 
 // Stripe's zero-decimal currencies: amounts are already in whole units.
 const ZERO_DECIMAL = new Set([
-  "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv",
-  "xaf", "xof", "xpf",
+  "bif",
+  "clp",
+  "djf",
+  "gnf",
+  "jpy",
+  "kmf",
+  "krw",
+  "mga",
+  "pyg",
+  "rwf",
+  "ugx",
+  "vnd",
+  "vuv",
+  "xaf",
+  "xof",
+  "xpf",
 ]);
 
 let locale;
@@ -31,7 +45,12 @@ export function date(iso) {
   return new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(new Date(iso));
 }
 
-const INTERVALS = { DAY: ["day", "days"], WEEK: ["week", "weeks"], MONTH: ["month", "months"], YEAR: ["year", "years"] };
+const INTERVALS = {
+  DAY: ["day", "days"],
+  WEEK: ["week", "weeks"],
+  MONTH: ["month", "months"],
+  YEAR: ["year", "years"],
+};
 
 function unitNames(unit) {
   return INTERVALS[unit] ?? [String(unit).toLowerCase(), String(unit).toLowerCase()];

@@ -34,7 +34,9 @@ export class LiveUpdates {
     }
     this.socket = socket;
     socket.addEventListener("open", () => {
-      socket.send(JSON.stringify({ type: "connection_init", payload: { accessToken: this.token() } }));
+      socket.send(
+        JSON.stringify({ type: "connection_init", payload: { accessToken: this.token() } }),
+      );
     });
     socket.addEventListener("message", (message) => this.receive(socket, message));
     socket.addEventListener("close", (event) => {
@@ -54,7 +56,9 @@ export class LiveUpdates {
     }
     if (data.type === "connection_ack") {
       this.failures = 0;
-      socket.send(JSON.stringify({ id: "billing", type: "subscribe", payload: { query: SUBSCRIPTION } }));
+      socket.send(
+        JSON.stringify({ id: "billing", type: "subscribe", payload: { query: SUBSCRIPTION } }),
+      );
     } else if (data.type === "ping") {
       socket.send(JSON.stringify({ type: "pong" }));
     } else if (data.type === "next" && data.payload?.data?.billingEvents) {

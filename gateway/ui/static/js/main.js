@@ -34,14 +34,19 @@ async function start() {
       api.forgetToken();
       await api.redeem(code);
     } else if (!api.restoreToken()) {
-      throw new ApiError("This page needs the link your account page gives you.", "UNAUTHENTICATED");
+      throw new ApiError(
+        "This page needs the link your account page gives you.",
+        "UNAUTHENTICATED",
+      );
     }
     await portal.load();
     portal.render();
     root.querySelector("h1")?.focus();
   } catch (error) {
     if (portal === null) portal = new Portal(null, null, root);
-    portal.fail(error instanceof ApiError ? error : new ApiError(String(error.message ?? error), "ERROR"));
+    portal.fail(
+      error instanceof ApiError ? error : new ApiError(String(error.message ?? error), "ERROR"),
+    );
   }
 }
 

@@ -38,7 +38,9 @@ export class Portal {
   /** Whether this session may look at payment methods (the API refuses otherwise). */
   get showsPaymentMethods() {
     const flow = this.flow;
-    return this.features.paymentMethodUpdate.enabled && (!flow || flow.type === "PAYMENT_METHOD_UPDATE");
+    return (
+      this.features.paymentMethodUpdate.enabled && (!flow || flow.type === "PAYMENT_METHOD_UPDATE")
+    );
   }
 
   get showsInvoices() {
@@ -84,7 +86,11 @@ export class Portal {
 
   followChanges() {
     if (this.live) return;
-    this.live = new LiveUpdates(this.api.url, () => this.api.token, () => this.changedElsewhere());
+    this.live = new LiveUpdates(
+      this.api.url,
+      () => this.api.token,
+      () => this.changedElsewhere(),
+    );
     this.live.start();
     document.addEventListener("close", () => this.stale && this.changedElsewhere(), true);
   }
@@ -94,7 +100,10 @@ export class Portal {
    * being sent is followed by its own refetch; an open dialog is left alone until it closes.
    */
   changedElsewhere() {
-    if (document.querySelector("form[aria-busy=true]") || this.root.getAttribute("aria-busy") === "true") {
+    if (
+      document.querySelector("form[aria-busy=true]") ||
+      this.root.getAttribute("aria-busy") === "true"
+    ) {
       return;
     }
     if (document.querySelector("dialog[open]")) {
@@ -166,10 +175,18 @@ export class Portal {
       h(
         "section",
         { class: "card notice", "aria-labelledby": "problem-title" },
-        h("h1", { id: "problem-title", tabindex: "-1" }, ended ? "This billing session has ended" : "Something went wrong"),
+        h(
+          "h1",
+          { id: "problem-title", tabindex: "-1" },
+          ended ? "This billing session has ended" : "Something went wrong",
+        ),
         h("p", {}, error.message),
-        ended ? h("p", {}, "Open your billing page again from the site to start a new session.") : null,
-        this.session && this.returnUrl ? h("p", {}, h("a", { href: this.returnUrl }, "Return to the site")) : null,
+        ended
+          ? h("p", {}, "Open your billing page again from the site to start a new session.")
+          : null,
+        this.session && this.returnUrl
+          ? h("p", {}, h("a", { href: this.returnUrl }, "Return to the site"))
+          : null,
       ),
     );
     this.root.querySelector("h1").focus();
@@ -182,6 +199,12 @@ function confirmation(portal, message) {
     { class: "card notice", "aria-labelledby": "done-title" },
     h("h1", { id: "done-title", tabindex: "-1" }, "All done"),
     h("p", { role: "status" }, message),
-    portal.returnUrl ? h("p", {}, h("a", { class: "button primary", href: portal.returnUrl }, "Return to the site")) : null,
+    portal.returnUrl
+      ? h(
+          "p",
+          {},
+          h("a", { class: "button primary", href: portal.returnUrl }, "Return to the site"),
+        )
+      : null,
   );
 }

@@ -21,7 +21,11 @@ export function cardField(error) {
 function testCardForm(portal, { done, dismiss }) {
   return actionForm({
     children: [
-      h("p", { class: "notice-inline" }, "Test mode: no real card is needed. Choose one of Stripe's test cards."),
+      h(
+        "p",
+        { class: "notice-inline" },
+        "Test mode: no real card is needed. Choose one of Stripe's test cards.",
+      ),
       choices({
         legend: "Test card",
         name: "paymentMethod",
@@ -48,5 +52,7 @@ function testCardForm(portal, { done, dismiss }) {
 
 /** `done(message, paymentMethodId)` runs once the card is saved. */
 export function addCardForm(portal, hooks) {
-  return portal.config.stripePublishableKey ? stripeCardForm(portal, hooks) : testCardForm(portal, hooks);
+  return portal.config.stripePublishableKey
+    ? stripeCardForm(portal, hooks)
+    : testCardForm(portal, hooks);
 }

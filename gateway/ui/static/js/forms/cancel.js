@@ -29,7 +29,9 @@ export function cancelForm(portal, subscription, { done, dismiss }) {
   const feature = portal.features.subscriptionCancel;
   const atPeriodEnd = feature.mode === "AT_PERIOD_END";
   const endsAt = subscription.currentPeriodEnd;
-  const survey = feature.cancellationReason.enabled ? reasonSurvey(feature.cancellationReason.options) : [];
+  const survey = feature.cancellationReason.enabled
+    ? reasonSurvey(feature.cancellationReason.options)
+    : [];
   let intro;
   if (atPeriodEnd) {
     intro = `Your subscription stays active until ${date(endsAt)}, then ends. You can undo this until then.`;
@@ -50,7 +52,9 @@ export function cancelForm(portal, subscription, { done, dismiss }) {
       const payload = await portal.api.mutate("cancelSubscription", CANCEL_SUBSCRIPTION, input);
       if (payload.userErrors.length) return payload.userErrors;
       await done(
-        atPeriodEnd ? `Your subscription will end on ${date(endsAt)}.` : "Your subscription has been canceled.",
+        atPeriodEnd
+          ? `Your subscription will end on ${date(endsAt)}.`
+          : "Your subscription has been canceled.",
       );
       return [];
     },
@@ -59,7 +63,13 @@ export function cancelForm(portal, subscription, { done, dismiss }) {
 
 export function renewForm(portal, subscription, { done, dismiss }) {
   return actionForm({
-    children: [h("p", {}, `Your subscription will no longer end. It renews on ${date(subscription.currentPeriodEnd)} as usual.`)],
+    children: [
+      h(
+        "p",
+        {},
+        `Your subscription will no longer end. It renews on ${date(subscription.currentPeriodEnd)} as usual.`,
+      ),
+    ],
     submitLabel: "Keep subscription",
     secondary: { label: "Not now", onclick: dismiss },
     submit: async () => {

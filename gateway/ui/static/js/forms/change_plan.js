@@ -34,15 +34,30 @@ function describeTarget(portal, subscription, input) {
  * The confirm step: what changes, when, and what it costs (the preview's proration lines),
  * then `updateSubscription` with the preview's `prorationDate`, so the charge is what was shown.
  */
-export function reviewStep(portal, subscription, input, preview, { done, back, backLabel = "Back" }) {
+export function reviewStep(
+  portal,
+  subscription,
+  input,
+  preview,
+  { done, back, backLabel = "Back" },
+) {
   const item = subscription.items[0];
   const target = describeTarget(portal, subscription, input);
   const currency = preview.currency;
   const rows = preview.prorationLines.map((line) =>
-    h("tr", {}, h("td", {}, line.description ?? "Adjustment"), h("td", { class: "amount" }, money(line.amount, line.currency))),
+    h(
+      "tr",
+      {},
+      h("td", {}, line.description ?? "Adjustment"),
+      h("td", { class: "amount" }, money(line.amount, line.currency)),
+    ),
   );
   let when = preview.scheduled
-    ? h("p", {}, `The change takes effect on ${date(preview.effectiveAt)}, at the end of the current period. Nothing changes before then.`)
+    ? h(
+        "p",
+        {},
+        `The change takes effect on ${date(preview.effectiveAt)}, at the end of the current period. Nothing changes before then.`,
+      )
     : h("p", {}, "The change takes effect now.");
   const charges = preview.scheduled
     ? null
@@ -52,7 +67,16 @@ export function reviewStep(portal, subscription, input, preview, { done, back, b
               "table",
               { class: "lines" },
               h("caption", {}, "Adjustments for the rest of this period"),
-              h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Item"), h("th", { scope: "col", class: "amount" }, "Amount"))),
+              h(
+                "thead",
+                {},
+                h(
+                  "tr",
+                  {},
+                  h("th", { scope: "col" }, "Item"),
+                  h("th", { scope: "col", class: "amount" }, "Amount"),
+                ),
+              ),
               h("tbody", {}, rows),
             )
           : null,
@@ -71,11 +95,7 @@ export function reviewStep(portal, subscription, input, preview, { done, back, b
     ? [fact("Plan", current), fact("Code", input.promotionCode.toUpperCase())]
     : [fact("Now", current), fact("New", `${target.name} (${target.line})`)];
   return actionForm({
-    children: [
-      h("dl", { class: "facts change" }, facts),
-      when,
-      charges,
-    ],
+    children: [h("dl", { class: "facts change" }, facts), when, charges],
     submitLabel: "Confirm change",
     secondary: back ? { label: backLabel, onclick: back } : null,
     submit: async () => {
@@ -85,8 +105,10 @@ export function reviewStep(portal, subscription, input, preview, { done, back, b
       });
       if (payload.userErrors.length) return payload.userErrors;
       let message = `Your plan is now ${target.name}.`;
-      if (codeOnly) message = `The promotion code ${input.promotionCode.toUpperCase()} was applied.`;
-      else if (preview.scheduled) message = `Your plan changes to ${target.name} on ${date(preview.effectiveAt)}.`;
+      if (codeOnly)
+        message = `The promotion code ${input.promotionCode.toUpperCase()} was applied.`;
+      else if (preview.scheduled)
+        message = `Your plan changes to ${target.name} on ${date(preview.effectiveAt)}.`;
       await done(message);
       return [];
     },
@@ -128,7 +150,11 @@ export function changePlanForm(portal, subscription, hooks) {
   }));
   return pickStep(portal, subscription, hooks, {
     children: [
-      h("p", {}, `You are on ${priceName(item.price)} (${quantityLine(item.price, item.quantity)}).`),
+      h(
+        "p",
+        {},
+        `You are on ${priceName(item.price)} (${quantityLine(item.price, item.quantity)}).`,
+      ),
       choices({ legend: "New plan", name: "priceId", options }),
     ],
     buildInput: (data) => {
@@ -182,7 +208,14 @@ export function seatsForm(portal, subscription, hooks) {
 }
 
 export function promotionCodeForm(portal, subscription, hooks) {
-  const input = h("input", { type: "text", name: "promotionCode", autocomplete: "off", autocapitalize: "characters", spellcheck: "false", required: true });
+  const input = h("input", {
+    type: "text",
+    name: "promotionCode",
+    autocomplete: "off",
+    autocapitalize: "characters",
+    spellcheck: "false",
+    required: true,
+  });
   return pickStep(portal, subscription, hooks, {
     children: [
       h("p", {}, "The discount applies to your next invoices."),
@@ -190,7 +223,8 @@ export function promotionCodeForm(portal, subscription, hooks) {
     ],
     buildInput: (data) => {
       const code = String(data.get("promotionCode") ?? "").trim();
-      if (!code) return { errors: [{ field: "promotionCode", message: "Enter a promotion code." }] };
+      if (!code)
+        return { errors: [{ field: "promotionCode", message: "Enter a promotion code." }] };
       return { input: { subscriptionId: subscription.id, promotionCode: code } };
     },
     restore: (form) => form.querySelector("input[name=promotionCode]")?.focus(),

@@ -16,18 +16,40 @@ function addressFields(prefix, address) {
     "select",
     { name: `${prefix}.country`, autocomplete: "country" },
     h("option", { value: "" }, "Choose a country"),
-    countries().map(({ code, name }) => h("option", { value: code, selected: code === current.country }, name)),
+    countries().map(({ code, name }) =>
+      h("option", { value: code, selected: code === current.country }, name),
+    ),
   );
   return [
-    field({ label: "Address line 1", name: `${prefix}.line1`, control: text(`${prefix}.line1`, current.line1, { autocomplete: "address-line1" }) }),
-    field({ label: "Address line 2 (optional)", name: `${prefix}.line2`, control: text(`${prefix}.line2`, current.line2, { autocomplete: "address-line2" }) }),
+    field({
+      label: "Address line 1",
+      name: `${prefix}.line1`,
+      control: text(`${prefix}.line1`, current.line1, { autocomplete: "address-line1" }),
+    }),
+    field({
+      label: "Address line 2 (optional)",
+      name: `${prefix}.line2`,
+      control: text(`${prefix}.line2`, current.line2, { autocomplete: "address-line2" }),
+    }),
     h(
       "div",
       { class: "field-row" },
-      field({ label: "City", name: `${prefix}.city`, control: text(`${prefix}.city`, current.city, { autocomplete: "address-level2" }) }),
-      field({ label: "Postal code", name: `${prefix}.postalCode`, control: text(`${prefix}.postalCode`, current.postalCode, { autocomplete: "postal-code" }) }),
+      field({
+        label: "City",
+        name: `${prefix}.city`,
+        control: text(`${prefix}.city`, current.city, { autocomplete: "address-level2" }),
+      }),
+      field({
+        label: "Postal code",
+        name: `${prefix}.postalCode`,
+        control: text(`${prefix}.postalCode`, current.postalCode, { autocomplete: "postal-code" }),
+      }),
     ),
-    field({ label: "State, county or region (optional)", name: `${prefix}.state`, control: text(`${prefix}.state`, current.state, { autocomplete: "address-level1" }) }),
+    field({
+      label: "State, county or region (optional)",
+      name: `${prefix}.state`,
+      control: text(`${prefix}.state`, current.state, { autocomplete: "address-level1" }),
+    }),
     field({ label: "Country", name: `${prefix}.country`, control: country }),
   ];
 }
@@ -73,7 +95,19 @@ function single(key, label, type, autocomplete) {
       detailsForm(
         portal,
         {
-          children: [field({ label, name, control: h("input", { type, name, value: portal.data.customer[name] ?? "", autocomplete, required: key === "EMAIL" }) })],
+          children: [
+            field({
+              label,
+              name,
+              control: h("input", {
+                type,
+                name,
+                value: portal.data.customer[name] ?? "",
+                autocomplete,
+                required: key === "EMAIL",
+              }),
+            }),
+          ],
           read: (data) => ({ [name]: String(data.get(name) ?? "").trim() }),
           message: `Your ${label.toLowerCase()} was saved.`,
         },
@@ -112,8 +146,21 @@ export const DETAIL_FORMS = [
         portal,
         {
           children: [
-            field({ label: "Recipient name", name: "shipping.name", control: text("shipping.name", shipping.name, { autocomplete: "shipping name" }) }),
-            field({ label: "Phone (optional)", name: "shipping.phone", control: h("input", { type: "tel", name: "shipping.phone", value: shipping.phone ?? "", autocomplete: "shipping tel" }) }),
+            field({
+              label: "Recipient name",
+              name: "shipping.name",
+              control: text("shipping.name", shipping.name, { autocomplete: "shipping name" }),
+            }),
+            field({
+              label: "Phone (optional)",
+              name: "shipping.phone",
+              control: h("input", {
+                type: "tel",
+                name: "shipping.phone",
+                value: shipping.phone ?? "",
+                autocomplete: "shipping tel",
+              }),
+            }),
             addressFields("shipping.address", shipping.address),
           ],
           read: (data) => ({

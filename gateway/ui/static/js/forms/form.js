@@ -92,7 +92,11 @@ export function actionForm({
       { class: "form-actions" },
       h("button", { type: "submit", class: danger ? "danger" : "primary" }, submitLabel),
       secondary
-        ? h("button", { type: "button", class: "secondary", onclick: secondary.onclick }, secondary.label)
+        ? h(
+            "button",
+            { type: "button", class: "secondary", onclick: secondary.onclick },
+            secondary.label,
+          )
         : null,
     ),
   );
@@ -104,7 +108,10 @@ export function actionForm({
     try {
       const errors = await submit(new FormData(form));
       if (errors?.length) {
-        showErrors(form, fieldFor ? errors.map((error) => ({ ...error, field: fieldFor(error) })) : errors);
+        showErrors(
+          form,
+          fieldFor ? errors.map((error) => ({ ...error, field: fieldFor(error) })) : errors,
+        );
       }
     } catch (error) {
       showErrors(form, [{ message: error.message, field: null }]);

@@ -17,7 +17,9 @@ function addInterval(from, option) {
   const day = result.getUTCDate();
   result.setUTCDate(1);
   result.setUTCMonth(result.getUTCMonth() + months);
-  const lastDay = new Date(Date.UTC(result.getUTCFullYear(), result.getUTCMonth() + 1, 0)).getUTCDate();
+  const lastDay = new Date(
+    Date.UTC(result.getUTCFullYear(), result.getUTCMonth() + 1, 0),
+  ).getUTCDate();
   result.setUTCDate(Math.min(day, lastDay));
   return result;
 }
@@ -32,7 +34,12 @@ export function pauseForm(portal, subscription, { done, dismiss }) {
     checked: index === 0,
   }));
   if (feature.indefinite) {
-    options.push({ value: "indefinite", label: "Until I resume them", detail: null, checked: options.length === 0 });
+    options.push({
+      value: "indefinite",
+      label: "Until I resume them",
+      detail: null,
+      checked: options.length === 0,
+    });
   }
   return actionForm({
     children: [
@@ -46,12 +53,17 @@ export function pauseForm(portal, subscription, { done, dismiss }) {
       if (choice === null) return [{ field: "resumesAt", message: "Choose how long to pause." }];
       const input = { subscriptionId: subscription.id };
       if (choice !== "indefinite") {
-        input.resumesAt = addInterval(new Date(), feature.intervalOptions[Number(choice)]).toISOString();
+        input.resumesAt = addInterval(
+          new Date(),
+          feature.intervalOptions[Number(choice)],
+        ).toISOString();
       }
       const payload = await portal.api.mutate("pauseSubscription", PAUSE_SUBSCRIPTION, input);
       if (payload.userErrors.length) return payload.userErrors;
       await done(
-        input.resumesAt ? `Payments are paused until ${date(input.resumesAt)}.` : "Payments are paused until you resume them.",
+        input.resumesAt
+          ? `Payments are paused until ${date(input.resumesAt)}.`
+          : "Payments are paused until you resume them.",
       );
       return [];
     },

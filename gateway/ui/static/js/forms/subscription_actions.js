@@ -18,7 +18,13 @@ export const SUBSCRIPTION_ACTIONS = [
   { action: "PAUSE", label: "Pause payments", title: "Pause payments", build: pauseForm },
   { action: "RESUME", label: "Resume payments", title: "Resume payments", build: resumeForm },
   { action: "RENEW", label: "Don't cancel", title: "Keep your subscription", build: renewForm },
-  { action: "CANCEL", label: "Cancel subscription", title: "Cancel subscription", build: cancelForm, danger: true },
+  {
+    action: "CANCEL",
+    label: "Cancel subscription",
+    title: "Cancel subscription",
+    build: cancelForm,
+    danger: true,
+  },
 ];
 
 export function actionFor(name) {

@@ -28,7 +28,12 @@ export function addTaxIdForm(portal, { done, dismiss }) {
     { name: "type" },
     TAX_ID_TYPES.map((option) => h("option", { value: option.type }, option.label)),
   );
-  const value = h("input", { type: "text", name: "value", autocomplete: "off", spellcheck: "false" });
+  const value = h("input", {
+    type: "text",
+    name: "value",
+    autocomplete: "off",
+    spellcheck: "false",
+  });
   const hint = h("span", {});
   const showExample = () => {
     hint.textContent = `For example ${TAX_ID_TYPES.find((option) => option.type === type.value).example}`;
@@ -54,7 +59,9 @@ export function addTaxIdForm(portal, { done, dismiss }) {
 
 export function removeTaxIdForm(portal, taxId, { done, dismiss }) {
   return actionForm({
-    children: [h("p", {}, `Remove tax ID ${taxId.value}? It will no longer appear on your invoices.`)],
+    children: [
+      h("p", {}, `Remove tax ID ${taxId.value}? It will no longer appear on your invoices.`),
+    ],
     submitLabel: "Remove",
     danger: true,
     secondary: { label: "Keep it", onclick: dismiss },

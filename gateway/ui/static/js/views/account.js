@@ -16,7 +16,13 @@ export function formatAddress(address) {
     address.state,
     countryName(address.country),
   ].filter(Boolean);
-  return lines.length ? h("span", { class: "address" }, lines.map((line) => h("span", {}, line))) : null;
+  return lines.length
+    ? h(
+        "span",
+        { class: "address" },
+        lines.map((line) => h("span", {}, line)),
+      )
+    : null;
 }
 
 function valueOf(customer, key) {
@@ -32,7 +38,12 @@ function valueOf(customer, key) {
     case "SHIPPING": {
       const shipping = customer.shipping;
       if (!shipping) return null;
-      return h("span", { class: "address" }, h("span", {}, shipping.name), formatAddress(shipping.address));
+      return h(
+        "span",
+        { class: "address" },
+        h("span", {}, shipping.name),
+        formatAddress(shipping.address),
+      );
     }
     default:
       return null;
@@ -140,9 +151,18 @@ function taxIds(portal, editable) {
   return h(
     "div",
     { class: "subsection" },
-    h("div", { class: "section-head" }, h("h3", { tabindex: "-1", dataset: { focusKey: "tax-ids" } }, "Tax IDs"), add),
+    h(
+      "div",
+      { class: "section-head" },
+      h("h3", { tabindex: "-1", dataset: { focusKey: "tax-ids" } }, "Tax IDs"),
+      add,
+    ),
     list.length
-      ? h("ul", { class: "list" }, list.map((taxId) => taxIdRow(portal, taxId, editable)))
+      ? h(
+          "ul",
+          { class: "list" },
+          list.map((taxId) => taxIdRow(portal, taxId, editable)),
+        )
       : h("p", { class: "empty" }, "No tax ID saved."),
   );
 }
@@ -151,8 +171,11 @@ export function renderAccount(portal) {
   const editable = portal.editableFields;
   return section(
     { title: "Billing details", focusKey: "billing-details", className: "account" },
-    h("dl", { class: "facts details" }, DETAIL_FORMS.map((spec) => detailRow(portal, spec, editable.has(spec.key)))),
+    h(
+      "dl",
+      { class: "facts details" },
+      DETAIL_FORMS.map((spec) => detailRow(portal, spec, editable.has(spec.key))),
+    ),
     taxIds(portal, editable.has("TAX_ID")),
   );
 }
-

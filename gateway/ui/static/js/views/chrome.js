@@ -15,10 +15,21 @@ export function renderChrome(portal) {
   headline.textContent = profile.headline ?? "";
   headline.hidden = !profile.headline;
   const links = [
-    profile.termsOfServiceUrl ? h("a", { href: profile.termsOfServiceUrl }, "Terms of service") : null,
+    profile.termsOfServiceUrl
+      ? h("a", { href: profile.termsOfServiceUrl }, "Terms of service")
+      : null,
     profile.privacyPolicyUrl ? h("a", { href: profile.privacyPolicyUrl }, "Privacy policy") : null,
   ].filter(Boolean);
   const legal = document.getElementById("legal");
-  fill(legal, links.length ? h("ul", {}, links.map((link) => h("li", {}, link))) : null);
+  fill(
+    legal,
+    links.length
+      ? h(
+          "ul",
+          {},
+          links.map((link) => h("li", {}, link)),
+        )
+      : null,
+  );
   legal.hidden = links.length === 0;
 }

@@ -73,7 +73,9 @@ function subscriptionFlow(portal, panel) {
   const parts = [subscriptionSummary(subscription, { headingLevel: "h2" })];
   if (flow.type === "SUBSCRIPTION_UPDATE_CONFIRM") {
     panel.append(h("p", { class: "muted" }, "Working out the cost of the change…"));
-    confirmFlow(portal, subscription, panel).catch((error) => panel.replaceChildren(unavailable(error.message)));
+    confirmFlow(portal, subscription, panel).catch((error) =>
+      panel.replaceChildren(unavailable(error.message)),
+    );
     return [...parts, panel];
   }
   const candidates = FLOW_ACTIONS[flow.type] ?? [];
@@ -95,9 +97,13 @@ function paymentMethodFlow(portal, panel) {
       // The deep link's promise (as on Stripe): the new card becomes the default.
       done: async (message, paymentMethodId) => {
         if (paymentMethodId) {
-          const payload = await portal.api.mutate("setDefaultPaymentMethod", SET_DEFAULT_PAYMENT_METHOD, {
-            paymentMethodId,
-          });
+          const payload = await portal.api.mutate(
+            "setDefaultPaymentMethod",
+            SET_DEFAULT_PAYMENT_METHOD,
+            {
+              paymentMethodId,
+            },
+          );
           if (payload.userErrors.length) throw new Error(payload.userErrors[0].message);
         }
         await flowHooks.done(`${message} It is now your default payment method.`);
@@ -117,7 +123,14 @@ export function renderFlow(portal) {
   if (flow.type === "PAYMENT_METHOD_UPDATE") body = paymentMethodFlow(portal, panel);
   else if (flow.type === "CUSTOMER_UPDATE") {
     const finish = () => portal.finishFlow("Your billing details are up to date.");
-    body = [renderAccount(portal), h("div", { class: "form-actions" }, h("button", { type: "button", class: "primary", onclick: finish }, "Done"))];
+    body = [
+      renderAccount(portal),
+      h(
+        "div",
+        { class: "form-actions" },
+        h("button", { type: "button", class: "primary", onclick: finish }, "Done"),
+      ),
+    ];
   } else body = subscriptionFlow(portal, panel);
   return h(
     "div",

@@ -8,10 +8,25 @@ function invoiceRow(invoice) {
   const number = invoice.number ?? "Draft";
   const links = [
     invoice.hostedInvoiceUrl
-      ? h("a", { href: invoice.hostedInvoiceUrl, target: "_blank", rel: "noopener noreferrer" }, "View", h("span", { class: "visually-hidden" }, ` invoice ${number}`))
+      ? h(
+          "a",
+          { href: invoice.hostedInvoiceUrl, target: "_blank", rel: "noopener noreferrer" },
+          "View",
+          h("span", { class: "visually-hidden" }, ` invoice ${number}`),
+        )
       : null,
     invoice.invoicePdf
-      ? h("a", { href: invoice.invoicePdf, target: "_blank", rel: "noopener noreferrer", class: "pdf-link" }, "PDF", h("span", { class: "visually-hidden" }, ` of invoice ${number}`))
+      ? h(
+          "a",
+          {
+            href: invoice.invoicePdf,
+            target: "_blank",
+            rel: "noopener noreferrer",
+            class: "pdf-link",
+          },
+          "PDF",
+          h("span", { class: "visually-hidden" }, ` of invoice ${number}`),
+        )
       : null,
   ];
   return h(
@@ -20,7 +35,15 @@ function invoiceRow(invoice) {
     h("td", { "data-label": "Date" }, date(invoice.created)),
     h("td", { "data-label": "Number" }, number),
     h("td", { "data-label": "Amount", class: "amount" }, money(invoice.total, invoice.currency)),
-    h("td", { "data-label": "Status" }, h("span", { class: `badge ${invoice.status === "PAID" ? "success" : "muted"}` }, INVOICE_STATUSES[invoice.status] ?? invoice.status ?? "")),
+    h(
+      "td",
+      { "data-label": "Status" },
+      h(
+        "span",
+        { class: `badge ${invoice.status === "PAID" ? "success" : "muted"}` },
+        INVOICE_STATUSES[invoice.status] ?? invoice.status ?? "",
+      ),
+    ),
     h("td", { "data-label": "Links", class: "links" }, links),
   );
 }
@@ -55,7 +78,9 @@ export function renderInvoices(portal) {
             h(
               "tr",
               {},
-              ["Date", "Number", "Amount", "Status"].map((label) => h("th", { scope: "col", class: label === "Amount" ? "amount" : null }, label)),
+              ["Date", "Number", "Amount", "Status"].map((label) =>
+                h("th", { scope: "col", class: label === "Amount" ? "amount" : null }, label),
+              ),
               h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Links")),
             ),
           ),

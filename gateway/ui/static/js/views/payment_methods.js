@@ -42,7 +42,10 @@ function removeDialog(portal, method) {
           });
           if (payload.userErrors.length) return payload.userErrors;
           close();
-          await portal.refresh({ message: `${paymentMethodName(method)} was removed.`, focus: "payment-methods" });
+          await portal.refresh({
+            message: `${paymentMethodName(method)} was removed.`,
+            focus: "payment-methods",
+          });
           return [];
         },
       }),
@@ -106,7 +109,11 @@ function row(portal, method) {
     h(
       "div",
       { class: "pm-main" },
-      h("span", { class: "pm-name", tabindex: "-1", dataset: { focusKey: `payment-method:${method.id}` } }, name),
+      h(
+        "span",
+        { class: "pm-name", tabindex: "-1", dataset: { focusKey: `payment-method:${method.id}` } },
+        name,
+      ),
       method.isDefault ? h("span", { class: "badge success" }, "Default") : null,
       h("span", { class: "muted" }, expiry(method.card)),
     ),
@@ -119,13 +126,27 @@ export function renderPaymentMethods(portal) {
   const methods = portal.data.paymentMethods ?? [];
   const add = h(
     "button",
-    { type: "button", class: "secondary", dataset: { focusKey: "add-payment-method" }, onclick: () => openAddCard(portal) },
+    {
+      type: "button",
+      class: "secondary",
+      dataset: { focusKey: "add-payment-method" },
+      onclick: () => openAddCard(portal),
+    },
     "Add payment method",
   );
   return section(
-    { title: "Payment methods", focusKey: "payment-methods", action: add, className: "payment-methods" },
+    {
+      title: "Payment methods",
+      focusKey: "payment-methods",
+      action: add,
+      className: "payment-methods",
+    },
     methods.length
-      ? h("ul", { class: "list" }, methods.map((method) => row(portal, method)))
+      ? h(
+          "ul",
+          { class: "list" },
+          methods.map((method) => row(portal, method)),
+        )
       : h("p", { class: "empty" }, "No payment method saved."),
   );
 }

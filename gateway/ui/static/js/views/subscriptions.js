@@ -7,7 +7,9 @@ import { openSubscriptionAction, SUBSCRIPTION_ACTIONS } from "../forms/subscript
 import { fact, section } from "./section.js";
 
 export function planName(subscription) {
-  return subscription.items.map((item) => item.price.product?.name ?? priceName(item.price)).join(" + ");
+  return subscription.items
+    .map((item) => item.price.product?.name ?? priceName(item.price))
+    .join(" + ");
 }
 
 function itemLine(item) {
@@ -19,7 +21,11 @@ function badge(subscription) {
   if (subscription.isCanceling) return h("span", { class: "badge warning" }, "Canceling");
   if (subscription.isPaused) return h("span", { class: "badge muted" }, "Paused");
   const tone = ["ACTIVE", "TRIALING"].includes(subscription.status) ? "success" : "warning";
-  return h("span", { class: `badge ${tone}` }, STATUSES[subscription.status] ?? subscription.status);
+  return h(
+    "span",
+    { class: `badge ${tone}` },
+    STATUSES[subscription.status] ?? subscription.status,
+  );
 }
 
 function periodFact(subscription) {
@@ -36,7 +42,9 @@ function periodFact(subscription) {
 function pauseFact(subscription) {
   const pause = subscription.pauseCollection;
   if (!subscription.isPaused) return null;
-  const until = pause?.resumesAt ? `Paused until ${date(pause.resumesAt)}` : "Paused until you resume them";
+  const until = pause?.resumesAt
+    ? `Paused until ${date(pause.resumesAt)}`
+    : "Paused until you resume them";
   return fact("Payments", until);
 }
 
@@ -52,7 +60,10 @@ function scheduledFact(subscription) {
 function upcomingFact(subscription) {
   const invoice = subscription.upcomingInvoice;
   if (!invoice || subscription.isCanceling) return null;
-  return fact("Next invoice", `${money(invoice.amountDue, invoice.currency)} on ${date(invoice.created)}`);
+  return fact(
+    "Next invoice",
+    `${money(invoice.amountDue, invoice.currency)} on ${date(invoice.created)}`,
+  );
 }
 
 /** The card's facts, without buttons (the flow view shows it too). */
@@ -60,14 +71,34 @@ export function subscriptionSummary(subscription, { headingLevel = "h3" } = {}) 
   const titleId = uid("subscription");
   return h(
     "article",
-    { class: "card subscription", "aria-labelledby": titleId, dataset: { subscription: subscription.id } },
+    {
+      class: "card subscription",
+      "aria-labelledby": titleId,
+      dataset: { subscription: subscription.id },
+    },
     h(
       "div",
       { class: "card-head" },
-      h(headingLevel, { id: titleId, tabindex: "-1", dataset: { focusKey: `subscription:${subscription.id}` } }, planName(subscription)),
+      h(
+        headingLevel,
+        { id: titleId, tabindex: "-1", dataset: { focusKey: `subscription:${subscription.id}` } },
+        planName(subscription),
+      ),
       badge(subscription),
     ),
-    h("ul", { class: "items" }, subscription.items.map((item) => h("li", {}, h("span", { class: "price-name" }, priceName(item.price)), " ", h("span", { class: "price" }, itemLine(item))))),
+    h(
+      "ul",
+      { class: "items" },
+      subscription.items.map((item) =>
+        h(
+          "li",
+          {},
+          h("span", { class: "price-name" }, priceName(item.price)),
+          " ",
+          h("span", { class: "price" }, itemLine(item)),
+        ),
+      ),
+    ),
     h(
       "dl",
       { class: "facts" },
@@ -80,18 +111,19 @@ export function subscriptionSummary(subscription, { headingLevel = "h3" } = {}) 
 }
 
 function actionButtons(portal, subscription) {
-  const buttons = SUBSCRIPTION_ACTIONS.filter((action) => subscription.availableActions.includes(action.action)).map(
-    (action) =>
-      h(
-        "button",
-        {
-          type: "button",
-          class: action.danger ? "secondary danger-text" : "secondary",
-          dataset: { focusKey: `${action.action}:${subscription.id}` },
-          onclick: () => openSubscriptionAction(portal, action, subscription),
-        },
-        action.label,
-      ),
+  const buttons = SUBSCRIPTION_ACTIONS.filter((action) =>
+    subscription.availableActions.includes(action.action),
+  ).map((action) =>
+    h(
+      "button",
+      {
+        type: "button",
+        class: action.danger ? "secondary danger-text" : "secondary",
+        dataset: { focusKey: `${action.action}:${subscription.id}` },
+        onclick: () => openSubscriptionAction(portal, action, subscription),
+      },
+      action.label,
+    ),
   );
   return buttons.length ? h("div", { class: "actions" }, buttons) : null;
 }
