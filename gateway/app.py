@@ -1,7 +1,9 @@
 """The aiohttp application: wires settings, Stripe, the cache, auth and the schema together.
 
-Routes: `/graphql` (GET and POST; GraphiQL in a browser when enabled), `/healthz` (the
-process is up) and `/readyz` (Stripe answers, the configurations loaded, the cache works).
+Routes: `/graphql` (GET and POST; GraphiQL in a browser when enabled; subscriptions over
+WebSocket with `graphql-transport-ws`), `/webhooks/stripe` (Stripe's signed events),
+`/healthz` (the process is up) and `/readyz` (Stripe answers, the configurations loaded,
+the cache works).
 """
 
 from __future__ import annotations
@@ -11,14 +13,17 @@ import contextlib
 import logging
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from aiohttp import web
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from .api.context import Services
 from .api.http_limits import RATE_LIMITER
+from .api.live.websocket import MAX_SUBSCRIPTIONS_PER_CONNECTION, LiveSockets
 from .api.schema import SchemaLimits, build_schema
-from .api.view import SERVICES, GatewayView
+from .api.view import LIVE_SOCKETS, SERVICES, GatewayView
 from .auth.admin_keys import AdminKeys
 from .auth.clock import Clock, system_clock
 from .auth.rate_limit import RateLimiter
@@ -34,8 +39,10 @@ from .edge.request_log import request_log
 from .observability.json_logs import configure_logging
 from .observability.metrics import metrics_handler
 from .portal.problems import ConfigurationError
+from .source_changes import Generations, SourceChanges
 from .sources import load_sources
 from .ui.routes import add_portal_routes
+from .webhooks import WEBHOOK_PATH, WEBHOOKS, StripeWebhooks, create_bus, stripe_webhook
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -49,15 +56,22 @@ READY_CACHE_SECONDS = 5.0
 # Configurations and catalog are re-read this often (and retried this often until loaded).
 REFRESH_SECONDS = 300.0
 RETRY_SECONDS = 5.0
+# A socket must send connection_init (with its credentials) this soon after opening.
+CONNECTION_INIT_TIMEOUT = timedelta(seconds=10)
 
 
-async def _keep_fresh(services: Services, settings: Settings) -> None:
-    """Re-read configurations and catalog: soon while they have not loaded, then rarely.
+async def _keep_fresh(
+    services: Services, settings: Settings, changes: SourceChanges, seen: Generations
+) -> None:
+    """Re-read configurations and catalog when a webhook said they changed (on any instance),
+    else soon while they have not loaded, then rarely.
 
     A failed or invalid re-read keeps the last good set (and is logged).
     """
     while True:
-        await asyncio.sleep(REFRESH_SECONDS if services.registry is not None else RETRY_SECONDS)
+        seen = await changes.wait(
+            seen, REFRESH_SECONDS if services.registry is not None else RETRY_SECONDS
+        )
         try:
             sources = await load_sources(settings, services.billing.stripe)
         except BillingError as exc:
@@ -73,6 +87,8 @@ def _lifecycle(
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         cache = Cache.from_url(settings.redis_url)
+        bus = create_bus(settings.redis_url)
+        changes = SourceChanges(cache)
         breaker = Breaker(settings.stripe_breaker_threshold, settings.stripe_breaker_seconds)
         app[STRIPE_BREAKER] = breaker
         app[RATE_LIMITER] = RateLimiter(cache)
@@ -89,23 +105,33 @@ def _lifecycle(
                 ),
                 admin_keys=AdminKeys(settings.admin_keys),
                 clock=clock,
+                bus=bus,
             )
             app[SERVICES] = services
             app[READINESS] = Readiness()
+            app[WEBHOOKS] = StripeWebhooks(secret=settings.webhook_secret, cache=cache, bus=bus)
+            # Read before loading, so a change announced during the load is not missed.
+            seen = await changes.read()
             try:
                 # Invalid configurations stop the server here (ConfigurationError).
                 sources = await load_sources(settings, client)
             except BillingError as exc:
                 logger.warning("Stripe did not answer at start (%s); retrying", exc.message)
+            except ConfigurationError:
+                # Not starting: release the shared connections opened so far.
+                await bus.close()
+                await cache.close()
+                raise
             else:
                 services.registry, services.catalog = sources.registry, sources.catalog
-            refresher = asyncio.create_task(_keep_fresh(services, settings))
+            refresher = asyncio.create_task(_keep_fresh(services, settings, changes, seen))
             try:
                 yield
             finally:
                 refresher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await refresher
+                await bus.close()
                 await cache.close()
 
     return lifecycle
@@ -166,6 +192,11 @@ def _not_ready_reasons(checks: dict[str, bool], breaker: str | None) -> list[str
     return reasons
 
 
+async def _close_sockets(app: web.Application) -> None:
+    """Close live sockets at shutdown (clients reconnect elsewhere) instead of waiting on them."""
+    await app[LIVE_SOCKETS].close_all()
+
+
 def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Application:
     """The gateway as an aiohttp app (started and stopped by an AppRunner or `run_app`)."""
     limits = SchemaLimits.from_settings(settings)
@@ -178,6 +209,8 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
         ],
     )
     app.cleanup_ctx.append(_lifecycle(settings, clock))
+    app[LIVE_SOCKETS] = LiveSockets()
+    app.on_shutdown.append(_close_sockets)
     view = GatewayView(
         schema=build_schema(
             introspection=settings.introspection or settings.graphiql,
@@ -188,10 +221,13 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=False,
         multipart_uploads_enabled=False,
-        subscription_protocols=(),
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_CONNECTION,
+        connection_init_wait_timeout=CONNECTION_INIT_TIMEOUT,
     )
     app.router.add_get("/graphql", view)
     app.router.add_post("/graphql", view)
+    app.router.add_post(WEBHOOK_PATH, stripe_webhook)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     if settings.metrics:

@@ -23,6 +23,7 @@ from ..portal.registry import (
     UnknownConfigurationError,
 )
 from ..settings import Settings
+from ..webhooks import EventBus, InMemoryBus
 from .errors import ErrorCode, GatewayError, forbidden, unauthenticated
 from .loaders import Loaders
 
@@ -39,6 +40,8 @@ class Services:
     registry: ConfigurationRegistry | None = None
     # Products and prices the configurations list (loaded with them, refreshed in the background).
     catalog: Catalog = field(default_factory=Catalog)
+    # Live events: published by webhooks and writes, streamed to subscribers (Redis when shared).
+    bus: EventBus = field(default_factory=InMemoryBus)
 
     def configurations(self) -> ConfigurationRegistry:
         if self.registry is None:

@@ -35,6 +35,7 @@ from .extensions import (
     coded,
     mask_unexpected,
 )
+from .live.subscriptions import LiveUpdates
 from .mutations import Mutation
 from .queries import Query
 
@@ -124,6 +125,7 @@ def build_schema(
     built = GatewaySchema(
         query=Query,
         mutation=Mutation,
+        subscription=LiveUpdates,
         extensions=extensions,
         config=StrawberryConfig(
             disable_field_suggestions=not field_suggestions,

@@ -1,21 +1,36 @@
-"""The aiohttp view serving /graphql: authenticates each request into a fresh Context."""
+"""The aiohttp view serving /graphql: authenticates each request into a fresh Context.
+
+A WebSocket (`graphql-transport-ws`) is authenticated from its `connection_init` payload
+instead of its headers, holds only subscriptions, and is closed when the app shuts down.
+"""
 
 from typing import Any
 
 from aiohttp import web
 from cross_web import HTTPException
 from strawberry.aiohttp.views import GraphQLView
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
+from strawberry.types.unset import UnsetType
 
 from ..auth.authenticate import authenticate
 from ..observability.request_record import note_principal
 from .context import Context, Services
 from .http_limits import check_rate_limit, principal_kind, refusal_response
+from .live.connection import authenticate_connection
+from .live.websocket import LiveSockets, LiveTransportHandler
 
 SERVICES = web.AppKey("services", Services)
+LIVE_SOCKETS = web.AppKey("live_sockets", LiveSockets)
+# Clients' keep-alive pings are answered; this also finds sockets whose peer vanished.
+WEBSOCKET_HEARTBEAT_SECONDS = 30.0
+# A subscribe message is a small document; anything larger is refused by the socket.
+WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024
 
 
 class GatewayView(GraphQLView[Context, None]):
+    graphql_transport_ws_handler_class = LiveTransportHandler
+
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         """Strawberry's request refusals, answered as GraphQL errors with a code."""
         try:
@@ -45,3 +60,27 @@ class GatewayView(GraphQLView[Context, None]):
         return await super().execute_operation(
             request, request_adapter, request_data, context, root_value, sub_response
         )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, Any] | None:
+        """Accept a socket only with credentials (in `connection_init`) that act for a customer."""
+        principal = await authenticate_connection(context.connection_params, context.services)
+        if principal.scope is None:
+            raise ConnectionRejectionError(
+                {"message": principal.problem or "Send a customer's credentials."}
+            )
+        context.principal = principal
+        return await super().on_ws_connect(context)
+
+    async def create_websocket_response(
+        self, request: web.Request, subprotocol: str | None
+    ) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse(
+            protocols=[subprotocol] if subprotocol else [],
+            heartbeat=WEBSOCKET_HEARTBEAT_SECONDS,
+            max_msg_size=WEBSOCKET_MAX_MESSAGE_BYTES,
+        )
+        await socket.prepare(request)
+        sockets = request.app.get(LIVE_SOCKETS)
+        if sockets is not None:
+            sockets.add(socket)
+        return socket

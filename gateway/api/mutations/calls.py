@@ -18,6 +18,7 @@ from ...billing.idempotency import IdempotencyKeys, idempotency_keys, recall, re
 from ...billing.writes import IDEMPOTENCY_PARAM, REUSED_KEY_MESSAGE
 from ..context import Context
 from ..errors import ErrorCode, UserError, from_billing, user_error
+from ..live.announce import announce_write
 
 MAX_CLIENT_MUTATION_ID = 200
 CLIENT_MUTATION_ID_FIELD = "clientMutationId"
@@ -57,6 +58,7 @@ class MutationCall:
         """After the writes succeeded: `outcome` (ids) answers a retry of this call."""
         self.wrote()
         await remember(self.context.billing.cache, self.keys, self.fingerprint, outcome)
+        await announce_write(self.context.services, self.name, self.customer_id, outcome)
 
 
 async def start_call(context: Context, name: str, data: object) -> MutationCall | UserError:

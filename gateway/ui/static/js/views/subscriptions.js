@@ -60,6 +60,11 @@ function scheduledFact(subscription) {
 function upcomingFact(subscription) {
   const invoice = subscription.upcomingInvoice;
   if (!invoice || subscription.isCanceling) return null;
+  // While payments are paused the next invoice is voided, unless they resume before it.
+  const resumesAt = subscription.pauseCollection?.resumesAt;
+  if (subscription.isPaused && (!resumesAt || new Date(resumesAt) > new Date(invoice.created))) {
+    return null;
+  }
   return fact(
     "Next invoice",
     `${money(invoice.amountDue, invoice.currency)} on ${date(invoice.created)}`,

@@ -1,0 +1,174 @@
+"""The pieces of live updates on their own: who a socket is, what a subscriber is told, what
+a write announces, and how an instance notices a catalog change."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import pytest
+
+from gateway.api.live.announce import WRITES, write_event
+from gateway.api.live.connection import connection_headers
+from gateway.api.live.stream import visible
+from gateway.api.live.types import BillingEvent, BillingEventSource
+from gateway.api.mutations import MUTATIONS
+from gateway.auth.principal import CustomerScope
+from gateway.billing.cache import Cache
+from gateway.portal.flows import Flow
+from gateway.source_changes import SourceChanges
+from gateway.webhooks import LiveEvent, LiveEventKind
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+ALICE = "cus_alice"
+
+
+def event(kind: LiveEventKind, object_id: str, customer: str = ALICE, **obj: object) -> LiveEvent:
+    return LiveEvent(
+        customer_id=customer,
+        kind=kind,
+        type="test.event",
+        event_id="evt_1",
+        object_id=object_id,
+        created=1_700_000_000,
+        object=dict(obj),
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "headers"),
+    [
+        ({"accessToken": "pst_x"}, {"Authorization": "Bearer pst_x"}),
+        (
+            {"Authorization": "Bearer pst_y", "accessToken": "pst_x"},
+            {"Authorization": "Bearer pst_y"},
+        ),
+        (
+            {
+                "Authorization": "Bearer key",
+                "Portal-Customer": "cus_1",
+                "Portal-Configuration": "c",
+            },
+            {
+                "Authorization": "Bearer key",
+                "Portal-Customer": "cus_1",
+                "Portal-Configuration": "c",
+            },
+        ),
+        ({"accessToken": 42, "Portal-Customer": ["cus_1"]}, {}),
+        (None, {}),
+    ],
+)
+def test_connection_init_payloads_become_headers(
+    params: dict[str, object] | None, headers: dict[str, str]
+) -> None:
+    assert connection_headers(params) == headers
+
+
+def test_a_subscriber_hears_only_its_customer_and_the_kinds_it_asked_for() -> None:
+    scope = CustomerScope(customer_id=ALICE)
+    assert visible(event(LiveEventKind.INVOICE, "in_1"), scope, frozenset())
+    assert not visible(event(LiveEventKind.INVOICE, "in_1", customer="cus_bob"), scope, frozenset())
+    only_subs = frozenset({LiveEventKind.SUBSCRIPTION})
+    assert not visible(event(LiveEventKind.INVOICE, "in_1"), scope, only_subs)
+    assert visible(event(LiveEventKind.SUBSCRIPTION, "sub_1"), scope, only_subs)
+
+
+def test_a_flow_session_hears_only_about_its_subscription() -> None:
+    flow = Flow.from_flow_data(
+        {"type": "subscription_cancel", "subscription_cancel": {"subscription": "sub_mine"}}
+    )
+    scope = CustomerScope(customer_id=ALICE, flow=flow)
+    assert scope.flow_subscription_id == "sub_mine"
+    assert visible(event(LiveEventKind.SUBSCRIPTION, "sub_mine"), scope, frozenset())
+    assert not visible(event(LiveEventKind.SUBSCRIPTION, "sub_other"), scope, frozenset())
+    schedule = {"object": "subscription_schedule", "subscription": "sub_other"}
+    assert not visible(event(LiveEventKind.SUBSCRIPTION, "sub_sched_1", **schedule), scope, ())
+    mine = {"object": "subscription_schedule", "subscription": "sub_mine"}
+    assert visible(event(LiveEventKind.SUBSCRIPTION, "sub_sched_2", **mine), scope, frozenset())
+    # The rest of the customer's billing is still theirs to see.
+    assert visible(event(LiveEventKind.PAYMENT_METHOD, "pm_1"), scope, frozenset())
+
+
+def test_every_customer_mutation_but_creating_a_setup_intent_announces_a_change() -> None:
+    names = {
+        field.python_name
+        for mutation in MUTATIONS
+        for field in mutation.__strawberry_definition__.fields  # type: ignore[attr-defined]
+    }
+    session_mutations = {
+        "create_portal_session",
+        "redeem_portal_session",
+        "revoke_portal_session",
+        "end_portal_session",
+        "create_setup_intent",
+    }
+    camel = {
+        "".join(part if i == 0 else part.title() for i, part in enumerate(name.split("_")))
+        for name in names - session_mutations
+    }
+    assert camel == set(WRITES)
+
+
+def test_a_write_event_names_the_changed_object_or_else_the_customer() -> None:
+    cancel = write_event("cancelSubscription", ALICE, {"subscription": "sub_1"})
+    assert cancel is not None
+    assert (cancel.kind, cancel.type, cancel.object_id) == (
+        LiveEventKind.SUBSCRIPTION,
+        "gateway.cancelSubscription",
+        "sub_1",
+    )
+    tax = write_event("addTaxId", ALICE, {"tax_id": "txi_1"})
+    assert tax is not None
+    assert (tax.kind, tax.object_id) == (LiveEventKind.CUSTOMER, ALICE)
+    detach = write_event("detachPaymentMethod", ALICE, {"detached": "pm_1", "new_default": None})
+    assert detach is not None
+    assert detach.object_id == "pm_1"
+    assert write_event("createSetupIntent", ALICE, {"setup_intent": "seti_1"}) is None
+    assert BillingEvent.from_live(cancel).source is BillingEventSource.GATEWAY
+    assert BillingEvent.from_live(event(LiveEventKind.INVOICE, "in_1")).source is (
+        BillingEventSource.STRIPE
+    )
+    # Each write event is new: two identical writes are two events.
+    again = write_event("cancelSubscription", ALICE, {"subscription": "sub_1"})
+    assert again is not None
+    assert again.event_id != cancel.event_id
+
+
+@pytest.fixture
+async def cache() -> AsyncIterator[Cache]:
+    store = Cache.from_url(None)
+    yield store
+    await store.close()
+
+
+async def test_an_instance_notices_a_catalog_or_configuration_change(cache: Cache) -> None:
+    changes = SourceChanges(cache, poll_seconds=0.01)
+    seen = await changes.read()
+    assert seen == (0, 0)
+    assert await changes.wait(seen, 0.05) == seen  # nothing changed: back after the wait
+
+    async def bump_soon() -> None:
+        await asyncio.sleep(0.05)
+        await cache.invalidate_catalog()
+
+    bumper = asyncio.create_task(bump_soon())
+    async with asyncio.timeout(2):
+        after_catalog = await changes.wait(seen, 60)
+    await bumper
+    assert after_catalog == (1, 0)
+    await cache.invalidate_configurations()
+    async with asyncio.timeout(2):
+        assert await changes.wait(after_catalog, 60) == (1, 1)
+
+
+async def test_an_unreadable_cache_counts_as_no_change() -> None:
+    unreachable = Cache.from_url("redis://127.0.0.1:1/0")
+    try:
+        changes = SourceChanges(unreachable, poll_seconds=0.01)
+        assert await changes.read() is None
+        assert await changes.wait((3, 4), 0.05) == (3, 4)
+    finally:
+        await unreachable.close()
