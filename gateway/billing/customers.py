@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from .client import Billing, as_json
+from typing import TYPE_CHECKING
+
 from .errors import NotFound, stripe_errors
 from .models import Customer
+from .stripe_json import get_json, stripe_path
+
+if TYPE_CHECKING:
+    from .client import Billing
 
 
 async def fetch_customer(billing: Billing, customer_id: str) -> Customer:
@@ -15,10 +20,9 @@ async def fetch_customer(billing: Billing, customer_id: str) -> Customer:
     async def load() -> dict[str, object]:
         with stripe_errors(noun="Customer"):
             # The test clock rides along: its time is "now" for this customer's policy.
-            customer = await billing.stripe.v1.customers.retrieve_async(
-                customer_id, {"expand": ["test_clock"]}
+            return await get_json(
+                billing, stripe_path("/v1/customers/{}", customer_id), {"expand": ["test_clock"]}
             )
-        return as_json(customer)
 
     data = await billing.cache.customer_cached(customer_id, "customer", billing.customer_ttl, load)
     if data.get("deleted") or data.get("object") != "customer":

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .client import Billing, as_json
 from .errors import NotFound, stripe_errors
 from .models import Invoice, InvoicePage
+from .stripe_json import get_json, stripe_path
+
+if TYPE_CHECKING:
+    from .client import Billing
 
 MAX_PAGE_SIZE = 100
 
@@ -28,8 +31,7 @@ async def list_invoices(
 
     async def load() -> dict[str, Any]:
         with stripe_errors(noun="Invoice"):
-            page = await billing.stripe.v1.invoices.list_async(params)  # type: ignore[arg-type]
-        return as_json(page)
+            return await get_json(billing, "/v1/invoices", params)
 
     kind = f"invoices:{limit}:{starting_after or ''}"
     data = await billing.cache.customer_cached(customer_id, kind, billing.customer_ttl, load)
@@ -47,8 +49,7 @@ async def fetch_invoice(billing: Billing, customer_id: str, invoice_id: str) -> 
 
     async def load() -> dict[str, Any]:
         with stripe_errors(noun="Invoice"):
-            invoice = await billing.stripe.v1.invoices.retrieve_async(invoice_id)
-        return as_json(invoice)
+            return await get_json(billing, stripe_path("/v1/invoices/{}", invoice_id))
 
     data = await billing.cache.customer_cached(
         customer_id, f"invoice:{invoice_id}", billing.customer_ttl, load

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from .client import Billing, as_json
+from typing import TYPE_CHECKING
+
 from .errors import NotFound, stripe_errors
 from .models import PaymentMethod
+from .stripe_json import get_json, stripe_path
+
+if TYPE_CHECKING:
+    from .client import Billing
 
 PAGE_SIZE = 100
 
@@ -14,10 +19,11 @@ async def list_payment_methods(billing: Billing, customer_id: str) -> tuple[Paym
 
     async def load() -> dict[str, object]:
         with stripe_errors(noun="Customer"):
-            page = await billing.stripe.v1.customers.payment_methods.list_async(
-                customer_id, {"limit": PAGE_SIZE}
+            return await get_json(
+                billing,
+                stripe_path("/v1/customers/{}/payment_methods", customer_id),
+                {"limit": PAGE_SIZE},
             )
-        return as_json(page)
 
     data = await billing.cache.customer_cached(
         customer_id, "payment_methods", billing.customer_ttl, load

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from .client import Billing, as_json
 from .errors import BillingError, NotFound, stripe_errors
 from .models import Invoice
+from .stripe_json import post_json
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from stripe.params import InvoiceCreatePreviewParams
+    from .client import Billing
+
 
 # Stripe's answer when a subscription will not invoice again (ending, canceled).
 NO_UPCOMING_INVOICE = "invoice_upcoming_none"
@@ -51,10 +52,11 @@ async def upcoming_invoice(
 
     async def load() -> dict[str, Any]:
         with stripe_errors(noun="Subscription"):
-            preview = await billing.stripe.v1.invoices.create_preview_async(
-                {"customer": customer_id, "subscription": subscription_id}
+            return await post_json(
+                billing,
+                "/v1/invoices/create_preview",
+                {"customer": customer_id, "subscription": subscription_id},
             )
-        return as_json(preview)
 
     try:
         data = await billing.cache.customer_cached(
@@ -80,7 +82,5 @@ async def preview_update(
     """
     params = preview_params(customer_id, subscription_id, update)
     with stripe_errors(noun="Subscription"):
-        preview = await billing.stripe.v1.invoices.create_preview_async(
-            cast("InvoiceCreatePreviewParams", params)
-        )
-    return Invoice.from_stripe(as_json(preview))
+        preview = await post_json(billing, "/v1/invoices/create_preview", params)
+    return Invoice.from_stripe(preview)

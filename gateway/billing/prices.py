@@ -10,12 +10,14 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from .cache import CATALOG
-from .client import Billing, as_json
 from .errors import NotFound, stripe_errors
 from .models import Price
+from .stripe_json import get_json, stripe_path
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+    from .client import Billing
 
 
 async def fetch_price(billing: Billing, price_id: str) -> Price:
@@ -25,8 +27,9 @@ async def fetch_price(billing: Billing, price_id: str) -> Price:
 
     async def load() -> dict[str, Any]:
         with stripe_errors(noun="Price"):
-            price = await billing.stripe.v1.prices.retrieve_async(price_id, {"expand": ["product"]})
-        return as_json(price)
+            return await get_json(
+                billing, stripe_path("/v1/prices/{}", price_id), {"expand": ["product"]}
+            )
 
     return Price.from_stripe(
         await billing.cache.scoped_cached(CATALOG, f"price:{price_id}", billing.catalog_ttl, load)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .cache import CATALOG
-from .client import as_json
 from .errors import NotFound, stripe_errors
 from .models import Product
+from .stripe_json import get_json, stripe_path
 
 if TYPE_CHECKING:
     from .client import Billing
@@ -20,8 +20,7 @@ async def fetch_product(billing: Billing, product_id: str) -> Product:
 
     async def load() -> dict[str, Any]:
         with stripe_errors(noun="Product"):
-            product = await billing.stripe.v1.products.retrieve_async(product_id)
-        return as_json(product)
+            return await get_json(billing, stripe_path("/v1/products/{}", product_id))
 
     data = await billing.cache.scoped_cached(
         CATALOG, f"product:{product_id}", billing.catalog_ttl, load

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import subscription_ids
-from .client import Billing, as_json
 from .errors import NotFound, stripe_errors
 from .models import Subscription
+from .stripe_json import get_json, stripe_path
+
+if TYPE_CHECKING:
+    from .client import Billing
 
 PAGE_SIZE = 100
 # Items come with their prices; the schedule (a queued change) only when expanded. Products
@@ -23,10 +26,11 @@ async def list_subscriptions(billing: Billing, customer_id: str) -> tuple[Subscr
 
     async def load() -> dict[str, object]:
         with stripe_errors(noun="Customer"):
-            page = await billing.stripe.v1.subscriptions.list_async(
-                {"customer": customer_id, "limit": PAGE_SIZE, "expand": LIST_EXPAND}
+            data = await get_json(
+                billing,
+                "/v1/subscriptions",
+                {"customer": customer_id, "limit": PAGE_SIZE, "expand": LIST_EXPAND},
             )
-        data = as_json(page)
         await subscription_ids.remember(billing, customer_id, data.get("data"))
         return data
 
@@ -56,10 +60,11 @@ async def fetch_subscription(
 
     async def load() -> dict[str, Any]:
         with stripe_errors(noun="Subscription"):
-            sub = await billing.stripe.v1.subscriptions.retrieve_async(
-                subscription_id, {"expand": RETRIEVE_EXPAND}
+            return await get_json(
+                billing,
+                stripe_path("/v1/subscriptions/{}", subscription_id),
+                {"expand": RETRIEVE_EXPAND},
             )
-        return as_json(sub)
 
     data = await billing.cache.customer_cached(
         customer_id, f"subscription:{subscription_id}", billing.customer_ttl, load

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from .client import Billing, as_json
+from typing import TYPE_CHECKING
+
 from .errors import stripe_errors
 from .models import TaxId
+from .stripe_json import get_json, stripe_path
+
+if TYPE_CHECKING:
+    from .client import Billing
 
 # Stripe allows at most this many tax IDs per customer, so one page holds them all.
 MAX_TAX_IDS = 100
@@ -13,10 +18,11 @@ MAX_TAX_IDS = 100
 async def list_tax_ids(billing: Billing, customer_id: str) -> tuple[TaxId, ...]:
     async def load() -> dict[str, object]:
         with stripe_errors(noun="Customer"):
-            page = await billing.stripe.v1.customers.tax_ids.list_async(
-                customer_id, {"limit": MAX_TAX_IDS}
+            return await get_json(
+                billing,
+                stripe_path("/v1/customers/{}/tax_ids", customer_id),
+                {"limit": MAX_TAX_IDS},
             )
-        return as_json(page)
 
     data = await billing.cache.customer_cached(customer_id, "tax_ids", billing.customer_ttl, load)
     return tuple(
