@@ -109,7 +109,8 @@ class PortalRoutes:
 
 async def _without_slash(request: web.Request) -> web.StreamResponse:
     """`/portal/` -> `/portal` (the page's relative links are written for the latter)."""
-    raise web.HTTPPermanentRedirect(request.rel_url.with_path(PORTAL_PATH))
+    query = request.rel_url.raw_query_string
+    raise web.HTTPPermanentRedirect(f"{PORTAL_PATH}?{query}" if query else PORTAL_PATH)
 
 
 def add_portal_routes(app: web.Application, settings: Settings) -> None:

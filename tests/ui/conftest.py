@@ -68,13 +68,15 @@ def missing_browser() -> str | None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests share one event loop (and so one browser) for the whole run."""
+    """These tests share one event loop (and so one browser) for the whole run; those that
+    need the browser are skipped, with the reason, when it is missing."""
     reason = missing_browser()
     for item in items:
         if UI_DIR not in Path(item.path).parents:
             continue
-        item.add_marker(pytest.mark.asyncio(loop_scope="session"), append=False)
-        if reason is not None:
+        if pytest_asyncio.is_async_test(item):
+            item.add_marker(pytest.mark.asyncio(loop_scope="session"), append=False)
+        if reason is not None and "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.skip(reason=reason))
 
 

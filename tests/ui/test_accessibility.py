@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from playwright.async_api import expect
 
-from tests.ui.pages import dialog, open_action, status
+from tests.ui.pages import dialog, expect, open_action, status
 
 if TYPE_CHECKING:
     from playwright.async_api import Locator, Page

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from playwright.async_api import expect
 
-from tests.ui.pages import dialog, field_error, status
+from tests.ui.pages import dialog, expect, field_error, status
 
 if TYPE_CHECKING:
     from tests.ui.conftest import Browsing, Demo

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from playwright.async_api import expect
 
-from tests.ui.pages import subscription_card
+from tests.ui.pages import expect, subscription_card
 
 if TYPE_CHECKING:
     import stripe

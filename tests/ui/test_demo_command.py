@@ -10,7 +10,8 @@ import sys
 from typing import TYPE_CHECKING
 
 import pytest
-from playwright.async_api import expect
+
+from tests.ui.pages import expect
 
 if TYPE_CHECKING:
     from tests.ui.conftest import Browsing

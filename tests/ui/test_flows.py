@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from playwright.async_api import expect
 
-from tests.ui.pages import subscription_card
+from tests.ui.pages import expect, subscription_card
 
 if TYPE_CHECKING:
     from tests.ui.conftest import Browsing, Demo

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from playwright.async_api import expect
+
+from tests.ui.pages import expect
 
 if TYPE_CHECKING:
     from tests.ui.conftest import Browsing, Demo
@@ -85,17 +86,6 @@ async def test_used_link_says_the_session_ended(demo: Demo, browsing: Browsing) 
         "This billing session has ended"
     )
     await expect(second.get_by_text("This portal session code was already used.")).to_be_visible()
-
-
-async def test_page_is_served_with_a_strict_content_security_policy(demo: Demo) -> None:
-    async with demo.http.get(f"{demo.gateway_url}/portal") as response:
-        assert response.status == 200
-        policy = response.headers["Content-Security-Policy"]
-        assert "script-src 'self';" in policy
-        assert "js.stripe.com" not in policy
-        assert response.headers["Referrer-Policy"] == "no-referrer"
-    async with demo.http.get(f"{demo.gateway_url}/portal/static/../routes.py") as response:
-        assert response.status == 404
 
 
 async def test_a_revoked_session_ends_the_page_at_the_next_request(

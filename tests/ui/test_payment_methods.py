@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from playwright.async_api import expect
 
-from tests.ui.pages import dialog, status
+from tests.ui.pages import dialog, expect, status
 
 if TYPE_CHECKING:
     from playwright.async_api import Locator, Page

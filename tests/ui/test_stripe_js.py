@@ -9,9 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from playwright.async_api import expect
 
-from tests.ui.pages import dialog
+from tests.ui.pages import dialog, expect
 
 if TYPE_CHECKING:
     from playwright.async_api import Page, Route
