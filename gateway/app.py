@@ -224,6 +224,8 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_CONNECTION,
         connection_init_wait_timeout=CONNECTION_INIT_TIMEOUT,
+        # Browsers skip CORS for WebSockets; the same origins may open one (else same-origin only).
+        allowed_origins=settings.cors_origins,
     )
     app.router.add_get("/graphql", view)
     app.router.add_post("/graphql", view)

@@ -24,6 +24,7 @@ from strawberry.extensions.max_aliases import create_validator as alias_limit_ru
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from .error_log import is_unexpected, log_errors
 from .extensions import (
@@ -87,6 +88,10 @@ class GatewaySchema(strawberry.Schema):
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         """Run an operation. Errors raised where the extensions cannot see them (a document
         refused while parsing, a failing extension) are coded and masked here too."""
+        allowed = kwargs.get("allowed_operation_types")
+        if allowed is not None:
+            # Subscriptions are served over WebSocket only (`schema.stream`), never over HTTP.
+            kwargs["allowed_operation_types"] = set(allowed) - {OperationType.SUBSCRIPTION}
         result = await super().execute(*args, **kwargs)
         if result.errors:
             errors = mask_unexpected(result.errors) if self.masks_errors else result.errors

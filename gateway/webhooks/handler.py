@@ -9,7 +9,9 @@ Order of work for one delivery, each step only after the previous one succeeded:
    claimant processes, every other delivery is acknowledged with 200 and does nothing.
 3. Invalidate what the event makes stale (`routing.impact_of`): the customer's cached data,
    or the catalog / portal configurations. Invalidation is idempotent and order-free, so
-   out-of-order deliveries cannot leave the cache holding an older state.
+   out-of-order deliveries cannot leave the cache holding an older state. Every instance
+   watches the catalog and configurations generations and reloads its in-memory copy when
+   they move (`gateway.source_changes`).
 4. Publish a `LiveEvent` to the customer's subscribers (they order by `created`).
 
 When step 3 or 4 fails (Redis unreachable), the claim is released and the answer is 503,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import pytest
 
 from gateway.api.live import stream
@@ -16,6 +17,7 @@ from tests.support.gateway import ADMIN_KEY
 
 if TYPE_CHECKING:
     from tests.live.instances import Instance
+    from tests.support.gateway import GatewayFactory
     from tests.support.world import World
 
 UPDATE_NAME = 'mutation { updateCustomer(input: {name: "%s"}) { userErrors { code } } }'
@@ -227,3 +229,32 @@ async def test_shutdown_closes_open_sockets_at_once(single: Instance, world: Wor
         assert closed.value.code == 1001  # going away: the client reconnects elsewhere
     finally:
         await live.close()
+
+
+async def test_a_subscription_over_http_is_refused_with_a_clear_error(
+    single: Instance, world: World
+) -> None:
+    token = await single.gateway.token_for(world.alice.id)
+    result = await single.gateway.post("subscription { billingEvents { id } }", token=token)
+    assert result.status == 400, result.body
+    assert result.data is None
+    assert "subscriptions are not allowed" in result.errors[0]["message"], result.body
+
+
+async def test_browsers_open_sockets_only_from_the_configured_origins(
+    gateway_factory: GatewayFactory, world: World
+) -> None:
+    spa = "https://app.example.com"
+    gateway = await gateway_factory.start(world.configurations(), cors_origins=[spa])
+    token = await gateway.token_for(world.alice.id)
+    url = gateway.url.replace("http://", "ws://") + "/graphql"
+    async with gateway.http.ws_connect(
+        url, protocols=["graphql-transport-ws"], origin=spa
+    ) as socket:
+        live = LiveClient(socket)
+        await live.init({"accessToken": token})
+        assert (await live.receive())["type"] == "connection_ack"
+    for origin in ("https://evil.example.com", "null"):
+        with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+            await gateway.http.ws_connect(url, protocols=["graphql-transport-ws"], origin=origin)
+        assert refused.value.status == 403
