@@ -1,0 +1,277 @@
+"""Stripe requests per GraphQL operation, cold and warm, counted by the emulator's request log.
+
+    python bench/stripe_requests.py [--quick]
+
+Two gateway processes serve the same account: "cold" runs with the customer cache off
+(`GATEWAY_CUSTOMER_CACHE_TTL_SECONDS=0`: every read goes to Stripe, as right after a
+write or once the cache entry expired), "warm" with the default cache. Warm queries are
+the second run of the same query; warm mutations follow an overview, as when a customer
+opens the portal and then clicks. The emulator delays every Stripe request by a fixed
+50 ms so the log also shows *rounds*: how many Stripe waits follow one another on the
+operation's critical path (requests in one round run in parallel).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+from client import graphql, logged_requests, payload_ok, redeem, reset_log, set_stripe_latency
+from documents import CREATE_SESSION, END_SESSION, MUTATIONS, OVERVIEW, OVERVIEW_VARIABLES, QUERIES
+from harness import ADMIN_KEY
+from stack import Stack, bench_stack, common_arguments, describe_machine
+from table import print_table
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from account import BenchCustomer
+
+ROUND_LATENCY_MS = 50.0
+# Completions closer than this belong to one round (requests that ran side by side).
+ROUND_GAP_SECONDS = ROUND_LATENCY_MS / 1000 / 2
+WARM_OVERVIEW_TARGET = 1
+MUTATION_TARGET = 2
+ADDED_TAX_ID = "DE999999999"
+
+
+@dataclass(frozen=True)
+class Cost:
+    requests: int
+    rounds: int
+    routes: Counter[str]
+
+
+def _rounds(entries: list[dict[str, Any]]) -> int:
+    times = sorted(float(e["at"]) for e in entries)
+    return sum(1 for i, at in enumerate(times) if i == 0 or at - times[i - 1] > ROUND_GAP_SECONDS)
+
+
+def _short(route: str) -> str:
+    method, _, path = route.partition(" ")
+    return f"{method} {path.removeprefix('/v1/')}"
+
+
+@dataclass
+class Meter:
+    http: aiohttp.ClientSession
+    emulator_url: str
+
+    async def cost(self, operation: Callable[[], Awaitable[object]]) -> Cost:
+        await reset_log(self.http, self.emulator_url)
+        await operation()
+        entries = [e for e in await logged_requests(self.http, self.emulator_url)]
+        routes = Counter(_short(f"{e['method']} {e['route']}") for e in entries)
+        return Cost(len(entries), _rounds(entries), routes)
+
+
+@dataclass
+class Session:
+    """One customer's portal session on one gateway."""
+
+    http: aiohttp.ClientSession
+    url: str
+    token: str
+    customer: BenchCustomer
+
+    async def query(self, document: str, variables: dict[str, Any] | None = None) -> Any:
+        return await graphql(self.http, self.url, document, variables, token=self.token)
+
+    async def overview(self) -> Any:
+        return await self.query(OVERVIEW, OVERVIEW_VARIABLES)
+
+    async def mutate(self, mutation: str, /, **fields: Any) -> dict[str, Any]:
+        data = await self.query(MUTATIONS[mutation], {"input": fields})
+        return payload_ok(data, mutation)
+
+
+def _query_variables(session: Session, first_invoice: str, stack: Stack) -> dict[str, Any]:
+    customer = session.customer
+    return {
+        "subscription": {"id": customer.subscriptions[0]},
+        "invoice": {"id": first_invoice},
+        "upcomingInvoice": {"id": customer.subscriptions[0]},
+        "previewSubscriptionUpdate": {
+            "input": {
+                "subscriptionId": customer.subscriptions[-1],
+                "priceId": stack.catalog.monthly["Pro"],
+            }
+        },
+    }
+
+
+def _mutation_steps(session: Session, stack: Stack) -> list[tuple[str, dict[str, Any]]]:
+    """A sequence of writes that each succeed and leave the account usable."""
+    subs = session.customer.subscriptions
+    cards = session.customer.cards
+    resumes = datetime.fromtimestamp(time.time() + 14 * 86_400, UTC).isoformat()
+    return [
+        ("cancelSubscription", {"subscriptionId": subs[0], "reason": "TOO_EXPENSIVE"}),
+        ("renewSubscription", {"subscriptionId": subs[0]}),
+        ("pauseSubscription", {"subscriptionId": subs[1], "resumesAt": resumes}),
+        ("resumeSubscription", {"subscriptionId": subs[1]}),
+        ("updateSubscription", {"subscriptionId": subs[2], "quantity": 5}),
+        ("createSetupIntent", {}),
+        ("setDefaultPaymentMethod", {"paymentMethodId": cards[1]}),
+        ("detachPaymentMethod", {"paymentMethodId": cards[0]}),
+        ("updateCustomer", {"name": "Renamed Bench User"}),
+        ("addTaxId", {"type": "eu_vat", "value": ADDED_TAX_ID}),
+    ]
+
+
+async def _create_code(http: aiohttp.ClientSession, url: str, customer_id: str) -> str:
+    data = await graphql(
+        http, url, CREATE_SESSION, {"input": {"customer": customer_id}}, token=ADMIN_KEY
+    )
+    code: str = payload_ok(data, "createPortalSession")["session"]["code"]
+    return code
+
+
+async def measure(
+    meter: Meter, http: aiohttp.ClientSession, url: str, customer: BenchCustomer, stack: Stack
+) -> dict[str, list[Cost]]:
+    """Every operation's cost on one gateway: [first run, repeat] (mutations run once)."""
+    costs: dict[str, list[Cost]] = {}
+
+    async def twice(name: str, operation: Callable[[], Awaitable[object]]) -> None:
+        costs[name] = [await meter.cost(operation), await meter.cost(operation)]
+
+    codes: list[str] = []
+    tokens: list[str] = []
+
+    async def create() -> None:
+        codes.append(await _create_code(http, url, customer.id))
+
+    async def redeem_one() -> None:
+        tokens.append(await redeem(http, url, codes.pop()))
+
+    await twice("createPortalSession", create)
+    await twice("redeemPortalSession", redeem_one)
+    session = Session(http, url, tokens[0], customer)
+    # First: nothing about this customer is known yet. Repeat: cold (cache off) or warm.
+    await twice("overview", session.overview)
+    invoices = await session.query(QUERIES["invoices"])
+    variables = _query_variables(session, invoices["invoices"]["nodes"][0]["id"], stack)
+    for name, document in QUERIES.items():
+
+        async def read(document: str = document, name: str = name) -> None:
+            await session.query(document, variables.get(name))
+
+        await twice(name, read)
+
+    steps = _mutation_steps(session, stack)
+    for name, fields in steps:
+        await session.overview()  # the customer has just opened the portal
+
+        async def write(name: str = name, fields: dict[str, Any] = fields) -> None:
+            await session.mutate(name, **fields)
+
+        costs[name] = [await meter.cost(write)]
+    tax_ids = (await session.query(QUERIES["customer"]))["customer"]["taxIds"]
+    added = next(t["id"] for t in tax_ids if t["value"] == ADDED_TAX_ID)
+    await session.overview()
+    costs["removeTaxId"] = [await meter.cost(lambda: session.mutate("removeTaxId", taxIdId=added))]
+    other = (await graphql(http, url, "{ session { id } }", token=tokens[1]))["session"]["id"]
+
+    async def revoke() -> None:
+        data = await graphql(
+            http,
+            url,
+            MUTATIONS["revokePortalSession"],
+            {"input": {"sessionId": other}},
+            token=ADMIN_KEY,
+        )
+        payload_ok(data, "revokePortalSession")
+
+    async def end() -> None:
+        payload_ok(await session.query(END_SESSION), "endPortalSession")
+
+    costs["revokePortalSession"] = [await meter.cost(revoke)]
+    costs["endPortalSession"] = [await meter.cost(end)]
+    return costs
+
+
+def _routes(cost: Cost) -> str:
+    return (
+        ", ".join(
+            f"{route}" + (f" x{count}" if count > 1 else "")
+            for route, count in sorted(cost.routes.items())
+        )
+        or "-"
+    )
+
+
+def report(cold: dict[str, list[Cost]], warm: dict[str, list[Cost]], machine: str) -> bool:
+    """Print the tables; True when every target is met."""
+    rows: list[list[object]] = []
+    first_sight = cold["overview"][0]
+    rows.append(["overview, first sight", first_sight.requests, first_sight.rounds, "", "", ""])
+    checks: list[bool] = []
+    for name in cold:
+        cold_cost = cold[name][-1]
+        warm_cost = warm[name][-1]
+        target = ""
+        if name == "overview":
+            ok = cold_cost.rounds <= 1 and warm_cost.requests <= WARM_OVERVIEW_TARGET
+            target = f"cold 1 round, warm <= {WARM_OVERVIEW_TARGET}: {'met' if ok else 'MISSED'}"
+            checks.append(ok)
+        elif name in MUTATIONS or name == "endPortalSession":
+            worst = max(cold_cost.requests, warm_cost.requests)
+            ok = worst <= MUTATION_TARGET
+            target = f"<= {MUTATION_TARGET}: {'met' if ok else 'MISSED'}"
+            checks.append(ok)
+        rows.append(
+            [
+                name,
+                cold_cost.requests,
+                cold_cost.rounds,
+                warm_cost.requests,
+                warm_cost.rounds,
+                target,
+            ]
+        )
+    print_table(
+        "Stripe requests per operation",
+        ["operation", "cold requests", "cold rounds", "warm requests", "warm rounds", "target"],
+        rows,
+        note=(
+            "cold: customer cache off (every read goes to Stripe); warm: default cache, the "
+            "query's repeat or a mutation right after an overview. rounds: Stripe waits one "
+            f"after another (each Stripe request was delayed {ROUND_LATENCY_MS:.0f} ms).\n"
+            f"{machine}"
+        ),
+    )
+    detail = [[name, _routes(cold[name][-1]), _routes(warm[name][-1])] for name in cold]
+    detail.insert(0, ["overview, first sight", _routes(first_sight), ""])
+    print_table("Stripe requests by route", ["operation", "cold", "warm"], detail)
+    return all(checks)
+
+
+async def main(args: argparse.Namespace) -> int:
+    months = 1 if args.quick else 4
+    async with bench_stack(customers=2, months=months, pin=not args.no_pin) as stack:
+        cold_gateway = await stack.gateway("gateway-cold", customer_cache_ttl=0)
+        warm_gateway = await stack.gateway("gateway-warm")
+        async with aiohttp.ClientSession() as http:
+            await set_stripe_latency(http, stack.emulator.url, ROUND_LATENCY_MS)
+            meter = Meter(http, stack.emulator.url)
+            cold_user, warm_user = stack.customers
+            cold = await measure(meter, http, cold_gateway.url, cold_user, stack)
+            warm = await measure(meter, http, warm_gateway.url, warm_user, stack)
+            await set_stripe_latency(http, stack.emulator.url, 0)
+        met = report(cold, warm, describe_machine(stack.pinned))
+    print("all targets met" if met else "some targets MISSED", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    common_arguments(parser)
+    sys.exit(asyncio.run(main(parser.parse_args())))

@@ -1,0 +1,42 @@
+"""Each benchmark runs end to end in `--quick` mode (tiny bounds) and prints its tables.
+
+Nothing here asserts a timing: the numbers of a smoke run on a shared machine mean nothing.
+What must hold is that every script starts its processes, drives the real gateway against
+the emulator, checks every answer and reports.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+TIMEOUT_SECONDS = 110
+
+SCRIPTS = {
+    "stripe_requests.py": [
+        "### Stripe requests per operation",
+        "| overview ",
+        "| cancelSubscription",
+    ],
+    "latency.py": ["### Latency with Stripe answering", "| overview, cold", "| mutation"],
+    "throughput.py": ["### Warm overview throughput", "| baseline ", "### Gateway / baseline"],
+    "memory.py": ["### Gateway resident memory", "### Memory growth"],
+}
+
+
+@pytest.mark.parametrize("script", sorted(SCRIPTS))
+def test_benchmark_prints_its_tables(script: str) -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCH / script), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    for expected in SCRIPTS[script]:
+        assert expected in done.stdout, done.stdout[-3000:]
