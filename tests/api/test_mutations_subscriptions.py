@@ -339,6 +339,39 @@ async def test_pause_dates_are_checked_against_stripes_clock(
     ]
 
 
+async def test_pause_for_a_length_counts_from_stripes_clock(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    """A browser only knows its own clock; a chosen length is dated on the customer's clock."""
+    token = await gateway.token_for(world.alice.id)
+    sub = world.alice.subscription
+    now = await clock_now(stripe_client, world.alice.id)
+    wrong = await mutate(
+        gateway,
+        token,
+        "pauseSubscription",
+        subscriptionId=sub,
+        pauseFor={"interval": "YEAR", "intervalCount": 5},
+    )
+    assert codes(wrong) == [("INVALID_INPUT", "pauseFor")]
+    paused = await mutate(
+        gateway,
+        token,
+        "pauseSubscription",
+        subscriptionId=sub,
+        pauseFor={"interval": "MONTH", "intervalCount": 1},
+    )
+    assert paused["userErrors"] == []
+    stored = await stripe_client.v1.subscriptions.retrieve_async(sub)
+    assert stored.pause_collection is not None
+    expected = datetime.fromtimestamp(now, UTC)
+    month = expected.month % 12 + 1
+    year = expected.year + (1 if expected.month == 12 else 0)
+    resumes = datetime.fromtimestamp(stored.pause_collection.resumes_at or 0, UTC)
+    assert (resumes.year, resumes.month) == (year, month)
+    assert resumes.time() == expected.time()
+
+
 @pytest.mark.parametrize("mutation", ["renewSubscription", "resumeSubscription"])
 async def test_missing_subscription_is_not_found(
     gateway: RunningGateway, world: World, mutation: str

@@ -77,6 +77,31 @@ DECISIONS: list[tuple[str, Callable[[], Any], Any]] = [
         PauseDecision("sub_1", NOW + 3 * DAY, pause(NOW + 3 * DAY)),
     ),
     (
+        "pause for a configured length, dated from Stripe's clock",
+        lambda: decide_pause(ctx(WEEKS), subscription(), pause_for=("week", 2)),
+        PauseDecision("sub_1", NOW + 14 * DAY, pause(NOW + 14 * DAY)),
+    ),
+    (
+        "pause for a length that is not offered",
+        lambda: decide_pause(ctx(WEEKS), subscription(), pause_for=("month", 1)),
+        Refusal(
+            RefusalCode.INVALID_INPUT,
+            "That pause length is not one of the offered options.",
+            "pauseFor",
+        ),
+    ),
+    (
+        "pause with both a length and a date",
+        lambda: decide_pause(
+            ctx(WEEKS), subscription(), resumes_at=NOW + DAY, pause_for=("week", 1)
+        ),
+        Refusal(
+            RefusalCode.INVALID_INPUT,
+            "Give either a resume date or a pause length, not both.",
+            "pauseFor",
+        ),
+    ),
+    (
         "indefinite pause without an end",
         lambda: decide_pause(ctx(INDEFINITE), subscription()),
         PauseDecision("sub_1", None, pause()),

@@ -162,6 +162,17 @@ async def test_pause_then_resume_payments(demo: Demo, browsing: Browsing) -> Non
     assert (await demo.subscription("trialing")).pause_collection is None
 
 
+async def test_pause_a_customer_on_a_test_clock(demo: Demo, browsing: Browsing) -> None:
+    """The demo's main customer lives on a test clock behind the browser's clock."""
+    page = await browsing.open(await demo.portal_link("active"))
+    pause = await open_action(page, "Pause payments")
+    await pause.get_by_role("button", name="Pause payments").click()
+    await status(page, "Payments are paused until")
+    subscription = await demo.subscription("active")
+    assert subscription.pause_collection is not None
+    assert subscription.pause_collection.resumes_at is not None
+
+
 async def test_dismissing_a_dialog_changes_nothing(demo: Demo, browsing: Browsing) -> None:
     page = await browsing.open(await demo.portal_link("active"))
     cancel = await open_action(page, "Cancel subscription")

@@ -15,6 +15,7 @@ from ...portal.decisions import PauseDecision
 from ...portal.policy.pause import decide_pause
 from ...portal.refusals import Refusal
 from ..common.times import unix_seconds
+from ..configuration.types import PauseInterval
 from ..context import Info
 from ..errors import UserError
 from ..fields import mutation
@@ -28,12 +29,23 @@ NAME = "pauseSubscription"
 
 
 @strawberry.input
+class PauseDurationInput:
+    interval: PauseInterval
+    interval_count: int = 1
+
+
+@strawberry.input
 class PauseSubscriptionInput:
     subscription_id: strawberry.ID
     resumes_at: datetime | None = strawberry.field(
         default=None,
         description="When collection resumes; required unless the portal allows open-ended "
         "pauses, and no later than its longest pause option.",
+    )
+    pause_for: PauseDurationInput | None = strawberry.field(
+        default=None,
+        description="Pause for one of the portal's pause lengths instead of giving "
+        "`resumesAt`; the resume date is then counted on Stripe's clock.",
     )
     client_mutation_id: str | None = client_mutation_id_field()
 
@@ -68,7 +80,12 @@ class PauseSubscriptionMutation:
             policy: PolicyContext, subscription: models.Subscription
         ) -> PauseDecision | Refusal:
             resumes_at = unix_seconds(input.resumes_at) if input.resumes_at else None
-            return decide_pause(policy, subscription, resumes_at=resumes_at)
+            pause_for = (
+                (input.pause_for.interval.value, input.pause_for.interval_count)
+                if input.pause_for is not None
+                else None
+            )
+            return decide_pause(policy, subscription, resumes_at=resumes_at, pause_for=pause_for)
 
         outcome = await SubscriptionMutation(NAME, decide, _apply).run(
             info.context, input, str(input.subscription_id)

@@ -117,9 +117,45 @@ def _resumes_at_refusal(ctx: PolicyContext, resumes_at: int | None) -> Refusal |
     return None
 
 
+def _chosen_option(ctx: PolicyContext, pause_for: tuple[str, int]) -> PauseOption | Refusal:
+    """The configured option the customer picked, dated from Stripe's clock (`ctx.now`).
+
+    Choosing a length rather than a date keeps a browser whose clock differs from
+    Stripe's (or a customer on a test clock) inside the configured bounds.
+    """
+    interval, count = pause_for
+    for option in pause_options(ctx.configuration, ctx.now):
+        if (option.interval, option.interval_count) == (interval, count):
+            return option
+    return Refusal(
+        RefusalCode.INVALID_INPUT,
+        "That pause length is not one of the offered options.",
+        "pauseFor",
+    )
+
+
 def decide_pause(
-    ctx: PolicyContext, subscription: Subscription, *, resumes_at: int | None = None
+    ctx: PolicyContext,
+    subscription: Subscription,
+    *,
+    resumes_at: int | None = None,
+    pause_for: tuple[str, int] | None = None,
 ) -> PauseDecision | Refusal:
+    """Pause until `resumes_at`, or for `pause_for` (interval, count): one of the options."""
+    if pause_for is not None:
+        if resumes_at is not None:
+            return Refusal(
+                RefusalCode.INVALID_INPUT,
+                "Give either a resume date or a pause length, not both.",
+                "pauseFor",
+            )
+        refusal = pause_refusal(ctx, subscription)
+        if refusal is not None:
+            return refusal
+        chosen = _chosen_option(ctx, pause_for)
+        if isinstance(chosen, Refusal):
+            return chosen
+        resumes_at = chosen.resumes_at
     refusal = pause_refusal(ctx, subscription) or _resumes_at_refusal(ctx, resumes_at)
     if refusal is not None:
         return refusal

@@ -106,7 +106,10 @@ mutation Renew($input: RenewSubscriptionInput!) {
 
 export const PAUSE_SUBSCRIPTION = `
 mutation Pause($input: PauseSubscriptionInput!) {
-  pauseSubscription(input: $input) { subscription { id } ${ERRORS} }
+  pauseSubscription(input: $input) {
+    subscription { id pauseCollection { resumesAt } }
+    ${ERRORS}
+  }
 }`;
 
 export const RESUME_SUBSCRIPTION = `

@@ -53,16 +53,20 @@ export function pauseForm(portal, subscription, { done, dismiss }) {
       if (choice === null) return [{ field: "resumesAt", message: "Choose how long to pause." }];
       const input = { subscriptionId: subscription.id };
       if (choice !== "indefinite") {
-        input.resumesAt = addInterval(
-          new Date(),
-          feature.intervalOptions[Number(choice)],
-        ).toISOString();
+        // Send the length, not a date: the gateway dates it on Stripe's clock.
+        const option = feature.intervalOptions[Number(choice)];
+        input.pauseFor = { interval: option.interval, intervalCount: option.intervalCount };
       }
       const payload = await portal.api.mutate("pauseSubscription", PAUSE_SUBSCRIPTION, input);
-      if (payload.userErrors.length) return payload.userErrors;
+      if (payload.userErrors.length) {
+        return payload.userErrors.map((e) =>
+          e.field === "pauseFor" ? { ...e, field: "resumesAt" } : e,
+        );
+      }
+      const resumesAt = payload.subscription?.pauseCollection?.resumesAt;
       await done(
-        input.resumesAt
-          ? `Payments are paused until ${date(input.resumesAt)}.`
+        resumesAt
+          ? `Payments are paused until ${date(resumesAt)}.`
           : "Payments are paused until you resume them.",
       );
       return [];
