@@ -61,15 +61,39 @@ async def _start(app: web.Application, host: str, port: int) -> web.AppRunner:
     return runner
 
 
-async def demo_token(sessions: SessionStore, customer_id: str, configuration_id: str) -> str:
+MERCHANT_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Demo merchant</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto">
+<h1>Back on the merchant's site</h1>
+<p>This page stands in for your own application, where the portal's Back link returns.
+Run the demo again, or create a new portal session, to open the portal again.</p>
+</body></html>
+"""
+
+
+async def merchant_page(request: web.Request) -> web.Response:
+    """Where the demo's portal sessions return: the merchant's site, played by the demo."""
+    return web.Response(text=MERCHANT_PAGE, content_type="text/html")
+
+
+async def demo_token(
+    sessions: SessionStore, customer_id: str, configuration_id: str, return_url: str
+) -> str:
     """A redeemed portal session for the demo customer, as a frontend would get one."""
-    created = await sessions.create(customer_id=customer_id, configuration_id=configuration_id)
+    created = await sessions.create(
+        customer_id=customer_id, configuration_id=configuration_id, return_url=return_url
+    )
     return (await sessions.redeem(created.code)).token
 
 
-async def demo_portal_link(sessions: SessionStore, customer_id: str, configuration_id: str) -> str:
+async def demo_portal_link(
+    sessions: SessionStore, customer_id: str, configuration_id: str, return_url: str
+) -> str:
     """A portal session URL (the portal URL and a one-time code), as createPortalSession makes."""
-    created = await sessions.create(customer_id=customer_id, configuration_id=configuration_id)
+    created = await sessions.create(
+        customer_id=customer_id, configuration_id=configuration_id, return_url=return_url
+    )
     return created.url
 
 
@@ -107,12 +131,14 @@ async def serve_demo(host: str, port: int, emulator_port: int) -> None:
     emulator = await _start(create_emulator_app(emu), host, emulator_port)
     try:
         app = create_app(demo_settings(host, port, emulator_url, admin_key))
+        app.router.add_get("/", merchant_page)
+        return_url = f"http://{host}:{port}/"
         gateway = await _start(app, host, port)
         try:
             services = app[SERVICES]
             default = services.configurations().default.id
-            token = await demo_token(services.sessions, roles[DEMO_ROLE], default)
-            link = await demo_portal_link(services.sessions, roles[DEMO_ROLE], default)
+            token = await demo_token(services.sessions, roles[DEMO_ROLE], default, return_url)
+            link = await demo_portal_link(services.sessions, roles[DEMO_ROLE], default, return_url)
             graphql_url = f"http://{host}:{port}/graphql"
             print(banner(graphql_url, admin_key, token, roles, link), flush=True)
             await asyncio.Event().wait()

@@ -164,6 +164,16 @@ async def test_demo_prints_a_working_token() -> None:
                 }
             async with http.get(graphiql.group(1), headers={"Accept": "text/html"}) as response:
                 assert response.status == 200
+            async with http.post(
+                graphiql.group(1),
+                json={"query": "{ session { returnUrl } }"},
+                headers={"Authorization": f"Bearer {token.group(1)}"},
+            ) as response:
+                back = (await response.json())["data"]["session"]["returnUrl"]
+            assert back == f"http://127.0.0.1:{port}/"
+            async with http.get(back) as response:
+                assert response.status == 200
+                assert "merchant" in await response.text()
     finally:
         code = await _stop(process)
     assert code == 0
