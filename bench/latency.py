@@ -145,22 +145,23 @@ class Rows:
 
 
 async def main(args: argparse.Namespace) -> int:
-    levels = (1, 4) if args.quick else CONCURRENCY
-    requests = {1: 8, 4: 16} if args.quick else REQUESTS
+    levels = (1, 2) if args.quick else CONCURRENCY
+    requests = {1: 4, 2: 4} if args.quick else REQUESTS
     customers = max(levels)
-    async with bench_stack(customers=customers, months=2, pin=not args.no_pin) as stack:
+    months = 1 if args.quick else 2
+    async with bench_stack(customers=customers, months=months, pin=not args.no_pin) as stack:
         cold = await stack.gateway("gateway-cold", customer_cache_ttl=0)
         warm = await stack.gateway("gateway-warm")
         async with aiohttp.ClientSession() as http:
             cold_tokens = await tokens_for(http, cold, stack)
             warm_tokens = await tokens_for(http, warm, stack)
             await set_stripe_latency(http, stack.emulator.url, args.latency_ms, args.jitter_ms)
-            rtts = await stripe_round_trip(stack, 10 if args.quick else RTT_SAMPLES)
+            rtts = await stripe_round_trip(stack, 5 if args.quick else RTT_SAMPLES)
             rtt = statistics.median(rtts)
             rows = Rows(rtt, stack.emulator, http)
 
             # First sight: each customer's first overview on the cold gateway, one at a time.
-            sight = min(len(cold_tokens), 4 if args.quick else 16)
+            sight = min(len(cold_tokens), 2 if args.quick else 16)
             await rows.measure(
                 "overview, first sight",
                 1,

@@ -93,11 +93,13 @@ async def visit(
 
 
 async def main(args: argparse.Namespace) -> int:
-    total = 20.0 if args.quick else args.minutes * 60
+    total = 6.0 if args.quick else args.minutes * 60
     checkpoint = min(60.0, total / 2)
+    interval = min(SAMPLE_SECONDS, total / 6)
     clients = 2 if args.quick else args.concurrency
     customers = clients * CUSTOMERS_PER_CLIENT
-    async with bench_stack(customers=customers, months=2, pin=not args.no_pin) as stack:
+    months = 1 if args.quick else 2
+    async with bench_stack(customers=customers, months=months, pin=not args.no_pin) as stack:
         gateway = await stack.gateway()
         samples: list[tuple[float, int, int]] = []
         tally = Tally()
@@ -118,7 +120,7 @@ async def main(args: argparse.Namespace) -> int:
             samples.append((0.0, gateway.rss_kib(), 0))
             load = asyncio.gather(*(visit(http, gateway.url, v, deadline, tally) for v in visitors))
             while time.monotonic() < deadline:
-                await asyncio.sleep(min(SAMPLE_SECONDS, max(0.0, deadline - time.monotonic())))
+                await asyncio.sleep(min(interval, max(0.0, deadline - time.monotonic())))
                 samples.append((time.monotonic() - started, gateway.rss_kib(), tally.requests))
             await load
             await set_stripe_latency(http, stack.emulator.url, 0)

@@ -47,14 +47,16 @@ class Run:
         return self.cpu_seconds / self.result.count * 1e6 if self.result.count else float("nan")
 
 
-async def measure(server: Process, tokens: list[str], *, concurrency: int, seconds: float) -> Run:
+async def measure(
+    server: Process, tokens: list[str], *, concurrency: int, seconds: float, warmup: float
+) -> Run:
     """A warm-up run (discarded), then a measured one; server CPU from /proc over the latter."""
     requests = round_robin(server.url, OVERVIEW, OVERVIEW_VARIABLES, tokens)
     await run_load(
         requests,
         concurrency=concurrency,
         max_requests=MAX_REQUESTS_PER_RUN,
-        max_seconds=WARMUP_SECONDS,
+        max_seconds=warmup,
     )
     cpu_before = server.cpu_seconds()
     result = await run_load(
@@ -80,10 +82,12 @@ def _summary(name: str, runs: list[Run], size: int) -> list[object]:
 
 
 async def main(args: argparse.Namespace) -> int:
-    seconds = 2.0 if args.quick else args.seconds
+    seconds = 1.0 if args.quick else args.seconds
+    warmup = 0.5 if args.quick else WARMUP_SECONDS
     repeats = 1 if args.quick else args.repeats
     customers = 1 if args.quick else 4
-    async with bench_stack(customers=customers, months=4, pin=not args.no_pin) as stack:
+    months = 1 if args.quick else 4
+    async with bench_stack(customers=customers, months=months, pin=not args.no_pin) as stack:
         gateway = await stack.gateway()
         async with aiohttp.ClientSession() as http:
             tokens = [await token_for(http, gateway.url, c.id) for c in stack.customers]
@@ -102,10 +106,18 @@ async def main(args: argparse.Namespace) -> int:
             runs: dict[str, list[Run]] = {"gateway": [], "baseline": []}
             for _ in range(repeats):
                 runs["gateway"].append(
-                    await measure(gateway, tokens, concurrency=args.concurrency, seconds=seconds)
+                    await measure(
+                        gateway,
+                        tokens,
+                        concurrency=args.concurrency,
+                        seconds=seconds,
+                        warmup=warmup,
+                    )
                 )
                 runs["baseline"].append(
-                    await measure(baseline, [""], concurrency=args.concurrency, seconds=seconds)
+                    await measure(
+                        baseline, [""], concurrency=args.concurrency, seconds=seconds, warmup=warmup
+                    )
                 )
             stripe_requests = len(await logged_requests(http, stack.emulator.url))
         gateway_rss, baseline_rss = gateway.rss_kib(), baseline.rss_kib()
@@ -122,7 +134,7 @@ async def main(args: argparse.Namespace) -> int:
         ["server", "req/s (median)", "min..max", "p50 ms", "p99 ms", "CPU µs/req", "bytes"],
         rows,
         note=(
-            f"{repeats} interleaved runs of {seconds:.0f} s (after {WARMUP_SECONDS:.0f} s "
+            f"{repeats} interleaved runs of {seconds:.0f} s (after {warmup:.1f} s "
             f"warm-up each), {len(tokens)} customer(s). The gateway answered {served:,} "
             f"measured overviews with {stripe_requests} Stripe requests in all (warm-ups "
             f"included). RSS at the end: gateway {gateway_rss / 1024:.0f} MiB, baseline "
