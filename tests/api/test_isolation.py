@@ -200,3 +200,53 @@ async def test_portal_session_flow_must_name_the_customers_own_subscription(
             "field": "flowData.subscriptionCancel.subscription",
         }
     ]
+
+
+async def test_fragments_and_inline_fragments_stay_with_the_caller(
+    gateway: RunningGateway, world: World
+) -> None:
+    """Fragments (named, inline, nested, on mutation payloads) reach nothing of Bob's."""
+    alice = await gateway.token_for(world.alice.id)
+    read = await gateway.post(
+        """fragment Sub on Subscription { id status items { id price { id } } }
+           fragment Inv on Invoice { id total }
+           query($theirs: ID!, $invoice: ID!) {
+             theirs: subscription(id: $theirs) { ...Sub }
+             inline: subscription(id: $theirs) { ... on Subscription { id } }
+             invoice(id: $invoice) { ...Inv }
+             subscriptions { ...Sub }
+             customer { ... on Customer { id taxIds { id } } }
+             paymentMethods { ... on PaymentMethod { id } }
+           }""",
+        {"theirs": world.bob.subscription, "invoice": world.bob.invoices[0]},
+        token=alice,
+    )
+    data = read.ok()
+    assert data["theirs"] is None
+    assert data["inline"] is None
+    assert data["invoice"] is None
+    assert [s["id"] for s in data["subscriptions"]] == [world.alice.subscription]
+    assert data["customer"]["id"] == world.alice.id
+    assert world.bob.tax_id not in str(data)
+    assert world.bob.card not in str(data)
+    assert world.bob.id not in str(read.body)
+
+    write = await gateway.post(
+        """fragment Errors on UserError { code field }
+           mutation($sub: ID!, $pm: ID!, $tax: ID!) {
+             cancel: cancelSubscription(input: {subscriptionId: $sub}) {
+               subscription { id } userErrors { ...Errors } }
+             detach: detachPaymentMethod(input: {paymentMethodId: $pm}) {
+               ... on DetachPaymentMethodPayload { userErrors { ...Errors } } }
+             tax: removeTaxId(input: {taxIdId: $tax}) { userErrors { ...Errors } }
+           }""",
+        {"sub": world.bob.subscription, "pm": world.bob.card, "tax": world.bob.tax_id},
+        token=alice,
+    )
+    answered = write.ok()
+    assert answered["cancel"] == {
+        "subscription": None,
+        "userErrors": [{"code": "NOT_FOUND", "field": "subscriptionId"}],
+    }
+    assert answered["detach"]["userErrors"] == [{"code": "NOT_FOUND", "field": "paymentMethodId"}]
+    assert answered["tax"]["userErrors"] == [{"code": "NOT_FOUND", "field": "taxIdId"}]
