@@ -33,7 +33,9 @@ DEMO_TOKEN_TTL_SECONDS = 24 * 3600
 DEMO_CODE_TTL_SECONDS = 3600
 
 
-def demo_settings(host: str, port: int, emulator_url: str, admin_key: str) -> Settings:
+def demo_settings(
+    host: str, port: int, emulator_url: str, admin_key: str, webhook_secret: str | None = None
+) -> Settings:
     return Settings(
         environment="development",
         host=host,
@@ -41,6 +43,8 @@ def demo_settings(host: str, port: int, emulator_url: str, admin_key: str) -> Se
         stripe_api_key=SecretStr(DEMO_STRIPE_KEY),
         stripe_api_base=emulator_url,
         admin_keys=[SecretStr(admin_key)],
+        # The emulator signs its webhooks with this secret, so Stripe-side changes show live.
+        webhook_secret=SecretStr(webhook_secret) if webhook_secret else None,
         # Point GATEWAY_PORTAL_URL at your own frontend to try it against the demo.
         portal_url=os.environ.get("GATEWAY_PORTAL_URL") or f"http://{host}:{port}/portal",
         portal_ui=True,
@@ -128,9 +132,15 @@ async def serve_demo(host: str, port: int, emulator_port: int) -> None:
     emu = build("demo")
     roles = seeded_roles(emu)
     admin_key = "demo_admin_" + secrets.token_urlsafe(18)
-    emulator = await _start(create_emulator_app(emu), host, emulator_port)
+    webhook_secret = "whsec_" + secrets.token_hex(16)
+    emulator_app = create_emulator_app(
+        emu,
+        webhook_url=f"http://{host}:{port}/webhooks/stripe",
+        webhook_secret=webhook_secret,
+    )
+    emulator = await _start(emulator_app, host, emulator_port)
     try:
-        app = create_app(demo_settings(host, port, emulator_url, admin_key))
+        app = create_app(demo_settings(host, port, emulator_url, admin_key, webhook_secret))
         app.router.add_get("/", merchant_page)
         return_url = f"http://{host}:{port}/"
         gateway = await _start(app, host, port)

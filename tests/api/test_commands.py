@@ -174,6 +174,27 @@ async def test_demo_prints_a_working_token() -> None:
             async with http.get(back) as response:
                 assert response.status == 200
                 assert "merchant" in await response.text()
+            # A change made on Stripe's side reaches the gateway by signed webhook.
+            customer = re.search(r"active\s+(cus_\S+)", banner)
+            assert customer is not None, banner
+            async with http.post(
+                f"http://127.0.0.1:{emulator_port}/v1/customers/{customer.group(1)}",
+                data={"name": "Ada Renamed"},
+                headers={"Authorization": "Bearer sk_test_from_the_dashboard"},
+            ) as response:
+                assert response.status == 200
+            names = []
+            for _ in range(50):
+                async with http.post(
+                    graphiql.group(1),
+                    json={"query": "{ customer { name } }"},
+                    headers={"Authorization": f"Bearer {token.group(1)}"},
+                ) as response:
+                    names.append((await response.json())["data"]["customer"]["name"])
+                if names[-1] == "Ada Renamed":
+                    break
+                await asyncio.sleep(0.1)
+            assert names[-1] == "Ada Renamed", names
     finally:
         code = await _stop(process)
     assert code == 0
