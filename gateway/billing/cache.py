@@ -19,7 +19,7 @@ from aiocache.backends.redis import RedisCache
 from aiocache.serializers import JsonSerializer
 
 from ..observability.metrics import CACHE_LOOKUPS, cache_kind
-from .decoded_json import DecodedJson
+from .decoded_json import DecodedJson, as_decoded
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -159,52 +159,59 @@ class Cache:
         kind: str,
         ttl: float,
         load: Callable[[], Awaitable[Json]],
-    ) -> Json:
-        """`load()`'s JSON for this customer, cached for `ttl` seconds (0 = always load).
+        build: Callable[[Json], T] = as_decoded,
+    ) -> T:
+        """`build` of `load()`'s JSON for this customer, cached for `ttl` seconds (0 = always
+        load). The JSON is what is cached; while it is unchanged, reads share one `build`
+        result (`DecodedJson`): `build` is a module-level function returning frozen models.
 
         A failing backend never fails the read: the value is loaded from Stripe instead.
         """
         if ttl <= 0:
-            return await load()
+            return build(await load())
         try:
             key = f"cus:{customer_id}:{await self.generation(customer_id)}:{kind}"
-            hit = await self._stripe_json(key)
         except Exception:
             logger.warning("cache read failed; loading from Stripe", exc_info=True)
-            return await load()
-        CACHE_LOOKUPS.labels(cache_kind(kind), "miss" if hit is None else "hit").inc()
-        if hit is not None:
-            return hit
-        value = await load()
-        try:
-            await self._backend.set(key, value, ttl=ttl)
-        except Exception:
-            logger.warning("cache write failed", exc_info=True)
-        return value
+            return build(await load())
+        return await self._read_through(key, cache_kind(kind), ttl, load, build)
 
-    async def _stripe_json(self, key: str) -> Json | None:
-        """Stripe JSON stored under `key`, decoded once per text; its readers only read it."""
-        text = await self._backend.get(key, loads_fn=_text)
-        return None if text is None else self._decoded.decode(key, text)
-
-    async def cached(self, key: str, ttl: float, load: Callable[[], Awaitable[Json]]) -> Json:
-        """`load()`'s JSON under a shared key (catalog, configurations), cached for `ttl`."""
+    async def cached(
+        self,
+        key: str,
+        ttl: float,
+        load: Callable[[], Awaitable[Json]],
+        build: Callable[[Json], T] = as_decoded,
+    ) -> T:
+        """`build` of `load()`'s JSON under a shared key (catalog, configurations), cached for
+        `ttl` (see `customer_cached`)."""
         if ttl <= 0:
-            return await load()
+            return build(await load())
+        return await self._read_through(key, cache_kind(key), ttl, load, build)
+
+    async def _read_through(
+        self,
+        key: str,
+        kind: str,
+        ttl: float,
+        load: Callable[[], Awaitable[Json]],
+        build: Callable[[Json], T],
+    ) -> T:
         try:
-            hit = await self._stripe_json(key)
+            text = await self._backend.get(key, loads_fn=_text)
         except Exception:
             logger.warning("cache read failed; loading from Stripe", exc_info=True)
-            return await load()
-        CACHE_LOOKUPS.labels(cache_kind(key), "miss" if hit is None else "hit").inc()
-        if hit is not None:
-            return hit
-        value = await load()
+            return build(await load())
+        CACHE_LOOKUPS.labels(kind, "miss" if text is None else "hit").inc()
+        if text is not None:
+            value: T = self._decoded.decode(key, text, build)
+            return value
+        loaded = await load()
         try:
-            await self._backend.set(key, value, ttl=ttl)
+            await self._backend.set(key, loaded, ttl=ttl)
         except Exception:
             logger.warning("cache write failed", exc_info=True)
-        return value
+        return build(loaded)
 
     # -- once-only markers and shared scopes --------------------------------------
     async def add_once(self, key: str, value: Json, ttl: float) -> bool:
@@ -220,8 +227,13 @@ class Cache:
         return True
 
     async def scoped_cached(
-        self, scope: str, key: str, ttl: float, load: Callable[[], Awaitable[Json]]
-    ) -> Json:
+        self,
+        scope: str,
+        key: str,
+        ttl: float,
+        load: Callable[[], Awaitable[Json]],
+        build: Callable[[Json], T] = as_decoded,
+    ) -> T:
         """`cached`, under a key that carries `scope`'s generation (`CATALOG`, `CONFIGURATIONS`).
 
         `invalidate_scope(scope)` then forgets every entry of the scope at once, the way
@@ -231,8 +243,8 @@ class Cache:
             generation = await self.generation(f"{SCOPE_PREFIX}{scope}")
         except Exception:
             logger.warning("cache read failed; loading from Stripe", exc_info=True)
-            return await load()
-        return await self.cached(f"{scope}:{generation}:{key}", ttl, load)
+            return build(await load())
+        return await self.cached(f"{scope}:{generation}:{key}", ttl, load, build)
 
     async def invalidate_scope(self, scope: str) -> None:
         await self.increment(f"gen:{SCOPE_PREFIX}{scope}", GENERATION_TTL_SECONDS)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import NotFound, stripe_errors
 from .models import Customer
@@ -24,7 +24,16 @@ async def fetch_customer(billing: Billing, customer_id: str) -> Customer:
                 billing, stripe_path("/v1/customers/{}", customer_id), {"expand": ["test_clock"]}
             )
 
-    data = await billing.cache.customer_cached(customer_id, "customer", billing.customer_ttl, load)
-    if data.get("deleted") or data.get("object") != "customer":
+    customer = await billing.cache.customer_cached(
+        customer_id, "customer", billing.customer_ttl, load, _customer
+    )
+    if customer is None:
         raise NotFound("Customer")
+    return customer
+
+
+def _customer(data: Any) -> Customer | None:
+    """The customer, or None when Stripe answered with a deleted one."""
+    if data.get("deleted") or data.get("object") != "customer":
+        return None
     return Customer.from_stripe(data)

@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from .client import Billing
 
 MAX_PAGE_SIZE = 100
+# One long-lived build function per document kind (see `Cache.customer_cached`).
+_invoice = Invoice.from_stripe
 
 
 async def list_invoices(
@@ -34,12 +36,20 @@ async def list_invoices(
             return await get_json(billing, "/v1/invoices", params)
 
     kind = f"invoices:{limit}:{starting_after or ''}"
-    data = await billing.cache.customer_cached(customer_id, kind, billing.customer_ttl, load)
-    invoices = tuple(Invoice.from_stripe(obj) for obj in data.get("data", []))
-    if any(invoice.customer_id != customer_id for invoice in invoices):
+    page = await billing.cache.customer_cached(
+        customer_id, kind, billing.customer_ttl, load, _invoice_page
+    )
+    if any(invoice.customer_id != customer_id for invoice in page.invoices):
         # Stripe filtered by customer; anything else means the cursor was not theirs.
         raise NotFound("Invoice")
-    return InvoicePage(invoices=invoices, has_more=bool(data.get("has_more")))
+    return page
+
+
+def _invoice_page(page: Any) -> InvoicePage:
+    return InvoicePage(
+        invoices=tuple(Invoice.from_stripe(obj) for obj in page.get("data", [])),
+        has_more=bool(page.get("has_more")),
+    )
 
 
 async def fetch_invoice(billing: Billing, customer_id: str, invoice_id: str) -> Invoice:
@@ -51,10 +61,9 @@ async def fetch_invoice(billing: Billing, customer_id: str, invoice_id: str) -> 
         with stripe_errors(noun="Invoice"):
             return await get_json(billing, stripe_path("/v1/invoices/{}", invoice_id))
 
-    data = await billing.cache.customer_cached(
-        customer_id, f"invoice:{invoice_id}", billing.customer_ttl, load
+    invoice = await billing.cache.customer_cached(
+        customer_id, f"invoice:{invoice_id}", billing.customer_ttl, load, _invoice
     )
-    invoice = Invoice.from_stripe(data)
     if invoice.customer_id != customer_id:
         raise NotFound("Invoice")
     return invoice

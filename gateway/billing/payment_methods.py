@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import NotFound, stripe_errors
 from .models import PaymentMethod
@@ -25,14 +25,14 @@ async def list_payment_methods(billing: Billing, customer_id: str) -> tuple[Paym
                 {"limit": PAGE_SIZE},
             )
 
-    data = await billing.cache.customer_cached(
-        customer_id, "payment_methods", billing.customer_ttl, load
+    found = await billing.cache.customer_cached(
+        customer_id, "payment_methods", billing.customer_ttl, load, _payment_methods
     )
-    return tuple(
-        pm
-        for pm in (PaymentMethod.from_stripe(obj) for obj in data.get("data", []))
-        if pm.customer_id == customer_id
-    )
+    return tuple(pm for pm in found if pm.customer_id == customer_id)
+
+
+def _payment_methods(page: Any) -> tuple[PaymentMethod, ...]:
+    return tuple(PaymentMethod.from_stripe(obj) for obj in page.get("data", []))
 
 
 async def fetch_payment_method(

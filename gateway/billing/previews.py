@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from .client import Billing
 
 
+# One long-lived build function (see `Cache.customer_cached`).
+_invoice = Invoice.from_stripe
 # Stripe's answer when a subscription will not invoice again (ending, canceled).
 NO_UPCOMING_INVOICE = "invoice_upcoming_none"
 
@@ -59,14 +61,13 @@ async def upcoming_invoice(
             )
 
     try:
-        data = await billing.cache.customer_cached(
-            customer_id, f"upcoming:{subscription_id}", billing.customer_ttl, load
+        invoice = await billing.cache.customer_cached(
+            customer_id, f"upcoming:{subscription_id}", billing.customer_ttl, load, _invoice
         )
     except BillingError as exc:
         if exc.stripe_code == NO_UPCOMING_INVOICE:
             return None
         raise
-    invoice = Invoice.from_stripe(data)
     if invoice.customer_id not in (None, customer_id):
         raise NotFound("Subscription")
     return invoice

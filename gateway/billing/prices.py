@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from .client import Billing
 
 
+# One long-lived build function (see `Cache.customer_cached`).
+_price = Price.from_stripe
+
+
 async def fetch_price(billing: Billing, price_id: str) -> Price:
     """One price with its product expanded; `NotFound` when Stripe has no such price."""
     if not price_id.startswith(("price_", "plan_")):
@@ -31,8 +35,8 @@ async def fetch_price(billing: Billing, price_id: str) -> Price:
                 billing, stripe_path("/v1/prices/{}", price_id), {"expand": ["product"]}
             )
 
-    return Price.from_stripe(
-        await billing.cache.scoped_cached(CATALOG, f"price:{price_id}", billing.catalog_ttl, load)
+    return await billing.cache.scoped_cached(
+        CATALOG, f"price:{price_id}", billing.catalog_ttl, load, _price
     )
 
 

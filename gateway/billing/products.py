@@ -22,7 +22,9 @@ async def fetch_product(billing: Billing, product_id: str) -> Product:
         with stripe_errors(noun="Product"):
             return await get_json(billing, stripe_path("/v1/products/{}", product_id))
 
-    data = await billing.cache.scoped_cached(
-        CATALOG, f"product:{product_id}", billing.catalog_ttl, load
+    return await billing.cache.scoped_cached(
+        CATALOG, f"product:{product_id}", billing.catalog_ttl, load, _product
     )
-    return Product.from_stripe(data)
+
+
+_product = Product.from_stripe

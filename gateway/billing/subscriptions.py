@@ -19,6 +19,8 @@ PAGE_SIZE = 100
 # needs it) without reading the customer.
 LIST_EXPAND = ["data.schedule", "data.test_clock"]
 RETRIEVE_EXPAND = ["schedule", "test_clock"]
+# One long-lived build function per document kind (see `Cache.customer_cached`).
+_subscription = Subscription.from_stripe
 
 
 async def list_subscriptions(billing: Billing, customer_id: str) -> tuple[Subscription, ...]:
@@ -34,14 +36,14 @@ async def list_subscriptions(billing: Billing, customer_id: str) -> tuple[Subscr
         await subscription_ids.remember(billing, customer_id, data.get("data"))
         return data
 
-    data = await billing.cache.customer_cached(
-        customer_id, "subscriptions", billing.customer_ttl, load
+    found = await billing.cache.customer_cached(
+        customer_id, "subscriptions", billing.customer_ttl, load, _subscriptions
     )
-    return tuple(
-        sub
-        for sub in (Subscription.from_stripe(obj) for obj in data.get("data", []))
-        if sub.customer_id == customer_id
-    )
+    return tuple(sub for sub in found if sub.customer_id == customer_id)
+
+
+def _subscriptions(page: Any) -> tuple[Subscription, ...]:
+    return tuple(Subscription.from_stripe(obj) for obj in page.get("data", []))
 
 
 async def fetch_subscription(
@@ -66,10 +68,9 @@ async def fetch_subscription(
                 {"expand": RETRIEVE_EXPAND},
             )
 
-    data = await billing.cache.customer_cached(
-        customer_id, f"subscription:{subscription_id}", billing.customer_ttl, load
+    subscription = await billing.cache.customer_cached(
+        customer_id, f"subscription:{subscription_id}", billing.customer_ttl, load, _subscription
     )
-    subscription = Subscription.from_stripe(data)
     if subscription.customer_id != customer_id:
         raise NotFound("Subscription")
     return subscription

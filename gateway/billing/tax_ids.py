@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import stripe_errors
 from .models import TaxId
@@ -24,9 +24,11 @@ async def list_tax_ids(billing: Billing, customer_id: str) -> tuple[TaxId, ...]:
                 {"limit": MAX_TAX_IDS},
             )
 
-    data = await billing.cache.customer_cached(customer_id, "tax_ids", billing.customer_ttl, load)
-    return tuple(
-        tax_id
-        for tax_id in (TaxId.from_stripe(obj) for obj in data.get("data", []))
-        if tax_id.customer_id in (None, customer_id)
+    found = await billing.cache.customer_cached(
+        customer_id, "tax_ids", billing.customer_ttl, load, _tax_ids
     )
+    return tuple(tax_id for tax_id in found if tax_id.customer_id in (None, customer_id))
+
+
+def _tax_ids(page: Any) -> tuple[TaxId, ...]:
+    return tuple(TaxId.from_stripe(obj) for obj in page.get("data", []))

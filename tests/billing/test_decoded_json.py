@@ -1,5 +1,5 @@
-"""Cached Stripe JSON is decoded once per text: the same text gives the same document back,
-changed text is decoded again, and the kept text stays under its bound."""
+"""Cached Stripe JSON is decoded (and built into models) once per text: the same text gives the
+same result back, changed text is decoded again, and the kept text stays under its bound."""
 
 from __future__ import annotations
 
@@ -56,5 +56,36 @@ async def test_a_warm_read_reuses_the_decoded_document() -> None:
         await cache.invalidate_customer("cus_1")
         assert await cache.customer_cached("cus_1", "invoices", 30, load) == fresh
         assert loads == 2
+    finally:
+        await cache.close()
+
+
+BUILDS: list[object] = []
+
+
+def _ids(page: object) -> tuple[str, ...]:
+    BUILDS.append(page)
+    assert isinstance(page, dict)
+    return tuple(str(obj["id"]) for obj in page["data"])
+
+
+async def test_a_warm_read_builds_its_models_once() -> None:
+    cache = Cache.from_url(None)
+    BUILDS.clear()
+
+    async def load() -> dict[str, object]:
+        return {"object": "list", "data": [{"id": "in_1"}, {"id": "in_2"}]}
+
+    try:
+        fresh = await cache.customer_cached("cus_1", "invoices", 30, load, _ids)
+        warm = await cache.customer_cached("cus_1", "invoices", 30, load, _ids)
+        again = await cache.customer_cached("cus_1", "invoices", 30, load, _ids)
+        assert fresh == warm == ("in_1", "in_2")
+        assert again is warm
+        # Built from what Stripe answered, then once from the cached text.
+        assert len(BUILDS) == 2
+        # Without a cache every read loads and builds.
+        assert await cache.customer_cached("cus_1", "invoices", 0, load, _ids) == fresh
+        assert len(BUILDS) == 3
     finally:
         await cache.close()
