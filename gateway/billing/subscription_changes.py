@@ -15,7 +15,7 @@ from .models import Subscription
 from .writes import forget_customer, stripe_write, with_key
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Awaitable, Callable, Mapping
 
     from stripe.params import (
         SubscriptionCancelParams,
@@ -30,6 +30,18 @@ def _with_expand(params: Mapping[str, Any]) -> dict[str, Any]:
     return {**params, "expand": EXPAND}
 
 
+async def _write(
+    billing: Billing, customer_id: str, send: Callable[[], Awaitable[Any]]
+) -> Subscription:
+    """Run one subscription write, then forget the customer's cache whatever happened."""
+    try:
+        with stripe_write(noun="Subscription"):
+            answer = await send()
+    finally:
+        await forget_customer(billing, customer_id)
+    return Subscription.from_stripe(as_json(answer))
+
+
 async def update_subscription(
     billing: Billing,
     customer_id: str,
@@ -38,16 +50,15 @@ async def update_subscription(
     idempotency_key: str,
 ) -> Subscription:
     """`POST /v1/subscriptions/{id}` with `params`."""
-    try:
-        with stripe_write(noun="Subscription"):
-            updated = await billing.stripe.v1.subscriptions.update_async(
-                subscription_id,
-                cast("SubscriptionUpdateParams", _with_expand(params)),
-                with_key(idempotency_key),
-            )
-    finally:
-        await forget_customer(billing, customer_id)
-    return Subscription.from_stripe(as_json(updated))
+    return await _write(
+        billing,
+        customer_id,
+        lambda: billing.stripe.v1.subscriptions.update_async(
+            subscription_id,
+            cast("SubscriptionUpdateParams", _with_expand(params)),
+            with_key(idempotency_key),
+        ),
+    )
 
 
 async def cancel_subscription_now(
@@ -58,16 +69,15 @@ async def cancel_subscription_now(
     idempotency_key: str,
 ) -> Subscription:
     """`DELETE /v1/subscriptions/{id}` with `params` (prorate, cancellation details)."""
-    try:
-        with stripe_write(noun="Subscription"):
-            canceled = await billing.stripe.v1.subscriptions.cancel_async(
-                subscription_id,
-                cast("SubscriptionCancelParams", _with_expand(params)),
-                with_key(idempotency_key),
-            )
-    finally:
-        await forget_customer(billing, customer_id)
-    return Subscription.from_stripe(as_json(canceled))
+    return await _write(
+        billing,
+        customer_id,
+        lambda: billing.stripe.v1.subscriptions.cancel_async(
+            subscription_id,
+            cast("SubscriptionCancelParams", _with_expand(params)),
+            with_key(idempotency_key),
+        ),
+    )
 
 
 async def resume_subscription(
@@ -78,13 +88,12 @@ async def resume_subscription(
     idempotency_key: str,
 ) -> Subscription:
     """`POST /v1/subscriptions/{id}/resume`: a subscription in Stripe's `paused` status."""
-    try:
-        with stripe_write(noun="Subscription"):
-            resumed = await billing.stripe.v1.subscriptions.resume_async(
-                subscription_id,
-                cast("SubscriptionResumeParams", _with_expand(params)),
-                with_key(idempotency_key),
-            )
-    finally:
-        await forget_customer(billing, customer_id)
-    return Subscription.from_stripe(as_json(resumed))
+    return await _write(
+        billing,
+        customer_id,
+        lambda: billing.stripe.v1.subscriptions.resume_async(
+            subscription_id,
+            cast("SubscriptionResumeParams", _with_expand(params)),
+            with_key(idempotency_key),
+        ),
+    )
