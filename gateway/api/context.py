@@ -145,6 +145,10 @@ class Context:
                     now = int(time.time())
                 self._stripe_policy = self._policy_at(now)
             return self._stripe_policy
+        return self.read_policy()
+
+    def read_policy(self) -> PolicyContext:
+        """`policy()` for reads (the wall clock): needs no Stripe read, so fields stay sync."""
         if self._policy is None:
             self._policy = self._policy_at(int(time.time()))
         return self._policy

@@ -5,11 +5,12 @@ it, and independent reads run concurrently. The customer id is fixed when the lo
 built (from the authenticated scope), so no key a caller passes can reach another customer.
 """
 
+from __future__ import annotations
+
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from functools import partial
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from strawberry.dataloader import DataLoader
 
@@ -24,7 +25,6 @@ from ..billing import (
     subscriptions,
     tax_ids,
 )
-from ..billing.client import Billing
 from ..billing.models import (
     Customer,
     Invoice,
@@ -35,7 +35,12 @@ from ..billing.models import (
     Subscription,
     TaxId,
 )
-from ..portal.catalog import Catalog
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Sequence
+
+    from ..billing.client import Billing
+    from ..portal.catalog import Catalog
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -65,6 +70,11 @@ def _each(
     """A batch function that fetches every key concurrently; failures stay per key."""
 
     async def load(keys: list[K]) -> Sequence[V | BaseException]:
+        if len(keys) == 1:  # the usual batch: no gather, no extra task
+            try:
+                return [await fetch(keys[0])]
+            except Exception as exc:
+                return [exc]
         return await asyncio.gather(*(fetch(key) for key in keys), return_exceptions=True)
 
     return load

@@ -67,6 +67,11 @@ class InvoiceLine:
         return Price.from_model(price) if price is not None else None
 
 
+def _lines(root: "Invoice") -> list[InvoiceLine]:
+    # Built when asked for: a page of invoices rarely shows their lines.
+    return [InvoiceLine.from_model(line) for line in root.model.lines]
+
+
 @strawberry.type
 class Invoice:
     id: strawberry.ID | None = strawberry.field(description="Null for a preview.")
@@ -91,8 +96,9 @@ class Invoice:
         description="Stripe's page to view and pay the invoice (null until finalized)."
     )
     invoice_pdf: str | None = strawberry.field(description="PDF download (null until finalized).")
-    lines: list[InvoiceLine]
+    lines: list[InvoiceLine] = strawberry.field(resolver=_lines)
     has_more_lines: bool
+    model: strawberry.Private[models.Invoice]
 
     @classmethod
     def from_model(cls, invoice: models.Invoice) -> Self:
@@ -119,8 +125,8 @@ class Invoice:
             else None,
             hosted_invoice_url=invoice.hosted_invoice_url,
             invoice_pdf=invoice.invoice_pdf,
-            lines=[InvoiceLine.from_model(line) for line in invoice.lines],
             has_more_lines=invoice.has_more_lines,
+            model=invoice,
         )
 
 

@@ -1,5 +1,6 @@
 """Subscription, its items, pause state and queued change."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from enum import Enum
 from typing import Self
@@ -11,6 +12,7 @@ from ...billing.errors import BillingError
 from ...portal.actions import SubscriptionAction
 from ...portal.policy.available import action_availability
 from ...portal.policy.update import switch_targets
+from ...portal.refusals import Refusal
 from ..catalog.types import Price
 from ..common.types import required_timestamp, timestamp
 from ..context import Info
@@ -143,6 +145,7 @@ class Subscription:
     )
     scheduled_change: ScheduledChange | None
     model: strawberry.Private[models.Subscription]
+    availability: strawberry.Private[Mapping[SubscriptionAction, Refusal | None] | None] = None
 
     @classmethod
     def from_model(cls, sub: models.Subscription) -> Self:
@@ -175,30 +178,33 @@ class Subscription:
             model=sub,
         )
 
+    def _availability(self, info: Info) -> Mapping[SubscriptionAction, Refusal | None]:
+        # Computed once for both action fields (plain, sync resolvers: the policy reads the
+        # wall clock and needs no I/O).
+        if self.availability is None:
+            self.availability = action_availability(
+                info.context.read_policy(), self.model, catalog=info.context.services.catalog
+            )
+        return self.availability
+
     @field(description="The actions the portal configuration allows on it right now.")
-    async def available_actions(self, info: Info) -> list[SubscriptionActionType]:  # type: ignore[valid-type]
-        availability = action_availability(
-            await info.context.policy(), self.model, catalog=info.context.services.catalog
-        )
-        return [action for action, refusal in availability.items() if refusal is None]
+    def available_actions(self, info: Info) -> list[SubscriptionActionType]:  # type: ignore[valid-type]
+        return [action for action, refusal in self._availability(info).items() if refusal is None]
 
     @field(description="The actions not allowed right now, each with the reason.")
-    async def unavailable_actions(self, info: Info) -> list[UnavailableAction]:
-        availability = action_availability(
-            await info.context.policy(), self.model, catalog=info.context.services.catalog
-        )
+    def unavailable_actions(self, info: Info) -> list[UnavailableAction]:
         return [
             UnavailableAction(
                 action=action, code=ErrorCode(refusal.code.value), message=refusal.message
             )
-            for action, refusal in availability.items()
+            for action, refusal in self._availability(info).items()
             if refusal is not None
         ]
 
     @field(description="Prices it can switch to now (empty unless SWITCH_PRICE is available).")
-    async def available_prices(self, info: Info) -> list[Price]:
+    def available_prices(self, info: Info) -> list[Price]:
         targets = switch_targets(
-            await info.context.policy(), self.model, info.context.services.catalog
+            info.context.read_policy(), self.model, info.context.services.catalog
         )
         return [Price.from_model(price) for price in targets]
 

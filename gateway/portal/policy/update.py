@@ -282,6 +282,8 @@ def switch_targets(
     ctx: PolicyContext, subscription: Subscription, catalog: Catalog
 ) -> tuple[Price, ...]:
     """The prices this subscription may switch to now, by the same rules as `decide_update`."""
+    if isinstance(update_gate(ctx, subscription, SubscriptionAction.SWITCH_PRICE), Refusal):
+        return ()  # every price would be refused for the same reason
     targets = []
     for rule in ctx.configuration.features.subscription_update.products or ():
         for price_id in rule.prices:
