@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import time
 from dataclasses import dataclass
@@ -246,8 +247,19 @@ def serve(settings: Settings) -> int:
     if not settings.stripe_api_key.get_secret_value():
         logger.error("GATEWAY_STRIPE_API_KEY is not set")
         return 2
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    app = create_app(settings)
+    app.on_startup.append(_freeze_startup_objects)
+    web.run_app(app, host=settings.host, port=settings.port, print=None)
     return 0
+
+
+async def _freeze_startup_objects(app: web.Application) -> None:
+    """What is alive once the app has started (modules, schema, configurations, catalog) lives
+    as long as the process: keep the cyclic collector from walking it on every full
+    collection, a noticeable share of a warm request's CPU. Only here, in the server's own
+    process (never in a process that builds apps and drops them, like the tests)."""
+    gc.collect()
+    gc.freeze()
 
 
 __all__ = ["SERVICES", "create_app", "serve"]
