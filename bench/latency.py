@@ -61,6 +61,44 @@ async def stripe_round_trip(stack: Stack, samples: int) -> list[float]:
     return timings
 
 
+async def stripe_round(stack: Stack, samples: int) -> LoadResult:
+    """The Stripe requests of one cold overview, sent all at once by a bare SDK client (no
+    gateway): the floor a cold overview can reach against this emulator."""
+    result = LoadResult()
+    customer = stack.customers[0]
+    async with stripe_client(stack.emulator.url) as client:
+        started_all = time.perf_counter()
+        for _ in range(samples):
+            reads = [
+                client.raw_request_async(
+                    "get", f"/v1/customers/{customer.id}", expand=["test_clock"]
+                ),
+                client.raw_request_async("get", f"/v1/customers/{customer.id}/tax_ids", limit=100),
+                client.raw_request_async(
+                    "get", f"/v1/customers/{customer.id}/payment_methods", limit=100
+                ),
+                client.raw_request_async(
+                    "get",
+                    "/v1/subscriptions",
+                    customer=customer.id,
+                    limit=100,
+                    expand=["data.schedule", "data.test_clock"],
+                ),
+                client.raw_request_async("get", "/v1/invoices", customer=customer.id, limit=10),
+                *(
+                    client.raw_request_async(
+                        "post", "/v1/invoices/create_preview", customer=customer.id, subscription=s
+                    )
+                    for s in customer.subscriptions
+                ),
+            ]
+            started = time.perf_counter()
+            await asyncio.gather(*reads)
+            result.latencies.append(time.perf_counter() - started)
+        result.elapsed = time.perf_counter() - started_all
+    return result
+
+
 async def tokens_for(http: aiohttp.ClientSession, gateway: Process, stack: Stack) -> list[str]:
     gate = asyncio.Semaphore(8)
 
@@ -87,10 +125,13 @@ async def visit_all(gateway: Process, tokens: list[str]) -> None:
 def cancel_renew(
     gateway: Process, tokens: list[str], subscriptions: list[str]
 ) -> Callable[[int, int], tuple[str, dict[str, Any], dict[str, str]]]:
-    """Client i cancels, then renews, then cancels... its own customer's first subscription."""
+    """Client i cancels its own customer's first subscription, renews it, cancels it, ...
+    (the state carries over from one run to the next)."""
+    canceling = [False] * len(subscriptions)
 
     def next_request(client: int, n: int) -> tuple[str, dict[str, Any], dict[str, str]]:
-        name = "cancelSubscription" if n % 2 == 0 else "renewSubscription"
+        name = "renewSubscription" if canceling[client] else "cancelSubscription"
+        canceling[client] = not canceling[client]
         return graphql_request(
             gateway.url,
             MUTATIONS[name],
@@ -107,6 +148,7 @@ class Rows:
         self.emulator = emulator
         self.http = http
         self.rows: list[list[object]] = []
+        self.splits: list[list[object]] = []
         self.results: dict[tuple[str, int], LoadResult] = {}
 
     async def measure(
@@ -120,8 +162,30 @@ class Rows:
         result = await run_load(
             next_request, concurrency=concurrency, max_requests=requests, max_seconds=MAX_SECONDS
         )
-        stripe = len(await logged_requests(self.http, self.emulator.url))
-        self.add(name, concurrency, result, stripe)
+        logged = await logged_requests(self.http, self.emulator.url)
+        self.add(name, concurrency, result, len(logged))
+        if concurrency == 1:
+            self.split(name, result, [float(e["at"]) for e in logged])
+
+    def split(self, name: str, result: LoadResult, answered: list[float]) -> None:
+        """One request at a time: how long each waited until Stripe's last answer to it (the
+        emulator logs when it answered) and how long the gateway took after that."""
+        waits, tails = [], []
+        for start, end in result.spans:
+            mine = [at for at in answered if start <= at <= end]
+            last = max(mine, default=start)
+            waits.append(last - start)
+            tails.append(end - last)
+        if waits:
+            self.splits.append(
+                [
+                    name,
+                    result.percentile(50) * 1000,
+                    statistics.median(waits) * 1000,
+                    statistics.median(tails) * 1000,
+                    f"{statistics.median(waits) / self.rtt:.2f}",
+                ]
+            )
 
     def add(self, name: str, concurrency: int, result: LoadResult, stripe: int) -> None:
         if result.failures:
@@ -159,6 +223,8 @@ async def main(args: argparse.Namespace) -> int:
             rtts = await stripe_round_trip(stack, 5 if args.quick else RTT_SAMPLES)
             rtt = statistics.median(rtts)
             rows = Rows(rtt, stack.emulator, http)
+            floor = await stripe_round(stack, 5 if args.quick else 40)
+            rows.add("cold overview's 8 Stripe requests, no gateway", 1, floor, 8 * floor.count)
 
             # First sight: each customer's first overview on the cold gateway, one at a time.
             sight = min(len(cold_tokens), 2 if args.quick else 16)
@@ -185,14 +251,9 @@ async def main(args: argparse.Namespace) -> int:
                     requests[level],
                 )
             subscriptions = [c.subscriptions[0] for c in stack.customers]
+            writes = cancel_renew(warm, warm_tokens, subscriptions)
             for level in levels:
-                await rows.measure(
-                    "mutation",
-                    level,
-                    cancel_renew(warm, warm_tokens, subscriptions),
-                    # An even count per client leaves every subscription as it was.
-                    requests[level] // (2 * level) * 2 * level,
-                )
+                await rows.measure("mutation", level, writes, requests[level])
             await set_stripe_latency(http, stack.emulator.url, 0)
         machine = describe_machine(stack.pinned)
     cold_c1 = rows.results[("overview, cold", 1)]
@@ -219,6 +280,22 @@ async def main(args: argparse.Namespace) -> int:
             f"{sorted(rtts)[int(len(rtts) * 0.95) - 1] * 1000:.1f} ms). Cold overview at "
             f"concurrency 1: p50 = {ratio:.2f} RTT; target <= {COLD_TARGET_ROUND_TRIPS}: "
             f"{'met' if met else 'MISSED'}.\n{machine}"
+        ),
+    )
+    print_table(
+        "Where a request's time goes, one request at a time",
+        [
+            "operation",
+            "p50 ms",
+            "until Stripe's last answer, median ms",
+            "after it (gateway), median ms",
+            "wait / RTT",
+        ],
+        rows.splits,
+        note=(
+            "Stripe's last answer: the latest time the emulator logged answering a request of "
+            "that operation. The emulator is one Python process on one CPU: requests that "
+            "arrive together are delayed in parallel but computed one after another."
         ),
     )
     return 0

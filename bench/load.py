@@ -27,6 +27,8 @@ REQUEST_TIMEOUT_SECONDS = 30.0
 @dataclass
 class LoadResult:
     latencies: list[float] = field(default_factory=list)
+    # Wall-clock (start, end) of each successful request, to line up with the emulator's log.
+    spans: list[tuple[float, float]] = field(default_factory=list)
     failures: int = 0
     first_failure: str = ""
     elapsed: float = 0.0
@@ -84,6 +86,7 @@ async def run_load(
             sent += 1
             url, body, headers = next_request(index, n)
             n += 1
+            wall = time.time()
             started = time.perf_counter()
             try:
                 async with http.post(url, json=body, headers=headers) as response:
@@ -96,6 +99,7 @@ async def run_load(
             took = time.perf_counter() - started
             if problem is None:
                 result.latencies.append(took)
+                result.spans.append((wall, wall + took))
             else:
                 result.failures += 1
                 result.first_failure = result.first_failure or problem
