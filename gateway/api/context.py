@@ -122,20 +122,25 @@ class Context:
             ) from None
 
     async def policy(
-        self, *, stripe_clock: bool = False, subscription: models.Subscription | None = None
+        self,
+        *,
+        stripe_clock: bool = False,
+        subscription: models.Subscription | None = None,
+        customer: models.Customer | None = None,
     ) -> PolicyContext:
         """The policy's view of this request: configuration, flow, and "now".
 
         Reads use the wall clock. Decisions that date something (a cancel's end, a pause's
         resume) pass `stripe_clock=True` for Stripe's time for this customer: their test
-        clock's frozen time when they have one. A `subscription` read with its clock
-        expanded tells that time (it is on its customer's clock); else the customer is loaded.
+        clock's frozen time when they have one. A `subscription` or `customer` read with its
+        clock expanded tells that time; else the customer is loaded.
         """
-        if stripe_clock and subscription is not None and self._stripe_policy is None:
-            if subscription.test_clock_id is None:
+        known = subscription or customer
+        if stripe_clock and known is not None and self._stripe_policy is None:
+            if known.test_clock_id is None:
                 self._stripe_policy = self._policy_at(int(time.time()))
-            elif subscription.test_clock_time is not None:
-                self._stripe_policy = self._policy_at(subscription.test_clock_time)
+            elif known.test_clock_time is not None:
+                self._stripe_policy = self._policy_at(known.test_clock_time)
         if stripe_clock:
             if self._stripe_policy is None:
                 try:

@@ -176,6 +176,25 @@ class Cache:
             return build(await load())
         return await self._read_through(key, cache_kind(kind), ttl, load, build)
 
+    async def customer_peek(
+        self, customer_id: str, kind: str, build: Callable[[Json], T] = as_decoded
+    ) -> T | None:
+        """What `customer_cached` would answer from the cache alone; None when it would load.
+
+        For reads that can fetch several kinds in one Stripe request when any is missing.
+        """
+        try:
+            key = f"cus:{customer_id}:{await self.generation(customer_id)}:{kind}"
+            text = await self._backend.get(key, loads_fn=_text)
+        except Exception:
+            logger.warning("cache read failed; loading from Stripe", exc_info=True)
+            return None
+        CACHE_LOOKUPS.labels(cache_kind(kind), "miss" if text is None else "hit").inc()
+        if text is None:
+            return None
+        value: T = self._decoded.decode(key, text, build)
+        return value
+
     async def cached(
         self,
         key: str,

@@ -25,14 +25,14 @@ async def fetch_customer(billing: Billing, customer_id: str) -> Customer:
             )
 
     customer = await billing.cache.customer_cached(
-        customer_id, "customer", billing.customer_ttl, load, _customer
+        customer_id, "customer", billing.customer_ttl, load, parse_customer
     )
     if customer is None:
         raise NotFound("Customer")
     return customer
 
 
-def _customer(data: Any) -> Customer | None:
+def parse_customer(data: Any) -> Customer | None:
     """The customer, or None when Stripe answered with a deleted one."""
     if data.get("deleted") or data.get("object") != "customer":
         return None

@@ -26,12 +26,12 @@ async def list_payment_methods(billing: Billing, customer_id: str) -> tuple[Paym
             )
 
     found = await billing.cache.customer_cached(
-        customer_id, "payment_methods", billing.customer_ttl, load, _payment_methods
+        customer_id, "payment_methods", billing.customer_ttl, load, parse_payment_methods
     )
     return tuple(pm for pm in found if pm.customer_id == customer_id)
 
 
-def _payment_methods(page: Any) -> tuple[PaymentMethod, ...]:
+def parse_payment_methods(page: Any) -> tuple[PaymentMethod, ...]:
     return tuple(PaymentMethod.from_stripe(obj) for obj in page.get("data", []))
 
 

@@ -37,12 +37,12 @@ async def list_subscriptions(billing: Billing, customer_id: str) -> tuple[Subscr
         return data
 
     found = await billing.cache.customer_cached(
-        customer_id, "subscriptions", billing.customer_ttl, load, _subscriptions
+        customer_id, "subscriptions", billing.customer_ttl, load, parse_subscriptions
     )
     return tuple(sub for sub in found if sub.customer_id == customer_id)
 
 
-def _subscriptions(page: Any) -> tuple[Subscription, ...]:
+def parse_subscriptions(page: Any) -> tuple[Subscription, ...]:
     return tuple(Subscription.from_stripe(obj) for obj in page.get("data", []))
 
 

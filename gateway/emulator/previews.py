@@ -9,7 +9,6 @@ with the pending prorations swept into it.
 
 from __future__ import annotations
 
-import copy
 import secrets
 from typing import TYPE_CHECKING
 
@@ -23,6 +22,7 @@ from . import (
     subscription_pause,
     subscription_update,
 )
+from .clone import clone
 from .errors import StripeError, invalid, missing_param
 from .item_changes import period_of, unsupported
 from .sandbox import scratch
@@ -196,7 +196,7 @@ def render_preview(emu: Emulator, invoice: Obj, mode: str) -> Obj:
     total = subtotal - sum(d["amount"] for line in lines for d in line["discount_amounts"])
     balance = int(emu.objects[invoice["customer"]].get("balance") or 0)
     due = max(total + balance, 0)
-    data = copy.deepcopy(lines)
+    data = clone(lines)
     for line in data:
         line["invoice"] = preview_id
     body.update(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import itertools
 import random
 import string
@@ -11,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .clone import clone
 from .errors import StripeError, invalid, resource_missing
 
 Obj = dict[str, Any]
@@ -18,12 +18,23 @@ Renderer = Callable[["Emulator", Obj], Obj]
 
 # Turns a stored object into its wire shape (e.g. a subscription's `items` list).
 RENDERERS: dict[str, Renderer] = {}
+# Includable properties: absent from an object unless expanded (a customer's `subscriptions`),
+# computed from the object's rendered shape when a request names them in `expand`.
+INCLUDABLES: dict[tuple[str, str], Renderer] = {}
 MAX_EXPAND_DEPTH = 4
 
 
 def renderer(object_type: str) -> Callable[[Renderer], Renderer]:
     def register(fn: Renderer) -> Renderer:
         RENDERERS[object_type] = fn
+        return fn
+
+    return register
+
+
+def includable(object_type: str, name: str) -> Callable[[Renderer], Renderer]:
+    def register(fn: Renderer) -> Renderer:
+        INCLUDABLES[(object_type, name)] = fn
         return fn
 
     return register
@@ -103,7 +114,7 @@ class Emulator:
     def render(self, obj: Obj) -> Obj:
         """The wire shape of a stored object; top-level `_keys` are the emulator's own notes."""
         fn = RENDERERS.get(obj["object"])
-        shape = fn(self, obj) if fn else copy.deepcopy(obj)
+        shape = fn(self, obj) if fn else clone(obj)
         return {key: value for key, value in shape.items() if not key.startswith("_")}
 
     def page(self, objects: list[Obj], params: Obj, url: str) -> Obj:
@@ -168,6 +179,8 @@ class Emulator:
         if not isinstance(node, dict):
             raise invalid(f"This property cannot be expanded ({path}).", param="expand")
         key, rest = parts[0], parts[1:]
+        if key not in node and (node.get("object"), key) in INCLUDABLES:
+            node[key] = INCLUDABLES[(node["object"], key)](self, node)
         if key not in node:
             raise invalid(f"This property cannot be expanded ({path}).", param="expand")
         value = node[key]

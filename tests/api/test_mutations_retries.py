@@ -275,3 +275,31 @@ async def test_stripe_requests_per_mutation(
         "POST /v1/subscription_schedules",
         "POST /v1/subscription_schedules/{schedule}",
     ]
+
+    # Cold (nothing cached: right after a write elsewhere), each reads once, then writes.
+    pm_list = "GET /v1/customers/{customer}/payment_methods"
+    spare = await stripe_client.v1.payment_methods.attach_async(
+        "pm_card_mastercard", {"customer": world.bob.id}
+    )
+    assert await requests("setDefaultPaymentMethod", warm=False, paymentMethodId=spare.id) == [
+        pm_list,
+        "POST /v1/customers/{customer}",
+        update,  # the subscription charged the old default card itself
+    ]
+    assert calls[-1]["paymentMethod"] == {
+        "id": spare.id,
+        "isDefault": True,
+        "card": {"brand": "mastercard", "last4": "4444"},
+    }
+    assert calls[-1]["updatedSubscriptionIds"] == [sub]
+    assert await requests("detachPaymentMethod", warm=False, paymentMethodId=card) == [
+        pm_list,
+        "POST /v1/payment_methods/{payment_method}/detach",
+    ]
+    tax_id = (await mutate(gateway, token, "addTaxId", type="eu_vat", value="DE888888888"))[
+        "taxId"
+    ]["id"]
+    assert await requests("removeTaxId", warm=False, taxIdId=tax_id) == [
+        "GET /v1/customers/{customer}/tax_ids",
+        "DELETE /v1/customers/{customer}/tax_ids/{id}",
+    ]

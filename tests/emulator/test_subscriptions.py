@@ -690,3 +690,34 @@ async def test_retrieve_and_expand(
     with pytest.raises(stripe.InvalidRequestError) as exc:
         await stripe_client.v1.subscriptions.retrieve_async("sub_missing")
     assert exc.value.http_status == 404
+
+
+async def test_a_customer_includes_its_current_subscriptions_only_when_expanded(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    catalog = await make_catalog(stripe_client)
+    customer = await make_customer(stripe_client)
+    kept = await stripe_client.v1.subscriptions.create_async(
+        {"customer": customer.id, "items": [{"price": catalog.pro_monthly.id}]}
+    )
+    ended = await stripe_client.v1.subscriptions.create_async(
+        {"customer": customer.id, "items": [{"price": catalog.pro_monthly.id}]}
+    )
+    await stripe_client.v1.subscriptions.cancel_async(ended.id)
+    plain = await stripe_client.v1.customers.retrieve_async(customer.id)
+    assert "subscriptions" not in plain
+    expanded = await stripe_client.v1.customers.retrieve_async(
+        customer.id, {"expand": ["subscriptions"]}
+    )
+    assert expanded.subscriptions is not None
+    assert [s.id for s in expanded.subscriptions.data] == [kept.id]
+    assert expanded.subscriptions.url == f"/v1/customers/{customer.id}/subscriptions"
+    # Reachable from what points at the customer, e.g. its payment methods.
+    methods = await stripe_client.v1.customers.payment_methods.list_async(
+        customer.id, {"expand": ["data.customer.subscriptions"]}
+    )
+    owner = methods.data[0].customer
+    assert not isinstance(owner, str)
+    assert owner is not None
+    assert owner.subscriptions is not None
+    assert [s.id for s in owner.subscriptions.data] == [kept.id]

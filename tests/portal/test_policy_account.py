@@ -105,7 +105,7 @@ DECISIONS: list[tuple[str, Callable[[], Any], Any]] = [
     ),
     (
         "remove a tax ID",
-        lambda: decide_remove_tax_id(ctx(), customer(), TaxId("txi_1", "cus_1", "eu_vat", "DE1")),
+        lambda: decide_remove_tax_id(ctx(), "cus_1", TaxId("txi_1", "cus_1", "eu_vat", "DE1")),
         RemoveTaxIdDecision("cus_1", "txi_1"),
     ),
     (
@@ -349,7 +349,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
     (
         "remove a tax ID when not allowed",
         lambda: decide_remove_tax_id(
-            ctx(ONLY_EMAIL), customer(), TaxId("txi_1", "cus_1", "eu_vat", "DE1")
+            ctx(ONLY_EMAIL), "cus_1", TaxId("txi_1", "cus_1", "eu_vat", "DE1")
         ),
         RefusalCode.FIELD_NOT_ALLOWED,
         "taxId",

@@ -4,11 +4,9 @@ The payload's customer is read when asked for, after the write (the request's lo
 forgotten what they read before it), so it shows the new state.
 """
 
-import asyncio
-from dataclasses import dataclass
-
 from ...billing import models
 from ...billing.errors import BillingError, NotFound
+from ...billing.payment_method_accounts import PaymentMethodAccount, read_payment_method_account
 from ..context import Context, Info
 from ..customers.types import Customer
 from ..errors import ErrorCode, UserError, billing_failure, user_error
@@ -35,23 +33,11 @@ async def current_customer(info: Info) -> Customer | None:
         raise billing_failure(exc) from None
 
 
-@dataclass(frozen=True)
-class Account:
-    """What a payment method decision needs, read concurrently."""
-
-    customer: models.Customer
-    payment_methods: tuple[models.PaymentMethod, ...]
-    subscriptions: tuple[models.Subscription, ...]
-
-
-async def load_account(context: Context) -> Account | UserError:
-    loaders = context.loaders
+async def load_account(context: Context) -> PaymentMethodAccount | UserError:
+    """What a payment method decision needs: from the cache, else one Stripe read."""
     try:
-        customer, methods, subscriptions = await asyncio.gather(
-            loaders.customer(), loaders.payment_methods(), loaders.subscriptions()
-        )
+        return await read_payment_method_account(context.billing, context.scope().customer_id)
     except NotFound:
         return user_error(ErrorCode.NOT_FOUND, "Customer not found.")
     except BillingError as exc:
         return stripe_failure(exc)
-    return Account(customer, methods, subscriptions)

@@ -79,12 +79,13 @@ async def _detach(context: Context, data: DetachPaymentMethodInput) -> DetachPay
         default_id = replayed.get("new_default")
         new_default = next((p for p in account.payment_methods if p.id == default_id), None)
         return payload(replayed.get("detached"), new_default, list(replayed.get("updated", [])), [])
-    method = find_payment_method(account.payment_methods, str(data.payment_method_id))
-    if isinstance(method, UserError):
-        return payload(None, None, [], [method])
-    policy = await context.policy(stripe_clock=True)
+    target = find_payment_method(account, str(data.payment_method_id))
+    if isinstance(target, UserError):
+        return payload(None, None, [], [target])
+    method = target.payment_method
+    policy = await context.policy(stripe_clock=True, customer=target.customer)
     decision = decide_detach_payment_method(
-        policy, account.customer, method, account.payment_methods, account.subscriptions
+        policy, target.customer, method, account.payment_methods, account.subscriptions
     )
     if isinstance(decision, Refusal):
         return payload(None, None, [], [from_refusal(decision)])

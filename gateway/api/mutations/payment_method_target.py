@@ -4,7 +4,10 @@ Only the customer's own payment methods are found (anyone else's reads exactly l
 missing one). A change that stopped part way says what was applied before the failure.
 """
 
+from dataclasses import dataclass
+
 from ...billing import models
+from ...billing.payment_method_accounts import PaymentMethodAccount
 from ...billing.payment_method_changes import PaymentMethodChange
 from ..errors import ErrorCode, UserError, user_error
 from .calls import required_id, stripe_failure
@@ -13,17 +16,24 @@ FIELD = "paymentMethodId"
 NOT_FOUND_MESSAGE = "Payment method not found."
 
 
+@dataclass(frozen=True)
+class Target:
+    customer: models.Customer
+    payment_method: models.PaymentMethod
+
+
 def find_payment_method(
-    methods: tuple[models.PaymentMethod, ...], payment_method_id: str
-) -> models.PaymentMethod | UserError:
-    """The customer's payment method with this id (`methods` are all of theirs)."""
+    account: PaymentMethodAccount, payment_method_id: str
+) -> Target | UserError:
+    """The customer's payment method with this id, and the customer it belongs to."""
     missing = required_id(payment_method_id, FIELD, "payment method")
     if missing is not None:
         return missing
-    found = next((pm for pm in methods if pm.id == payment_method_id), None)
-    if found is None:
+    found = next((pm for pm in account.payment_methods if pm.id == payment_method_id), None)
+    # The customer is known whenever they have a payment method.
+    if found is None or account.customer is None:
         return user_error(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE, FIELD)
-    return found
+    return Target(account.customer, found)
 
 
 def change_failure(change: PaymentMethodChange, default_id: str | None) -> UserError:

@@ -79,14 +79,15 @@ async def _set_default(
     account = await load_account(context)
     if isinstance(account, UserError):
         return payload(None, [], [account])
-    method = find_payment_method(account.payment_methods, str(data.payment_method_id))
-    if isinstance(method, UserError):
-        return payload(None, [], [method])
+    target = find_payment_method(account, str(data.payment_method_id))
+    if isinstance(target, UserError):
+        return payload(None, [], [target])
+    method = target.payment_method
     if call.replayed is not None:
         return payload(method, list(call.replayed.get("updated_subscriptions", [])), [])
-    policy = await context.policy(stripe_clock=True)
+    policy = await context.policy(stripe_clock=True, customer=target.customer)
     decision = decide_set_default_payment_method(
-        policy, account.customer, method, account.subscriptions
+        policy, target.customer, method, account.subscriptions
     )
     if isinstance(decision, Refusal):
         return payload(None, [], [from_refusal(decision)])

@@ -7,7 +7,6 @@ is an includable field: returned only when the request expands it.
 
 from __future__ import annotations
 
-import copy
 import secrets
 from typing import Any
 
@@ -18,6 +17,7 @@ from stripe.params.billing_portal._configuration_retrieve_params import (
 )
 from stripe.params.billing_portal._configuration_update_params import ConfigurationUpdateParams
 
+from ..clone import clone
 from ..errors import invalid, missing_param
 from ..router import Call, route
 from ..state import Emulator, Obj, renderer, require
@@ -64,7 +64,7 @@ def default_features() -> Obj:
 
 @renderer(OBJECT)
 def render_configuration(emu: Emulator, config: Obj) -> Obj:
-    shape = copy.deepcopy(config)
+    shape = clone(config)
     shape[_FEATURES]["subscription_update"].pop("products", None)
     return shape
 
@@ -248,7 +248,7 @@ def render_for(call: Call, config: Obj, expand_prefix: str = "") -> Obj:
     """Render a configuration, including `products` when the request expands that path."""
     shape = call.emu.render(config)
     if _takes_includable(call, expand_prefix + PRODUCTS_PATH):
-        shape[_FEATURES]["subscription_update"]["products"] = copy.deepcopy(
+        shape[_FEATURES]["subscription_update"]["products"] = clone(
             config[_FEATURES]["subscription_update"]["products"]
         )
     return shape
@@ -303,7 +303,7 @@ def list_configurations(call: Call) -> Obj:
     if _takes_includable(call, "data." + PRODUCTS_PATH):
         for shape in listed["data"]:
             stored = call.emu.objects[shape["id"]]
-            shape[_FEATURES]["subscription_update"]["products"] = copy.deepcopy(
+            shape[_FEATURES]["subscription_update"]["products"] = clone(
                 stored[_FEATURES]["subscription_update"]["products"]
             )
     return listed
@@ -324,7 +324,7 @@ def retrieve_configuration(call: Call) -> Obj:
 def update_configuration(call: Call) -> Obj:
     config = _configuration(call)
     before = call.emu.render(config)
-    draft = copy.deepcopy(config)
+    draft = clone(config)
     _apply(call, draft, call.params)
     config.update(draft)
     emit_update(call.emu, "billing_portal.configuration.updated", config, before)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import copy
-
 from stripe.params._invoice_item_list_params import InvoiceItemListParams
 from stripe.params._invoice_item_retrieve_params import InvoiceItemRetrieveParams
 
+from ..clone import clone
 from ..router import Call, route
 from ..state import Emulator, Obj, renderer
 from .common import created_filter
@@ -14,7 +13,7 @@ from .common import created_filter
 
 @renderer("invoiceitem")
 def render_invoice_item(emu: Emulator, ii: Obj) -> Obj:
-    body = copy.deepcopy(ii)
+    body = clone(ii)
     # Invoice items are dated by `date`; `created` is only kept for list ordering.
     body.pop("created", None)
     if not ii.get("deleted"):

@@ -7,8 +7,6 @@ makes it active again (see `invoicing`).
 
 from __future__ import annotations
 
-import copy
-
 from stripe.params._invoice_create_preview_params import InvoiceCreatePreviewParams
 from stripe.params._invoice_finalize_invoice_params import InvoiceFinalizeInvoiceParams
 from stripe.params._invoice_line_item_list_params import InvoiceLineItemListParams
@@ -19,6 +17,7 @@ from stripe.params._invoice_retrieve_params import InvoiceRetrieveParams
 from stripe.params._invoice_void_invoice_params import InvoiceVoidInvoiceParams
 
 from .. import invoicing, public_urls
+from ..clone import clone
 from ..errors import invalid
 from ..item_changes import unsupported
 from ..lifecycle import payment_error
@@ -33,10 +32,10 @@ LINES_SHOWN = 10
 
 @renderer("invoice")
 def render_invoice(emu: Emulator, invoice: Obj) -> Obj:
-    body = copy.deepcopy(invoice)
+    body = clone(invoice)
     lines = invoice["_lines"]
     body["lines"] = {
-        "data": copy.deepcopy(lines[:LINES_SHOWN]),
+        "data": clone(lines[:LINES_SHOWN]),
         "has_more": len(lines) > LINES_SHOWN,
         "object": "list",
         "total_count": len(lines),
@@ -97,7 +96,7 @@ def retrieve_invoice(call: Call) -> Obj:
 @with_origin
 def list_lines(call: Call) -> Obj:
     invoice = _stored(call)
-    lines = [copy.deepcopy(line) for line in invoice["_lines"]]
+    lines = [clone(line) for line in invoice["_lines"]]
     # Lines are not stored objects; page them by their own ids, in invoice order.
     page = _page_lines(lines, call.params)
     page["url"] = f"/v1/invoices/{invoice['id']}/lines"

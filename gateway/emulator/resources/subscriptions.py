@@ -7,8 +7,6 @@ on the items (`items.data[].current_period_start/end`), as in API 2026-10-28.
 
 from __future__ import annotations
 
-import copy
-
 from stripe.params._subscription_cancel_params import SubscriptionCancelParams
 from stripe.params._subscription_create_params import SubscriptionCreateParams
 from stripe.params._subscription_delete_discount_params import (
@@ -28,11 +26,12 @@ from .. import (
     subscription_pause,
     subscription_update,
 )
+from ..clone import clone
 from ..errors import invalid
 from ..item_changes import items_of, price_of, unsupported
 from ..public_urls import with_origin
 from ..router import Call, route
-from ..state import Emulator, Obj, renderer
+from ..state import Emulator, Obj, includable, renderer
 from .common import created_filter
 
 
@@ -64,7 +63,7 @@ def plan_of(price: Obj) -> Obj:
 
 @renderer("subscription_item")
 def render_item(emu: Emulator, item: Obj) -> Obj:
-    body = copy.deepcopy(item)
+    body = clone(item)
     price = price_of(emu, item)
     body["price"] = emu.render(price)
     body["plan"] = plan_of(price)
@@ -77,7 +76,7 @@ def render_item(emu: Emulator, item: Obj) -> Obj:
 @renderer("discount")
 def render_discount(emu: Emulator, discount: Obj) -> Obj:
     # Discounts carry `start`, not `created`, and no `livemode`.
-    body = copy.deepcopy(discount)
+    body = clone(discount)
     body.pop("created", None)
     body.pop("livemode", None)
     return body
@@ -85,7 +84,7 @@ def render_discount(emu: Emulator, discount: Obj) -> Obj:
 
 @renderer("subscription")
 def render_subscription(emu: Emulator, sub: Obj) -> Obj:
-    body = copy.deepcopy(sub)
+    body = clone(sub)
     body["items"] = {
         "data": [emu.render(item) for item in items_of(emu, sub)],
         "has_more": False,
@@ -118,6 +117,14 @@ def _listed(emu: Emulator, sub: Obj, params: Obj) -> bool:
         if key in params and not any(created_filter(params[key])(i[key]) for i in items):
             return False
     return created_filter(params.get("created"))(sub["created"])
+
+
+@includable("customer", "subscriptions")
+def customer_subscriptions(emu: Emulator, customer: Obj) -> Obj:
+    """A customer's `subscriptions` when expanded: its current ones (not canceled), a page
+    of ten as Stripe gives them."""
+    found = emu.find("subscription", lambda s: _listed(emu, s, {"customer": customer["id"]}))
+    return emu.page(found, {}, f"/v1/customers/{customer['id']}/subscriptions")
 
 
 @route("POST", "/v1/subscriptions", SubscriptionCreateParams)

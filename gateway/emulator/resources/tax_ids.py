@@ -10,7 +10,6 @@ else well-formed ends `verified`. Other types are `unavailable` from the start.
 from __future__ import annotations
 
 import asyncio
-import copy
 import re
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,7 @@ from stripe.params._customer_tax_id_delete_params import CustomerTaxIdDeletePara
 from stripe.params._customer_tax_id_list_params import CustomerTaxIdListParams
 from stripe.params._customer_tax_id_retrieve_params import CustomerTaxIdRetrieveParams
 
+from ..clone import clone
 from ..errors import invalid, resource_missing
 from ..router import Call, route
 
@@ -98,7 +98,7 @@ def _settle(emu: Emulator, tax_id_id: str) -> None:
     tax_id = emu.objects.get(tax_id_id)
     if tax_id is None or tax_id.get("deleted"):
         return
-    before = copy.deepcopy(tax_id["verification"])
+    before = clone(tax_id["verification"])
     value = tax_id["value"]
     status = "verified"
     if "111111111" in value:

@@ -8,7 +8,6 @@ Stripe's does, and the clock reads `ready` from the next request on.
 
 from __future__ import annotations
 
-import copy
 from typing import TYPE_CHECKING
 
 from stripe.params.test_helpers._test_clock_advance_params import TestClockAdvanceParams
@@ -18,6 +17,7 @@ from stripe.params.test_helpers._test_clock_list_params import TestClockListPara
 from stripe.params.test_helpers._test_clock_retrieve_params import TestClockRetrieveParams
 
 from .. import renewals
+from ..clone import clone
 from ..errors import invalid
 from ..public_urls import with_origin
 from ..router import Call, route
@@ -100,7 +100,7 @@ def advance_clock(call: Call) -> Obj:
             param="frozen_time",
         )
     clock.update(status="advancing", status_details={"advancing": {"target_frozen_time": target}})
-    answer = copy.deepcopy(clock)
+    answer = clone(clock)
     call.emu.emit("test_helpers.test_clock.advancing", clock)
     try:
         renewals.advance(call.emu, clock, target)

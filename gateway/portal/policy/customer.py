@@ -177,9 +177,11 @@ def decide_add_tax_id(
 
 
 def decide_remove_tax_id(
-    ctx: PolicyContext, customer: Customer, tax_id: TaxId
+    ctx: PolicyContext, customer_id: str, tax_id: TaxId
 ) -> RemoveTaxIdDecision | Refusal:
+    """`tax_id`: one of the customer's own (found in their list, which also proves the
+    customer exists: nothing else about them matters here)."""
     refusal = customer_update_refusal(ctx, "tax_id")
     if refusal is not None:
         return refusal
-    return RemoveTaxIdDecision(customer_id=customer.id, tax_id=tax_id.id)
+    return RemoveTaxIdDecision(customer_id=customer_id, tax_id=tax_id.id)
