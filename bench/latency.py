@@ -242,8 +242,9 @@ async def main(args: argparse.Namespace) -> int:
                     round_robin(cold.url, OVERVIEW, OVERVIEW_VARIABLES, cold_tokens),
                     requests[level],
                 )
-            await visit_all(warm, warm_tokens)
             for level in levels:
+                # Fresh entries for every level: a long level would outlive the 30 s cache.
+                await visit_all(warm, warm_tokens)
                 await rows.measure(
                     "overview, warm",
                     level,

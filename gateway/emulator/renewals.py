@@ -74,18 +74,14 @@ def step_subscription(emu: Emulator, sub: Obj, at: int) -> lifecycle.Result | No
 def _customers_of(emu: Emulator, clock_id: str) -> set[str]:
     return {
         c["id"]
-        for c in emu.objects.values()
-        if c["object"] == "customer" and c.get("test_clock") == clock_id and not c.get("deleted")
+        for c in emu.of_type("customer")
+        if c.get("test_clock") == clock_id and not c.get("deleted")
     }
 
 
 def _owned(emu: Emulator, object_type: str, customers: set[str]) -> list[Obj]:
     return sorted(
-        (
-            o
-            for o in emu.objects.values()
-            if o["object"] == object_type and o["customer"] in customers
-        ),
+        (o for o in emu.of_type(object_type) if o["customer"] in customers),
         key=lambda o: (o["created"], emu._sequence[o["id"]]),
     )
 

@@ -15,19 +15,9 @@ import itertools
 from .clone import clone
 from .state import Emulator, Obj
 
-# Object types billing code mutates; anything else is only read.
-_MUTABLE = frozenset(
-    {
-        "customer",
-        "subscription",
-        "subscription_item",
-        "subscription_schedule",
-        "invoice",
-        "invoiceitem",
-        "discount",
-        "test_helpers.test_clock",
-    }
-)
+# Object types billing code mutates, found by their `customer` (besides the customer, its
+# test clock and its subscriptions' items); anything else is only read.
+_OWNED = ("subscription", "subscription_schedule", "invoice", "invoiceitem", "discount")
 # Shared objects billing code still changes (redemption counts): always copied.
 _COUNTED = frozenset({"coupon", "promotion_code"})
 
@@ -42,38 +32,52 @@ class Scratch(Emulator):
     settles: bool = False
 
 
-def _owned_by(obj: Obj, customer_id: str, subscriptions: set[str], clock: str | None) -> bool:
-    if obj["id"] in (customer_id, clock):
-        return True
-    if obj["object"] == "subscription_item":
-        return obj.get("subscription") in subscriptions
-    return obj.get("customer") == customer_id
+def _changeable(emu: Emulator, customer_id: str) -> dict[str, Obj]:
+    """The objects billing code may change for this customer, by id."""
+    found: dict[str, Obj] = {}
+    customer = emu.objects.get(customer_id)
+    if customer is not None:
+        found[customer_id] = customer
+        clock = emu.objects.get(customer.get("test_clock") or "")
+        if clock is not None:
+            found[clock["id"]] = clock
+    for object_type in _OWNED:
+        found.update(
+            (o["id"], o) for o in emu.of_type(object_type) if o.get("customer") == customer_id
+        )
+    subscriptions = {
+        o["id"] for o in emu.of_type("subscription") if o.get("customer") == customer_id
+    }
+    found.update(
+        (o["id"], o)
+        for o in emu.of_type("subscription_item")
+        if o.get("subscription") in subscriptions
+    )
+    for object_type in _COUNTED:
+        found.update((o["id"], o) for o in emu.of_type(object_type))
+    return found
 
 
 def scratch(emu: Emulator, customer_id: str, *, settles: bool = False) -> Scratch:
     """A copy of `emu` in which `customer_id`'s billing objects can change freely."""
-    customer = emu.objects.get(customer_id, {})
-    clock = customer.get("test_clock")
-    subscriptions = {
-        o["id"]
-        for o in emu.objects.values()
-        if o["object"] == "subscription" and o.get("customer") == customer_id
-    }
     copy_of = Scratch(seed=None)
     copy_of.settles = settles
     copy_of.random.setstate(emu.random.getstate())
-    changeable = {
-        key: obj
-        for key, obj in emu.objects.items()
-        if obj["object"] in _COUNTED
-        or (obj["object"] in _MUTABLE and _owned_by(obj, customer_id, subscriptions, clock))
-    }
+    changeable = _changeable(emu, customer_id)
     # One copy of them all: cheaper than one per object, and references between them stay
-    # references within the copy.
+    # references within the copy. Everything else is shared, read-only; events are left out.
     copied = clone(changeable)
-    copy_of.objects = {
-        key: copied.get(key, obj) for key, obj in emu.objects.items() if obj["object"] != "event"
+    copy_of.objects = dict(emu.objects)
+    copy_of.objects.update(copied)
+    copy_of._by_type = {
+        object_type: dict(objects)
+        for object_type, objects in emu._by_type.items()
+        if object_type != "event"
     }
+    for key, obj in copied.items():
+        copy_of._by_type[obj["object"]][key] = obj
+    for key in emu._by_type.get("event", {}):
+        del copy_of.objects[key]
     copy_of._sequence = dict(emu._sequence)
     copy_of._counter = itertools.count(len(emu._sequence))
     return copy_of

@@ -52,6 +52,9 @@ class Emulator:
     current_request: Obj | None = None
     _sequence: dict[str, int] = field(default_factory=dict)
     _counter: itertools.count[int] = field(default_factory=itertools.count)
+    # The same objects by type, then id: lists and lookups scan one type, not the account
+    # (events alone outnumber everything else).
+    _by_type: dict[str, dict[str, Obj]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.random = random.Random(self.seed)
@@ -76,6 +79,7 @@ class Emulator:
         if obj["id"] not in self._sequence:
             self._sequence[obj["id"]] = next(self._counter)
         self.objects[obj["id"]] = obj
+        self._by_type.setdefault(obj["object"], {})[obj["id"]] = obj
         return obj
 
     def create(
@@ -91,7 +95,13 @@ class Emulator:
         return self.put(obj)
 
     def delete(self, object_id: str) -> None:
-        self.objects.pop(object_id, None)
+        obj = self.objects.pop(object_id, None)
+        if obj is not None:
+            self._by_type.get(obj["object"], {}).pop(object_id, None)
+
+    def of_type(self, object_type: str) -> Iterable[Obj]:
+        """Every stored object of a type, in no particular order."""
+        return self._by_type.get(object_type, {}).values()
 
     def get(
         self, object_id: str, object_type: str, *, noun: str | None = None, param: str | None = "id"
@@ -106,7 +116,7 @@ class Emulator:
 
     def find(self, object_type: str, where: Callable[[Obj], bool] = lambda _: True) -> list[Obj]:
         """Objects of a type, newest first, as Stripe lists them."""
-        found = [o for o in self.objects.values() if o["object"] == object_type and where(o)]
+        found = [o for o in self.of_type(object_type) if where(o)]
         found.sort(key=lambda o: (o["created"], self._sequence[o["id"]]), reverse=True)
         return found
 

@@ -75,10 +75,8 @@ def _subscription(emu: Emulator, customer: str, sub_id: str, param: str) -> Obj:
 def _items_of(emu: Emulator, sub: Obj) -> list[Obj]:
     return [
         o
-        for o in emu.objects.values()
-        if o["object"] == "subscription_item"
-        and o.get("subscription") == sub["id"]
-        and not o.get("deleted")
+        for o in emu.of_type("subscription_item")
+        if o.get("subscription") == sub["id"] and not o.get("deleted")
     ]
 
 

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 def _invoice_for(request: web.Request) -> tuple[Emulator, Obj]:
     emu = request.app[RUNTIME].emu
     token = request.match_info["token"]
-    for obj in emu.objects.values():
-        if obj["object"] == "invoice" and obj.get("_token") == token:
+    for obj in emu.of_type("invoice"):
+        if obj.get("_token") == token:
             return emu, obj
     raise web.HTTPNotFound(text="This invoice link is not valid.")
 
