@@ -299,3 +299,38 @@ async def test_a_key_without_write_permission_is_a_stripe_error(
     [error] = payload["userErrors"]
     assert error["code"] == "STRIPE_ERROR"
     assert error["message"] == "The billing service could not complete this request."
+
+
+async def test_set_default_reaches_every_subscription_past_the_first_page(
+    gateway: RunningGateway,
+    world: World,
+    stripe_client: stripe.StripeClient,
+    emulator: RunningEmulator,
+) -> None:
+    """An expanded customer lists ten current subscriptions; the rest come from the full list."""
+    subscriptions = [world.bob.subscription]
+    await stripe_client.v1.subscriptions.update_async(
+        world.bob.subscription, {"default_payment_method": world.bob.card}
+    )
+    for _ in range(11):
+        created = await stripe_client.v1.subscriptions.create_async(
+            {
+                "customer": world.bob.id,
+                "items": [{"price": world.basic_monthly}],
+                "default_payment_method": world.bob.card,
+            }
+        )
+        subscriptions.append(created.id)
+    spare = await stripe_client.v1.payment_methods.attach_async(
+        "pm_card_mastercard", {"customer": world.bob.id}
+    )
+    token = await gateway.token_for(world.bob.id)
+    emulator.reset_log()
+    payload = await mutate(gateway, token, "setDefaultPaymentMethod", paymentMethodId=spare.id)
+    assert payload["userErrors"] == []
+    assert sorted(payload["updatedSubscriptionIds"]) == sorted(subscriptions)
+    reads = [e["route"] for e in emulator.runtime.log.entries if e["method"] == "GET"]
+    assert reads == ["/v1/customers/{customer}/payment_methods", "/v1/subscriptions"]
+    for sub_id in subscriptions:
+        sub = await stripe_client.v1.subscriptions.retrieve_async(sub_id)
+        assert sub.default_payment_method == spare.id
