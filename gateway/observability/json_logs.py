@@ -51,6 +51,9 @@ def configure_logging(log_format: Literal["json", "text"], level: int = logging.
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # The SDK logs two INFO lines per Stripe call; the request log already counts the calls,
+    # and formatting them is CPU taken from every cold read. Debugging shows them again.
+    logging.getLogger("stripe").setLevel(logging.WARNING if level > logging.DEBUG else level)
 
 
 __all__ = ["JsonFormatter", "RedactingFormatter", "configure_logging"]

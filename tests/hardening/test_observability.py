@@ -7,7 +7,7 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any
 
-from gateway.observability.json_logs import JsonFormatter
+from gateway.observability.json_logs import JsonFormatter, configure_logging
 from gateway.observability.redaction import redact
 from tests.support.gateway import ADMIN_KEY, STRIPE_KEY
 
@@ -132,3 +132,19 @@ async def test_metrics(
     off = await gateway_factory.start(world.configurations(), metrics=False)
     async with off.http.get(f"{off.url}/metrics") as response:
         assert response.status == 404
+
+
+def test_the_stripe_sdk_logs_only_warnings_unless_debugging() -> None:
+    root, sdk = logging.getLogger(), logging.getLogger("stripe")
+    handlers, level, sdk_level = root.handlers[:], root.level, sdk.level
+    try:
+        configure_logging("json")
+        assert root.isEnabledFor(logging.INFO)
+        assert not sdk.isEnabledFor(logging.INFO)
+        assert sdk.isEnabledFor(logging.WARNING)
+        configure_logging("text", logging.DEBUG)
+        assert sdk.isEnabledFor(logging.DEBUG)
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        sdk.setLevel(sdk_level)
