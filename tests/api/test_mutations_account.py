@@ -168,3 +168,21 @@ async def test_tax_id_refusals(
         assert codes(payload) == [expected], (mutation, fields)
     stored = await stripe_client.v1.customers.tax_ids.list_async(world.bob.id)
     assert [t.id for t in stored.data] == [world.bob.tax_id]
+
+
+async def test_account_mutations_for_a_deleted_customer(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    """A session outliving its customer gets "Customer not found.", not a Stripe error."""
+    token = await gateway.token_for(world.bob.id)
+    await stripe_client.v1.customers.delete_async(world.bob.id)
+    cases: list[tuple[str, dict[str, Any]]] = [
+        ("removeTaxId", {"taxIdId": world.bob.tax_id}),
+        ("setDefaultPaymentMethod", {"paymentMethodId": world.bob.card}),
+        ("detachPaymentMethod", {"paymentMethodId": world.bob.card}),
+    ]
+    for mutation, fields in cases:
+        payload = await mutate(gateway, token, mutation, **fields)
+        assert [(e["code"], e["message"]) for e in payload["userErrors"]] == [
+            ("NOT_FOUND", "Customer not found.")
+        ], mutation
