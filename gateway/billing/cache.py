@@ -185,11 +185,10 @@ class Cache:
         """
         try:
             key = f"cus:{customer_id}:{await self.generation(customer_id)}:{kind}"
-            text = await self._backend.get(key, loads_fn=_text)
+            text = await self._lookup(key, cache_kind(kind))
         except Exception:
             logger.warning("cache read failed; loading from Stripe", exc_info=True)
             return None
-        CACHE_LOOKUPS.labels(cache_kind(kind), "miss" if text is None else "hit").inc()
         if text is None:
             return None
         value: T = self._decoded.decode(key, text, build)
@@ -217,11 +216,10 @@ class Cache:
         build: Callable[[Json], T],
     ) -> T:
         try:
-            text = await self._backend.get(key, loads_fn=_text)
+            text = await self._lookup(key, kind)
         except Exception:
             logger.warning("cache read failed; loading from Stripe", exc_info=True)
             return build(await load())
-        CACHE_LOOKUPS.labels(kind, "miss" if text is None else "hit").inc()
         if text is not None:
             value: T = self._decoded.decode(key, text, build)
             return value
@@ -231,6 +229,12 @@ class Cache:
         except Exception:
             logger.warning("cache write failed", exc_info=True)
         return build(loaded)
+
+    async def _lookup(self, key: str, kind: str) -> Any:
+        """The cached text under `key` (None when absent), counted as a hit or a miss."""
+        text = await self._backend.get(key, loads_fn=_text)
+        CACHE_LOOKUPS.labels(kind, "miss" if text is None else "hit").inc()
+        return text
 
     # -- once-only markers and shared scopes --------------------------------------
     async def add_once(self, key: str, value: Json, ttl: float) -> bool:

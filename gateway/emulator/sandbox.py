@@ -45,9 +45,7 @@ def _changeable(emu: Emulator, customer_id: str) -> dict[str, Obj]:
         found.update(
             (o["id"], o) for o in emu.of_type(object_type) if o.get("customer") == customer_id
         )
-    subscriptions = {
-        o["id"] for o in emu.of_type("subscription") if o.get("customer") == customer_id
-    }
+    subscriptions = {key for key, o in found.items() if o["object"] == "subscription"}
     found.update(
         (o["id"], o)
         for o in emu.of_type("subscription_item")
@@ -65,19 +63,12 @@ def scratch(emu: Emulator, customer_id: str, *, settles: bool = False) -> Scratc
     copy_of.random.setstate(emu.random.getstate())
     changeable = _changeable(emu, customer_id)
     # One copy of them all: cheaper than one per object, and references between them stay
-    # references within the copy. Everything else is shared, read-only; events are left out.
+    # references within the copy. Everything else is shared, read-only.
     copied = clone(changeable)
-    copy_of.objects = dict(emu.objects)
-    copy_of.objects.update(copied)
-    copy_of._by_type = {
-        object_type: dict(objects)
-        for object_type, objects in emu._by_type.items()
-        if object_type != "event"
-    }
+    copy_of.objects = {**emu.objects, **copied}
+    copy_of._by_type = {object_type: dict(objects) for object_type, objects in emu._by_type.items()}
     for key, obj in copied.items():
         copy_of._by_type[obj["object"]][key] = obj
-    for key in emu._by_type.get("event", {}):
-        del copy_of.objects[key]
     copy_of._sequence = dict(emu._sequence)
     copy_of._counter = itertools.count(len(emu._sequence))
     return copy_of
