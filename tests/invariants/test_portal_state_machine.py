@@ -1,0 +1,522 @@
+"""Random sequences of portal actions and test-clock advances, judged after every step by
+what Stripe holds (read through the SDK), against a served gateway and the emulator.
+
+Each example is a new customer on a new test clock with one subscription, acting through
+a portal session of one of three configurations. Invariants:
+
+- Nobody is stuck: every subscription that has not ended offers at least one action.
+- An answer is the truth in Stripe: a mutation answered with userErrors changed nothing
+  at Stripe (also when Stripe failed or the answer was lost), and what the gateway shows
+  is what Stripe holds.
+- The customer is charged what they were shown: a change charges exactly what its
+  preview said, now or on the next invoice; a renewal charges what the next invoice
+  showed before the clock moved; nothing else is charged.
+- A retried mutation (the same clientMutationId) never applies twice.
+- Someone else's object reads exactly like a missing one, and stays untouched.
+
+`INVARIANT_EXAMPLES` (default 10) raises the number of examples for a longer local run.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from tests.invariants import portal_calls
+from tests.invariants.portal_calls import Answer, Call
+from tests.invariants.stack import CONFIGURATION_IDS, Stack, open_stack
+from tests.invariants.stripe_state import StripeState, read_stripe
+
+if TYPE_CHECKING:
+    from collections.abc import Coroutine, Iterator
+
+DAY = 86_400
+# A fixed start keeps every amount reproducible (proration is per second).
+START = 1_772_442_000  # 2026-03-02 09:00 UTC
+EXAMPLES = int(os.environ.get("INVARIANT_EXAMPLES", "10"))
+STEPS = 14
+
+# Emulator faults on the writes a portal action makes: the request fails before Stripe
+# applies it (500, dropped), or Stripe applies it and the answer is lost (drop_after).
+FAULT_TARGETS = {
+    "subscription": ("POST", r"/v1/subscriptions/[^/]+"),
+    "cancel_now": ("DELETE", r"/v1/subscriptions/[^/]+"),
+    "schedule_create": ("POST", r"/v1/subscription_schedules"),
+    "schedule_phases": ("POST", r"/v1/subscription_schedules/[^/]+"),
+    "customer": ("POST", r"/v1/customers/[^/]+"),
+    "tax_id": ("POST", r"/v1/customers/[^/]+/tax_ids"),
+}
+FAULT_OUTCOMES = {"500": "rate_500", "drop": "rate_drop", "drop_after": "rate_drop_after"}
+
+
+def iso(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).isoformat()
+
+
+def stamp(value: str | None) -> int | None:
+    return int(datetime.fromisoformat(value).timestamp()) if value else None
+
+
+class PortalMachine(RuleBasedStateMachine):
+    stack: ClassVar[Stack]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.customer = ""
+        self.clock = ""
+        self.sub = ""
+        self.token = ""
+        self.config = ""
+        self.counter = 0
+        # Calls that succeeded with a clientMutationId: a client may resend any of them.
+        self.retryable: list[Call] = []
+        self.fail_card: str | None = None
+
+    # -- plumbing -------------------------------------------------------------------
+
+    def run(self, coroutine: Coroutine[Any, Any, Any]) -> Any:
+        return self.stack.run(coroutine)
+
+    def stripe_state(self) -> StripeState:
+        async def read() -> StripeState:
+            await self.stack.settled()
+            return await read_stripe(self.stack.stripe, self.customer)
+
+        state: StripeState = self.run(read())
+        return state
+
+    def now(self) -> int:
+        clock = self.run(self.stack.stripe.v1.test_helpers.test_clocks.retrieve_async(self.clock))
+        return int(clock.frozen_time)
+
+    def next_id(self) -> str:
+        self.counter += 1
+        return f"call-{self.counter}"
+
+    def perform(self, call: Call, faults: list[dict[str, Any]] | None = None) -> Answer:
+        """Send `call` (under injected `faults`); a refusal or failure must change nothing."""
+        before = self.stripe_state()
+        if faults:
+            self.stack.faults(faults)
+        try:
+            answer: Answer = self.run(portal_calls.send(self.stack.gateway, self.token, call))
+        finally:
+            self.stack.faults([])
+        after = self.stripe_state()
+        if not answer.ok:
+            assert after == before, (
+                f"{call.describe()} answered {answer.payload['userErrors']} but Stripe "
+                f"changed:\nbefore {before.describe()}\nafter  {after.describe()}"
+            )
+        elif "clientMutationId" in call.fields:
+            self.retryable.append(call)
+        self.before, self.after = before, after
+        return answer
+
+    def shown(self) -> dict[str, Any] | None:
+        found: dict[str, Any] | None = self.run(
+            portal_calls.subscription(self.stack.gateway, self.token, self.sub)
+        )
+        return found
+
+    # -- the account ----------------------------------------------------------------
+
+    @initialize(
+        config=st.sampled_from(CONFIGURATION_IDS),
+        plan=st.sampled_from(["basic_monthly", "basic_yearly", "pro_monthly"]),
+        quantity=st.integers(1, 3),
+        trial=st.booleans(),
+    )
+    def open_account(self, config: str, plan: str, quantity: int, trial: bool) -> None:
+        world = self.stack.world
+        price = getattr(world, plan)
+        if plan == "pro_monthly":
+            quantity = 1  # Pro's quantity is not adjustable
+        self.config = config
+        v1 = self.stack.stripe.v1
+
+        async def create() -> tuple[str, str, str, str]:
+            clock = await v1.test_helpers.test_clocks.create_async({"frozen_time": START})
+            customer = await v1.customers.create_async(
+                {
+                    "email": "machine@example.com",
+                    "name": "Machine",
+                    "test_clock": clock.id,
+                    "payment_method": "pm_card_visa",
+                    "invoice_settings": {"default_payment_method": "pm_card_visa"},
+                }
+            )
+            params: dict[str, Any] = {
+                "customer": customer.id,
+                "items": [{"price": price, "quantity": quantity}],
+            }
+            if trial:
+                params["trial_period_days"] = 14
+            sub = await v1.subscriptions.create_async(params)  # type: ignore[arg-type]
+            token = await self.stack.gateway.token_for(customer.id, configuration=config)
+            return clock.id, customer.id, sub.id, token
+
+        self.clock, self.customer, self.sub, self.token = self.run(create())
+
+    # -- subscription changes -------------------------------------------------------
+
+    @rule(
+        plan=st.sampled_from([None, "basic_monthly", "basic_yearly", "pro_monthly"]),
+        quantity=st.sampled_from([None, 1, 2, 4]),
+    )
+    def preview_then_update(self, plan: str | None, quantity: int | None) -> None:
+        fields: dict[str, Any] = {"subscriptionId": self.sub}
+        if plan is not None:
+            fields["priceId"] = getattr(self.stack.world, plan)
+        if quantity is not None:
+            fields["quantity"] = quantity
+        shown = self.run(portal_calls.preview(self.stack.gateway, self.token, fields))
+        preview = shown["preview"]
+        call_fields = {**fields, "clientMutationId": self.next_id()}
+        if preview is not None and preview["prorationDate"] is not None:
+            call_fields["prorationDate"] = preview["prorationDate"]
+        answer = self.perform(Call("updateSubscription", call_fields))
+        if preview is None:
+            assert not answer.ok, (
+                f"the preview of {fields} was refused ({shown['userErrors']}) "
+                "but the update went through"
+            )
+            return
+        assert answer.ok, (
+            f"the preview of {fields} was shown but the update was refused: "
+            f"{answer.payload['userErrors']}"
+        )
+        self.check_charged_as_previewed(preview)
+
+    def check_charged_as_previewed(self, preview: dict[str, Any]) -> None:
+        before, after = self.before, self.after
+        now = self.now()
+        new = [i for i in after.new_invoices(before) if i.subscription == self.sub]
+        pending = sum(amount for _id, sub, amount in after.new_pending(before) if sub == self.sub)
+        sub = after.subscriptions[self.sub]
+        context = f"preview {preview}\nStripe after the change: {after.describe()}"
+        if preview["scheduled"]:
+            assert not new, f"a change shown for the period end invoiced now: {new}\n{context}"
+            assert pending == 0, f"a change shown for the period end prorated now\n{context}"
+            [schedule] = after.active_schedules(self.sub)
+            starts = {phase[0]: phase[2] for phase in schedule.phases}
+            effective = stamp(preview["effectiveAt"])
+            assert effective in starts, f"no phase starts at {effective}\n{context}"
+            assert starts[effective] == ((preview["priceId"], preview["quantity"]),), context
+        else:
+            assert sub.items == ((preview["priceId"], preview["quantity"]),), context
+            charged = [i for i in new if i.charged]
+            if preview["invoicedNow"]:
+                assert len(charged) == 1, f"shown as invoiced now, invoiced {new}\n{context}"
+                assert charged[0].amount_due == preview["amountDue"], context
+                assert charged[0].created == now, context
+                return
+            assert not charged, (
+                f"shown as due on the next invoice, but charged now: {charged}\n{context}"
+            )
+            assert pending == preview["prorationAmount"], (
+                f"prorations {pending} at Stripe, {preview['prorationAmount']} shown\n{context}"
+            )
+        if not sub.cancel_at_period_end:
+            upcoming = (self.shown() or {}).get("upcomingInvoice")
+            assert upcoming is not None, f"no next invoice shown after the change\n{context}"
+            assert upcoming["amountDue"] == preview["amountDue"], (
+                f"next invoice shows {upcoming['amountDue']}, the preview "
+                f"{preview['amountDue']}\n{context}"
+            )
+
+    @rule(reason=st.sampled_from([None, "TOO_EXPENSIVE", "UNUSED", "OTHER"]), comment=st.booleans())
+    def cancel(self, reason: str | None, comment: bool) -> None:
+        fields: dict[str, Any] = {"subscriptionId": self.sub, "clientMutationId": self.next_id()}
+        if reason is not None:
+            fields["reason"] = reason
+        if comment:
+            fields["comment"] = "Moving to another tool"
+        answer = self.perform(Call("cancelSubscription", fields))
+        if answer.ok:
+            sub = self.after.subscriptions[self.sub]
+            if self.config == "full":
+                assert sub.cancel_at_period_end and sub.status != "canceled", sub
+            else:
+                assert sub.status == "canceled", sub
+                charged = [i for i in self.after.new_invoices(self.before) if i.charged]
+                assert not charged, f"canceling charged {charged}"
+
+    @rule()
+    def renew(self) -> None:
+        self.perform(
+            Call("renewSubscription", {"subscriptionId": self.sub, "clientMutationId": self.next_id()})
+        )
+
+    @rule(days=st.sampled_from([3, 7, 20, 40]))
+    def pause(self, days: int) -> None:
+        fields = {
+            "subscriptionId": self.sub,
+            "resumesAt": iso(self.now() + days * DAY),
+            "clientMutationId": self.next_id(),
+        }
+        answer = self.perform(Call("pauseSubscription", fields))
+        if answer.ok:
+            assert self.after.subscriptions[self.sub].pause is not None
+
+    @rule()
+    def resume(self) -> None:
+        fields = {"subscriptionId": self.sub, "clientMutationId": self.next_id()}
+        answer = self.perform(Call("resumeSubscription", fields))
+        if answer.ok:
+            sub = self.after.subscriptions[self.sub]
+            assert sub.pause is None and sub.status != "paused", sub
+
+    # -- payment methods and tax IDs ------------------------------------------------
+
+    @rule(failing=st.booleans())
+    def use_new_card(self, failing: bool) -> None:
+        """The customer saves a card (Stripe.js attaches it) and makes it the default."""
+        token = "pm_card_chargeCustomerFail" if failing else "pm_card_visa"
+        card = self.run(
+            self.stack.stripe.v1.payment_methods.attach_async(token, {"customer": self.customer})
+        )
+        answer = self.perform(
+            Call(
+                "setDefaultPaymentMethod",
+                {"paymentMethodId": card.id, "clientMutationId": self.next_id()},
+            )
+        )
+        if answer.ok:
+            assert self.after.default_payment_method == card.id
+
+    @rule(value=st.sampled_from(["DE123456789", "DE234567890", "not a vat"]))
+    def add_tax_id(self, value: str) -> None:
+        fields = {"type": "eu_vat", "value": value, "clientMutationId": self.next_id()}
+        answer = self.perform(Call("addTaxId", fields))
+        if answer.ok:
+            added = len(self.after.tax_ids) - len(self.before.tax_ids)
+            assert added == 1, (self.before.tax_ids, self.after.tax_ids)
+
+    @precondition(lambda self: bool(self.customer))
+    @rule(data=st.data())
+    def remove_tax_id(self, data: st.DataObject) -> None:
+        tax_ids = self.stripe_state().tax_ids
+        if not tax_ids:
+            return
+        tax_id = data.draw(st.sampled_from(tax_ids))[0]
+        self.perform(Call("removeTaxId", {"taxIdId": tax_id, "clientMutationId": self.next_id()}))
+
+    # -- retries and failures -------------------------------------------------------
+
+    @precondition(lambda self: bool(self.retryable))
+    @rule(data=st.data())
+    def retry(self, data: st.DataObject) -> None:
+        """Resend an earlier successful call: answered like the first, applied once."""
+        call = data.draw(st.sampled_from(self.retryable))
+        answer = self.perform(call)
+        assert answer.ok, f"the retry of {call.describe()} answered {answer.payload}"
+        assert self.after == self.before, (
+            f"the retry of {call.describe()} changed Stripe again:\n"
+            f"before {self.before.describe()}\nafter  {self.after.describe()}"
+        )
+
+    @rule(
+        action=st.sampled_from(["cancel", "renew", "pause", "resume", "quantity", "switch", "tax"]),
+        where=st.sampled_from(sorted(FAULT_TARGETS)),
+        outcome=st.sampled_from(sorted(FAULT_OUTCOMES)),
+    )
+    def fault_then_retry(self, action: str, where: str, outcome: str) -> None:
+        """A Stripe write fails (before or after being applied); the client resends it."""
+        fields: dict[str, Any] = {"clientMutationId": self.next_id()}
+        name = f"{action}Subscription"
+        if action in ("cancel", "renew", "pause", "resume"):
+            fields["subscriptionId"] = self.sub
+        if action == "pause":
+            fields["resumesAt"] = iso(self.now() + 7 * DAY)
+        if action == "quantity":
+            name = "updateSubscription"
+            current = self.stripe_state().subscriptions[self.sub].quantity
+            fields.update(subscriptionId=self.sub, quantity=2 if current != 2 else 3)
+        if action == "switch":
+            name = "updateSubscription"
+            current = self.stripe_state().subscriptions[self.sub].price
+            world = self.stack.world
+            to = world.basic_monthly if current != world.basic_monthly else world.pro_monthly
+            fields.update(subscriptionId=self.sub, priceId=to)
+        if action == "tax":
+            name = "addTaxId"
+            fields.update(type="eu_vat", value="DE345678901")
+        method, path = FAULT_TARGETS[where]
+        call = Call(name, fields)
+        first = self.perform(call, [{"method": method, "path": path, FAULT_OUTCOMES[outcome]: 1.0}])
+        once = self.after
+        self.perform(call)
+        if once != self.before and first.ok:
+            assert self.after == once, (
+                f"{call.describe()} applied again on its retry:\n"
+                f"first {once.describe()}\nretry {self.after.describe()}"
+            )
+
+    # -- time -----------------------------------------------------------------------
+
+    @rule(to=st.sampled_from(["1 day", "3 days", "10 days", "before end", "after end"]))
+    def advance_clock(self, to: str) -> None:
+        before = self.stripe_state()
+        sub = before.subscriptions[self.sub]
+        now = self.now()
+        if to.endswith(("day", "days")):
+            target = now + int(to.split()[0]) * DAY
+        elif sub.ended:
+            target = now + DAY
+        else:
+            target = max(now + 1, sub.period_end + (-60 if to == "before end" else 3600))
+        shown = self.shown()
+        upcoming = (shown or {}).get("upcomingInvoice")
+        self.run(
+            self.stack.stripe.v1.test_helpers.test_clocks.advance_async(
+                self.clock, {"frozen_time": target}
+            )
+        )
+        after = self.stripe_state()
+        charged = [i for i in after.new_invoices(before) if i.charged]
+        context = (
+            f"clock {now} -> {target}; shown before: {shown}\n"
+            f"before {before.describe()}\nafter  {after.describe()}"
+        )
+        crossed = not sub.ended and now < sub.period_end <= target
+        for invoice in charged:
+            assert crossed and invoice.created == sub.period_end, (
+                f"charged {invoice} although no invoice was shown as due then\n{context}"
+            )
+        if crossed and charged:
+            assert upcoming is not None, f"charged {charged} but no next invoice shown\n{context}"
+            assert [i.amount_due for i in charged] == [upcoming["amountDue"]], (
+                f"charged {charged}, shown {upcoming['amountDue']}\n{context}"
+            )
+
+    # -- someone else's objects -----------------------------------------------------
+
+    @rule(kind=st.sampled_from(["read", "mutate", "payment", "tax"]))
+    def reach_for_another_customer(self, kind: str) -> None:
+        bob = self.stack.world.bob
+        missing_sub, missing_pm, missing_txi = "sub_0000000000000000", "pm_000000000000", "txi_0000"
+
+        async def both(query: str, theirs: dict[str, Any], missing: dict[str, Any]) -> None:
+            gateway = self.stack.gateway
+            a = await gateway.post(query, theirs, token=self.token)
+            b = await gateway.post(query, missing, token=self.token)
+            seen = str(a.body)
+            for key, value in theirs.items():
+                seen = seen.replace(str(value), str(missing[key]))
+            assert (a.status, seen) == (b.status, str(b.body)), (query, a.body, b.body)
+
+        async def probe() -> None:
+            sub_query = portal_calls.ONE
+            if kind == "read":
+                await both(sub_query, {"id": bob.subscription}, {"id": missing_sub})
+                await both(
+                    "query($id: ID!) { invoice(id: $id) { id amountDue } }",
+                    {"id": bob.invoices[0]},
+                    {"id": "in_0000000000000000"},
+                )
+                await both(
+                    "query($id: ID!) { upcomingInvoice(subscriptionId: $id) { amountDue } }",
+                    {"id": bob.subscription},
+                    {"id": missing_sub},
+                )
+                await both(
+                    portal_calls.PREVIEW,
+                    {"input": {"subscriptionId": bob.subscription, "quantity": 2}},
+                    {"input": {"subscriptionId": missing_sub, "quantity": 2}},
+                )
+            elif kind == "mutate":
+                for name in ("cancelSubscription", "renewSubscription", "resumeSubscription"):
+                    doc = portal_calls.document(name, portal_calls.MUTATION_SELECTION)
+                    await both(
+                        doc,
+                        {"input": {"subscriptionId": bob.subscription}},
+                        {"input": {"subscriptionId": missing_sub}},
+                    )
+            elif kind == "payment":
+                doc = portal_calls.document(
+                    "setDefaultPaymentMethod", portal_calls.SELECTIONS["setDefaultPaymentMethod"]
+                )
+                await both(
+                    doc, {"input": {"paymentMethodId": bob.card}}, {"input": {"paymentMethodId": missing_pm}}
+                )
+            else:
+                doc = portal_calls.document("removeTaxId", portal_calls.SELECTIONS["removeTaxId"])
+                await both(doc, {"input": {"taxIdId": bob.tax_id}}, {"input": {"taxIdId": missing_txi}})
+
+        async def bob_state() -> StripeState:
+            return await read_stripe(self.stack.stripe, bob.id)
+
+        before = self.run(bob_state())
+        self.run(probe())
+        assert self.run(bob_state()) == before
+
+    # -- invariants -----------------------------------------------------------------
+
+    @invariant()
+    def nobody_is_stuck_and_the_gateway_shows_stripe(self) -> None:
+        if not self.customer:
+            return
+        state = self.stripe_state()
+        shown = {s["id"]: s for s in self.run(portal_calls.overview(self.stack.gateway, self.token))}
+        for sub in state.subscriptions.values():
+            if sub.ended:
+                assert sub.id not in shown, (sub, shown.get(sub.id))
+                continue
+            assert sub.id in shown, f"{sub} is missing from the overview"
+            seen = shown[sub.id]
+            context = f"shown {seen}\nStripe {state.describe()}"
+            assert seen["availableActions"], f"no way forward or back: {context}"
+            assert seen["status"] == sub.status.upper(), context
+            assert seen["cancelAtPeriodEnd"] == sub.cancel_at_period_end, context
+            assert [(i["price"]["id"], i["quantity"]) for i in seen["items"]] == list(
+                sub.items
+            ), context
+            assert seen["isPaused"] == (sub.pause is not None or sub.status == "paused"), context
+            queued = [
+                phase
+                for schedule in state.active_schedules(sub.id)
+                for phase in schedule.phases
+                if phase[0] > self.now()
+            ]
+            change = seen["scheduledChange"]
+            if change is None:
+                assert not queued, f"a queued change is not shown: {context}"
+            else:
+                assert queued, f"a change is shown that Stripe has not queued: {context}"
+                effective = stamp(change["effectiveAt"])
+                items = tuple((i["priceId"], i["quantity"]) for i in change["items"])
+                assert (effective, items) in {(p[0], p[2]) for p in queued}, context
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[Stack]:
+    yield from open_stack()
+
+
+def test_portal_invariants_hold_over_random_sequences(stack: Stack) -> None:
+    PortalMachine.stack = stack
+    run_state_machine_as_test(
+        PortalMachine,
+        settings=settings(
+            max_examples=EXAMPLES,
+            stateful_step_count=STEPS,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
