@@ -32,6 +32,7 @@ T = TypeVar("T")
 API_KEY = "sk_test_invariants_0123456789"
 WEBHOOK_SECRET = "whsec_invariants_0123456789abcdef"
 SETTLE_SECONDS = 5.0
+POLL_SECONDS = 0.002
 
 
 def configurations(world: World) -> list[dict[str, Any]]:
@@ -85,9 +86,11 @@ class Stack:
     async def settled(self) -> None:
         """Every webhook so far has reached the gateway (the emulator delivers them in the
         background), so the gateway's cache has heard of every change made at Stripe."""
-        async with asyncio.timeout(SETTLE_SECONDS):
-            while any(e["pending_webhooks"] for e in self.runtime.emu.find("event")):
-                await asyncio.sleep(0.002)
+        for _ in range(int(SETTLE_SECONDS / POLL_SECONDS)):
+            if not any(e["pending_webhooks"] for e in self.runtime.emu.find("event")):
+                return
+            await asyncio.sleep(POLL_SECONDS)
+        raise AssertionError(f"webhooks still undelivered after {SETTLE_SECONDS} s")
 
     def faults(self, rules: list[dict[str, Any]]) -> None:
         """Replace the emulator's injected faults (an empty list: none)."""

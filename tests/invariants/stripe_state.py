@@ -215,7 +215,17 @@ async def read_stripe(client: stripe.StripeClient, customer: str) -> StripeState
                 for item in pending.data
             )
         ),
-        schedules=tuple(sorted((_schedule(s.to_dict()) for s in schedules.data), key=str)),
+        # Released and canceled schedules are history, like events: they govern nothing.
+        schedules=tuple(
+            sorted(
+                (
+                    _schedule(s.to_dict())
+                    for s in schedules.data
+                    if s.status in ("not_started", "active")
+                ),
+                key=str,
+            )
+        ),
         tax_ids=tuple(sorted((t.id, str(t.value)) for t in tax_ids.data)),
         payment_methods=tuple(sorted(m.id for m in methods.data)),
         default_payment_method=str(default) if isinstance(default, str) else None,

@@ -51,13 +51,12 @@ STEPS = 14
 
 # Emulator faults on the writes a portal action makes: the request fails before Stripe
 # applies it (500, dropped), or Stripe applies it and the answer is lost (drop_after).
+WRITES = r"/v1/(subscriptions|subscription_schedules|customers|payment_methods)(/.*)?"
 FAULT_TARGETS = {
-    "subscription": ("POST", r"/v1/subscriptions/[^/]+"),
-    "cancel_now": ("DELETE", r"/v1/subscriptions/[^/]+"),
-    "schedule_create": ("POST", r"/v1/subscription_schedules"),
-    "schedule_phases": ("POST", r"/v1/subscription_schedules/[^/]+"),
-    "customer": ("POST", r"/v1/customers/[^/]+"),
-    "tax_id": ("POST", r"/v1/customers/[^/]+/tax_ids"),
+    # Every write the action makes (so its first one).
+    "first write": [("POST", WRITES), ("DELETE", WRITES)],
+    # The second write of a change queued for the period end (its schedule's phases).
+    "schedule phases": [("POST", r"/v1/subscription_schedules/[^/]+")],
 }
 FAULT_OUTCOMES = {"500": "rate_500", "drop": "rate_drop", "drop_after": "rate_drop_after"}
 
@@ -249,7 +248,8 @@ class PortalMachine(RuleBasedStateMachine):
         if answer.ok:
             sub = self.after.subscriptions[self.sub]
             if self.config == "full":
-                assert sub.cancel_at_period_end and sub.status != "canceled", sub
+                assert sub.cancel_at_period_end, sub
+                assert sub.status != "canceled", sub
             else:
                 assert sub.status == "canceled", sub
                 charged = [i for i in self.after.new_invoices(self.before) if i.charged]
@@ -258,7 +258,10 @@ class PortalMachine(RuleBasedStateMachine):
     @rule()
     def renew(self) -> None:
         self.perform(
-            Call("renewSubscription", {"subscriptionId": self.sub, "clientMutationId": self.next_id()})
+            Call(
+                "renewSubscription",
+                {"subscriptionId": self.sub, "clientMutationId": self.next_id()},
+            )
         )
 
     @rule(days=st.sampled_from([3, 7, 20, 40]))
@@ -278,7 +281,8 @@ class PortalMachine(RuleBasedStateMachine):
         answer = self.perform(Call("resumeSubscription", fields))
         if answer.ok:
             sub = self.after.subscriptions[self.sub]
-            assert sub.pause is None and sub.status != "paused", sub
+            assert sub.pause is None, sub
+            assert sub.status != "paused", sub
 
     # -- payment methods and tax IDs ------------------------------------------------
 
@@ -330,7 +334,9 @@ class PortalMachine(RuleBasedStateMachine):
         )
 
     @rule(
-        action=st.sampled_from(["cancel", "renew", "pause", "resume", "quantity", "switch", "tax"]),
+        action=st.sampled_from(
+            ["cancel", "renew", "pause", "resume", "quantity", "switch", "tax", "card"]
+        ),
         where=st.sampled_from(sorted(FAULT_TARGETS)),
         outcome=st.sampled_from(sorted(FAULT_OUTCOMES)),
     )
@@ -338,26 +344,36 @@ class PortalMachine(RuleBasedStateMachine):
         """A Stripe write fails (before or after being applied); the client resends it."""
         fields: dict[str, Any] = {"clientMutationId": self.next_id()}
         name = f"{action}Subscription"
+        state = self.stripe_state()
         if action in ("cancel", "renew", "pause", "resume"):
             fields["subscriptionId"] = self.sub
         if action == "pause":
             fields["resumesAt"] = iso(self.now() + 7 * DAY)
         if action == "quantity":
             name = "updateSubscription"
-            current = self.stripe_state().subscriptions[self.sub].quantity
-            fields.update(subscriptionId=self.sub, quantity=2 if current != 2 else 3)
+            current = state.subscriptions[self.sub].quantity
+            fields.update(subscriptionId=self.sub, quantity=1 if current != 1 else 2)
         if action == "switch":
             name = "updateSubscription"
-            current = self.stripe_state().subscriptions[self.sub].price
             world = self.stack.world
+            current = state.subscriptions[self.sub].price
             to = world.basic_monthly if current != world.basic_monthly else world.pro_monthly
             fields.update(subscriptionId=self.sub, priceId=to)
         if action == "tax":
             name = "addTaxId"
             fields.update(type="eu_vat", value="DE345678901")
-        method, path = FAULT_TARGETS[where]
+        if action == "card":
+            name = "setDefaultPaymentMethod"
+            card = self.run(
+                self.stack.stripe.v1.payment_methods.attach_async(
+                    "pm_card_mastercard", {"customer": self.customer}
+                )
+            )
+            fields["paymentMethodId"] = card.id
+        rate = FAULT_OUTCOMES[outcome]
+        faults = [{"method": m, "path": p, rate: 1.0} for m, p in FAULT_TARGETS[where]]
         call = Call(name, fields)
-        first = self.perform(call, [{"method": method, "path": path, FAULT_OUTCOMES[outcome]: 1.0}])
+        first = self.perform(call, faults)
         once = self.after
         self.perform(call)
         if once != self.before and first.ok:
@@ -394,9 +410,8 @@ class PortalMachine(RuleBasedStateMachine):
         )
         crossed = not sub.ended and now < sub.period_end <= target
         for invoice in charged:
-            assert crossed and invoice.created == sub.period_end, (
-                f"charged {invoice} although no invoice was shown as due then\n{context}"
-            )
+            due = crossed and invoice.created == sub.period_end
+            assert due, f"charged {invoice} although no invoice was shown as due then\n{context}"
         if crossed and charged:
             assert upcoming is not None, f"charged {charged} but no next invoice shown\n{context}"
             assert [i.amount_due for i in charged] == [upcoming["amountDue"]], (
@@ -451,11 +466,15 @@ class PortalMachine(RuleBasedStateMachine):
                     "setDefaultPaymentMethod", portal_calls.SELECTIONS["setDefaultPaymentMethod"]
                 )
                 await both(
-                    doc, {"input": {"paymentMethodId": bob.card}}, {"input": {"paymentMethodId": missing_pm}}
+                    doc,
+                    {"input": {"paymentMethodId": bob.card}},
+                    {"input": {"paymentMethodId": missing_pm}},
                 )
             else:
                 doc = portal_calls.document("removeTaxId", portal_calls.SELECTIONS["removeTaxId"])
-                await both(doc, {"input": {"taxIdId": bob.tax_id}}, {"input": {"taxIdId": missing_txi}})
+                await both(
+                    doc, {"input": {"taxIdId": bob.tax_id}}, {"input": {"taxIdId": missing_txi}}
+                )
 
         async def bob_state() -> StripeState:
             return await read_stripe(self.stack.stripe, bob.id)
@@ -471,7 +490,9 @@ class PortalMachine(RuleBasedStateMachine):
         if not self.customer:
             return
         state = self.stripe_state()
-        shown = {s["id"]: s for s in self.run(portal_calls.overview(self.stack.gateway, self.token))}
+        shown = {
+            s["id"]: s for s in self.run(portal_calls.overview(self.stack.gateway, self.token))
+        }
         for sub in state.subscriptions.values():
             if sub.ended:
                 assert sub.id not in shown, (sub, shown.get(sub.id))
@@ -482,9 +503,9 @@ class PortalMachine(RuleBasedStateMachine):
             assert seen["availableActions"], f"no way forward or back: {context}"
             assert seen["status"] == sub.status.upper(), context
             assert seen["cancelAtPeriodEnd"] == sub.cancel_at_period_end, context
-            assert [(i["price"]["id"], i["quantity"]) for i in seen["items"]] == list(
-                sub.items
-            ), context
+            assert [(i["price"]["id"], i["quantity"]) for i in seen["items"]] == list(sub.items), (
+                context
+            )
             assert seen["isPaused"] == (sub.pause is not None or sub.status == "paused"), context
             queued = [
                 phase
