@@ -34,7 +34,9 @@ PREVIEW = """query($input: UpdateSubscriptionInput!) {
   }
 }"""
 
-MUTATION_SELECTION = "clientMutationId subscription { id }"
+ANSWERED = """id status cancelAtPeriodEnd isPaused items { quantity price { id } }
+  scheduledChange { effectiveAt items { priceId quantity } }"""
+MUTATION_SELECTION = f"clientMutationId subscription {{ {ANSWERED} }}"
 SELECTIONS = {
     "setDefaultPaymentMethod": "clientMutationId paymentMethod { id } updatedSubscriptionIds",
     "addTaxId": "clientMutationId taxId { id value }",
