@@ -6,6 +6,10 @@ period ends and the new item after, and release the subscription once the last p
 starts. Two writes, so when the second fails the first is undone (the schedule released,
 which leaves the subscription exactly as it was); only if that fails too does the error
 say the subscription was left on a schedule.
+
+A client retries a failed call with the same keys, so Stripe replays the first attempt's
+answers. When that attempt was undone, its replayed schedule is already released: the
+retry then makes the change under fresh keys instead of answering with spent replies.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .client import Billing, as_json
-from .errors import BillingError
+from .errors import BillingError, BillingErrorCode, stripe_errors
 from .models import Subscription
 from .writes import forget_customer, stripe_write, with_key
 
@@ -22,6 +26,10 @@ if TYPE_CHECKING:
 
     from .idempotency import IdempotencyKeys
 
+# A schedule that still governs its subscription.
+LIVE_STATUSES = frozenset({"not_started", "active"})
+# Undone attempts one call may run into before giving up (each needs a client retry).
+MAX_ATTEMPTS = 10
 LEFT_ON_SCHEDULE = (
     " The subscription was left attached to a subscription schedule that changes nothing; "
     "it renews as before."
@@ -44,10 +52,7 @@ async def schedule_change(
     """
     schedules = billing.stripe.v1.subscription_schedules
     try:
-        with stripe_write(noun="Subscription"):
-            schedule = await schedules.create_async(
-                {"from_subscription": subscription_id}, with_key(keys.key("schedule"))
-            )
+        schedule, attempt = await _live_schedule(billing, subscription_id, keys)
         phases: Any = [
             {
                 "items": [dict(item) for item in current_items],
@@ -65,24 +70,61 @@ async def schedule_change(
                         "phases": phases,
                         "expand": ["subscription.schedule"],
                     },
-                    with_key(keys.key("phases")),
+                    with_key(keys.key(_step("phases", attempt))),
                 )
         except BillingError as exc:
-            await _undo(billing, schedule.id, keys, exc)
+            await _undo(billing, schedule.id, keys.key(_step("undo", attempt)), exc)
             raise
     finally:
         await forget_customer(billing, customer_id)
     return Subscription.from_stripe(as_json(updated)["subscription"])
 
 
-async def _undo(
-    billing: Billing, schedule_id: str, keys: IdempotencyKeys, cause: BillingError
-) -> None:
+def _step(name: str, attempt: int) -> str:
+    return name if attempt == 0 else f"{name}{attempt + 1}"
+
+
+def _replayed(answer: Any) -> bool:
+    """Whether Stripe answered with a saved reply to an earlier request with this key."""
+    response = getattr(answer, "last_response", None)
+    headers = response.headers if response is not None else {}
+    return str(headers.get("Idempotent-Replayed", "")).lower() == "true"
+
+
+async def _live_schedule(
+    billing: Billing, subscription_id: str, keys: IdempotencyKeys
+) -> tuple[Any, int]:
+    """A schedule made from the subscription, and the attempt whose keys made it.
+
+    A fresh creation is live. A replayed one is this call's earlier attempt: live when that
+    attempt's answer was only lost, released when it was undone; then the next attempt's
+    keys make a new one.
+    """
+    schedules = billing.stripe.v1.subscription_schedules
+    for attempt in range(MAX_ATTEMPTS):
+        with stripe_write(noun="Subscription"):
+            schedule = await schedules.create_async(
+                {"from_subscription": subscription_id},
+                with_key(keys.key(_step("schedule", attempt))),
+            )
+        if not _replayed(schedule):
+            return schedule, attempt
+        with stripe_errors(noun="Subscription"):
+            current = await schedules.retrieve_async(schedule.id)
+        if current.status in LIVE_STATUSES:
+            return schedule, attempt
+    raise BillingError(
+        BillingErrorCode.INVALID_INPUT,
+        "This change was tried too many times with the same clientMutationId; use a new one.",
+    )
+
+
+async def _undo(billing: Billing, schedule_id: str, key: str, cause: BillingError) -> None:
     """Release the half-made schedule; if even that fails, say what was left behind."""
     try:
         with stripe_write(noun="Subscription"):
             await billing.stripe.v1.subscription_schedules.release_async(
-                schedule_id, {"preserve_cancel_date": True}, with_key(keys.key("undo"))
+                schedule_id, {"preserve_cancel_date": True}, with_key(key)
             )
     except BillingError:
         cause.message += LEFT_ON_SCHEDULE
