@@ -173,8 +173,13 @@ class PortalMachine(RuleBasedStateMachine):
         plan=st.sampled_from(["basic_monthly", "basic_yearly", "pro_monthly"]),
         quantity=st.integers(1, 3),
         trial=st.booleans(),
+        own_card=st.booleans(),
     )
-    def open_account(self, config: str, plan: str, quantity: int, trial: bool) -> None:
+    def open_account(
+        self, config: str, plan: str, quantity: int, trial: bool, own_card: bool
+    ) -> None:
+        """A customer with a card; the subscription charges it as the customer's default, or
+        names it as its own (which setting another default must repoint)."""
         world = self.stack.world
         price = getattr(world, plan)
         if plan == "pro_monthly":
@@ -199,6 +204,8 @@ class PortalMachine(RuleBasedStateMachine):
             }
             if trial:
                 params["trial_period_days"] = 14
+            if own_card:
+                params["default_payment_method"] = customer.invoice_settings.default_payment_method
             sub = await v1.subscriptions.create_async(params)  # type: ignore[arg-type]
             token = await self.stack.gateway.token_for(customer.id, configuration=config)
             return clock.id, customer.id, sub.id, token
@@ -339,6 +346,15 @@ class PortalMachine(RuleBasedStateMachine):
         )
         if answer.ok:
             assert self.after.default_payment_method == card.id
+            repointed = [
+                sub.id
+                for sub in self.after.subscriptions.values()
+                if sub.default_payment_method
+                != self.before.subscriptions[sub.id].default_payment_method
+            ]
+            assert sorted(answer.payload["updatedSubscriptionIds"]) == sorted(repointed)
+            for sub in self.after.live():
+                assert sub.default_payment_method in (None, card.id), sub
 
     @rule(value=st.sampled_from(["DE123456789", "DE234567890", "not a vat"]))
     def add_tax_id(self, value: str) -> None:
