@@ -7,13 +7,16 @@ and the default one), so two snapshots compare equal exactly when nothing change
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+import time
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import stripe
 
 ENDED = frozenset({"canceled", "incomplete_expired"})
+LIVE_SCHEDULES = frozenset({"not_started", "active"})
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ class StripeState:
     tax_ids: tuple[tuple[str, str], ...]
     payment_methods: tuple[str, ...]
     default_payment_method: str | None
+    # The customer's test clock time when read: Stripe's "now" for them.
+    now: int = field(compare=False)
 
     def new_invoices(self, before: StripeState) -> list[InvoiceState]:
         seen = {invoice.id for invoice in before.invoices}
@@ -93,7 +98,7 @@ class StripeState:
         return [
             s
             for s in self.schedules
-            if s.subscription == subscription and s.status in ("not_started", "active")
+            if s.subscription == subscription and s.status in LIVE_SCHEDULES
         ]
 
     def describe(self) -> str:
@@ -185,48 +190,51 @@ def _schedule(schedule: Any) -> ScheduleState:
     )
 
 
+async def _get(client: stripe.StripeClient, path: str, **params: Any) -> dict[str, Any]:
+    """A GET through the SDK, as JSON (no object tree: the snapshot is taken every step)."""
+    response = await client.raw_request_async("get", path, **params)
+    data: dict[str, Any] = response.data
+    return data
+
+
 async def read_stripe(client: stripe.StripeClient, customer: str) -> StripeState:
     """Everything the portal can change for `customer`, as Stripe holds it now."""
-    v1 = client.v1
-    subs = await v1.subscriptions.list_async({"customer": customer, "status": "all", "limit": 100})
-    invoices = await v1.invoices.list_async({"customer": customer, "limit": 100})
-    pending = await v1.invoice_items.list_async(
-        {"customer": customer, "pending": True, "limit": 100}
+    listed = {"customer": customer, "limit": 100}
+    subs, invoices, pending, schedules, tax_ids, methods, stored = await asyncio.gather(
+        _get(client, "/v1/subscriptions", status="all", **listed),
+        _get(client, "/v1/invoices", **listed),
+        _get(client, "/v1/invoiceitems", pending=True, **listed),
+        _get(client, "/v1/subscription_schedules", **listed),
+        _get(client, f"/v1/customers/{customer}/tax_ids", limit=100),
+        _get(client, f"/v1/customers/{customer}/payment_methods", limit=100),
+        _get(client, f"/v1/customers/{customer}", expand=["test_clock"]),
     )
-    schedules = await v1.subscription_schedules.list_async({"customer": customer, "limit": 100})
-    tax_ids = await v1.customers.tax_ids.list_async(customer, {"limit": 100})
-    methods = await v1.customers.payment_methods.list_async(customer, {"limit": 100})
-    stored = await v1.customers.retrieve_async(customer)
-    default = stored.invoice_settings.default_payment_method if stored.invoice_settings else None
+    default = (stored.get("invoice_settings") or {}).get("default_payment_method")
+    clock = stored.get("test_clock")
     return StripeState(
-        subscriptions={s.id: _subscription(s.to_dict()) for s in subs.data},
-        invoices=tuple(
-            sorted((_invoice(i.to_dict()) for i in invoices.data), key=lambda i: i.created)
-        ),
+        subscriptions={s["id"]: _subscription(s) for s in subs["data"]},
+        invoices=tuple(sorted((_invoice(i) for i in invoices["data"]), key=lambda i: i.created)),
         pending_items=tuple(
             sorted(
                 (
-                    item.id,
-                    (item.to_dict().get("parent") or {})
-                    .get("subscription_details", {})
-                    .get("subscription"),
-                    int(item.amount),
+                    item["id"],
+                    ((item.get("parent") or {}).get("subscription_details") or {}).get(
+                        "subscription"
+                    ),
+                    int(item["amount"]),
                 )
-                for item in pending.data
+                for item in pending["data"]
             )
         ),
         # Released and canceled schedules are history, like events: they govern nothing.
         schedules=tuple(
             sorted(
-                (
-                    _schedule(s.to_dict())
-                    for s in schedules.data
-                    if s.status in ("not_started", "active")
-                ),
+                (_schedule(s) for s in schedules["data"] if s["status"] in LIVE_SCHEDULES),
                 key=str,
             )
         ),
-        tax_ids=tuple(sorted((t.id, str(t.value)) for t in tax_ids.data)),
-        payment_methods=tuple(sorted(m.id for m in methods.data)),
-        default_payment_method=str(default) if isinstance(default, str) else None,
+        tax_ids=tuple(sorted((t["id"], str(t["value"])) for t in tax_ids["data"])),
+        payment_methods=tuple(sorted(m["id"] for m in methods["data"])),
+        default_payment_method=default if isinstance(default, str) else None,
+        now=int(clock["frozen_time"]) if isinstance(clock, dict) else int(time.time()),
     )

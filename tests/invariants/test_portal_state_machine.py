@@ -88,7 +88,7 @@ class PortalMachine(RuleBasedStateMachine):
         self.counter = 0
         # Calls that succeeded with a clientMutationId: a client may resend any of them.
         self.retryable: list[Answer] = []
-        self.fail_card: str | None = None
+        self.latest: StripeState | None = None
 
     # -- plumbing -------------------------------------------------------------------
 
@@ -101,6 +101,8 @@ class PortalMachine(RuleBasedStateMachine):
             return await read_stripe(self.stack.stripe, self.customer)
 
         state: StripeState = self.run(read())
+        # Every rule that changes Stripe reads it last, so the invariants can reuse this.
+        self.latest = state
         return state
 
     def now(self) -> int:
@@ -150,7 +152,7 @@ class PortalMachine(RuleBasedStateMachine):
         items = [(i["price"]["id"], i["quantity"]) for i in seen["items"]]
         assert items == list(sub.items), context
         assert seen["isPaused"] == (sub.pause is not None or sub.status == "paused"), context
-        now = self.now()
+        now = state.now
         queued = [
             phase
             for schedule in state.active_schedules(sub.id)
@@ -244,7 +246,7 @@ class PortalMachine(RuleBasedStateMachine):
 
     def check_charged_as_previewed(self, preview: dict[str, Any]) -> None:
         before, after = self.before, self.after
-        now = self.now()
+        now = after.now
         new = [i for i in after.new_invoices(before) if i.subscription == self.sub]
         pending = sum(amount for _id, sub, amount in after.new_pending(before) if sub == self.sub)
         sub = after.subscriptions[self.sub]
@@ -448,7 +450,7 @@ class PortalMachine(RuleBasedStateMachine):
     def advance_clock(self, to: str) -> None:
         before = self.stripe_state()
         sub = before.subscriptions[self.sub]
-        now = self.now()
+        now = before.now
         if to.endswith(("day", "days")):
             target = now + int(to.split()[0]) * DAY
         elif sub.ended:
@@ -549,7 +551,8 @@ class PortalMachine(RuleBasedStateMachine):
     def nobody_is_stuck_and_the_gateway_shows_stripe(self) -> None:
         if not self.customer:
             return
-        state = self.stripe_state()
+        state = self.latest or self.stripe_state()
+        self.latest = None
         shown = {
             s["id"]: s for s in self.run(portal_calls.overview(self.stack.gateway, self.token))
         }
