@@ -62,7 +62,7 @@ async def test_every_dialog_labels_its_fields_and_returns_focus(
     ]
     for opener in openers:
         await _check_dialog(page, opener)
-    # The cancel comment box appears with "Other reason": labelled too.
+    # The cancel comment box: labelled too.
     cancel = await open_action(page, "Cancel subscription")
     await cancel.get_by_label("Other reason").check()
     await expect(cancel.get_by_label("Tell us more (optional)")).to_be_visible()
