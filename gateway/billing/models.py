@@ -457,6 +457,7 @@ class Invoice:
     hosted_invoice_url: str | None = None
     invoice_pdf: str | None = None
     starting_balance: int = 0
+    default_payment_method_id: str | None = None
 
     @property
     def is_preview(self) -> bool:
@@ -494,6 +495,7 @@ class Invoice:
             hosted_invoice_url=_get(obj, "hosted_invoice_url"),
             invoice_pdf=_get(obj, "invoice_pdf"),
             starting_balance=int(_get(obj, "starting_balance", 0)),
+            default_payment_method_id=_id(_get(obj, "default_payment_method")),
         )
 
 

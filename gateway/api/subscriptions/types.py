@@ -144,6 +144,10 @@ class Subscription:
         description="Paused (status PAUSED) or payment collection paused."
     )
     scheduled_change: ScheduledChange | None
+    latest_invoice_id: strawberry.ID | None = strawberry.field(
+        description="Its most recent invoice: the one `payInvoice` pays when PAY_INVOICE is "
+        "available."
+    )
     model: strawberry.Private[models.Subscription]
     availability: strawberry.Private[Mapping[SubscriptionAction, Refusal | None] | None] = None
 
@@ -175,6 +179,9 @@ class Subscription:
             ),
             is_paused=sub.is_paused,
             scheduled_change=ScheduledChange.from_model(sub.scheduled_change),
+            latest_invoice_id=(
+                strawberry.ID(sub.latest_invoice_id) if sub.latest_invoice_id else None
+            ),
             model=sub,
         )
 
