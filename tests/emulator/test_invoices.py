@@ -525,9 +525,7 @@ async def test_paying_refuses_another_customers_payment_method_and_a_void_invoic
         {"customer": stranger.id, "type": "card"}
     )
     with pytest.raises(stripe.InvalidRequestError) as foreign:
-        await stripe_client.v1.invoices.pay_async(
-            invoice_id, {"payment_method": theirs.data[0].id}
-        )
+        await stripe_client.v1.invoices.pay_async(invoice_id, {"payment_method": theirs.data[0].id})
     assert foreign.value.param == "payment_method"
     assert (await stripe_client.v1.invoices.retrieve_async(invoice_id)).status == "open"
     await stripe_client.v1.invoices.void_invoice_async(invoice_id)
