@@ -76,7 +76,8 @@ async def test_a_past_due_customer_adds_a_card_and_pays(
     open_invoice = next(i for i in state["invoices"]["nodes"] if i["id"] == invoice)
     assert (open_invoice["status"], open_invoice["availableActions"]) == ("OPEN", ["PAY"])
     paid_before = [i for i in state["invoices"]["nodes"] if i["status"] == "PAID"]
-    assert paid_before and all(i["availableActions"] == [] for i in paid_before)
+    assert paid_before
+    assert all(i["availableActions"] == [] for i in paid_before)
 
     # The failing default card: declined with the card's message; nothing changed in Stripe.
     declined = await mutate(gateway, token, "payInvoice", select=PAY, invoiceId=invoice)
@@ -212,7 +213,7 @@ async def test_paying_follows_the_configuration_and_the_flow(
 async def test_no_card_at_all_is_said_before_stripe_is_asked(
     gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
 ) -> None:
-    customer, sub, invoice = await past_due_customer(stripe_client, world)
+    customer, _, invoice = await past_due_customer(stripe_client, world)
     cards = await stripe_client.v1.payment_methods.list_async(
         {"customer": customer, "type": "card"}
     )

@@ -420,7 +420,8 @@ async def _past_due(client: stripe.StripeClient) -> tuple[str, str, str]:
     failing = await client.v1.payment_methods.attach_async(
         "pm_card_chargeCustomerFail", {"customer": customer.id}
     )
-    assert failing.card is not None and failing.card.last4 == "0341"
+    assert failing.card is not None
+    assert failing.card.last4 == "0341"
     await client.v1.customers.update_async(
         customer.id, {"invoice_settings": {"default_payment_method": failing.id}}
     )
