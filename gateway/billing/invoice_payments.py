@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from .client import Billing, as_json
+from .invoices import DISCOUNT_EXPAND
 from .models import Invoice, Subscription
 from .writes import forget_customer, stripe_write, with_key
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from stripe.params import InvoicePayParams
 
 _SUBSCRIPTION = "parent.subscription_details.subscription"
-EXPAND = [_SUBSCRIPTION, f"{_SUBSCRIPTION}.schedule"]
+EXPAND = [_SUBSCRIPTION, f"{_SUBSCRIPTION}.schedule", *DISCOUNT_EXPAND]
 
 
 @dataclass(frozen=True)

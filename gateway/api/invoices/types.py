@@ -15,6 +15,7 @@ from ...portal.policy.invoices import invoice_pay_refusal
 from ..catalog.types import Price
 from ..common.types import PageInfo, required_timestamp, timestamp
 from ..context import Info
+from ..discounts.types import Discount
 from ..errors import billing_failure
 from ..fields import field
 
@@ -137,6 +138,11 @@ class Invoice:
             has_more_lines=invoice.has_more_lines,
             model=invoice,
         )
+
+    @field(description="The coupons applied to it, each with what it took off (`amount`).")
+    def discounts(self) -> list[Discount]:
+        amounts = self.model.discount_amounts
+        return [Discount.from_model(d, amounts.get(d.id)) for d in self.model.discounts]
 
     @field(description="PAY when `payInvoice` would accept this invoice now (which card aside).")
     def available_actions(self, info: Info) -> list[InvoiceActionType]:  # type: ignore[valid-type]
