@@ -206,3 +206,29 @@ async def test_apply_a_promotion_code(demo: Demo, browsing: Browsing) -> None:
 
     subscription = await demo.subscription("trialing")
     assert len(subscription.discounts) == 1
+
+
+async def test_a_seeded_promotion_code_shows_its_discount_and_applies_once(
+    demo: Demo, browsing: Browsing
+) -> None:
+    page = await browsing.open(await demo.portal_link("trialing"))
+    card = subscription_card(page)
+    await expect(card).not_to_contain_text("Discount")
+
+    applying = await open_action(page, "Apply promotion code", "Apply a promotion code")
+    await applying.get_by_label("Promotion code").fill("welcome20")
+    await applying.get_by_role("button", name="Review change").click()
+    await applying.get_by_role("button", name="Confirm change").click()
+    await status(page, "The promotion code WELCOME20 was applied.")
+    await expect(card).to_contain_text("Welcome offer: 20% off until")
+    await expect(card).to_contain_text("(code WELCOME20)")
+    subscription = await demo.subscription("trialing")
+    assert len(subscription.discounts) == 1
+
+    # The same code again: refused next to the field, and Stripe keeps the one discount.
+    again = await open_action(page, "Apply promotion code", "Apply a promotion code")
+    await again.get_by_label("Promotion code").fill("WELCOME20")
+    await again.get_by_role("button", name="Review change").click()
+    error = await field_error(again, "Promotion code")
+    await expect(error).to_contain_text("already applied")
+    assert (await demo.subscription("trialing")).discounts == subscription.discounts

@@ -37,6 +37,9 @@ const SUBSCRIPTION = `
   items { id quantity price { ${PRICE} } }
   scheduledChange { effectiveAt items { quantity price { ${PRICE} } } }
   latestInvoiceId
+  discounts {
+    id couponName percentOff amountOff currency duration durationInMonths end promotionCode
+  }
   availableActions
   unavailableActions { action code message }
   availablePrices { ${PRICE} }
