@@ -11,6 +11,7 @@ from tests.api.mutation_calls import codes, full_configuration, mutate, variant
 if TYPE_CHECKING:
     import stripe
 
+    from tests.conftest import RunningEmulator
     from tests.support.gateway import GatewayFactory, RunningGateway
     from tests.support.world import World
 
@@ -226,3 +227,48 @@ async def test_no_card_at_all_is_said_before_stripe_is_asked(
     assert codes(payload) == [("PAYMENT_METHOD_REQUIRED", "paymentMethodId")]
     found = await stripe_client.v1.invoices.retrieve_async(invoice)
     assert (found.status, found.attempt_count) == ("open", 1)
+
+
+async def test_a_payment_whose_answer_was_lost_is_reported_as_it_happened(
+    gateway: RunningGateway,
+    world: World,
+    stripe_client: stripe.StripeClient,
+    emulator: RunningEmulator,
+) -> None:
+    customer, sub, invoice = await past_due_customer(stripe_client, world)
+    visa = await stripe_client.v1.payment_methods.attach_async(
+        "pm_card_visa", {"customer": customer}
+    )
+    token = await gateway.token_for(customer)
+    blank = await mutate(
+        gateway, token, "payInvoice", select=PAY, invoiceId=invoice, paymentMethodId=" "
+    )
+    assert codes(blank) == [("INVALID_INPUT", "paymentMethodId")]
+    # Stripe takes the payment, then the connection drops before the answer arrives.
+    emulator.runtime.faults.configure(
+        {"rules": [{"method": "POST", "path": "/v1/invoices/.*/pay", "rate_drop_after": 1.0}]}
+    )
+    try:
+        paid = await mutate(
+            gateway, token, "payInvoice", select=PAY, invoiceId=invoice, paymentMethodId=visa.id
+        )
+    finally:
+        emulator.runtime.faults.configure({"rules": []})
+    assert paid["userErrors"] == []
+    assert paid["invoice"]["status"] == "PAID"
+    assert paid["subscription"]["status"] == "ACTIVE"
+    assert await stripe_state(stripe_client, sub, invoice) == ("paid", "active")
+    # Then a payment Stripe never saw: the error says so, and the invoice is still open.
+    _, sub2, invoice2 = await past_due_customer(stripe_client, world)
+    other = await gateway.token_for(
+        str((await stripe_client.v1.invoices.retrieve_async(invoice2)).customer)
+    )
+    emulator.runtime.faults.configure(
+        {"rules": [{"method": "POST", "path": "/v1/invoices/.*/pay", "rate_drop": 1.0}]}
+    )
+    try:
+        lost = await mutate(gateway, other, "payInvoice", select=PAY, invoiceId=invoice2)
+    finally:
+        emulator.runtime.faults.configure({"rules": []})
+    assert codes(lost) == [("STRIPE_UNAVAILABLE", None)]
+    assert await stripe_state(stripe_client, sub2, invoice2) == ("open", "past_due")

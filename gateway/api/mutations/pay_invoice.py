@@ -29,6 +29,8 @@ from .subscription_target import rendered
 NAME = "payInvoice"
 FIELD = "invoiceId"
 NOT_FOUND_MESSAGE = "Invoice not found."
+# Stripe parameters of the payment, as the inputs that set them.
+STRIPE_FIELDS = {"invoice": FIELD, "payment_method": "paymentMethodId"}
 
 
 @strawberry.input
@@ -72,6 +74,24 @@ async def _load_invoice(context: Context, invoice_id: str) -> models.Invoice | U
         return stripe_failure(exc)
 
 
+async def _reread(context: Context, invoice_id: str) -> models.Invoice | None:
+    """The invoice as Stripe has it now (None when Stripe cannot say either)."""
+    context.loaders.forget_customer_data()
+    try:
+        return await context.loaders.invoice(invoice_id)
+    except BillingError:
+        return None
+
+
+async def _subscription_of(context: Context, invoice: models.Invoice) -> Subscription | None:
+    if invoice.subscription_id is None:
+        return None
+    try:
+        return Subscription.from_model(await context.loaders.subscription(invoice.subscription_id))
+    except BillingError:
+        return None
+
+
 async def _pay(context: Context, data: PayInvoiceInput) -> PayInvoicePayload:
     def payload(
         invoice: models.Invoice | None = None,
@@ -99,15 +119,7 @@ async def _pay(context: Context, data: PayInvoiceInput) -> PayInvoicePayload:
         return payload(errors=[invoice])
     if call.replayed is not None:
         # A retry of a call that paid: the invoice and subscription as they are now.
-        again = None
-        if invoice.subscription_id is not None:
-            try:
-                again = Subscription.from_model(
-                    await context.loaders.subscription(invoice.subscription_id)
-                )
-            except BillingError:
-                again = None
-        return payload(invoice, again)
+        return payload(invoice, await _subscription_of(context, invoice))
     if isinstance(account, UserError):
         return payload(errors=[account])
     customer = account.customer
@@ -119,6 +131,10 @@ async def _pay(context: Context, data: PayInvoiceInput) -> PayInvoicePayload:
         customer = loaded
     policy = await context.policy()
     chosen = str(data.payment_method_id) if data.payment_method_id is not None else None
+    if chosen is not None:
+        blank = required_id(chosen, "paymentMethodId", "payment method")
+        if blank is not None:
+            return payload(errors=[blank])
     decision = decide_pay_invoice(
         policy, invoice, customer, account.payment_methods, account.subscriptions, chosen
     )
@@ -130,8 +146,15 @@ async def _pay(context: Context, data: PayInvoiceInput) -> PayInvoicePayload:
         )
     except BillingError as exc:
         call.wrote()
-        declined = exc.code is BillingErrorCode.CARD_DECLINED
-        return payload(errors=[stripe_failure(exc, field="paymentMethodId" if declined else None)])
+        if exc.code is BillingErrorCode.CARD_DECLINED:
+            return payload(errors=[stripe_failure(exc, field="paymentMethodId")])
+        if exc.code is BillingErrorCode.STRIPE_UNAVAILABLE:
+            # The payment may have gone through before the answer was lost: ask Stripe.
+            after = await _reread(context, invoice.id)
+            if after is not None and after.status == "paid":
+                await call.completed({"invoice": after.id})
+                return payload(after, await _subscription_of(context, after))
+        return payload(errors=[stripe_failure(exc, fields=STRIPE_FIELDS)])
     outcome = {"invoice": paid.invoice.id}
     if paid.subscription is not None:
         outcome["subscription"] = paid.subscription.id
