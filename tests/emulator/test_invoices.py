@@ -532,3 +532,34 @@ async def test_paying_refuses_another_customers_payment_method_and_a_void_invoic
     await stripe_client.v1.invoices.void_invoice_async(invoice_id)
     with pytest.raises(stripe.InvalidRequestError, match="voided"):
         await stripe_client.v1.invoices.pay_async(invoice_id)
+
+
+@pytest.mark.parametrize(
+    ("token", "code", "decline_code", "message"),
+    [
+        ("pm_card_chargeDeclinedExpiredCard", "expired_card", "expired_card", "expired"),
+        (
+            "pm_card_chargeDeclinedInsufficientFunds",
+            "card_declined",
+            "insufficient_funds",
+            "insufficient funds",
+        ),
+    ],
+)
+async def test_paying_with_a_declining_card_is_stripes_card_error(
+    stripe_client: stripe.StripeClient, token: str, code: str, decline_code: str, message: str
+) -> None:
+    customer, sub_id, _ = await _past_due(stripe_client)
+    invoice_id = str((await stripe_client.v1.subscriptions.retrieve_async(sub_id)).latest_invoice)
+    # Attaching needs no charge; paying with them is declined with the card's own code.
+    declining = await stripe_client.v1.payment_methods.attach_async(token, {"customer": customer})
+    with pytest.raises(stripe.CardError) as declined:
+        await stripe_client.v1.invoices.pay_async(invoice_id, {"payment_method": declining.id})
+    assert declined.value.http_status == 402
+    assert declined.value.code == code
+    assert declined.value.error is not None
+    assert declined.value.error.decline_code == decline_code
+    assert message in str(declined.value.user_message)
+    still = await stripe_client.v1.invoices.retrieve_async(invoice_id)
+    assert (still.status, still.attempt_count) == ("open", 2)
+    assert (await stripe_client.v1.subscriptions.retrieve_async(sub_id)).status == "past_due"
