@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -232,3 +232,29 @@ async def test_a_seeded_promotion_code_shows_its_discount_and_applies_once(
     error = await field_error(again, "Promotion code")
     await expect(error).to_contain_text("already applied")
     assert (await demo.subscription("trialing")).discounts == subscription.discounts
+
+
+async def test_an_invoice_shows_what_a_discount_took_off(demo: Demo, browsing: Browsing) -> None:
+    subscription = await demo.subscription("active")
+    codes = await demo.stripe.v1.promotion_codes.list_async({"code": "WELCOME20"})
+    await demo.stripe.v1.subscriptions.update_async(
+        subscription.id, {"discounts": [{"promotion_code": codes.data[0].id}]}
+    )
+    customer: Any = await demo.stripe.v1.customers.retrieve_async(
+        demo.customer("active"), {"expand": ["test_clock"]}
+    )
+    clock = customer.test_clock
+    await demo.stripe.v1.test_helpers.test_clocks.advance_async(
+        clock.id, {"frozen_time": clock.frozen_time + 32 * 86_400}
+    )
+    renewal = await demo.stripe.v1.invoices.retrieve_async(
+        str((await demo.subscription("active")).latest_invoice)
+    )
+    assert renewal.total_discount_amounts is not None
+    [taken] = renewal.total_discount_amounts
+    assert taken.amount > 0
+
+    page = await browsing.open(await demo.portal_link("active"))
+    row = page.locator(f'tr[data-invoice="{renewal.id}"]')
+    minus = "\N{MINUS SIGN}"
+    await expect(row).to_contain_text(f"Welcome offer {minus}${taken.amount / 100:,.2f}")

@@ -28,6 +28,7 @@ const PRICE = `id nickname currency unitAmount interval intervalCount product { 
 
 const INVOICE = `
   id number status currency total amountDue amountPaid amountRemaining created availableActions
+  discounts { couponName promotionCode amount }
   hostedInvoiceUrl invoicePdf`;
 
 const SUBSCRIPTION = `
