@@ -10,7 +10,7 @@ from tests.api.mutation_calls import document
 if TYPE_CHECKING:
     from tests.support.gateway import Result, RunningGateway
 
-SUBSCRIPTION_FIELDS = """id status cancelAtPeriodEnd isCanceling isPaused
+SUBSCRIPTION_FIELDS = """id status cancelAtPeriodEnd isCanceling isPaused latestInvoiceId
   currentPeriodEnd trialEnd
   pauseCollection { behavior resumesAt }
   items { quantity price { id } }
@@ -41,7 +41,13 @@ SELECTIONS = {
     "setDefaultPaymentMethod": "clientMutationId paymentMethod { id } updatedSubscriptionIds",
     "addTaxId": "clientMutationId taxId { id value }",
     "removeTaxId": "clientMutationId removedTaxId { id }",
+    "payInvoice": (
+        f"clientMutationId invoice {{ id status amountPaid }} subscription {{ {ANSWERED} }}"
+    ),
 }
+
+INVOICE = """query($id: ID!) { invoice(id: $id) { id status amountDue amountRemaining
+  availableActions } }"""
 
 
 @dataclass(frozen=True)
@@ -106,3 +112,10 @@ async def preview(gateway: RunningGateway, token: str, fields: dict[str, Any]) -
         "previewSubscriptionUpdate"
     ]
     return payload
+
+
+async def invoice(gateway: RunningGateway, token: str, invoice_id: str) -> dict[str, Any] | None:
+    found: dict[str, Any] | None = (
+        await gateway.post(INVOICE, {"id": invoice_id}, token=token)
+    ).ok()["invoice"]
+    return found

@@ -57,7 +57,10 @@ if os.environ.get("INVARIANT_SHRINK"):
 
 # Emulator faults on the writes a portal action makes: the request fails before Stripe
 # applies it (500, dropped), or Stripe applies it and the answer is lost (drop_after).
-WRITES = r"/v1/(subscriptions|subscription_schedules|customers|payment_methods)(/.*)?"
+WRITES = (
+    r"/v1/(subscriptions|subscription_schedules|customers|payment_methods)(/.*)?"
+    r"|/v1/invoices/[^/]+/pay"
+)
 FAULT_TARGETS = {
     # Every write the action makes (so its first one).
     "first write": [("POST", WRITES), ("DELETE", WRITES)],
@@ -358,6 +361,37 @@ class PortalMachine(RuleBasedStateMachine):
             for sub in self.after.live():
                 assert sub.default_payment_method in (None, card.id), sub
 
+    @rule(card=st.sampled_from(["default", "new card", "failing card"]))
+    def pay_invoice(self, card: str) -> None:
+        """The customer pays the subscription's latest invoice (what a past-due banner
+        offers), with the card Stripe would charge or one they add now."""
+        state = self.stripe_state()
+        latest = state.subscriptions[self.sub].latest_invoice
+        if latest is None:
+            return
+        shown = self.run(portal_calls.invoice(self.stack.gateway, self.token, latest))
+        fields: dict[str, Any] = {"invoiceId": latest, "clientMutationId": self.next_id()}
+        if card != "default":
+            token = "pm_card_visa" if card == "new card" else "pm_card_chargeCustomerFail"
+            added = self.run(
+                self.stack.stripe.v1.payment_methods.attach_async(
+                    token, {"customer": self.customer}
+                )
+            )
+            fields["paymentMethodId"] = added.id
+        answer = self.perform(Call("payInvoice", fields))
+        if not answer.ok:
+            return
+        assert shown is not None, latest
+        assert "PAY" in shown["availableActions"], f"paid an invoice not offered for it: {shown}"
+        [paid] = [i for i in self.after.invoices if i.id == latest]
+        assert paid.status == "paid", paid
+        before = next(i for i in self.before.invoices if i.id == latest)
+        assert paid.amount_paid - before.amount_paid == shown["amountRemaining"], (
+            f"charged {paid.amount_paid - before.amount_paid}, shown {shown}"
+        )
+        assert answer.payload["invoice"]["status"] == "PAID", answer.payload
+
     @rule(value=st.sampled_from(["DE123456789", "DE234567890", "not a vat"]))
     def add_tax_id(self, value: str) -> None:
         fields = {"type": "eu_vat", "value": value, "clientMutationId": self.next_id()}
@@ -397,7 +431,7 @@ class PortalMachine(RuleBasedStateMachine):
 
     @rule(
         action=st.sampled_from(
-            ["cancel", "renew", "pause", "resume", "quantity", "switch", "tax", "card"]
+            ["cancel", "renew", "pause", "resume", "quantity", "switch", "tax", "card", "pay"]
         ),
         where=st.sampled_from(sorted(FAULT_TARGETS)),
         outcome=st.sampled_from(sorted(FAULT_OUTCOMES)),
@@ -432,6 +466,9 @@ class PortalMachine(RuleBasedStateMachine):
                 )
             )
             fields["paymentMethodId"] = card.id
+        if action == "pay":
+            name = "payInvoice"
+            fields["invoiceId"] = state.subscriptions[self.sub].latest_invoice or "in_none"
         rate = FAULT_OUTCOMES[outcome]
         faults = [{"method": m, "path": p, rate: 1.0} for m, p in FAULT_TARGETS[where]]
         call = Call(name, fields)
@@ -564,6 +601,10 @@ class PortalMachine(RuleBasedStateMachine):
             seen = shown[sub.id]
             context = f"shown {seen}\nStripe {state.describe()}"
             assert seen["availableActions"], f"no way forward or back: {context}"
+            latest = next((i for i in state.invoices if i.id == sub.latest_invoice), None)
+            if sub.status in ("past_due", "unpaid") and latest and latest.status == "open":
+                assert "PAY_INVOICE" in seen["availableActions"], f"cannot pay: {context}"
+                assert seen["latestInvoiceId"] == latest.id, context
             self.check_shown_as_stripe(seen, state, "the overview shows")
 
 
