@@ -67,6 +67,8 @@ FAULT_TARGETS = {
     # The second write of a change queued for the period end (its schedule's phases).
     "schedule phases": [("POST", r"/v1/subscription_schedules/[^/]+")],
 }
+PLANS = st.sampled_from([None, "basic_monthly", "basic_yearly", "pro_monthly"])
+QUANTITIES = st.sampled_from([None, 1, 2, 4])
 FAULT_OUTCOMES = {"500": "rate_500", "drop": "rate_drop", "drop_after": "rate_drop_after"}
 
 
@@ -219,11 +221,18 @@ class PortalMachine(RuleBasedStateMachine):
 
     # -- subscription changes -------------------------------------------------------
 
-    @rule(
-        plan=st.sampled_from([None, "basic_monthly", "basic_yearly", "pro_monthly"]),
-        quantity=st.sampled_from([None, 1, 2, 4]),
-    )
-    def preview_then_update(self, plan: str | None, quantity: int | None) -> None:
+    @rule(plan=PLANS, quantity=QUANTITIES)
+    def change_now(self, plan: str | None, quantity: int | None) -> None:
+        """Preview a switch or quantity change and make it, when it takes effect now (or the
+        portal refuses it)."""
+        self.preview_then_update(plan, quantity, scheduled=False)
+
+    @rule(plan=PLANS, quantity=QUANTITIES)
+    def queue_change(self, plan: str | None, quantity: int | None) -> None:
+        """Preview a change and make it, when the portal queues it for the period end."""
+        self.preview_then_update(plan, quantity, scheduled=True)
+
+    def preview_then_update(self, plan: str | None, quantity: int | None, scheduled: bool) -> None:
         fields: dict[str, Any] = {"subscriptionId": self.sub}
         if plan is not None:
             fields["priceId"] = getattr(self.stack.world, plan)
@@ -231,6 +240,8 @@ class PortalMachine(RuleBasedStateMachine):
             fields["quantity"] = quantity
         shown = self.run(portal_calls.preview(self.stack.gateway, self.token, fields))
         preview = shown["preview"]
+        if preview is not None and preview["scheduled"] != scheduled:
+            return
         call_fields = {**fields, "clientMutationId": self.next_id()}
         if preview is not None and preview["prorationDate"] is not None:
             call_fields["prorationDate"] = preview["prorationDate"]
