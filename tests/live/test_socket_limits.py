@@ -205,3 +205,25 @@ async def test_the_schema_runs_subscriptions_only_even_without_the_first_check(
     assert answer["type"] == "error"
     assert "not allowed" in answer["payload"][0]["message"]
     assert await name_of(gateway, world.alice.id) == "Alice"
+
+
+async def test_every_subscribe_spends_the_tokens_rate_limit(
+    gateway_factory: GatewayFactory, world: World
+) -> None:
+    gateway = await gateway_factory.start(
+        world.configurations(), rate_limit_burst=3, rate_limit_per_second=0.01
+    )
+    token = await gateway.token_for(world.alice.id)
+    async with await LiveClient.connect(gateway.http, gateway.url, {"accessToken": token}) as live:
+        # Subscribing and completing in a loop is not free.
+        for n in range(3):
+            await live.subscribe(str(n))
+            await live.complete(str(n))
+        await live.subscribe("over")
+        refused = await live.receive()
+    assert refused["id"] == "over"
+    assert refused["type"] == "error"
+    assert codes(refused) == ["RATE_LIMITED"]
+    assert refused["payload"][0]["extensions"]["retryAfter"] >= 1
+    # The same bucket as HTTP: the token's next request is refused too.
+    assert (await gateway.post("{ session { id } }", token=token)).status == 429

@@ -23,6 +23,8 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from ..context import Context
+from ..http_limits import RATE_LIMITED, RateLimitedError, check_rate_limit
+from .connection import connection_headers
 from .limits import LIVE_REGISTRY, LIVE_SLOT, TOO_MANY_CLOSE_CODE, LiveLimitError
 
 if TYPE_CHECKING:
@@ -85,8 +87,8 @@ def _close_reason(text: str) -> str:
     return text.encode()[:MAX_CLOSE_REASON].decode(errors="ignore")
 
 
-def _refusal(operation_id: str, code: str, message: str) -> Any:
-    error = GraphQLError(message, extensions={"code": code})
+def _refusal(operation_id: str, code: str, message: str, **extensions: Any) -> Any:
+    error = GraphQLError(message, extensions={"code": code, **extensions})
     return {"id": operation_id, "type": "error", "payload": [error.formatted]}
 
 
@@ -125,6 +127,21 @@ class LiveTransportHandler(BaseGraphQLTransportWSHandler[Context, None]):
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         if self.connection_acknowledged and message["id"] not in self.operations:
+            context = self.context
+            try:
+                # Every subscribe spends the credential's rate limit, like an HTTP operation.
+                await check_rate_limit(
+                    context.request,
+                    context.services.settings,
+                    context.principal,
+                    1,
+                    headers=connection_headers(context.connection_params),
+                )
+            except RateLimitedError as exc:
+                await self.send_message(
+                    _refusal(message["id"], RATE_LIMITED, exc.reason, retryAfter=exc.retry_after)
+                )
+                return
             try:
                 refusal = operation_refusal(message, self.context.services.settings.max_tokens)
             except GraphQLSyntaxError as exc:
