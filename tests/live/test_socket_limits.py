@@ -227,3 +227,35 @@ async def test_every_subscribe_spends_the_tokens_rate_limit(
     assert refused["payload"][0]["extensions"]["retryAfter"] >= 1
     # The same bucket as HTTP: the token's next request is refused too.
     assert (await gateway.post("{ session { id } }", token=token)).status == 429
+
+
+async def test_a_revoked_session_gets_no_further_event(single: Instance, world: World) -> None:
+    """Checked before each event, not only every `SESSION_CHECK_SECONDS`."""
+    gateway = single.gateway
+    created = (await gateway.create_session(world.alice.id)).ok()["createPortalSession"]
+    token = (await gateway.redeem(created["session"]["code"])).ok()["redeemPortalSession"][
+        "accessToken"
+    ]
+    async with await LiveClient.connect(gateway.http, gateway.url, {"accessToken": token}) as live:
+        await live.subscribe("1")
+        await single.until_subscribed(world.alice.id)
+        revoked = await gateway.admin(
+            "mutation($i: RevokePortalSessionInput!) { revokePortalSession(input: $i) "
+            "{ userErrors { code } } }",
+            {"i": {"sessionId": created["session"]["id"]}},
+        )
+        assert revoked.ok()["revokePortalSession"]["userErrors"] == []
+        # A change the customer would otherwise be told about.
+        renamed = await gateway.admin(
+            'mutation { updateCustomer(input: {name: "After"}) { userErrors { code } } }',
+            customer=world.alice.id,
+        )
+        assert renamed.ok()["updateCustomer"]["userErrors"] == []
+        last = await live.receive()
+        assert last["type"] == "next"
+        assert last["payload"]["data"] is None
+        assert [e["extensions"]["code"] for e in last["payload"]["errors"]] == ["UNAUTHENTICATED"]
+        assert await live.receive() == {"id": "1", "type": "complete"}
+        await live.subscribe("2")
+        again = await live.receive()
+    assert codes(again) == ["UNAUTHENTICATED"]
