@@ -121,9 +121,7 @@ def read_quote(secret: bytes, token: str) -> Quote | None:
         return None
     payload, _, mac = token.partition(".")
     try:
-        if not payload.isascii() or not hmac.compare_digest(
-            _unb64(mac), _mac(secret, payload)
-        ):
+        if not payload.isascii() or not hmac.compare_digest(_unb64(mac), _mac(secret, payload)):
             return None
         body = json.loads(_unb64(payload))
     except (ValueError, UnicodeDecodeError):

@@ -23,8 +23,6 @@ if TYPE_CHECKING:
     from tests.support.world import World
 
 
-
-
 async def _preview(gateway: RunningGateway, token: str, **fields: Any) -> dict[str, Any]:
     result = await gateway.post(PREVIEW, {"input": fields}, token=token)
     payload: dict[str, Any] = result.ok()["previewSubscriptionUpdate"]

@@ -54,9 +54,7 @@ async def test_switching_basic_monthly_to_pro_annual_bills_what_the_preview_show
     assert {line["price"]["id"] for line in lines} == {world.basic_monthly}
     assert preview["prorationAmount"] < 0, "the unused part of the month is credited"
 
-    done = await mutate(
-        gateway, token, "updateSubscription", **change, quote=preview["quote"]
-    )
+    done = await mutate(gateway, token, "updateSubscription", **change, quote=preview["quote"])
     assert done["userErrors"] == []
     assert done["subscription"]["items"][0]["price"]["id"] == pro_annual.id
 

@@ -65,7 +65,8 @@ async def decide_subscription_update(
         return from_billing(exc, field="promotionCode")
     if promo_id is None:
         return user_error(ErrorCode.INVALID_INPUT, UNKNOWN_CODE, "promotionCode")
-    decision = decide_update(policy, subscription, replace(request, promotion_code=promo_id), target)
+    with_code = replace(request, promotion_code=promo_id)
+    decision = decide_update(policy, subscription, with_code, target)
     return _held(decision, subscription, quote)
 
 
