@@ -120,9 +120,12 @@ def read_quote(secret: bytes, token: str) -> Quote | None:
     if len(token) > MAX_QUOTE_LENGTH or token.count(".") != 1:
         return None
     payload, _, mac = token.partition(".")
+    if not (payload.isascii() and mac.isascii()):
+        return None
+    # The canonical encoding of the expected MAC, compared as text: one token per quote.
+    if not hmac.compare_digest(mac.encode("ascii"), _b64(_mac(secret, payload)).encode("ascii")):
+        return None
     try:
-        if not payload.isascii() or not hmac.compare_digest(_unb64(mac), _mac(secret, payload)):
-            return None
         body = json.loads(_unb64(payload))
     except (ValueError, UnicodeDecodeError):
         return None
