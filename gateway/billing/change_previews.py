@@ -94,5 +94,6 @@ async def preview_change(
         preview_update(billing, customer_id, subscription_id, update),
         preview_update(billing, customer_id, subscription_id, regular),
     )
-    next_due = following.total + _balance_after(invoice)
+    # Pending prorations of earlier changes go on the invoice issued now, not the next one.
+    next_due = _recurring_total(following) + _balance_after(invoice)
     return ChangePreview(invoice, True, invoice.amount_due, max(next_due, 0), period_end)

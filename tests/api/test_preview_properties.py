@@ -5,7 +5,8 @@ not, each proration behaviour, `billing_cycle_anchor`, `trial_update_behavior`, 
 scheduled at the period end), the change is previewed, made with the preview's quote, and
 Stripe's state is read back through the SDK: the invoice issued now (or none), the next
 invoice's amount (Stripe's own preview) and date (the subscription's period end).
-Each example is a new customer on its own test clock, moved to a moment in the period.
+Each example is a new customer on its own test clock, moved to a moment in the period
+(sometimes after an earlier seat change that left prorations pending).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import stripe
 from aiohttp import web
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from gateway.emulator.app import create_app as create_emulator
@@ -38,7 +39,7 @@ from tests.support.gateway import GatewayFactory, RunningGateway
 if TYPE_CHECKING:
     from pathlib import Path
 
-EXAMPLES = 60
+EXAMPLES = 120
 BEHAVIOURS = ("create_prorations", "always_invoice", "none")
 ANCHORS = ("unchanged", "now")
 TRIALS = ("end_trial", "continue_trial")
@@ -51,6 +52,7 @@ AMOUNTS[("pro", "year")] = 29900
 class Change:
     start: tuple[str, str]
     start_quantity: int
+    earlier: bool
     target: tuple[str, str]
     quantity: int
     trial: bool
@@ -66,20 +68,41 @@ class Change:
         return f"{self.behaviour}-{self.anchor}-{self.trial_behaviour}-{schedule}"
 
 
+# Always tried: the prorations left pending by an earlier change go on the invoice issued
+# now, so the next regular invoice is the new plan alone.
+PENDING_THEN_ALWAYS_INVOICE = Change(
+    start=("basic", "month"),
+    start_quantity=1,
+    earlier=True,
+    target=("pro", "month"),
+    quantity=2,
+    trial=False,
+    moment=20 * DAY,
+    behaviour="always_invoice",
+    anchor="unchanged",
+    trial_behaviour="end_trial",
+    schedule=False,
+)
+
+
 @st.composite
 def changes(draw: st.DrawFn) -> Change:
     start = draw(st.sampled_from(PLANS))
     start_quantity = draw(st.integers(1, 4))
+    # An earlier seat added mid-period leaves pending prorations behind.
+    earlier = draw(st.booleans())
+    current = start_quantity + 1 if earlier else start_quantity
     target = draw(st.sampled_from(PLANS))
     quantity = draw(st.integers(1, 4))
-    if (target, quantity) == (start, start_quantity):
-        quantity = start_quantity % 4 + 1
+    if (target, quantity) == (start, current):
+        quantity = current % 4 + 1
     trial = draw(st.booleans())
     # Inside the trial (14 days), or anywhere in the first monthly period.
     moment = draw(st.integers(60, 13 * DAY if trial else 29 * DAY))
     return Change(
         start=start,
         start_quantity=start_quantity,
+        earlier=earlier,
         target=target,
         quantity=quantity,
         trial=trial,
@@ -161,6 +184,14 @@ async def _holds(
         quantity=change.start_quantity,
         trial_days=14 if change.trial else 0,
     )
+    if change.earlier:
+        await advance(client, clocked, change.moment // 2)
+        sub = await client.v1.subscriptions.retrieve_async(clocked.subscription)
+        item = sub["items"].data[0].id
+        await client.v1.subscriptions.update_async(
+            clocked.subscription,
+            {"items": [{"id": item, "quantity": change.start_quantity + 1}]},
+        )
     await advance(client, clocked, change.moment)
     token = await gateway.token_for(clocked.customer, configuration=change.configuration)
     fields = {
@@ -220,7 +251,7 @@ async def _run(tmp_path: Path) -> None:
             deadline=None,
             database=None,
             suppress_health_check=list(HealthCheck),
-        )(given(change=changes())(holds))
+        )(example(change=PENDING_THEN_ALWAYS_INVOICE)(given(change=changes())(holds)))
         await asyncio.to_thread(check)
         print(f"previews checked against Stripe: {dict(seen)}")
         # Every kind of timing came up at least once.
