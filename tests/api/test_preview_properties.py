@@ -6,7 +6,7 @@ scheduled at the period end), the change is previewed, made with the preview's q
 Stripe's state is read back through the SDK: the invoice issued now (or none), the next
 invoice's amount (Stripe's own preview) and date (the subscription's period end).
 Each example is a new customer on its own test clock, moved to a moment in the period
-(sometimes after an earlier seat change that left prorations pending).
+(sometimes after an earlier seat change that left prorations pending or a credit balance).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ AMOUNTS[("pro", "year")] = 29900
 class Change:
     start: tuple[str, str]
     start_quantity: int
-    earlier: bool
+    earlier: str | None
     target: tuple[str, str]
     quantity: int
     trial: bool
@@ -73,7 +73,7 @@ class Change:
 PENDING_THEN_ALWAYS_INVOICE = Change(
     start=("basic", "month"),
     start_quantity=1,
-    earlier=True,
+    earlier="pending",
     target=("pro", "month"),
     quantity=2,
     trial=False,
@@ -89,9 +89,12 @@ PENDING_THEN_ALWAYS_INVOICE = Change(
 def changes(draw: st.DrawFn) -> Change:
     start = draw(st.sampled_from(PLANS))
     start_quantity = draw(st.integers(1, 4))
-    # An earlier seat added mid-period leaves pending prorations behind.
-    earlier = draw(st.booleans())
-    current = start_quantity + 1 if earlier else start_quantity
+    # Earlier in the period: a seat added leaves prorations pending; a seat removed and
+    # invoiced at once leaves a credit balance.
+    earlier = draw(st.sampled_from([None, "pending", "credit"]))
+    if earlier == "credit":
+        start_quantity = max(start_quantity, 2)
+    current = start_quantity + {None: 0, "pending": 1, "credit": -1}[earlier]
     target = draw(st.sampled_from(PLANS))
     quantity = draw(st.integers(1, 4))
     if (target, quantity) == (start, current):
@@ -184,13 +187,17 @@ async def _holds(
         quantity=change.start_quantity,
         trial_days=14 if change.trial else 0,
     )
-    if change.earlier:
+    if change.earlier is not None:
         await advance(client, clocked, change.moment // 2)
         sub = await client.v1.subscriptions.retrieve_async(clocked.subscription)
         item = sub["items"].data[0].id
+        credit = change.earlier == "credit"
         await client.v1.subscriptions.update_async(
             clocked.subscription,
-            {"items": [{"id": item, "quantity": change.start_quantity + 1}]},
+            {
+                "items": [{"id": item, "quantity": change.start_quantity + (-1 if credit else 1)}],
+                "proration_behavior": "always_invoice" if credit else "create_prorations",
+            },
         )
     await advance(client, clocked, change.moment)
     token = await gateway.token_for(clocked.customer, configuration=change.configuration)
