@@ -7,6 +7,7 @@ gateway's own clock, `GATEWAY_QUOTE_TTL_SECONDS` after the preview.
 
 import hashlib
 import hmac
+import secrets
 
 from ...billing import models
 from ...portal.decisions import ScheduledUpdateDecision, UpdateDecision
@@ -22,10 +23,16 @@ PRORATION_DATE_REFUSED = (
 )
 
 
+# Only when neither key is set (a misconfigured process): quotes hold within this process.
+_PROCESS_SECRET = secrets.token_bytes(32)
+
+
 def quote_secret(settings: Settings) -> bytes:
     if settings.quote_secret is not None and settings.quote_secret.get_secret_value():
         return settings.quote_secret.get_secret_value().encode("utf-8")
     stripe_key = settings.stripe_api_key.get_secret_value().encode("utf-8")
+    if not stripe_key:
+        return _PROCESS_SECRET
     return hmac.new(stripe_key, b"gateway preview quotes v1", hashlib.sha256).digest()
 
 
