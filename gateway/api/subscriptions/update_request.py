@@ -58,15 +58,15 @@ async def decide_subscription_update(
     if isinstance(decision, Refusal) or data.promotion_code is None:
         return _held(decision, subscription, quote)
     try:
-        promo_id = await find_promotion_code(
+        match = await find_promotion_code(
             context.billing, subscription.customer_id, data.promotion_code.strip()
         )
     except BillingError as exc:
         return from_billing(exc, field="promotionCode")
-    if promo_id is None:
+    if match is None:
         return user_error(ErrorCode.INVALID_INPUT, UNKNOWN_CODE, "promotionCode")
-    with_code = replace(request, promotion_code=promo_id)
-    decision = decide_update(policy, subscription, with_code, target)
+    found = replace(request, promotion_code=match.id, promotion_code_coupon=match.coupon_id)
+    decision = decide_update(policy, subscription, found, target)
     return _held(decision, subscription, quote)
 
 
