@@ -70,6 +70,13 @@ class Settings(BaseSettings):
     anonymous_rate_limit_per_second: float = Field(default=20.0, ge=0)
     anonymous_rate_limit_burst: int = Field(default=100, ge=1)
 
+    # Live updates over WebSocket (SECURITY.md): open sockets per credential and per client
+    # address, and billingEvents streams per socket and per credential (all sockets).
+    live_max_sockets_per_token: int = Field(default=5, ge=1, le=1000)
+    live_max_sockets_per_address: int = Field(default=50, ge=1, le=100_000)
+    live_max_streams_per_socket: int = Field(default=10, ge=1, le=100)
+    live_max_streams_per_token: int = Field(default=10, ge=1, le=1000)
+
     # One JSON object per log line (`json`), or plain text for a terminal.
     log_format: Literal["json", "text"] = "json"
     # Prometheus metrics at /metrics; with a token, scrapers send it as a bearer token.
