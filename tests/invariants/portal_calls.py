@@ -26,8 +26,9 @@ ONE = f"""query($id: ID!) {{ subscription(id: $id) {{ {SUBSCRIPTION_FIELDS}
 PREVIEW = """query($input: UpdateSubscriptionInput!) {
   previewSubscriptionUpdate(input: $input) {
     preview {
-      subscriptionId priceId quantity scheduled effectiveAt prorationDate currency
-      prorationAmount invoicedNow amountDue
+      subscriptionId priceId quantity scheduled effectiveAt quote prorationDate currency
+      prorationAmount invoicedNow amountDueNow nextInvoice { amountDue date } endsTrial
+      amountDue
       invoice { amountDue total }
     }
     userErrors { code message field }

@@ -243,8 +243,8 @@ class PortalMachine(RuleBasedStateMachine):
         if preview is not None and preview["scheduled"] != scheduled:
             return
         call_fields = {**fields, "clientMutationId": self.next_id()}
-        if preview is not None and preview["prorationDate"] is not None:
-            call_fields["prorationDate"] = preview["prorationDate"]
+        if preview is not None:
+            call_fields["quote"] = preview["quote"]
         answer = self.perform(Call("updateSubscription", call_fields))
         if preview is None:
             assert not answer.ok, (
@@ -259,15 +259,19 @@ class PortalMachine(RuleBasedStateMachine):
         self.check_charged_as_previewed(preview)
 
     def check_charged_as_previewed(self, preview: dict[str, Any]) -> None:
+        """The change charged what its preview said: now (amount and moment), as prorations
+        for the next invoice, and on the next invoice (amount and date)."""
         before, after = self.before, self.after
         now = after.now
         new = [i for i in after.new_invoices(before) if i.subscription == self.sub]
+        charged = [i for i in new if i.charged]
         pending = sum(amount for _id, sub, amount in after.new_pending(before) if sub == self.sub)
         sub = after.subscriptions[self.sub]
         context = f"preview {preview}\nStripe after the change: {after.describe()}"
         if preview["scheduled"]:
             assert not new, f"a change shown for the period end invoiced now: {new}\n{context}"
             assert pending == 0, f"a change shown for the period end prorated now\n{context}"
+            assert preview["amountDueNow"] == 0, context
             [schedule] = after.active_schedules(self.sub)
             starts = {phase[0]: phase[2] for phase in schedule.phases}
             effective = stamp(preview["effectiveAt"])
@@ -278,25 +282,37 @@ class PortalMachine(RuleBasedStateMachine):
                 f"shown as taking effect at {preview['effectiveAt']}, made at {iso(now)}\n{context}"
             )
             assert sub.items == ((preview["priceId"], preview["quantity"]),), context
-            charged = [i for i in new if i.charged]
+            trialing = before.subscriptions[self.sub].status == "trialing"
+            assert (sub.status == "trialing") == (trialing and not preview["endsTrial"]), (
+                f"the preview said the trial {'ends' if preview['endsTrial'] else 'goes on'}"
+                f"\n{context}"
+            )
             if preview["invoicedNow"]:
-                assert len(charged) == 1, f"shown as invoiced now, invoiced {new}\n{context}"
-                assert charged[0].amount_due == preview["amountDue"], context
-                assert charged[0].created == now, context
-                return
-            assert not charged, (
-                f"shown as due on the next invoice, but charged now: {charged}\n{context}"
-            )
-            assert pending == preview["prorationAmount"], (
-                f"prorations {pending} at Stripe, {preview['prorationAmount']} shown\n{context}"
-            )
-        if not sub.cancel_at_period_end:
-            upcoming = (self.shown() or {}).get("upcomingInvoice")
-            assert upcoming is not None, f"no next invoice shown after the change\n{context}"
-            assert upcoming["amountDue"] == preview["amountDue"], (
-                f"next invoice shows {upcoming['amountDue']}, the preview "
-                f"{preview['amountDue']}\n{context}"
-            )
+                assert [(i.amount_due, i.created) for i in charged] == [
+                    (preview["amountDueNow"], now)
+                ], f"shown as {preview['amountDueNow']} now, charged {charged}\n{context}"
+            else:
+                assert not charged, (
+                    f"shown as due on the next invoice, but charged now: {charged}\n{context}"
+                )
+                assert preview["amountDueNow"] == 0, context
+                assert pending == preview["prorationAmount"], (
+                    f"prorations {pending} at Stripe, {preview['prorationAmount']} shown\n{context}"
+                )
+        if sub.cancel_at_period_end:
+            return
+        shown = self.shown() or {}
+        upcoming = shown.get("upcomingInvoice")
+        expected = preview["nextInvoice"]
+        assert upcoming is not None, f"no next invoice shown after the change\n{context}"
+        assert upcoming["amountDue"] == expected["amountDue"], (
+            f"next invoice shows {upcoming['amountDue']}, the preview said "
+            f"{expected['amountDue']}\n{context}"
+        )
+        assert stamp(expected["date"]) == sub.period_end, (
+            f"the preview dated the next invoice {expected['date']}, Stripe issues it at "
+            f"{iso(sub.period_end)}\n{context}"
+        )
 
     @rule(reason=st.sampled_from([None, "TOO_EXPENSIVE", "UNUSED", "OTHER"]), comment=st.booleans())
     def cancel(self, reason: str | None, comment: bool) -> None:
