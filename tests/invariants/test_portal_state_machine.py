@@ -602,6 +602,12 @@ class PortalMachine(RuleBasedStateMachine):
                     {"input": {"paymentMethodId": bob.card}},
                     {"input": {"paymentMethodId": missing_pm}},
                 )
+                doc = portal_calls.document("payInvoice", portal_calls.SELECTIONS["payInvoice"])
+                await both(
+                    doc,
+                    {"input": {"invoiceId": bob.invoices[0]}},
+                    {"input": {"invoiceId": "in_0000000000000000"}},
+                )
             else:
                 doc = portal_calls.document("removeTaxId", portal_calls.SELECTIONS["removeTaxId"])
                 await both(
