@@ -69,6 +69,7 @@ FAULT_TARGETS = {
 }
 PLANS = st.sampled_from([None, "basic_monthly", "basic_yearly", "pro_monthly"])
 QUANTITIES = st.sampled_from([None, 1, 2, 4])
+FAULT_ACTIONS = ["cancel", "renew", "pause", "resume", "quantity", "switch", "tax", "card", "pay"]
 FAULT_OUTCOMES = {"500": "rate_500", "drop": "rate_drop", "drop_after": "rate_drop_after"}
 
 
@@ -463,9 +464,7 @@ class PortalMachine(RuleBasedStateMachine):
         )
 
     @rule(
-        action=st.sampled_from(
-            ["cancel", "renew", "pause", "resume", "quantity", "switch", "tax", "card", "pay"]
-        ),
+        action=st.sampled_from(FAULT_ACTIONS),
         where=st.sampled_from(sorted(FAULT_TARGETS)),
         outcome=st.sampled_from(sorted(FAULT_OUTCOMES)),
     )
