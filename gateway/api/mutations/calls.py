@@ -14,6 +14,7 @@ from typing import Any
 import strawberry
 
 from ...billing.errors import BillingError
+from ...billing.stripe_budget import begin_change
 from ...billing.idempotency import IdempotencyKeys, idempotency_keys, recall, remember
 from ...billing.writes import IDEMPOTENCY_PARAM, REUSED_KEY_MESSAGE
 from ..context import Context
@@ -63,6 +64,7 @@ class MutationCall:
 
 async def start_call(context: Context, name: str, data: object) -> MutationCall | UserError:
     """Authenticate (a top-level error when there is no customer) and prepare the call."""
+    begin_change()
     scope = context.scope()
     client_id: str | None = getattr(data, "client_mutation_id", None)
     if client_id is not None and not 0 < len(client_id.strip()) <= MAX_CLIENT_MUTATION_ID:

@@ -15,6 +15,7 @@ from ...auth.after_completion import AfterCompletion
 from ...auth.locales import LOCALES
 from ...billing import customers, prices, subscriptions
 from ...billing.errors import BillingError, NotFound
+from ...billing.stripe_budget import begin_change
 from ...portal.configuration import Configuration
 from ...portal.flows import Flow, FlowDataError
 from ...portal.policy.session import validate_flow
@@ -223,6 +224,7 @@ async def _check_flow(
 async def create_portal_session(
     context: Context, data: CreatePortalSessionInput
 ) -> CreatePortalSessionPayload:
+    begin_change()
     context.require_admin()
 
     def failed(code: ErrorCode, message: str, field: str | None) -> CreatePortalSessionPayload:
