@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import ids
 from .errors import NotFound, stripe_errors
+from .ids import is_stripe_id
 from .models import Invoice, InvoicePage
 from .stripe_json import get_json, stripe_path
 
@@ -27,7 +29,7 @@ async def list_invoices(
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     params: dict[str, Any] = {"customer": customer_id, "limit": limit}
     if starting_after is not None:
-        if not starting_after.startswith("in_"):
+        if not is_stripe_id(starting_after, ids.INVOICE):
             raise NotFound("Invoice")
         params["starting_after"] = starting_after
 
@@ -54,7 +56,7 @@ def _invoice_page(page: Any) -> InvoicePage:
 
 async def fetch_invoice(billing: Billing, customer_id: str, invoice_id: str) -> Invoice:
     """One of the customer's invoices; missing and someone else's raise the same `NotFound`."""
-    if not invoice_id.startswith("in_"):
+    if not is_stripe_id(invoice_id, ids.INVOICE):
         raise NotFound("Invoice")
 
     async def load() -> dict[str, Any]:

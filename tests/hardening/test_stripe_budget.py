@@ -117,7 +117,10 @@ async def test_each_stripe_call_spends_the_tokens_bucket(
     all_codes = [code for answer in answers for code in codes(answer)]
     assert all_codes.count("RATE_LIMITED") == 4 * ALIASES - burst
     refusal = next(
-        e for answer in answers for e in answer["errors"] if e["extensions"]["code"] == "RATE_LIMITED"
+        e
+        for answer in answers
+        for e in answer["errors"]
+        if e["extensions"]["code"] == "RATE_LIMITED"
     )
     assert refusal["extensions"]["retryAfter"] >= 1
     # Another customer's token has its own buckets.
@@ -201,7 +204,9 @@ async def test_a_change_is_refused_whole_or_finished(
     async def stripe_defaults() -> tuple[str | None, str | None]:
         customer = await stripe_client.v1.customers.retrieve_async(world.bob.id)
         subscription = await stripe_client.v1.subscriptions.retrieve_async(sub)
-        default = customer.invoice_settings.default_payment_method if customer.invoice_settings else None
+        default = (
+            customer.invoice_settings.default_payment_method if customer.invoice_settings else None
+        )
         return default, subscription.default_payment_method  # type: ignore[return-value]
 
     # A cap of 1 leaves room for the read only: refused whole, nothing written.

@@ -14,11 +14,12 @@ from typing import Any
 import strawberry
 
 from ...billing.errors import BillingError
-from ...billing.stripe_budget import begin_change
 from ...billing.idempotency import IdempotencyKeys, idempotency_keys, recall, remember
+from ...billing.stripe_budget import begin_change
 from ...billing.writes import IDEMPOTENCY_PARAM, REUSED_KEY_MESSAGE
 from ..context import Context
 from ..errors import ErrorCode, UserError, from_billing, user_error
+from ..input_limits import too_long
 from ..live.announce import announce_write
 
 MAX_CLIENT_MUTATION_ID = 200
@@ -73,6 +74,9 @@ async def start_call(context: Context, name: str, data: object) -> MutationCall 
             f"A clientMutationId has 1 to {MAX_CLIENT_MUTATION_ID} characters.",
             CLIENT_MUTATION_ID_FIELD,
         )
+    overlong = too_long(data)
+    if overlong is not None:
+        return overlong
     actor = scope.session_id or f"admin:{scope.customer_id}"
     keys = idempotency_keys(actor, name, client_id)
     fingerprint = _fingerprint(data)

@@ -23,6 +23,7 @@ from ...portal.registry import InactiveConfigurationError, UnknownConfigurationE
 from ..context import Context, Info
 from ..errors import ErrorCode, UserError, from_billing, input_path, user_error
 from ..fields import mutation
+from ..input_limits import too_long
 from ..sessions.types import AfterCompletionType, FlowType, PortalSession
 
 if TYPE_CHECKING:
@@ -231,6 +232,10 @@ async def create_portal_session(
         return CreatePortalSessionPayload(
             session=None, user_errors=[user_error(code, message, field)]
         )
+
+    overlong = too_long(data)
+    if overlong is not None:
+        return CreatePortalSessionPayload(session=None, user_errors=[overlong])
 
     try:
         configuration = context.services.configurations().resolve(
