@@ -70,11 +70,11 @@ class Settings(BaseSettings):
     # key, and per customer whoever acts for it. 0 per second turns a bucket off.
     max_stripe_calls_per_request: int = Field(default=20, ge=0)
     stripe_calls_per_second: float = Field(default=5.0, ge=0)
-    stripe_calls_burst: int = Field(default=50, ge=1)
+    stripe_calls_burst: int = Field(default=100, ge=1)
     admin_stripe_calls_per_second: float = Field(default=25.0, ge=0)
     admin_stripe_calls_burst: int = Field(default=200, ge=1)
     customer_stripe_calls_per_second: float = Field(default=10.0, ge=0)
-    customer_stripe_calls_burst: int = Field(default=100, ge=1)
+    customer_stripe_calls_burst: int = Field(default=200, ge=1)
 
     # One JSON object per log line (`json`), or plain text for a terminal.
     log_format: Literal["json", "text"] = "json"

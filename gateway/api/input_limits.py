@@ -17,15 +17,17 @@ from strawberry.types.base import StrawberryList, StrawberryOptional, has_object
 from strawberry.types.unset import UnsetType
 from strawberry.utils.str_converters import to_camel_case
 
+from ..portal.policy.customer import MAX_EMAIL, MAX_NAME, MAX_PHONE, MAX_TAX_ID_VALUE
 from .errors import ErrorCode, UserError, user_error
 
-# Stripe's maxLength for most strings.
+# Stripe's maxLength for most strings (address lines, city, comments, URLs...).
 DEFAULT_MAX_LENGTH = 5000
-# Stripe's documented limits for these fields (by input field name), where lower.
+# Lower limits by input field name: Stripe's documented ones, and the tax ID value's.
 MAX_LENGTHS = {
-    "email": 512,  # customer.email
-    "name": 256,  # customer.name
-    "phone": 20,  # customer.phone
+    "email": MAX_EMAIL,  # customer.email: 512
+    "name": MAX_NAME,  # customer.name: 256
+    "phone": MAX_PHONE,  # customer.phone: 20
+    "value": MAX_TAX_ID_VALUE,  # a tax ID's number (Stripe documents no limit)
     "promotionCode": 500,  # promotion_code.code
     "customMessage": 500,  # flow_data.after_completion.hosted_confirmation.custom_message
 }
