@@ -14,7 +14,8 @@ A refused call is never sent. Reads served from the cache make no call and cost 
 A change that has begun is allowed to finish: once a mutation has sent a write, its later
 calls (more writes of the same change, the re-read after an ambiguous failure) are counted
 but neither capped nor charged, so a refusal never leaves a change half-applied. Each
-mutation opens its own change (`begin_change`), so aliased mutations are each capped.
+mutation opens its own change (`begin_change`), so aliased mutations are each capped, and
+closes it once its writes succeeded (`end_change`): the fields of its answer are budgeted.
 
 Work outside a request (background refreshes, webhooks) has no budget and is not limited.
 """
@@ -44,7 +45,6 @@ class StripeBudget:
     max_calls: int
     charge: Callable[[], Awaitable[float | None]] | None = None
     calls: int = 0
-    refused: int = 0
 
 
 @dataclass
@@ -80,13 +80,14 @@ def budgeted(budget: StripeBudget) -> Iterator[StripeBudget]:
         _BUDGET.reset(token)
 
 
-def current_budget() -> StripeBudget | None:
-    return _BUDGET.get()
-
-
 def begin_change() -> None:
     """A mutation starts: its first write is capped and charged, its follow-ups are not."""
     _CHANGE.set(_Change())
+
+
+def end_change() -> None:
+    """The mutation's writes are done: what its answer reads is budgeted like any read."""
+    _CHANGE.set(None)
 
 
 def _finishing() -> bool:
@@ -103,7 +104,6 @@ async def spend(method: str, path: str) -> None:
         budget.calls += 1
         return
     if budget.max_calls and budget.calls >= budget.max_calls:
-        budget.refused += 1
         raise StripeCallRefused(
             TOO_MANY_STRIPE_CALLS,
             f"This request needs more than {budget.max_calls} Stripe calls, the most one "
@@ -113,7 +113,6 @@ async def spend(method: str, path: str) -> None:
     wait = await budget.charge() if budget.charge is not None else None
     if wait is not None:
         budget.calls -= 1
-        budget.refused += 1
         seconds = max(1, math.ceil(wait))
         raise StripeCallRefused(
             RATE_LIMITED,
@@ -132,6 +131,6 @@ __all__ = [
     "StripeCallRefused",
     "begin_change",
     "budgeted",
-    "current_budget",
+    "end_change",
     "spend",
 ]

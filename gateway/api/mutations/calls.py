@@ -15,7 +15,7 @@ import strawberry
 
 from ...billing.errors import BillingError
 from ...billing.idempotency import IdempotencyKeys, idempotency_keys, recall, remember
-from ...billing.stripe_budget import begin_change
+from ...billing.stripe_budget import begin_change, end_change
 from ...billing.writes import IDEMPOTENCY_PARAM, REUSED_KEY_MESSAGE
 from ..context import Context
 from ..errors import ErrorCode, UserError, from_billing, user_error
@@ -59,6 +59,7 @@ class MutationCall:
     async def completed(self, outcome: dict[str, Any]) -> None:
         """After the writes succeeded: `outcome` (ids) answers a retry of this call."""
         self.wrote()
+        end_change()
         await remember(self.context.billing.cache, self.keys, self.fingerprint, outcome)
         await announce_write(self.context.services, self.name, self.customer_id, outcome)
 
