@@ -160,11 +160,13 @@ async def start_gateway(
     customer_cache_ttl: float | None = None,
     name: str = "gateway",
     default_limits: bool = False,
+    stripe_budget: bool = False,
 ) -> Process:
     """`python -m gateway serve`, configured only through GATEWAY_* variables, as deployed.
 
     Rate limits and the Stripe call budget are set far above what a benchmark sends, unless
-    `default_limits` (then the gateway runs with its own defaults)."""
+    `default_limits` (the operation rate limits) or `stripe_budget` (the Stripe call cap and
+    buckets) ask for the gateway's own defaults."""
     port = free_port()
     env = {
         "GATEWAY_HOST": HOST,
@@ -186,6 +188,7 @@ async def start_gateway(
                 for name in ("PER_SECOND", "BURST")
             }
         )
+    if not stripe_budget:
         env.update(
             {
                 f"GATEWAY_{kind}STRIPE_CALLS_{name}": UNLIMITED

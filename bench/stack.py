@@ -55,6 +55,7 @@ class Stack:
         *,
         customer_cache_ttl: float | None = None,
         default_limits: bool = False,
+        stripe_budget: bool = False,
     ) -> Process:
         """A gateway process on the server CPU (its own, one per call)."""
         return self.processes.add(
@@ -66,6 +67,7 @@ class Stack:
                 customer_cache_ttl=customer_cache_ttl,
                 name=name,
                 default_limits=default_limits,
+                stripe_budget=stripe_budget,
             )
         )
 
