@@ -45,6 +45,7 @@ MUTATIONS = {
     "detachPaymentMethod": ("paymentMethodId", "pm_"),
     "removeTaxId": ("taxIdId", "txi_"),
     "confirmSetupIntentForTesting": ("setupIntentId", "seti_"),
+    "payInvoice": ("invoiceId", "in_"),
 }
 EXTRA_INPUT: dict[str, dict[str, Any]] = {"updateSubscription": {"quantity": 2}}
 
