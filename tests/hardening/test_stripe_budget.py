@@ -227,3 +227,33 @@ async def test_a_change_is_refused_whole_or_finished(
     assert payload["setDefaultPaymentMethod"] == {"updatedSubscriptionIds": [sub], "userErrors": []}
     assert len(emulator.runtime.log.entries) == 3
     assert await stripe_defaults() == (spare.id, spare.id)
+
+
+async def test_the_answer_to_a_change_is_budgeted_like_a_read(
+    gateway_factory: GatewayFactory,
+    world: World,
+    emulator: RunningEmulator,
+    stripe_client: stripe.StripeClient,
+) -> None:
+    """Once the change is made, what its payload asks for is capped again: the preview the
+    answer wants is refused, the cancel itself stands."""
+    gateway = await gateway_factory.start(world.configurations(), max_stripe_calls_per_request=2)
+    token = await gateway.token_for(world.alice.id)
+    emulator.reset_log()
+    result = await gateway.post(
+        """mutation($id: ID!) {
+             cancelSubscription(input: {subscriptionId: $id}) {
+               subscription { cancelAtPeriodEnd upcomingInvoice { total } } userErrors { code }
+             }
+           }""",
+        {"id": world.alice.subscription},
+        token=token,
+    )
+    payload = result.data["cancelSubscription"]
+    assert payload["userErrors"] == []
+    assert payload["subscription"]["cancelAtPeriodEnd"] is True
+    assert payload["subscription"]["upcomingInvoice"] is None
+    assert result.error_codes == ["TOO_MANY_STRIPE_CALLS"]
+    assert [e["method"] for e in emulator.runtime.log.entries] == ["GET", "POST"]
+    subscription = await stripe_client.v1.subscriptions.retrieve_async(world.alice.subscription)
+    assert subscription.cancel_at_period_end is True
