@@ -17,6 +17,7 @@ from strawberry.types.base import StrawberryList, StrawberryOptional, has_object
 from strawberry.types.unset import UnsetType
 from strawberry.utils.str_converters import to_camel_case
 
+from ..portal.policy.cancel import MAX_COMMENT
 from ..portal.policy.customer import MAX_EMAIL, MAX_NAME, MAX_PHONE, MAX_TAX_ID_VALUE
 from .errors import ErrorCode, UserError, user_error
 
@@ -28,6 +29,7 @@ MAX_LENGTHS = {
     "name": MAX_NAME,  # customer.name: 256
     "phone": MAX_PHONE,  # customer.phone: 20
     "value": MAX_TAX_ID_VALUE,  # a tax ID's number (Stripe documents no limit)
+    "comment": MAX_COMMENT,  # cancellation_details.comment: 5000
     "promotionCode": 500,  # promotion_code.code
     "customMessage": 500,  # flow_data.after_completion.hosted_confirmation.custom_message
 }
