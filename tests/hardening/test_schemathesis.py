@@ -1,0 +1,171 @@
+"""Schemathesis, a fuzzer nobody here wrote, against a served gateway.
+
+Schemathesis reads the published `schema.graphql` and generates documents for every root
+field (selections, arguments, nested inputs) on its own terms. Each document goes over real
+HTTP to a gateway on the loopback, backed by the emulator, as three callers: anonymous, a
+customer with a portal access token (so resolvers really run), and an admin acting for that
+customer. Every answer must:
+
+- never be a 5xx, and be JSON shaped as GraphQL-over-HTTP says (`data` and/or `errors`,
+  each error with a message);
+- carry only the gateway's own error codes (never a masked internal error);
+- show nothing of the other customer;
+and the gateway must log no traceback while serving them.
+
+Schemathesis's own `not_a_server_error` check counts every GraphQL error as a server fault;
+here refusals (`UNAUTHENTICATED`, `NOT_FOUND`, ...) are the expected answer to random ids,
+so the checks above stand in for it. The run is derandomized with a fixed example budget.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import requests
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gateway.api.errors import ErrorCode
+from tests.support.gateway import ADMIN_KEY
+
+if TYPE_CHECKING:
+    from schemathesis.core.transport import Response
+    from schemathesis.generation.case import Case
+
+    from tests.support.gateway import GatewayFactory, RunningGateway
+    from tests.support.world import World
+
+SCHEMA = Path(__file__).resolve().parents[2] / "schema.graphql"
+EXAMPLES_PER_OPERATION = 12
+IDENTITIES = ("anonymous", "customer", "admin")
+# Root fields that end the caller's own session: each example gets a fresh token.
+SESSION_ENDERS = {"Mutation.endPortalSession"}
+# Codes the GraphQL layer itself gives to documents it refuses before any resolver runs.
+REQUEST_CODES = {"BAD_USER_INPUT", "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED"}
+KNOWN_CODES = {code.value for code in ErrorCode} | REQUEST_CODES
+RESPONSE_KEYS = {"data", "errors", "extensions"}
+TRACE_MARKERS = ("Traceback (most recent call last)", 'File "', "Exception:", "Error(")
+
+
+class _Gathered(logging.Handler):
+    """Keeps every record logged at ERROR or with an exception attached."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.ERROR or record.exc_info:
+            self.records.append(record)
+
+
+def _conforms(case: Case, identity: str, response: Response, world: World) -> None:
+    """One answer against GraphQL-over-HTTP and the gateway's own contract."""
+    sent = f"{identity}: {case.body}"
+    assert response.status_code < 500, (sent, response.status_code, response.text)
+    assert response.status_code in (200, 400), (sent, response.status_code, response.text)
+    media = ",".join(response.headers.get("content-type", []))
+    assert media.startswith(("application/json", "application/graphql-response+json")), (
+        sent,
+        media,
+    )
+    body = response.json()
+    assert isinstance(body, dict), (sent, body)
+    assert set(body) <= RESPONSE_KEYS, (sent, body)
+    assert "data" in body or "errors" in body, (sent, body)
+    errors = body.get("errors")
+    if errors is not None:
+        assert isinstance(errors, list), (sent, body)
+        assert errors, (sent, body)
+    for error in errors or []:
+        assert isinstance(error.get("message"), str), (sent, error)
+        assert error["message"], (sent, error)
+        code = (error.get("extensions") or {}).get("code")
+        assert code in KNOWN_CODES, (sent, error)
+    text = response.text
+    for marker in TRACE_MARKERS:
+        assert marker not in text, (sent, text)
+    for theirs in (world.bob.id, world.bob.card, world.bob.subscription, world.bob.tax_id):
+        assert theirs not in text, (sent, text)
+
+
+def _fuzz(
+    loop: asyncio.AbstractEventLoop, gateway: RunningGateway, world: World, token: str
+) -> Counter[str]:
+    """Schemathesis drives from this thread; the gateway serves on the test's loop."""
+    schema = schemathesis.graphql.from_path(SCHEMA)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 20, [operation.label for operation in operations]
+    tried: Counter[str] = Counter()
+    http = requests.Session()
+
+    def headers_for(identity: str, label: str) -> dict[str, str]:
+        if identity == "anonymous":
+            return {}
+        if identity == "admin":
+            return {"Authorization": f"Bearer {ADMIN_KEY}", "Portal-Customer": world.alice.id}
+        fresh = token
+        if label in SESSION_ENDERS:
+            minted = asyncio.run_coroutine_threadsafe(gateway.token_for(world.alice.id), loop)
+            fresh = minted.result(timeout=30)
+        return {"Authorization": f"Bearer {fresh}"}
+
+    for operation in operations:
+
+        def holds(case: Case, identity: str) -> None:
+            label = case.operation.label
+            tried[label] += 1
+            response = case.call(
+                base_url=f"{gateway.url}/graphql",
+                session=http,
+                headers=headers_for(identity, label),
+                timeout=30,
+            )
+            _conforms(case, identity, response, world)
+
+        check = settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            derandomize=True,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )(given(case=operation.as_strategy(), identity=st.sampled_from(IDENTITIES))(holds))
+        check()
+    http.close()
+    return tried
+
+
+@pytest.fixture
+def gathered() -> Any:
+    handler = _Gathered()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    yield handler
+    root.removeHandler(handler)
+
+
+async def test_schemathesis_finds_no_server_error(
+    gateway_factory: GatewayFactory, world: World, gathered: _Gathered
+) -> None:
+    gateway = await gateway_factory.start(
+        world.configurations(),
+        rate_limit_per_second=0,
+        admin_rate_limit_per_second=0,
+        anonymous_rate_limit_per_second=0,
+    )
+    token = await gateway.token_for(world.alice.id)
+    loop = asyncio.get_running_loop()
+    tried = await asyncio.to_thread(_fuzz, loop, gateway, world, token)
+    print(f"schemathesis: {len(tried)} root fields, {sum(tried.values())} documents sent")
+    print(json.dumps(dict(sorted(tried.items()))))
+    assert len(tried) >= 20
+    assert all(count >= 2 for count in tried.values()), tried
+    logged = [f"{r.name} {r.levelname}: {r.getMessage()}" for r in gathered.records]
+    assert logged == [], logged
