@@ -2,7 +2,8 @@
 conformance checks) run by Node against a served gateway.
 
 `tests/audit/audit.mjs` calls `auditServer` and prints one JSON line per audit. Every MUST
-audit has to pass; SHOULD/MAY audits that do not are printed as warnings and notices. CI
+audit has to pass, and so does every SHOULD (a miss is a `warn`); MAY audits that do not
+pass are printed as notices (queries over GET are refused on purpose). CI
 installs the Node side (`npm ci` in tests/audit) so this never skips there.
 """
 
@@ -77,7 +78,7 @@ async def test_graphql_http_audit_finds_no_failure(
                 f"{result['reason']}"
             )
     print(f"graphql-http audit: {json.dumps(summary['summary'])} of {summary['total']}")
-    failed = [result for result in results if result["status"] == "error"]
+    failed = [result for result in results if result["status"] in ("error", "warn")]
     assert failed == [], failed
     assert process.returncode == 0, stderr.decode()
     assert summary["total"] >= 40, summary
