@@ -24,7 +24,7 @@ def require_node(folder: Path, package: str) -> None:
     if shutil.which("node") is None:
         missing = "node is not installed"
     elif not (folder / "node_modules" / package).is_dir():
-        missing = f"{package} is not installed: run `npm ci --prefix {folder.name}` in tests/"
+        missing = f"{package} is not installed: run `npm ci --prefix tests/{folder.name}`"
     if missing is None:
         return
     assert not os.environ.get("CI"), missing
