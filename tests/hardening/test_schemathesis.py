@@ -1,7 +1,8 @@
 """Schemathesis, a fuzzer nobody here wrote, against a served gateway.
 
 Schemathesis reads the published `schema.graphql` and generates documents for every root
-field (selections, arguments, nested inputs) on its own terms. Each document goes over real
+field (selections, arguments, nested inputs) on its own terms; `ID` arguments are drawn from
+both customers' real ids as well as noise. Each document goes over real
 HTTP to a gateway on the loopback, backed by the emulator, as three callers: anonymous, a
 customer with a portal access token (so resolvers really run), and an admin acting for that
 customer. Every answer must:
@@ -9,7 +10,7 @@ customer. Every answer must:
 - never be a 5xx, and be JSON shaped as GraphQL-over-HTTP says (`data` and/or `errors`,
   each error with a message);
 - carry only the gateway's own error codes (never a masked internal error);
-- show nothing of the other customer;
+- show nothing of the other customer (an error may only quote back an id the caller sent);
 and the gateway must log no traceback while serving them.
 
 Schemathesis's own `not_a_server_error` check counts every GraphQL error as a server fault;
@@ -22,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import string
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +33,8 @@ import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from schemathesis.graphql import nodes
+from schemathesis.specs.graphql.scalars import CUSTOM_SCALARS
 
 from gateway.api.errors import ErrorCode
 from tests.support.gateway import ADMIN_KEY
@@ -66,8 +70,9 @@ class _Gathered(logging.Handler):
             self.records.append(record)
 
 
-def _conforms(case: Case, identity: str, response: Response, world: World) -> None:
-    """One answer against GraphQL-over-HTTP and the gateway's own contract."""
+def _conforms(case: Case, identity: str, response: Response, world: World) -> bool:
+    """One answer against GraphQL-over-HTTP and the gateway's own contract; whether the
+    document ran without any error."""
     sent = f"{identity}: {case.body}"
     assert response.status_code < 500, (sent, response.status_code, response.text)
     assert response.status_code in (200, 400), (sent, response.status_code, response.text)
@@ -92,18 +97,61 @@ def _conforms(case: Case, identity: str, response: Response, world: World) -> No
     text = response.text
     for marker in TRACE_MARKERS:
         assert marker not in text, (sent, text)
-    for theirs in (world.bob.id, world.bob.card, world.bob.subscription, world.bob.tax_id):
-        assert theirs not in text, (sent, text)
+    data = json.dumps(body.get("data"))
+    for theirs in (*_theirs(world), "bob@example.com"):
+        assert theirs not in data, (sent, text)
+        # An error may quote an id back to the caller who sent it, never reveal one.
+        assert theirs not in text or theirs in str(case.body), (sent, text)
+    return not errors and body.get("data") is not None
+
+
+def _theirs(world: World) -> tuple[str, ...]:
+    bob = world.bob
+    return (bob.id, bob.card, bob.subscription, bob.item, bob.tax_id, *bob.invoices)
+
+
+def _ids(world: World) -> st.SearchStrategy[Any]:
+    """`ID` arguments: the customer's own ids, the other customer's, catalog ids, or noise,
+    so resolvers get past "not found" and the isolation checks have something to catch."""
+    alice = world.alice
+    known = [
+        alice.id,
+        alice.subscription,
+        alice.item,
+        alice.card,
+        alice.tax_id,
+        *alice.invoices,
+        *_theirs(world),
+        world.basic_monthly,
+        world.basic_yearly,
+        world.pro_monthly,
+        world.legacy_monthly,
+        "full",
+        "minimal",
+    ]
+    noise = st.text(alphabet=string.ascii_letters + string.digits + "_", max_size=30)
+    return st.one_of(st.sampled_from(known), noise).map(nodes.String)
 
 
 def _fuzz(
     loop: asyncio.AbstractEventLoop, gateway: RunningGateway, world: World, token: str
-) -> Counter[str]:
+) -> tuple[Counter[str], Counter[str]]:
     """Schemathesis drives from this thread; the gateway serves on the test's loop."""
+    schemathesis.graphql.scalar("ID", _ids(world))
+    try:
+        return _fuzz_operations(loop, gateway, world, token)
+    finally:
+        CUSTOM_SCALARS.pop("ID", None)
+
+
+def _fuzz_operations(
+    loop: asyncio.AbstractEventLoop, gateway: RunningGateway, world: World, token: str
+) -> tuple[Counter[str], Counter[str]]:
     schema = schemathesis.graphql.from_path(SCHEMA)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 20, [operation.label for operation in operations]
     tried: Counter[str] = Counter()
+    answered: Counter[str] = Counter()
     http = requests.Session()
 
     def headers_for(identity: str, label: str) -> dict[str, str]:
@@ -128,7 +176,8 @@ def _fuzz(
                 headers=headers_for(identity, label),
                 timeout=30,
             )
-            _conforms(case, identity, response, world)
+            if _conforms(case, identity, response, world):
+                answered[label] += 1
 
         check = settings(
             max_examples=EXAMPLES_PER_OPERATION,
@@ -139,7 +188,7 @@ def _fuzz(
         )(given(case=operation.as_strategy(), identity=st.sampled_from(IDENTITIES))(holds))
         check()
     http.close()
-    return tried
+    return tried, answered
 
 
 @pytest.fixture
@@ -162,9 +211,14 @@ async def test_schemathesis_finds_no_server_error(
     )
     token = await gateway.token_for(world.alice.id)
     loop = asyncio.get_running_loop()
-    tried = await asyncio.to_thread(_fuzz, loop, gateway, world, token)
-    print(f"schemathesis: {len(tried)} root fields, {sum(tried.values())} documents sent")
-    print(json.dumps(dict(sorted(tried.items()))))
+    tried, answered = await asyncio.to_thread(_fuzz, loop, gateway, world, token)
+    print(
+        f"schemathesis: {len(tried)} root fields, {sum(tried.values())} documents sent, "
+        f"{sum(answered.values())} answered without error"
+    )
+    print(json.dumps(dict(sorted(answered.items()))))
+    # Real ids and a real session: resolvers ran, not only the refusals in front of them.
+    assert len(answered) >= 10, answered
     assert len(tried) >= 20
     assert all(count >= 2 for count in tried.values()), tried
     logged = [f"{r.name} {r.levelname}: {r.getMessage()}" for r in gathered.records]
