@@ -9,13 +9,21 @@ rules say. Under either type a request error has no `data` entry: nothing was ex
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+
+from aiohttp import web
+from strawberry.aiohttp.views import GraphQLView
+
+from .context import Context
 
 if TYPE_CHECKING:
+    from strawberry.http import GraphQLHTTPResponse
     from strawberry.types import ExecutionResult
 
 JSON = "application/json"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+# Set on the sub-response: the media type the client accepts.
+MEDIA_TYPE = web.ResponseKey("media_type", str)
 
 
 def _quality(parameters: list[str]) -> float:
@@ -54,3 +62,35 @@ def is_request_error(result: ExecutionResult) -> bool:
 def without_data(response: dict[str, Any]) -> dict[str, Any]:
     """A request error's answer: everything but the `data` entry."""
     return {key: value for key, value in response.items() if key != "data"}
+
+
+class MediaTypeView(GraphQLView[Context, None]):
+    """Strawberry's aiohttp view, answering in the media type the client accepts."""
+
+    async def get_sub_response(self, request: web.Request) -> web.Response:
+        sub_response = await super().get_sub_response(request)
+        sub_response[MEDIA_TYPE] = response_media_type(request.headers.get("Accept"))
+        return sub_response
+
+    async def process_result(
+        self, request: web.Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """A document that never ran answers without `data`."""
+        response = await super().process_result(request, result)
+        if is_request_error(result):
+            return cast("GraphQLHTTPResponse", without_data(dict(response)))
+        return response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: web.Response,
+    ) -> web.Response:
+        """Answer in the accepted media type; under graphql-response+json a document that
+        never ran is a 400."""
+        response = super().create_response(response_data, sub_response)
+        if sub_response.get(MEDIA_TYPE) == GRAPHQL_RESPONSE:
+            response.content_type = GRAPHQL_RESPONSE
+            if isinstance(response_data, dict) and "data" not in response_data:
+                response.set_status(400)
+        return response

@@ -4,14 +4,12 @@ A WebSocket (`graphql-transport-ws`) is authenticated from its `connection_init`
 instead of its headers, holds only subscriptions, and is closed when the app shuts down.
 """
 
-from typing import Any, cast
+from typing import Any
 
 from aiohttp import web
 from cross_web import HTTPException
-from strawberry.aiohttp.views import GraphQLView
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
-from strawberry.types import ExecutionResult
+from strawberry.http import GraphQLRequestData
 from strawberry.types.unset import UnsetType
 
 from ..auth.authenticate import authenticate
@@ -22,12 +20,7 @@ from .http_limits import check_rate_limit, principal_kind, refusal_response
 from .live.connection import AUTHORIZATION, authenticate_connection, connection_headers
 from .live.limits import LIVE_REGISTRY, LIVE_SLOT, LiveLimitError, credential_key
 from .live.websocket import LiveSockets, LiveTransportHandler
-from .media_type import (
-    GRAPHQL_RESPONSE,
-    is_request_error,
-    response_media_type,
-    without_data,
-)
+from .media_type import MediaTypeView
 
 SERVICES = web.AppKey("services", Services)
 LIVE_SOCKETS = web.AppKey("live_sockets", LiveSockets)
@@ -35,11 +28,9 @@ LIVE_SOCKETS = web.AppKey("live_sockets", LiveSockets)
 WEBSOCKET_HEARTBEAT_SECONDS = 30.0
 # A subscribe message is a small document; anything larger is refused by the socket.
 WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024
-# Set on the sub-response: the media type the client accepts (see media_type.py).
-MEDIA_TYPE = web.ResponseKey("media_type", str)
 
 
-class GatewayView(GraphQLView[Context, None]):
+class GatewayView(MediaTypeView):
     graphql_transport_ws_handler_class = LiveTransportHandler
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
@@ -87,34 +78,6 @@ class GatewayView(GraphQLView[Context, None]):
         return await super().execute_operation(
             request, request_adapter, request_data, context, root_value, sub_response
         )
-
-    async def get_sub_response(self, request: web.Request) -> web.Response:
-        sub_response = await super().get_sub_response(request)
-        sub_response[MEDIA_TYPE] = response_media_type(request.headers.get("Accept"))
-        return sub_response
-
-    async def process_result(
-        self, request: web.Request, result: ExecutionResult
-    ) -> GraphQLHTTPResponse:
-        """A document that never ran answers without `data`."""
-        response = await super().process_result(request, result)
-        if is_request_error(result):
-            return cast("GraphQLHTTPResponse", without_data(dict(response)))
-        return response
-
-    def create_response(
-        self,
-        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
-        sub_response: web.Response,
-    ) -> web.Response:
-        """Answer in the accepted media type; under graphql-response+json a document that
-        never ran is a 400."""
-        response = super().create_response(response_data, sub_response)
-        if sub_response.get(MEDIA_TYPE) == GRAPHQL_RESPONSE:
-            response.content_type = GRAPHQL_RESPONSE
-            if isinstance(response_data, dict) and "data" not in response_data:
-                response.set_status(400)
-        return response
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, Any] | None:
         """Accept a socket only with credentials (in `connection_init`) that act for a customer."""

@@ -37,6 +37,7 @@ from schemathesis.graphql import nodes
 from schemathesis.specs.graphql.scalars import CUSTOM_SCALARS
 
 from gateway.api.errors import ErrorCode
+from gateway.api.extensions import error_codes
 from tests.support.gateway import ADMIN_KEY
 
 if TYPE_CHECKING:
@@ -51,8 +52,13 @@ EXAMPLES_PER_OPERATION = 12
 IDENTITIES = ("anonymous", "customer", "admin")
 # Root fields that end the caller's own session: each example gets a fresh token.
 SESSION_ENDERS = {"Mutation.endPortalSession"}
-# Codes the GraphQL layer itself gives to documents it refuses before any resolver runs.
-REQUEST_CODES = {"BAD_USER_INPUT", "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED"}
+# Codes the GraphQL layer itself gives to documents it refuses before any resolver runs:
+# every code `error_codes` exports but the masked one.
+REQUEST_CODES = {
+    getattr(error_codes, name)
+    for name in error_codes.__all__
+    if name.isupper() and name != "INTERNAL_ERROR"
+}
 KNOWN_CODES = {code.value for code in ErrorCode} | REQUEST_CODES
 RESPONSE_KEYS = {"data", "errors", "extensions"}
 TRACE_MARKERS = ("Traceback (most recent call last)", 'File "', "Exception:", "Error(")
