@@ -5,12 +5,15 @@ field (selections, arguments, nested inputs) on its own terms; `ID` arguments ar
 both customers' real ids as well as noise. Each document goes over real
 HTTP to a gateway on the loopback, backed by the emulator, as three callers: anonymous, a
 customer with a portal access token (so resolvers really run), and an admin acting for that
-customer. Every answer must:
+customer, accepting `application/json` or `application/graphql-response+json`. Every answer
+must:
 
 - never be a 5xx, and be JSON shaped as GraphQL-over-HTTP says (`data` and/or `errors`,
-  each error with a message);
+  each error with a message), in the accepted media type, a 400 only for a document that
+  never ran and only under `application/graphql-response+json`;
 - carry only the gateway's own error codes (never a masked internal error);
-- show nothing of the other customer (an error may only quote back an id the caller sent);
+- show nothing of the other customer (an error may only quote back an id the caller sent),
+  except the backend's own session fields called with the admin key;
 and the gateway must log no traceback while serving them.
 
 Schemathesis's own `not_a_server_error` check counts every GraphQL error as a server fault;
@@ -50,6 +53,11 @@ if TYPE_CHECKING:
 SCHEMA = Path(__file__).resolve().parents[2] / "schema.graphql"
 EXAMPLES_PER_OPERATION = 12
 IDENTITIES = ("anonymous", "customer", "admin")
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+# What clients send: nothing (requests' `*/*`), plain JSON, or GraphQL-over-HTTP's own type.
+ACCEPTS = (None, "application/json", GRAPHQL_RESPONSE)
+# The backend's own root fields: with the admin key they may name any customer.
+ADMIN_OPERATIONS = {"Mutation.createPortalSession", "Mutation.revokePortalSession"}
 # Root fields that end the caller's own session: each example gets a fresh token.
 SESSION_ENDERS = {"Mutation.endPortalSession"}
 # Codes the GraphQL layer itself gives to documents it refuses before any resolver runs:
@@ -76,21 +84,25 @@ class _Gathered(logging.Handler):
             self.records.append(record)
 
 
-def _conforms(case: Case, identity: str, response: Response, world: World) -> bool:
+def _conforms(
+    case: Case, identity: str, accept: str | None, response: Response, world: World
+) -> bool:
     """One answer against GraphQL-over-HTTP and the gateway's own contract; whether the
     document ran without any error."""
-    sent = f"{identity}: {case.body}"
+    sent = f"{identity} (Accept: {accept}): {case.body}"
     assert response.status_code < 500, (sent, response.status_code, response.text)
     assert response.status_code in (200, 400), (sent, response.status_code, response.text)
     media = ",".join(response.headers.get("content-type", []))
-    assert media.startswith(("application/json", "application/graphql-response+json")), (
-        sent,
-        media,
-    )
+    expected = GRAPHQL_RESPONSE if accept == GRAPHQL_RESPONSE else "application/json"
+    assert media.split(";")[0] == expected, (sent, media)
     body = response.json()
     assert isinstance(body, dict), (sent, body)
     assert set(body) <= RESPONSE_KEYS, (sent, body)
     assert "data" in body or "errors" in body, (sent, body)
+    # application/json: always 200; graphql-response+json: 400 exactly when nothing ran.
+    ran = "data" in body
+    status = 200 if ran or expected == "application/json" else 400
+    assert response.status_code == status, (sent, response.status_code, body)
     errors = body.get("errors")
     if errors is not None:
         assert isinstance(errors, list), (sent, body)
@@ -103,6 +115,8 @@ def _conforms(case: Case, identity: str, response: Response, world: World) -> bo
     text = response.text
     for marker in TRACE_MARKERS:
         assert marker not in text, (sent, text)
+    if identity == "admin" and case.operation.label in ADMIN_OPERATIONS:
+        return not errors and body.get("data") is not None
     data = json.dumps(body.get("data"))
     for theirs in (*_theirs(world), "bob@example.com"):
         assert theirs not in data, (sent, text)
@@ -171,18 +185,21 @@ def _fuzz_operations(
             fresh = minted.result(timeout=30)
         return {"Authorization": f"Bearer {fresh}"}
 
+    def with_accept(headers: dict[str, str], accept: str | None) -> dict[str, str]:
+        return headers if accept is None else {**headers, "Accept": accept}
+
     for operation in operations:
 
-        def holds(case: Case, identity: str) -> None:
+        def holds(case: Case, identity: str, accept: str | None) -> None:
             label = case.operation.label
             tried[label] += 1
             response = case.call(
                 base_url=f"{gateway.url}/graphql",
                 session=http,
-                headers=headers_for(identity, label),
+                headers=with_accept(headers_for(identity, label), accept),
                 timeout=30,
             )
-            if _conforms(case, identity, response, world):
+            if _conforms(case, identity, accept, response, world):
                 answered[label] += 1
 
         check = settings(
@@ -191,7 +208,13 @@ def _fuzz_operations(
             deadline=None,
             database=None,
             suppress_health_check=list(HealthCheck),
-        )(given(case=operation.as_strategy(), identity=st.sampled_from(IDENTITIES))(holds))
+        )(
+            given(
+                case=operation.as_strategy(),
+                identity=st.sampled_from(IDENTITIES),
+                accept=st.sampled_from(ACCEPTS),
+            )(holds)
+        )
         check()
     http.close()
     return tried, answered
