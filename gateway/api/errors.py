@@ -30,6 +30,7 @@ class ErrorCode(Enum):
     NOT_PAUSED = "NOT_PAUSED"
     FIELD_NOT_ALLOWED = "FIELD_NOT_ALLOWED"
     LAST_PAYMENT_METHOD = "LAST_PAYMENT_METHOD"
+    NO_SCHEDULED_CHANGE = "NO_SCHEDULED_CHANGE"
     FLOW_RESTRICTED = "FLOW_RESTRICTED"
     NOT_FOUND = "NOT_FOUND"
     INVALID_INPUT = "INVALID_INPUT"
@@ -42,6 +43,7 @@ class ErrorCode(Enum):
     RATE_LIMITED = "RATE_LIMITED"
     STRIPE_UNAVAILABLE = "STRIPE_UNAVAILABLE"
     STRIPE_ERROR = "STRIPE_ERROR"
+    OUTCOME_UNKNOWN = "OUTCOME_UNKNOWN"
 
 
 @strawberry.type(description="An expected refusal, reported as data next to the payload's object.")

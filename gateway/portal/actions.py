@@ -15,6 +15,7 @@ class SubscriptionAction(StrEnum):
     APPLY_PROMOTION_CODE = "APPLY_PROMOTION_CODE"
     PAUSE = "PAUSE"
     RESUME = "RESUME"
+    UNDO_SCHEDULED_CHANGE = "UNDO_SCHEDULED_CHANGE"
 
 
 class AccountAction(StrEnum):

@@ -20,6 +20,7 @@ from .renew_subscription import RenewSubscriptionMutation
 from .resume_subscription import ResumeSubscriptionMutation
 from .revoke_portal_session import RevokePortalSessionMutation
 from .set_default_payment_method import SetDefaultPaymentMethodMutation
+from .undo_scheduled_change import UndoScheduledChangeMutation
 from .update_customer import UpdateCustomerMutation
 from .update_subscription import UpdateSubscriptionMutation
 
@@ -31,6 +32,7 @@ MUTATIONS: tuple[type, ...] = (
     CancelSubscriptionMutation,
     RenewSubscriptionMutation,
     UpdateSubscriptionMutation,
+    UndoScheduledChangeMutation,
     PauseSubscriptionMutation,
     ResumeSubscriptionMutation,
     CreateSetupIntentMutation,

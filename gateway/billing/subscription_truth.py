@@ -1,0 +1,34 @@
+"""A subscription read straight from Stripe, past the cache: what a write is checked against
+when its answer was lost, and what a write that answers with nothing to render returns."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .errors import stripe_errors
+from .models import Subscription
+from .stripe_json import get_json, stripe_path
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .client import Billing
+
+# The schedule shows a queued change; discounts show an applied promotion code.
+EXPAND = ["schedule", "discounts", "test_clock"]
+
+
+async def read_subscription(billing: Billing, subscription_id: str) -> Subscription:
+    with stripe_errors(noun="Subscription"):
+        data = await get_json(
+            billing, stripe_path("/v1/subscriptions/{}", subscription_id), {"expand": EXPAND}
+        )
+    return Subscription.from_stripe(data)
+
+
+async def subscription_if(
+    billing: Billing, subscription_id: str, holds: Callable[[Subscription], bool]
+) -> Subscription | None:
+    """The subscription as Stripe holds it, when `holds` says a change is in place."""
+    found = await read_subscription(billing, subscription_id)
+    return found if holds(found) else None
