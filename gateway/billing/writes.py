@@ -65,7 +65,7 @@ async def forget_customer(billing: Billing, customer_id: str) -> None:
 
 
 NOT_APPLIED_MESSAGE = (
-    "Stripe did not answer in time, and it has not made this change. Please try again."
+    "The billing service failed to answer, and it has not made this change. Please try again."
 )
 UNKNOWN_OUTCOME_MESSAGE = (
     "Stripe did not answer, and could not be asked afterwards whether it made this change. "
