@@ -39,6 +39,7 @@ LEFT_ON_SCHEDULE = (
 # A replayed create can answer with an earlier attempt's schedule, released since: then
 # another is made under a key derived from it. Bounded, since each step needs a release.
 MAX_CREATES = 4
+LIVE = ("active", "not_started")
 
 
 async def schedule_change(
@@ -114,13 +115,20 @@ async def _create(
                 {"from_subscription": subscription_id, "metadata": dict(QUEUED_CHANGE_METADATA)},
                 with_key(keys.key(step)),
             )
-        if (
-            schedule.status in ("active", "not_started")
-            and schedule.subscription == subscription_id
-        ):
+            if _replayed(schedule):
+                # An earlier attempt's answer: what matters is the schedule as it is now.
+                schedule = await billing.stripe.v1.subscription_schedules.retrieve_async(
+                    schedule.id
+                )
+        if schedule.status in LIVE and schedule.subscription == subscription_id:
             return schedule
         step = f"schedule-after-{schedule.id}"
     raise BillingError(BillingErrorCode.STRIPE_ERROR, GENERIC_MESSAGE)
+
+
+def _replayed(obj: SubscriptionSchedule) -> bool:
+    response = obj.last_response
+    return response is not None and response.headers.get("Idempotent-Replayed") == "true"
 
 
 async def _undo(
