@@ -72,6 +72,7 @@ class SubscriptionAction(Enum):
     APPLY_PROMOTION_CODE = "apply_promotion_code"
     PAUSE = "pause"
     RESUME = "resume"
+    UNDO_SCHEDULED_CHANGE = "undo_scheduled_change"
 
 
 @strawberry.enum
@@ -85,6 +86,7 @@ class ErrorCode(Enum):
     NOT_CANCELING = "NOT_CANCELING"
     ALREADY_PAUSED = "ALREADY_PAUSED"
     NOT_PAUSED = "NOT_PAUSED"
+    NO_SCHEDULED_CHANGE = "NO_SCHEDULED_CHANGE"
     FIELD_NOT_ALLOWED = "FIELD_NOT_ALLOWED"
     LAST_PAYMENT_METHOD = "LAST_PAYMENT_METHOD"
     FLOW_RESTRICTED = "FLOW_RESTRICTED"
@@ -99,6 +101,7 @@ class ErrorCode(Enum):
     RATE_LIMITED = "RATE_LIMITED"
     STRIPE_UNAVAILABLE = "STRIPE_UNAVAILABLE"
     STRIPE_ERROR = "STRIPE_ERROR"
+    OUTCOME_UNKNOWN = "OUTCOME_UNKNOWN"
 
 
 @strawberry.enum
