@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from tests.api.mutation_calls import codes, mutate
+from tests.api.mutation_calls import codes, full_configuration, mutate, variant
 
 if TYPE_CHECKING:
     import stripe
@@ -212,3 +212,61 @@ async def test_a_schedule_the_business_made_is_left_alone_and_says_why(
     assert codes(refused) == [("SUBSCRIPTION_NOT_ELIGIBLE", "subscriptionId")]
     [schedule] = await schedules_of(stripe_client, customer)
     assert schedule.status == "active"
+
+
+async def test_cancel_now_with_a_queued_change_ends_both(
+    gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    full = full_configuration(world)
+    now_config = variant(
+        full,
+        "cancel-now",
+        subscription_cancel={
+            "enabled": True,
+            "mode": "immediately",
+            "cancellation_reason": {"enabled": True, "options": ["too_expensive"]},
+        },
+    )
+    now_config["is_default"] = True
+    full["is_default"] = False
+    gateway = await gateway_factory.start([full, now_config], customer_cache_ttl_seconds=0)
+    customer, _clock, sub, _end = await clocked_pro_customer(stripe_client, world)
+    token = await gateway.token_for(customer)
+    await downgrade(gateway, token, sub, world)
+    canceled = await mutate(
+        gateway, token, "cancelSubscription", subscriptionId=sub, reason="TOO_EXPENSIVE"
+    )
+    assert canceled["userErrors"] == []
+    stored = await stripe_client.v1.subscriptions.retrieve_async(sub)
+    assert stored.status == "canceled"
+    assert stored.cancellation_details is not None
+    assert stored.cancellation_details.feedback == "too_expensive"
+    assert [s.status for s in await schedules_of(stripe_client, customer)] == ["canceled"]
+
+
+PREVIEW = """query($input: UpdateSubscriptionInput!) {
+  previewSubscriptionUpdate(input: $input) {
+    preview { scheduled quantity prorationAmount }
+    userErrors { code message field }
+  }
+}"""
+
+
+async def test_a_change_made_now_previews_like_it_applies_while_one_waits(
+    gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    gateway = await gateway_factory.start(world.configurations(), customer_cache_ttl_seconds=0)
+    customer, _clock, sub, _end = await clocked_pro_customer(stripe_client, world)
+    token = await gateway.token_for(customer)
+    await downgrade(gateway, token, sub, world)
+    result = await gateway.post(
+        PREVIEW, {"input": {"subscriptionId": sub, "quantity": 2}}, token=token
+    )
+    payload = result.ok()["previewSubscriptionUpdate"]
+    assert payload["userErrors"] == []
+    assert payload["preview"]["scheduled"] is False
+    assert payload["preview"]["quantity"] == 2
+    applied = await mutate(gateway, token, "updateSubscription", subscriptionId=sub, quantity=2)
+    assert applied["userErrors"] == []
+    stored = await stripe_client.v1.subscriptions.retrieve_async(sub)
+    assert (stored.schedule, stored["items"].data[0].quantity) == (None, 2)

@@ -5,6 +5,13 @@ it with another change, or cancel (which drops it, as Stripe's portal does); onc
 started the schedule is spent and the subscription is treated as an ordinary one (the next
 write releases the schedule first). A schedule the business attached itself is left alone:
 those subscriptions are not changed here, and the reason says so.
+
+Why the spent schedule is released by the next write, not by a read or a webhook: this
+decision needs no I/O (a schedule whose last phase has begun shows no later phase), so the
+customer is free the moment the change starts, webhooks or not; reads stay free of writes
+and within their Stripe budget; and the only thing a lingering schedule blocks is a write,
+which releases it first (its key is tied to the schedule, so concurrent writers converge).
+Left alone, Stripe itself releases it when its last phase ends (`end_behavior=release`).
 """
 
 from __future__ import annotations
