@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from .client import Billing
 
 MAX_PAGE_SIZE = 100
+# Discounts with their coupon's terms and code (what the invoice shows was taken off).
+DISCOUNT_EXPAND = ["discounts.source.coupon", "discounts.promotion_code"]
 # One long-lived build function per document kind (see `Cache.customer_cached`).
 _invoice = Invoice.from_stripe
 
@@ -25,7 +27,11 @@ async def list_invoices(
     whether it is missing or someone else's.
     """
     limit = max(1, min(limit, MAX_PAGE_SIZE))
-    params: dict[str, Any] = {"customer": customer_id, "limit": limit}
+    params: dict[str, Any] = {
+        "customer": customer_id,
+        "limit": limit,
+        "expand": [f"data.{path}" for path in DISCOUNT_EXPAND],
+    }
     if starting_after is not None:
         if not starting_after.startswith("in_"):
             raise NotFound("Invoice")
@@ -59,7 +65,9 @@ async def fetch_invoice(billing: Billing, customer_id: str, invoice_id: str) -> 
 
     async def load() -> dict[str, Any]:
         with stripe_errors(noun="Invoice"):
-            return await get_json(billing, stripe_path("/v1/invoices/{}", invoice_id))
+            return await get_json(
+                billing, stripe_path("/v1/invoices/{}", invoice_id), {"expand": DISCOUNT_EXPAND}
+            )
 
     invoice = await billing.cache.customer_cached(
         customer_id, f"invoice:{invoice_id}", billing.customer_ttl, load, _invoice

@@ -22,6 +22,7 @@ from .errors import BillingError
 from .models import Subscription
 from .schedule_release import DROPPED_MESSAGE, release_key, release_schedule
 from .subscription_truth import subscription_if
+from .subscriptions import DISCOUNT_EXPAND
 from .writes import forget_customer, resolve_lost_answer, stripe_write, with_key
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
         SubscriptionUpdateParams,
     )
 
-EXPAND = ["schedule"]
+EXPAND = ["schedule", *DISCOUNT_EXPAND]
 
 
 def _with_expand(params: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING
 from .errors import stripe_errors
 from .models import Subscription
 from .stripe_json import get_json, stripe_path
+from .subscriptions import RETRIEVE_EXPAND
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from .client import Billing
 
-# The schedule shows a queued change; discounts show an applied promotion code.
-EXPAND = ["schedule", "discounts", "test_clock"]
+# As a read: the schedule shows a queued change, discounts an applied promotion code.
+EXPAND = RETRIEVE_EXPAND
 
 
 async def read_subscription(billing: Billing, subscription_id: str) -> Subscription:

@@ -16,9 +16,11 @@ PAGE_SIZE = 100
 # Items come with their prices; the schedule (a queued change) only when expanded. Products
 # would be `data.items.data.price.product`, one level deeper than Stripe allows: callers
 # take them from the catalog. The test clock gives the customer's "now" (a write's policy
-# needs it) without reading the customer.
-LIST_EXPAND = ["data.schedule", "data.test_clock"]
-RETRIEVE_EXPAND = ["schedule", "test_clock"]
+# needs it) without reading the customer. Discounts come with their coupon's terms and the
+# code the customer typed, so the portal can show what is taken off.
+DISCOUNT_EXPAND = ["discounts.source.coupon", "discounts.promotion_code"]
+LIST_EXPAND = ["data.schedule", "data.test_clock", *(f"data.{p}" for p in DISCOUNT_EXPAND)]
+RETRIEVE_EXPAND = ["schedule", "test_clock", *DISCOUNT_EXPAND]
 # One long-lived build function per document kind (see `Cache.customer_cached`).
 _subscription = Subscription.from_stripe
 

@@ -16,6 +16,7 @@ class SubscriptionAction(StrEnum):
     PAUSE = "PAUSE"
     RESUME = "RESUME"
     UNDO_SCHEDULED_CHANGE = "UNDO_SCHEDULED_CHANGE"
+    PAY_INVOICE = "PAY_INVOICE"
 
 
 class AccountAction(StrEnum):
@@ -28,6 +29,13 @@ class AccountAction(StrEnum):
     SET_DEFAULT_PAYMENT_METHOD = "SET_DEFAULT_PAYMENT_METHOD"
     DETACH_PAYMENT_METHOD = "DETACH_PAYMENT_METHOD"
     VIEW_INVOICES = "VIEW_INVOICES"
+    PAY_INVOICE = "PAY_INVOICE"
+
+
+class InvoiceAction(StrEnum):
+    """Actions on one invoice; `invoice_availability` answers which are allowed now."""
+
+    PAY = "PAY"
 
 
 Action = SubscriptionAction | AccountAction

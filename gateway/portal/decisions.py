@@ -19,6 +19,16 @@ StripeParams = dict[str, Any]
 
 
 @dataclass(frozen=True)
+class PayInvoiceDecision:
+    """Pay an open invoice now: POST /v1/invoices/{id}/pay with `params`."""
+
+    invoice_id: str
+    # The card charged: the one the customer chose, else the one Stripe would pick.
+    payment_method_id: str
+    params: StripeParams
+
+
+@dataclass(frozen=True)
 class CancelDecision:
     """`call="update"`: POST /v1/subscriptions/{id}; `call="cancel"`: DELETE it."""
 
@@ -73,7 +83,7 @@ class UpdateDecision:
             return False
         if self.promotion_code is None:
             return True
-        return self.promotion_code in subscription.promotion_code_ids
+        return self.promotion_code in {d.promotion_code_id for d in subscription.discounts}
 
 
 @dataclass(frozen=True)
