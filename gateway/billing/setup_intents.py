@@ -9,6 +9,7 @@ portal can add a card end to end without Stripe.js.
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
@@ -44,10 +45,11 @@ async def create_setup_intent(
 ) -> SetupIntent:
     """`POST /v1/setup_intents` with a decision's parameters (they name the customer).
 
-    The intent carries its call's key in its metadata: after a lost answer the customer's
-    newest intents are read and the one with that key, if any, is the answer.
+    The intent carries a digest of its call's key in its metadata: after a lost answer the
+    customer's newest intents are read and the one with that tag, if any, is the answer.
     """
-    tagged = {**params, "metadata": {**params.get("metadata", {}), CALL_METADATA: idempotency_key}}
+    tag = hashlib.sha256(idempotency_key.encode("utf-8")).hexdigest()[:32]
+    tagged = {**params, "metadata": {**params.get("metadata", {}), CALL_METADATA: tag}}
 
     async def created() -> SetupIntent | None:
         with stripe_errors(noun="Customer"):
@@ -55,7 +57,7 @@ async def create_setup_intent(
                 billing, "/v1/setup_intents", {"customer": customer_id, "limit": RECENT}
             )
         for obj in page.get("data", []):
-            if (obj.get("metadata") or {}).get(CALL_METADATA) == idempotency_key:
+            if (obj.get("metadata") or {}).get(CALL_METADATA) == tag:
                 return SetupIntent.from_stripe(obj)
         return None
 
