@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     session_code_ttl_seconds: int = Field(default=300, gt=0, le=3600)
     access_token_ttl_seconds: int = Field(default=3600, gt=0, le=7 * 24 * 3600)
     customer_cache_ttl_seconds: float = Field(default=30.0, ge=0)
+    # How long a preview's quote holds its figures for `updateSubscription`.
+    quote_ttl_seconds: int = Field(default=300, ge=10, le=3600)
+    # Signs quotes (HMAC-SHA256). Unset: a key derived from the Stripe API key, which every
+    # instance of one deployment shares.
+    quote_secret: SecretStr | None = None
 
     graphiql: bool = False
     introspection: bool = False
@@ -64,6 +69,13 @@ class Settings(BaseSettings):
     admin_rate_limit_burst: int = Field(default=200, ge=1)
     anonymous_rate_limit_per_second: float = Field(default=20.0, ge=0)
     anonymous_rate_limit_burst: int = Field(default=100, ge=1)
+
+    # Live updates over WebSocket (SECURITY.md): open sockets per credential and per client
+    # address, and billingEvents streams per socket and per credential (all sockets).
+    live_max_sockets_per_token: int = Field(default=5, ge=1, le=1000)
+    live_max_sockets_per_address: int = Field(default=50, ge=1, le=100_000)
+    live_max_streams_per_socket: int = Field(default=10, ge=1, le=100)
+    live_max_streams_per_token: int = Field(default=10, ge=1, le=1000)
 
     # One JSON object per log line (`json`), or plain text for a terminal.
     log_format: Literal["json", "text"] = "json"

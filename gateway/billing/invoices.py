@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import NotFound, stripe_errors
 from .models import Invoice, InvoicePage
+from .ownership import owned_by
 from .stripe_json import get_json, stripe_path
 
 if TYPE_CHECKING:
@@ -70,7 +71,12 @@ async def fetch_invoice(billing: Billing, customer_id: str, invoice_id: str) -> 
             )
 
     invoice = await billing.cache.customer_cached(
-        customer_id, f"invoice:{invoice_id}", billing.customer_ttl, load, _invoice
+        customer_id,
+        f"invoice:{invoice_id}",
+        billing.customer_ttl,
+        load,
+        _invoice,
+        keep=owned_by(customer_id),
     )
     if invoice.customer_id != customer_id:
         raise NotFound("Invoice")

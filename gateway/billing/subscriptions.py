@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from . import subscription_ids
 from .errors import NotFound, stripe_errors
 from .models import Subscription
+from .ownership import owned_by
 from .stripe_json import get_json, stripe_path
 
 if TYPE_CHECKING:
@@ -71,7 +72,12 @@ async def fetch_subscription(
             )
 
     subscription = await billing.cache.customer_cached(
-        customer_id, f"subscription:{subscription_id}", billing.customer_ttl, load, _subscription
+        customer_id,
+        f"subscription:{subscription_id}",
+        billing.customer_ttl,
+        load,
+        _subscription,
+        keep=owned_by(customer_id),
     )
     if subscription.customer_id != customer_id:
         raise NotFound("Subscription")
