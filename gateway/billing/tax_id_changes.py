@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, cast
 
+from . import ids
 from .client import Billing, as_json
 from .errors import BillingError, NotFound, stripe_errors
+from .ids import is_stripe_id
 from .models import TaxId
 from .stripe_json import get_json, stripe_path
 from .tax_ids import MAX_TAX_IDS, list_tax_ids
@@ -29,6 +31,8 @@ _SPACES = re.compile(r"\s+")
 
 async def fetch_tax_id(billing: Billing, customer_id: str, tax_id: str) -> TaxId:
     """One of the customer's tax IDs (from their cached list); anyone else's is `NotFound`."""
+    if not is_stripe_id(tax_id, ids.TAX_ID):
+        raise NotFound("Tax ID")
     for found in await list_tax_ids(billing, customer_id):
         if found.id == tax_id:
             return found
