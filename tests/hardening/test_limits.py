@@ -106,7 +106,7 @@ async def test_depth_alias_and_token_limits(
         f"{MAX_ALIASES + 1} aliases found. Allowed: {MAX_ALIASES}",
     )
     assert (await gateway.post(aliased("session { id }", MAX_ALIASES), token=token)).ok()
-    long_document = "{ " + "__typename " * 3000 + "}"
+    long_document = "{ " + "id " * 3000 + "}"
     refused(
         await gateway.post(long_document, token=token),
         "GRAPHQL_PARSE_FAILED",

@@ -1,11 +1,12 @@
 """Give every top-level error an `extensions.code`, so clients can branch on all of them.
 
 The gateway's own errors carry codes already. Errors from graphql-core and the built-in
-limits do not: a document that does not parse (the token limit included) gets
-`GRAPHQL_PARSE_FAILED`, one that fails validation (unknown fields, depth, aliases, cost,
-introspection when it is off) `GRAPHQL_VALIDATION_FAILED`, and a variable of the wrong
-type `BAD_USER_INPUT`; their messages already say what is wrong and which limit applied.
-Anything else is `INTERNAL_ERROR` (and masked in production).
+limits do not: a document over the parser's size limits (tokens, characters, nesting) gets
+`DOCUMENT_TOO_COMPLEX`, like the gateway's own size limits (`document_size`); one that
+does not parse `GRAPHQL_PARSE_FAILED`, one that fails validation (unknown fields, depth,
+aliases, cost, introspection when it is off) `GRAPHQL_VALIDATION_FAILED`, and a variable
+of the wrong type `BAD_USER_INPUT`; their messages already say what is wrong and which
+limit applied. Anything else is `INTERNAL_ERROR` (and masked in production).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING
 from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
 
+from .document_size import DOCUMENT_TOO_COMPLEX
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -22,9 +25,17 @@ PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 BAD_USER_INPUT = "BAD_USER_INPUT"
 INTERNAL_ERROR = "INTERNAL_ERROR"
+# graphql-core's parser refusing a document for its size, not its syntax.
+_PARSER_SIZE_LIMITS = (
+    "Syntax Error: Document contains more than",
+    "Syntax Error: Source contains more than",
+    "Syntax Error: Document is nested too deeply",
+)
 
 
 def _code_for(error: GraphQLError) -> str:
+    if error.message.startswith(_PARSER_SIZE_LIMITS):
+        return DOCUMENT_TOO_COMPLEX
     if isinstance(error, GraphQLSyntaxError) or error.message.startswith("Syntax Error"):
         return PARSE_FAILED
     if error.original_error is not None and not isinstance(error.original_error, GraphQLError):
