@@ -3,8 +3,8 @@ the operator's settings (same types, different extensions).
 
 Extensions, outermost first: request accounting (the log line), error codes, masking of
 bugs (production), the parser cache, the document limits (tokens and length at parse time,
-then the document's size measured before it is validated, and validated through a cache),
-the depth and alias limits (validation rules built once, so the validation cache can hit),
+then the document's size and depth measured before it is validated, and validated through
+a cache), the alias limit (a validation rule built once, so the validation cache can hit),
 cost once validated (with the variables), and introspection off unless enabled.
 
 "Did you mean ...?" suggestions are off unless `field_suggestions` (development): in
@@ -24,7 +24,6 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 from strawberry.extensions.max_aliases import create_validator as alias_limit_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
@@ -109,6 +108,7 @@ class SchemaLimits:
             max_fields=self.max_fields,
             max_selection_set_fields=self.max_selection_set_fields,
             max_field_repeats=self.max_field_repeats,
+            max_depth=self.max_depth,
         )
 
 
@@ -160,10 +160,7 @@ def build_schema(
     limits: SchemaLimits | None = None,
 ) -> GatewaySchema:
     limits = limits or SchemaLimits()
-    rules = (
-        depth_limit_rule(limits.max_depth, None, None),
-        alias_limit_rule(limits.max_aliases),
-    )
+    rules = (alias_limit_rule(limits.max_aliases),)
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         RequestAccounting,
         ErrorCodes,

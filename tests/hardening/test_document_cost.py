@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from graphql import parse, validate
+from graphql import get_introspection_query, parse, validate
 
 from gateway.api.extensions.document_limits import document_tokens
 from gateway.api.extensions.document_size import SizeLimits, count_fields
 from gateway.api.schema import (
+    MAX_DEPTH,
     MAX_DOCUMENT_LENGTH,
     MAX_FIELD_REPEATS,
     MAX_FIELDS,
@@ -84,6 +85,16 @@ HOSTILE: dict[str, str] = {
 }
 
 
+LIMITS = {
+    "maxTokens",
+    "maxDocumentLength",
+    "nesting",
+    "maxFields",
+    "maxSelectionSetFields",
+    "maxFieldRepeats",
+}
+
+
 def refused(result: Result, limit: str | None = None) -> None:
     assert result.status == 200, result.body
     assert result.data is None, result.body
@@ -100,7 +111,9 @@ async def test_hostile_documents_are_refused_with_a_code(
     tag = re.sub(r"\W", "", name)
     before = await emulator.request_count()
     for n, credentials in enumerate((None, token)):  # anonymous and authenticated alike
-        refused(await gateway.post(HOSTILE[name].replace("{n}", f"{n}{tag}"), token=credentials))
+        result = await gateway.post(HOSTILE[name].replace("{n}", f"{n}{tag}"), token=credentials)
+        refused(result)
+        assert result.errors[0]["extensions"]["limit"] in LIMITS, result.body
     assert await emulator.request_count() == before
 
 
@@ -108,7 +121,9 @@ async def test_the_report_document_is_refused_for_its_repeats_before_any_rule(
     gateway_factory: GatewayFactory, world: World
 ) -> None:
     # With the token limit raised above its 1,765 tokens, the repeats are what refuses it.
-    gateway = await gateway_factory.start(world.configurations(), max_tokens=5000)
+    gateway = await gateway_factory.start(
+        world.configurations(), max_tokens=5000, max_document_length=20_000
+    )
     for n in range(3):
         result = await gateway.post(ATTACK.replace("{n}", str(n)))
         refused(result, "maxFieldRepeats")
@@ -185,13 +200,17 @@ def legitimate_documents() -> dict[str, str]:
 def test_every_legitimate_document_is_within_the_default_limits() -> None:
     documents = legitimate_documents()
     assert len(documents) > 40
-    limits = SizeLimits(MAX_FIELDS, MAX_SELECTION_SET_FIELDS, MAX_FIELD_REPEATS)
+    limits = SizeLimits(MAX_FIELDS, MAX_SELECTION_SET_FIELDS, MAX_FIELD_REPEATS, MAX_DEPTH)
     for name, text in documents.items():
         document = parse(text)
         assert len(text) * 2 <= MAX_DOCUMENT_LENGTH, name
         assert document_tokens(document) * 2 <= MAX_TOKENS, name
         assert count_fields(document, limits) * 2 <= MAX_FIELDS, name
         assert validate(schema._schema, document) == [], name
+    # GraphiQL's schema query (development, introspection on) fits too.
+    introspection = parse(get_introspection_query(descriptions=True, input_value_deprecation=True))
+    assert document_tokens(introspection) <= MAX_TOKENS
+    assert count_fields(introspection, limits) <= MAX_FIELDS
 
 
 async def test_the_portal_documents_pass_over_http(gateway: RunningGateway, world: World) -> None:
@@ -203,3 +222,30 @@ async def test_the_portal_documents_pass_over_http(gateway: RunningGateway, worl
         assert "DOCUMENT_TOO_COMPLEX" not in result.error_codes, name
         if name != "MORE_INVOICES":
             assert result.ok(), name
+
+
+async def test_depth_is_measured_before_validation(
+    gateway_factory: GatewayFactory, world: World
+) -> None:
+    gateway = await gateway_factory.start(world.configurations(), max_query_depth=4)
+    token = await gateway.token_for(world.alice.id)
+    # Depth counts through fragments; an unknown fragment is a validation error, not a bug.
+    deep = (
+        "query Deep { subscriptions { ...S } } fragment S on Subscription "
+        "{ scheduledChange { items { price { product { id } } } } }"
+    )
+    for query, phrase in (
+        (deep, "'Deep' exceeds maximum operation depth of 4"),
+        ("{ " + "session { " * 150 + "id" + " }" * 150 + " }", "'anonymous' exceeds"),
+        ("{ session { ...Nope } }", "Unknown fragment 'Nope'."),
+    ):
+        result = await gateway.post(query, token=token)
+        assert result.error_codes == ["GRAPHQL_VALIDATION_FAILED"], result.body
+        assert phrase in result.errors[0]["message"], result.body
+    shallow = "{ subscriptions { items { price { product { id } } } } }"
+    assert (await gateway.post(shallow, token=token)).ok()
+    # Introspection fields are not counted (GraphiQL's schema query is deep).
+    development = await gateway_factory.start(
+        world.configurations(), environment="development", introspection=True, max_query_depth=4
+    )
+    assert (await development.post(get_introspection_query(descriptions=True))).ok()

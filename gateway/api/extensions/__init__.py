@@ -2,8 +2,7 @@
 
 from .cost_limit import QueryCostLimiter, operation_cost
 from .document_limits import DocumentLimiter, DocumentLimits, shared_budget
-from .document_size import DOCUMENT_TOO_COMPLEX
-from .error_codes import ErrorCodes, coded
+from .error_codes import DOCUMENT_TOO_COMPLEX, ErrorCodes, coded
 from .mask_errors import MaskUnexpectedErrors, mask_unexpected
 from .request_accounting import RequestAccounting, account
 

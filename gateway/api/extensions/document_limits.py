@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from graphql import validate
+from graphql import TokenKind, validate
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
@@ -49,6 +49,7 @@ class DocumentLimits:
     max_fields: int
     max_selection_set_fields: int
     max_field_repeats: int
+    max_depth: int
 
 
 @dataclass
@@ -83,7 +84,7 @@ def document_tokens(document: DocumentNode) -> int:
     count = 0
     token = document.loc.start_token if document.loc else None
     while token is not None:
-        if token.kind.value not in ("<SOF>", "<EOF>"):
+        if token.kind is not TokenKind.SOF and token.kind is not TokenKind.EOF:
             count += 1
         token = token.next
     return count
@@ -154,7 +155,12 @@ class DocumentLimiter(SchemaExtension):
             )
         budget.tokens -= tokens
         budget.length -= len(query)
-        size = SizeLimits(budget.fields, limits.max_selection_set_fields, limits.max_field_repeats)
+        size = SizeLimits(
+            budget.fields,
+            limits.max_selection_set_fields,
+            limits.max_field_repeats,
+            limits.max_depth,
+        )
         budget.fields -= count_fields(document, size)
 
 

@@ -15,11 +15,16 @@ over a limit (the pass costs at most about twice `max_fields` steps):
   its fragments expanded (the rule compares every pair of a set's fragments);
 - `max_field_repeats`: how often one response path (`session.configuration.id`) is
   selected: repeated fields, overlapping fragments and repeated parents all add up (the
-  rule compares each pair of them).
+  rule compares each pair of them);
+- `max_depth`: how deeply an operation's fields nest (introspection fields, `__schema`...,
+  are not counted), as Strawberry's depth limiter counted it: checked here, it bounds
+  validation too (graphql-core's caches hash nodes by their whole subtree) and cannot
+  fail on a spread of an unknown fragment.
 
 Within these, the rules' work is bounded by about `max_fields x max_field_repeats` field
 comparisons. A refusal is a top-level error with `extensions.code` `DOCUMENT_TOO_COMPLEX`,
-the limit's name (`limit`) and value (`max`).
+the limit's name (`limit`) and value (`max`); the depth limit keeps the message and code
+(`GRAPHQL_VALIDATION_FAILED`) of the validation rule it replaces.
 """
 
 from __future__ import annotations
@@ -36,12 +41,12 @@ from graphql import (
     OperationDefinitionNode,
 )
 
+from .error_codes import DOCUMENT_TOO_COMPLEX, VALIDATION_FAILED
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from graphql import DocumentNode, SelectionNode, SelectionSetNode
-
-DOCUMENT_TOO_COMPLEX = "DOCUMENT_TOO_COMPLEX"
 
 
 @dataclass(frozen=True)
@@ -51,15 +56,16 @@ class SizeLimits:
     max_fields: int
     max_selection_set_fields: int
     max_field_repeats: int
+    max_depth: int
 
 
 class DocumentTooComplex(GraphQLError):
     """A document refused before validation, with the limit it broke."""
 
-    def __init__(self, limit: str, maximum: int, message: str) -> None:
-        super().__init__(
-            message, extensions={"code": DOCUMENT_TOO_COMPLEX, "limit": limit, "max": maximum}
-        )
+    def __init__(
+        self, limit: str, maximum: int, message: str, code: str = DOCUMENT_TOO_COMPLEX
+    ) -> None:
+        super().__init__(message, extensions={"code": code, "limit": limit, "max": maximum})
 
 
 @dataclass
@@ -70,6 +76,8 @@ class _Frame:
     place: int
     set_count: list[int]
     fragment: str | None
+    # Fields around this set (None: not counted, below an introspection field).
+    depth: int | None
 
 
 class _Measure:
@@ -91,14 +99,18 @@ class _Measure:
     def document(self, document: DocumentNode) -> None:
         for definition in document.definitions:
             if isinstance(definition, OperationDefinitionNode):
-                self.walk(definition.selection_set, None)
+                name = definition.name.value if definition.name else "anonymous"
+                self.walk(definition.selection_set, None, name)
         for name, fragment in self.fragments.items():
-            if name not in self.reached:
-                self.walk(fragment.selection_set, name)
+            if name not in self.reached:  # validation refuses it; its size still costs
+                self.walk(fragment.selection_set, name, None)
 
-    def walk(self, root: SelectionSetNode, fragment: str | None) -> None:
-        """Walk one definition with its spreads expanded, iteratively (no recursion limit)."""
-        stack = [_Frame(iter(root.selections), self.new_place(0, ""), [0], fragment)]
+    def walk(self, root: SelectionSetNode, fragment: str | None, operation: str | None) -> None:
+        """Walk one definition with its spreads expanded, iteratively (no recursion limit).
+
+        The depth is checked in operations only (`operation` names one)."""
+        place = self.new_place(0, "")
+        stack = [_Frame(iter(root.selections), place, [0], fragment, 0 if operation else None)]
         expanding = {fragment} if fragment else set()
         while stack:
             frame = stack[-1]
@@ -109,15 +121,27 @@ class _Measure:
                     expanding.discard(frame.fragment)
                 continue
             self.count_in_set(frame)
+            if frame.depth is not None and frame.depth > self.limits.max_depth:
+                raise DocumentTooComplex(
+                    "maxQueryDepth",
+                    self.limits.max_depth,
+                    f"'{operation}' exceeds maximum operation depth of {self.limits.max_depth}",
+                    VALIDATION_FAILED,
+                )
             if isinstance(selection, FieldNode):
+                name = selection.name.value
                 place = self.select(frame.place, (selection.alias or selection.name).value)
                 if selection.selection_set is not None:
-                    stack.append(_Frame(iter(selection.selection_set.selections), place, [0], None))
+                    depth = None if frame.depth is None or name.startswith("__") else frame.depth
+                    nested = iter(selection.selection_set.selections)
+                    stack.append(
+                        _Frame(nested, place, [0], None, None if depth is None else depth + 1)
+                    )
                 continue
             self.count_spread()
             if isinstance(selection, InlineFragmentNode):
-                nested = selection.selection_set.selections
-                stack.append(_Frame(iter(nested), frame.place, frame.set_count, None))
+                nested = iter(selection.selection_set.selections)
+                stack.append(_Frame(nested, frame.place, frame.set_count, None, frame.depth))
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 self.reached.add(name)
@@ -125,8 +149,8 @@ class _Measure:
                 # Unknown or cyclic spreads are left to the rules that report them.
                 if spread is not None and name not in expanding:
                     expanding.add(name)
-                    nested = spread.selection_set.selections
-                    stack.append(_Frame(iter(nested), frame.place, frame.set_count, name))
+                    nested = iter(spread.selection_set.selections)
+                    stack.append(_Frame(nested, frame.place, frame.set_count, name, frame.depth))
 
     def new_place(self, parent: int, name: str) -> int:
         self.parents.append(parent)
@@ -195,7 +219,6 @@ def count_fields(document: DocumentNode, limits: SizeLimits) -> int:
 
 
 __all__ = [
-    "DOCUMENT_TOO_COMPLEX",
     "DocumentTooComplex",
     "SizeLimits",
     "count_fields",
