@@ -91,6 +91,9 @@ MUTATIONS: dict[str, str] = {
     "addTaxId": mutation("addTaxId", "taxId { id type value }"),
     "removeTaxId": mutation("removeTaxId", "removedTaxId { id }"),
     "revokePortalSession": mutation("revokePortalSession", "sessionId"),
+    "payInvoice": mutation(
+        "payInvoice", "invoice { id status } subscription { id status } paymentMethod { id }"
+    ),
 }
 
 CREATE_SESSION = """mutation($input: CreatePortalSessionInput!) {

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
+from account import stripe_client
 from client import graphql, logged_requests, payload_ok, redeem, reset_log, set_stripe_latency
 from documents import CREATE_SESSION, END_SESSION, MUTATIONS, OVERVIEW, OVERVIEW_VARIABLES, QUERIES
 from harness import ADMIN_KEY
@@ -39,6 +40,8 @@ ROUND_LATENCY_MS = 50.0
 ROUND_GAP_SECONDS = ROUND_LATENCY_MS / 1000 / 2
 WARM_OVERVIEW_TARGET = 1
 MUTATION_TARGET = 2
+# Paying reads the invoice and the customer's cards (side by side), then pays.
+PAY_INVOICE_TARGET = 3
 ADDED_TAX_ID = "DE999999999"
 SESSION_MUTATIONS = ("createPortalSession", "redeemPortalSession", "endPortalSession")
 
@@ -127,6 +130,20 @@ def _mutation_steps(session: Session, stack: Stack) -> list[tuple[str, dict[str,
     ]
 
 
+async def _open_invoice(stack: Stack, customer: BenchCustomer, price: str) -> str:
+    """An invoice waiting for payment: a new subscription whose first invoice is left open
+    (Stripe's `default_incomplete`), as after a failed first payment."""
+    async with stripe_client(stack.emulator.url) as client:
+        sub = await client.v1.subscriptions.create_async(
+            {
+                "customer": customer.id,
+                "items": [{"price": price}],
+                "payment_behavior": "default_incomplete",
+            }
+        )
+    return str(sub.latest_invoice)
+
+
 async def _create_code(http: aiohttp.ClientSession, url: str, customer_id: str) -> str:
     data = await graphql(
         http, url, CREATE_SESSION, {"input": {"customer": customer_id}}, token=ADMIN_KEY
@@ -175,6 +192,11 @@ async def measure(
             await session.mutate(name, **fields)
 
         costs[name] = [await meter.cost(write)]
+    invoice = await _open_invoice(stack, customer, stack.catalog.monthly["Basic"])
+    await session.overview()
+    costs["payInvoice"] = [
+        await meter.cost(lambda: session.mutate("payInvoice", invoiceId=invoice))
+    ]
     tax_ids = (await session.query(QUERIES["customer"]))["customer"]["taxIds"]
     added = next(t["id"] for t in tax_ids if t["value"] == ADDED_TAX_ID)
     await session.overview()
@@ -225,8 +247,9 @@ def report(cold: dict[str, list[Cost]], warm: dict[str, list[Cost]], machine: st
             checks.append(ok)
         elif name in MUTATIONS or name in SESSION_MUTATIONS:
             worst = max(cold_cost.requests, warm_cost.requests)
-            ok = worst <= MUTATION_TARGET
-            target = f"<= {MUTATION_TARGET}: {'met' if ok else 'MISSED'}"
+            budget = PAY_INVOICE_TARGET if name == "payInvoice" else MUTATION_TARGET
+            ok = worst <= budget
+            target = f"<= {budget}: {'met' if ok else 'MISSED'}"
             checks.append(ok)
         rows.append(
             [

@@ -22,7 +22,8 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from .api.context import Services
 from .api.http_limits import RATE_LIMITER
-from .api.live.websocket import MAX_SUBSCRIPTIONS_PER_CONNECTION, LiveSockets
+from .api.live.limits import LIVE_REGISTRY, LiveLimits, LiveRegistry
+from .api.live.websocket import LiveSockets
 from .api.schema import SchemaLimits, build_schema
 from .api.view import LIVE_SOCKETS, SERVICES, GatewayView
 from .auth.admin_keys import AdminKeys
@@ -211,6 +212,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
     )
     app.cleanup_ctx.append(_lifecycle(settings, clock))
     app[LIVE_SOCKETS] = LiveSockets()
+    app[LIVE_REGISTRY] = LiveRegistry(LiveLimits.from_settings(settings))
     app.on_shutdown.append(_close_sockets)
     view = GatewayView(
         schema=build_schema(
@@ -223,7 +225,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
         allow_queries_via_get=False,
         multipart_uploads_enabled=False,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
-        max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_CONNECTION,
+        max_subscriptions_per_connection=settings.live_max_streams_per_socket,
         connection_init_wait_timeout=CONNECTION_INIT_TIMEOUT,
         # Browsers skip CORS for WebSockets; the same origins may open one (else same-origin only).
         allowed_origins=settings.cors_origins,

@@ -18,7 +18,7 @@ from pydantic import SecretStr
 
 from .app import SERVICES, create_app
 from .emulator.app import create_app as create_emulator_app
-from .emulator.seed import seeded_roles
+from .emulator.seed import seeded_promotion_codes, seeded_roles
 from .emulator.server import build
 from .settings import Settings
 
@@ -102,8 +102,14 @@ async def demo_portal_link(
 
 
 def banner(
-    graphql_url: str, admin_key: str, token: str, roles: dict[str, str], portal_link: str
+    graphql_url: str,
+    admin_key: str,
+    token: str,
+    roles: dict[str, str],
+    portal_link: str,
+    promotion_codes: list[str] | None = None,
 ) -> str:
+    codes = promotion_codes or []
     lines = [
         "",
         "Billing portal gateway: demo (Stripe emulator with demo data)",
@@ -118,6 +124,15 @@ def banner(
         f'    {{"Authorization": "Bearer {token}"}}',
         "  then run:  { customer { name email } subscriptions { status availableActions } }",
         "",
+        *(
+            [
+                f"  Promotion code  {codes[0]}   (in the portal: Apply promotion code; "
+                f"also {', '.join(codes[1:]) or 'none'})",
+                "",
+            ]
+            if codes
+            else []
+        ),
         "  Demo customers (admin key + header 'Portal-Customer: <id>' acts for any of them):",
         *(f"    {role:<10} {customer}" for role, customer in roles.items()),
         "",
@@ -150,7 +165,8 @@ async def serve_demo(host: str, port: int, emulator_port: int) -> None:
             token = await demo_token(services.sessions, roles[DEMO_ROLE], default, return_url)
             link = await demo_portal_link(services.sessions, roles[DEMO_ROLE], default, return_url)
             graphql_url = f"http://{host}:{port}/graphql"
-            print(banner(graphql_url, admin_key, token, roles, link), flush=True)
+            codes = seeded_promotion_codes(emu)
+            print(banner(graphql_url, admin_key, token, roles, link, codes), flush=True)
             await asyncio.Event().wait()
         finally:
             await gateway.cleanup()

@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     # (every fragment spread counting its fragment's fields again), fields in one selection
     # set, and how often one response path may be selected
     # (gateway/api/extensions/document_size.py).
-    max_fields: int = Field(default=250, ge=10, le=100_000)
+    max_fields: int = Field(default=300, ge=10, le=100_000)
     max_selection_set_fields: int = Field(default=50, ge=5, le=10_000)
     max_field_repeats: int = Field(default=4, ge=1, le=1000)
     # Cost of one operation: list fields multiply by their page size, Stripe-backed fields
@@ -73,6 +73,13 @@ class Settings(BaseSettings):
     admin_rate_limit_burst: int = Field(default=200, ge=1)
     anonymous_rate_limit_per_second: float = Field(default=20.0, ge=0)
     anonymous_rate_limit_burst: int = Field(default=100, ge=1)
+
+    # Live updates over WebSocket (SECURITY.md): open sockets per credential and per client
+    # address, and billingEvents streams per socket and per credential (all sockets).
+    live_max_sockets_per_token: int = Field(default=5, ge=1, le=1000)
+    live_max_sockets_per_address: int = Field(default=50, ge=1, le=100_000)
+    live_max_streams_per_socket: int = Field(default=10, ge=1, le=100)
+    live_max_streams_per_token: int = Field(default=10, ge=1, le=1000)
 
     # One JSON object per log line (`json`), or plain text for a terminal.
     log_format: Literal["json", "text"] = "json"

@@ -21,6 +21,8 @@ from ..observability import metrics
 from ..observability.request_record import note_refused
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from ..auth.principal import Principal
     from ..settings import Settings
 
@@ -57,18 +59,26 @@ def _limit(settings: Settings, kind: str) -> Limit:
 
 
 async def check_rate_limit(
-    request: web.Request, settings: Settings, principal: Principal, operations: int
+    request: web.Request,
+    settings: Settings,
+    principal: Principal,
+    operations: int,
+    *,
+    headers: Mapping[str, str] | None = None,
 ) -> None:
     """Spend `operations` tokens of the caller's bucket, or raise `RateLimitedError`.
 
     Accepted credentials are counted per credential (a digest of the token or admin key);
     anything else per client address, so invented tokens do not each get a fresh bucket.
+    `headers` are where the credential came from when not the request's (a WebSocket's
+    `connection_init` payload).
     """
     limiter = request.app.get(RATE_LIMITER)
     if limiter is None:
         return
     kind = principal_kind(principal)
-    identity = bearer_token(request.headers) if kind != "anonymous" else None
+    sent = request.headers if headers is None else headers
+    identity = bearer_token(sent) if kind != "anonymous" else None
     key = bucket_key(kind, identity or request.remote or "unknown")
     verdict = await limiter.take(key, _limit(settings, kind), operations)
     if not verdict.allowed:

@@ -205,6 +205,11 @@ class Loaders:
     async def prices(self, price_ids: Sequence[str]) -> list[Price | None]:
         return list(await self._prices.load_many(price_ids))
 
+    async def reread_subscription(self, subscription_id: str) -> Subscription:
+        """The subscription as a read returns it (its discounts expanded), not as a write's
+        answer primed it."""
+        return await self._fetch_subscription(subscription_id)
+
     async def adopt_subscription(self, subscription: Subscription) -> Subscription:
         """A subscription a write just returned: products filled in, served to later fields."""
         (adopted,) = await self._with_products((subscription,))

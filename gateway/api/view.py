@@ -25,16 +25,18 @@ from strawberry.types.unset import UnsetType
 
 from ..auth.authenticate import authenticate
 from ..auth.principal import Principal
-from ..observability.request_record import note_principal
+from ..edge.responses import error_response
+from ..observability.request_record import note_principal, note_refused
 from .context import Context, Services
 from .extensions import shared_budget
 from .http_limits import check_rate_limit, principal_kind, refusal_response
+from .live.connection import AUTHORIZATION, authenticate_connection, connection_headers
+from .live.limits import LIVE_REGISTRY, LIVE_SLOT, LiveLimitError, credential_key
+from .live.websocket import LiveSockets, LiveTransportHandler
 from .request_body import BadRequestError, decode_json, operations
 
 if TYPE_CHECKING:
     from .schema import GatewaySchema
-from .live.connection import authenticate_connection
-from .live.websocket import LiveSockets, LiveTransportHandler
 
 SERVICES = web.AppKey("services", Services)
 LIVE_SOCKETS = web.AppKey("live_sockets", LiveSockets)
@@ -50,7 +52,23 @@ class GatewayView(GraphQLView[Context, None]):
     graphql_transport_ws_handler_class = LiveTransportHandler
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
-        """Strawberry's request refusals, answered as GraphQL errors with a code."""
+        """Strawberry's request refusals, answered as GraphQL errors with a code; a WebSocket
+        holds its place under the per-address cap for as long as it stays open."""
+        registry = request.app.get(LIVE_REGISTRY)
+        if registry is None or not self.is_websocket_request(request):
+            return await self._run(request)
+        try:
+            slot = registry.open(request.remote or "unknown")
+        except LiveLimitError as exc:
+            note_refused(exc.code)
+            return error_response(429, exc.code, exc.message)
+        request[LIVE_SLOT] = slot
+        try:
+            return await self._run(request)
+        finally:
+            registry.close(slot)
+
+    async def _run(self, request: web.Request) -> web.StreamResponse:
         try:
             return await self.run(request=request)
         except HTTPException as exc:
@@ -126,6 +144,12 @@ class GatewayView(GraphQLView[Context, None]):
                 {"message": principal.problem or "Send a customer's credentials."}
             )
         context.principal = principal
+        registry = context.request.app.get(LIVE_REGISTRY)
+        slot = context.request.get(LIVE_SLOT)
+        if registry is not None and slot is not None:
+            authorization = connection_headers(context.connection_params).get(AUTHORIZATION)
+            # Raises LiveLimitError, which the handler turns into a coded close.
+            registry.bind(slot, credential_key(authorization, principal.scope.customer_id))
         return await super().on_ws_connect(context)
 
     async def create_websocket_response(

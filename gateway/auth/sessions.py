@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 # Expired codes are remembered this long, so they answer "expired" rather than "unknown".
 CODE_GRACE_SECONDS = 3600
 SESSION_PREFIX = "ps_"
+# Codes and tokens carry recognizable prefixes so log redaction finds them wherever they are
+# quoted (an error echoing a variable, a URL in an access log), whatever surrounds them.
+CODE_PREFIX = "psc_"
 TOKEN_PREFIX = "pst_"
 
 
@@ -181,7 +184,7 @@ class SessionStore:
             created=now,
             expires_at=now + self.code_ttl,
         )
-        code = secrets.token_urlsafe(32)
+        code = CODE_PREFIX + secrets.token_urlsafe(32)
         code_life = self.code_ttl + CODE_GRACE_SECONDS
         await self._cache.set(
             f"session:{session.id}", session.to_json(), code_life + self.token_ttl

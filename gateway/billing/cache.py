@@ -160,10 +160,17 @@ class Cache:
         ttl: float,
         load: Callable[[], Awaitable[Json]],
         build: Callable[[Json], T] = as_decoded,
+        *,
+        keep: Callable[[Json], bool] | None = None,
     ) -> T:
         """`build` of `load()`'s JSON for this customer, cached for `ttl` seconds (0 = always
         load). The JSON is what is cached; while it is unchanged, reads share one `build`
         result (`DecodedJson`): `build` is a module-level function returning frozen models.
+
+        `keep` says whether a loaded value may be stored: a read by id passes "it is this
+        customer's", so someone else's object is never cached under the caller and answers
+        exactly like a missing one (neither is cached, both cost one Stripe request), and a
+        caller cannot fill the cache with objects that are not theirs.
 
         A failing backend never fails the read: the value is loaded from Stripe instead.
         """
@@ -174,7 +181,7 @@ class Cache:
         except Exception:
             logger.warning("cache read failed; loading from Stripe", exc_info=True)
             return build(await load())
-        return await self._read_through(key, cache_kind(kind), ttl, load, build)
+        return await self._read_through(key, cache_kind(kind), ttl, load, build, keep)
 
     async def customer_peek(
         self, customer_id: str, kind: str, build: Callable[[Json], T] = as_decoded
@@ -214,6 +221,7 @@ class Cache:
         ttl: float,
         load: Callable[[], Awaitable[Json]],
         build: Callable[[Json], T],
+        keep: Callable[[Json], bool] | None = None,
     ) -> T:
         try:
             text = await self._lookup(key, kind)
@@ -224,6 +232,8 @@ class Cache:
             value: T = self._decoded.decode(key, text, build)
             return value
         loaded = await load()
+        if keep is not None and not keep(loaded):
+            return build(loaded)
         try:
             await self._backend.set(key, loaded, ttl=ttl)
         except Exception:

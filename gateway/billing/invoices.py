@@ -6,12 +6,15 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import NotFound, stripe_errors
 from .models import Invoice, InvoicePage
+from .ownership import owned_by
 from .stripe_json import get_json, stripe_path
 
 if TYPE_CHECKING:
     from .client import Billing
 
 MAX_PAGE_SIZE = 100
+# Discounts with their coupon's terms and code (what the invoice shows was taken off).
+DISCOUNT_EXPAND = ["discounts.source.coupon", "discounts.promotion_code"]
 # One long-lived build function per document kind (see `Cache.customer_cached`).
 _invoice = Invoice.from_stripe
 
@@ -25,7 +28,11 @@ async def list_invoices(
     whether it is missing or someone else's.
     """
     limit = max(1, min(limit, MAX_PAGE_SIZE))
-    params: dict[str, Any] = {"customer": customer_id, "limit": limit}
+    params: dict[str, Any] = {
+        "customer": customer_id,
+        "limit": limit,
+        "expand": [f"data.{path}" for path in DISCOUNT_EXPAND],
+    }
     if starting_after is not None:
         if not starting_after.startswith("in_"):
             raise NotFound("Invoice")
@@ -59,10 +66,17 @@ async def fetch_invoice(billing: Billing, customer_id: str, invoice_id: str) -> 
 
     async def load() -> dict[str, Any]:
         with stripe_errors(noun="Invoice"):
-            return await get_json(billing, stripe_path("/v1/invoices/{}", invoice_id))
+            return await get_json(
+                billing, stripe_path("/v1/invoices/{}", invoice_id), {"expand": DISCOUNT_EXPAND}
+            )
 
     invoice = await billing.cache.customer_cached(
-        customer_id, f"invoice:{invoice_id}", billing.customer_ttl, load, _invoice
+        customer_id,
+        f"invoice:{invoice_id}",
+        billing.customer_ttl,
+        load,
+        _invoice,
+        keep=owned_by(customer_id),
     )
     if invoice.customer_id != customer_id:
         raise NotFound("Invoice")

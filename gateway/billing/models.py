@@ -208,6 +208,66 @@ class ScheduledChange:
 
 
 @dataclass(frozen=True)
+class Discount:
+    """A coupon applied to a subscription or invoice, directly or through a promotion code.
+
+    The coupon's terms are known when it came expanded (`discounts.source.coupon`), the
+    code when `discounts.promotion_code` did; otherwise only the ids are.
+    """
+
+    id: str
+    coupon_id: str | None
+    start: int | None = None
+    end: int | None = None
+    promotion_code_id: str | None = None
+    # The code customers type (`SUMMER20`), when the promotion code came expanded.
+    promotion_code: str | None = None
+    coupon_name: str | None = None
+    percent_off: float | None = None
+    amount_off: int | None = None
+    currency: str | None = None
+    duration: Literal["forever", "once", "repeating"] | None = None
+    duration_in_months: int | None = None
+
+    @property
+    def coupon_known(self) -> bool:
+        return self.duration is not None
+
+    def active_at(self, now: int) -> bool:
+        return self.end is None or now < self.end
+
+    @classmethod
+    def from_stripe(cls, obj: Any) -> Discount:
+        """From a discount object or a bare `di_...` id (then only the id is known)."""
+        if isinstance(obj, str):
+            return cls(id=obj, coupon_id=None)
+        source = _get(obj, "source")
+        coupon = _get(source, "coupon") or _get(obj, "coupon")
+        promo = _get(obj, "promotion_code")
+        known = coupon is not None and not isinstance(coupon, str)
+        percent = _get(coupon, "percent_off") if known else None
+        months = _get(coupon, "duration_in_months") if known else None
+        return cls(
+            id=_get(obj, "id"),
+            coupon_id=_id(coupon),
+            start=_get(obj, "start"),
+            end=_get(obj, "end"),
+            promotion_code_id=_id(promo),
+            promotion_code=None if promo is None or isinstance(promo, str) else _get(promo, "code"),
+            coupon_name=_get(coupon, "name") if known else None,
+            percent_off=float(percent) if percent is not None else None,
+            amount_off=_get(coupon, "amount_off") if known else None,
+            currency=_get(coupon, "currency") if known else None,
+            duration=_get(coupon, "duration") if known else None,
+            duration_in_months=int(months) if months is not None else None,
+        )
+
+
+def _discounts(obj: Any) -> tuple[Discount, ...]:
+    return tuple(Discount.from_stripe(d) for d in _get(obj, "discounts", []) or [])
+
+
+@dataclass(frozen=True)
 class Subscription:
     id: str
     customer_id: str
@@ -236,6 +296,13 @@ class Subscription:
     # clock's frozen time when it came with `test_clock` expanded.
     test_clock_id: str | None = None
     test_clock_time: int | None = None
+    # Its discounts; a coupon's terms are known only when they came expanded.
+    discounts: tuple[Discount, ...] = ()
+
+    @property
+    def discounts_known(self) -> bool:
+        """Whether every discount came with its coupon's terms (else re-read to show them)."""
+        return all(d.coupon_known for d in self.discounts)
 
     @property
     def current_period_start(self) -> int | None:
@@ -294,6 +361,7 @@ class Subscription:
             test_clock_time=(
                 None if clock is None or isinstance(clock, str) else _get(clock, "frozen_time")
             ),
+            discounts=_discounts(obj),
         )
 
 
@@ -457,6 +525,10 @@ class Invoice:
     hosted_invoice_url: str | None = None
     invoice_pdf: str | None = None
     starting_balance: int = 0
+    default_payment_method_id: str | None = None
+    discounts: tuple[Discount, ...] = ()
+    # What each discount took off this invoice, by discount id.
+    discount_amounts: dict[str, int] = field(default_factory=dict)
 
     @property
     def is_preview(self) -> bool:
@@ -494,6 +566,12 @@ class Invoice:
             hosted_invoice_url=_get(obj, "hosted_invoice_url"),
             invoice_pdf=_get(obj, "invoice_pdf"),
             starting_balance=int(_get(obj, "starting_balance", 0)),
+            default_payment_method_id=_id(_get(obj, "default_payment_method")),
+            discounts=_discounts(obj),
+            discount_amounts={
+                _id(_get(total, "discount")) or "": int(_get(total, "amount", 0))
+                for total in _get(obj, "total_discount_amounts", []) or []
+            },
         )
 
 

@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import BillingError, NotFound, stripe_errors
 from .models import Invoice
+from .ownership import owned_by, owner_of
 from .stripe_json import post_json
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from .client import Billing
 
@@ -62,7 +63,12 @@ async def upcoming_invoice(
 
     try:
         invoice = await billing.cache.customer_cached(
-            customer_id, f"upcoming:{subscription_id}", billing.customer_ttl, load, _invoice
+            customer_id,
+            f"upcoming:{subscription_id}",
+            billing.customer_ttl,
+            load,
+            _invoice,
+            keep=_previews_for(customer_id),
         )
     except BillingError as exc:
         if exc.stripe_code == NO_UPCOMING_INVOICE:
@@ -71,6 +77,12 @@ async def upcoming_invoice(
     if invoice.customer_id not in (None, customer_id):
         raise NotFound("Subscription")
     return invoice
+
+
+def _previews_for(customer_id: str) -> Callable[[Any], bool]:
+    """Previews carry the customer they were asked for, or none (`customer_id` not in)."""
+    owned = owned_by(customer_id)
+    return lambda preview: owner_of(preview) is None or owned(preview)
 
 
 async def preview_update(

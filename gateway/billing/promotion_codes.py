@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .errors import stripe_errors
@@ -13,8 +14,17 @@ if TYPE_CHECKING:
 LOOKUP_LIMIT = 10
 
 
-async def find_promotion_code(billing: Billing, customer_id: str, code: str) -> str | None:
-    """The id of the active promotion code `code` this customer may use, or None.
+@dataclass(frozen=True)
+class PromotionCodeMatch:
+    id: str
+    # The coupon it applies (a code for a coupon already applied adds nothing).
+    coupon_id: str | None
+
+
+async def find_promotion_code(
+    billing: Billing, customer_id: str, code: str
+) -> PromotionCodeMatch | None:
+    """The active promotion code `code` this customer may use, or None.
 
     Not cached: a code can be used up or expire at any moment, and Stripe has the last word
     when the subscription is updated anyway.
@@ -27,5 +37,7 @@ async def find_promotion_code(billing: Billing, customer_id: str, code: str) -> 
         owner = promo.customer
         owner_id = owner if isinstance(owner, str) or owner is None else owner.id
         if owner_id in (None, customer_id):
-            return promo.id
+            coupon = promo.promotion.coupon if promo.promotion is not None else None
+            coupon_id = coupon if isinstance(coupon, str) or coupon is None else coupon.id
+            return PromotionCodeMatch(promo.id, coupon_id)
     return None

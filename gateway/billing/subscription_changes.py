@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .client import Billing, as_json
 from .models import Subscription
+from .subscriptions import DISCOUNT_EXPAND
 from .writes import forget_customer, stripe_write, with_key
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
         SubscriptionUpdateParams,
     )
 
-EXPAND = ["schedule"]
+EXPAND = ["schedule", *DISCOUNT_EXPAND]
 
 
 def _with_expand(params: Mapping[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from . import subscription_ids
 from .errors import NotFound, stripe_errors
 from .models import Subscription
+from .ownership import owned_by
 from .stripe_json import get_json, stripe_path
 
 if TYPE_CHECKING:
@@ -16,9 +17,11 @@ PAGE_SIZE = 100
 # Items come with their prices; the schedule (a queued change) only when expanded. Products
 # would be `data.items.data.price.product`, one level deeper than Stripe allows: callers
 # take them from the catalog. The test clock gives the customer's "now" (a write's policy
-# needs it) without reading the customer.
-LIST_EXPAND = ["data.schedule", "data.test_clock"]
-RETRIEVE_EXPAND = ["schedule", "test_clock"]
+# needs it) without reading the customer. Discounts come with their coupon's terms and the
+# code the customer typed, so the portal can show what is taken off.
+DISCOUNT_EXPAND = ["discounts.source.coupon", "discounts.promotion_code"]
+LIST_EXPAND = ["data.schedule", "data.test_clock", *(f"data.{p}" for p in DISCOUNT_EXPAND)]
+RETRIEVE_EXPAND = ["schedule", "test_clock", *DISCOUNT_EXPAND]
 # One long-lived build function per document kind (see `Cache.customer_cached`).
 _subscription = Subscription.from_stripe
 
@@ -69,7 +72,12 @@ async def fetch_subscription(
             )
 
     subscription = await billing.cache.customer_cached(
-        customer_id, f"subscription:{subscription_id}", billing.customer_ttl, load, _subscription
+        customer_id,
+        f"subscription:{subscription_id}",
+        billing.customer_ttl,
+        load,
+        _subscription,
+        keep=owned_by(customer_id),
     )
     if subscription.customer_id != customer_id:
         raise NotFound("Subscription")

@@ -327,7 +327,8 @@ def open_invoices_of(emu: Emulator, subscription_id: str) -> list[Obj]:
 
 
 def _sync_subscription(emu: Emulator, invoice: Obj, *, paid: bool) -> None:
-    """A payment's effect on its subscription: paid -> active again, failed renewal -> past_due."""
+    """A payment's effect on its subscription: its latest invoice paid -> active again, a
+    failed renewal -> past_due."""
     subscription = emu.objects.get(subscription_of(invoice) or "")
     if subscription is None or subscription["status"] in ("canceled", "incomplete_expired"):
         return
@@ -338,9 +339,11 @@ def _sync_subscription(emu: Emulator, invoice: Obj, *, paid: bool) -> None:
         subscription.update(status="active", status_details=None, _resume_invoice=None)
         emu.emit("customer.subscription.resumed", subscription)
     elif paid:
-        if subscription["status"] in ("incomplete", "past_due", "unpaid") and not open_invoices_of(
-            emu, subscription["id"]
-        ):
+        # Stripe's past_due/unpaid describe the latest invoice: paying it (or the last open
+        # one) makes the subscription active; an older one paid leaves a failed latest as is.
+        owing = subscription["status"] in ("incomplete", "past_due", "unpaid")
+        latest = subscription.get("latest_invoice") == invoice["id"]
+        if owing and (latest or not open_invoices_of(emu, subscription["id"])):
             subscription["status"] = "active"
     elif subscription["status"] in ("active", "trialing"):
         subscription["status"] = "past_due"

@@ -33,6 +33,30 @@ CATALOG = (
     ("Pro", "seat", 2000, 20000),
     ("Enterprise", None, 9900, 99000),
 )
+# Promotion codes customers can type in the demo portal (its configuration allows them):
+# (code, coupon parameters; a fixed coupon id keeps the demo build deterministic).
+PROMOTION_CODES: tuple[tuple[str, dict[str, Any]], ...] = (
+    (
+        "WELCOME20",
+        {
+            "id": "demo-welcome-offer",
+            "name": "Welcome offer",
+            "percent_off": 20,
+            "duration": "repeating",
+            "duration_in_months": 3,
+        },
+    ),
+    (
+        "SAVE5",
+        {
+            "id": "demo-five-off",
+            "name": "$5 off",
+            "amount_off": 500,
+            "currency": "usd",
+            "duration": "once",
+        },
+    ),
+)
 CANCELLATION_REASONS = [
     "too_expensive",
     "missing_features",
@@ -184,12 +208,30 @@ def _subscribe(emu: Emulator, customer: Obj, price: Obj, **extra: Any) -> Obj:
     return _call(emu, "POST", "/v1/subscriptions", params)
 
 
+def _promotion_codes(emu: Emulator) -> None:
+    for code, coupon in PROMOTION_CODES:
+        made = _call(emu, "POST", "/v1/coupons", coupon)
+        _call(
+            emu,
+            "POST",
+            "/v1/promotion_codes",
+            {"code": code, "promotion": {"type": "coupon", "coupon": made["id"]}},
+        )
+
+
+def seeded_promotion_codes(emu: Emulator) -> list[str]:
+    """The active promotion codes a demo customer can apply, oldest first."""
+    codes = emu.find("promotion_code", lambda promo: bool(promo.get("active")))
+    return [str(promo["code"]) for promo in reversed(codes)]
+
+
 def seed_demo(emu: Emulator, now: int | None = None) -> None:
     """Build the demo account in `emu` (before the server starts; no event loop needed)."""
     resources.load()
     now = int(time.time()) if now is None else now
     prices = _catalog(emu)
     _portal_configuration(emu, prices)
+    _promotion_codes(emu)
 
     # (a) A year of paid Pro invoices: the customer lives on a clock started a year ago.
     clock = _clock(emu, "Demo: a year of Pro", now - 365 * DAY)

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from .state import Emulator, Obj
 
 _PERIOD_END_ENUMS = ("min_period_end", "max_period_end", "max_billed_until")
+# Stripe's limit for `cancellation_details[comment]`.
+MAX_COMMENT = 5000
 
 
 def apply_cancellation_details(emu: Emulator, sub: Obj, details: Obj) -> None:
@@ -52,6 +54,12 @@ def check_cancel_fields(emu: Emulator, params: Obj, now: int) -> None:
         raise invalid(
             "Invalid timestamp: must be an integer Unix timestamp in the future.",
             param="cancel_at",
+        )
+    comment = (params.get("cancellation_details") or {}).get("comment")
+    if isinstance(comment, str) and len(comment) > MAX_COMMENT:
+        raise invalid(
+            f"Invalid string: {comment[:20]}...; must be at most {MAX_COMMENT} characters",
+            param="cancellation_details[comment]",
         )
     option = (params.get("cancellation_details") or {}).get("feedback_option")
     if option:

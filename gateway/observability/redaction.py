@@ -1,7 +1,10 @@
 """Scrub what must never reach a log: credentials, portal codes, card numbers.
 
 The gateway never logs headers or request bodies, but messages can quote input (a GraphQL
-validation error repeats the value it refused), so every log line passes through here.
+validation error repeats the value it refused, an access log line carries the query
+string), so every log line passes through here. Portal codes (`psc_...`) and access tokens
+(`pst_...`) are found by their prefix anywhere, also inside URL-encoded text, where the
+character before them is part of an escape (`%22pst_...`, `%3Dpsc_...`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ _SECRETS = re.compile(
     r"(?i:bearer)\s+\S+"  # an Authorization header value
     r"|\b(?:sk|rk|pk)_(?:test|live)_\w+"  # Stripe API keys
     r"|\bwhsec_\w+"  # webhook signing secrets
-    r"|\bpst_[\w-]+"  # portal access tokens
+    # Portal session codes and access tokens, also after a URL escape (`%22psc_...`).
+    r"|(?:(?<![A-Za-z0-9])|(?<=%[0-9A-Fa-f]{2}))ps[ct]_[\w-]+"
     r"|\bseti_\w+_secret_\w+"  # setup intent client secrets
     r"|(?<=[?&]code=)[\w-]+"  # a portal session code in a URL
 )

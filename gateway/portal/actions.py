@@ -15,6 +15,7 @@ class SubscriptionAction(StrEnum):
     APPLY_PROMOTION_CODE = "APPLY_PROMOTION_CODE"
     PAUSE = "PAUSE"
     RESUME = "RESUME"
+    PAY_INVOICE = "PAY_INVOICE"
 
 
 class AccountAction(StrEnum):
@@ -27,6 +28,13 @@ class AccountAction(StrEnum):
     SET_DEFAULT_PAYMENT_METHOD = "SET_DEFAULT_PAYMENT_METHOD"
     DETACH_PAYMENT_METHOD = "DETACH_PAYMENT_METHOD"
     VIEW_INVOICES = "VIEW_INVOICES"
+    PAY_INVOICE = "PAY_INVOICE"
+
+
+class InvoiceAction(StrEnum):
+    """Actions on one invoice; `invoice_availability` answers which are allowed now."""
+
+    PAY = "PAY"
 
 
 Action = SubscriptionAction | AccountAction

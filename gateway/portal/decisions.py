@@ -17,6 +17,16 @@ StripeParams = dict[str, Any]
 
 
 @dataclass(frozen=True)
+class PayInvoiceDecision:
+    """Pay an open invoice now: POST /v1/invoices/{id}/pay with `params`."""
+
+    invoice_id: str
+    # The card charged: the one the customer chose, else the one Stripe would pick.
+    payment_method_id: str
+    params: StripeParams
+
+
+@dataclass(frozen=True)
 class CancelDecision:
     """`call="update"`: POST /v1/subscriptions/{id}; `call="cancel"`: DELETE it."""
 

@@ -41,6 +41,8 @@ FLOW_ACTIONS: Mapping[FlowType, frozenset[Action]] = {
             AccountAction.VIEW_PAYMENT_METHODS,
             AccountAction.ADD_PAYMENT_METHOD,
             AccountAction.SET_DEFAULT_PAYMENT_METHOD,
+            # The deep link a failed-payment email opens: fix the card, then pay what is due.
+            AccountAction.PAY_INVOICE,
         }
     ),
     "subscription_cancel": frozenset({SubscriptionAction.CANCEL}),

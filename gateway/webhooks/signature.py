@@ -3,12 +3,15 @@
 `Stripe-Signature: t=<unix>,v1=<hex>` is an HMAC-SHA256 of `"<t>.<raw body>"` keyed by the
 endpoint's whole `whsec_...` secret. The SDK compares in constant time against every `v1`
 (several appear while a secret is rolled) and rejects timestamps older than the tolerance,
-which stops a captured delivery from being replayed later.
+which stops a captured delivery from being replayed later. The SDK accepts any timestamp in
+the future, so a delivery dated ahead (a day, a year) would stay replayable until then; the
+same tolerance is applied ahead of the clock as behind it.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import stripe
@@ -42,6 +45,13 @@ def verified_event(
         stripe.WebhookSignature.verify_header(text, header, secret, tolerance)
     except stripe.SignatureVerificationError as exc:
         raise InvalidWebhook("invalid_signature", _reason(exc, header, tolerance)) from exc
+    signed_at = _timestamp(header or "")
+    if signed_at is None or signed_at > time.time() + tolerance:
+        raise InvalidWebhook(
+            "invalid_signature",
+            "The Stripe-Signature timestamp is more than the "
+            f"{tolerance}-second tolerance in the future.",
+        )
     try:
         event = json.loads(text)
     except ValueError as exc:
@@ -49,6 +59,18 @@ def verified_event(
     if not isinstance(event, dict) or event.get("object") != "event":
         raise InvalidWebhook("invalid_payload", 'The request body is not a Stripe "event" object.')
     return event
+
+
+def _timestamp(header: str) -> int | None:
+    """The header's `t=` (the first one, as the SDK reads it)."""
+    for item in header.split(","):
+        name, _, value = item.partition("=")
+        if name.strip() == "t":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
 
 
 def _reason(exc: stripe.SignatureVerificationError, header: str | None, tolerance: int) -> str:

@@ -40,6 +40,10 @@ SELECTIONS: dict[str, str] = {
     ),
     "addTaxId": f"clientMutationId taxId {{ id type value }} {AFTER}",
     "removeTaxId": f"clientMutationId removedTaxId {{ id type value }} {AFTER}",
+    "payInvoice": (
+        "clientMutationId invoice { id status } subscription { id status } "
+        "paymentMethod { id card { last4 } }"
+    ),
 }
 
 

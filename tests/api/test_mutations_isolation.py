@@ -41,6 +41,8 @@ def cases(world: World) -> list[Case]:
         ("setDefaultPaymentMethod", {"paymentMethodId": bob.card}, {"paymentMethodId": "pm_0"}),
         ("detachPaymentMethod", {"paymentMethodId": bob.card}, {"paymentMethodId": "pm_0"}),
         ("removeTaxId", {"taxIdId": bob.tax_id}, {"taxIdId": "txi_0"}),
+        # (Someone else's card given to pay an open invoice: test_mutations_invoices.py.)
+        ("payInvoice", {"invoiceId": bob.invoices[0]}, {"invoiceId": "in_0"}),
         # A price the configuration does not offer reads like one that does not exist.
         (
             "updateSubscription",

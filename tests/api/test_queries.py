@@ -170,6 +170,7 @@ async def test_subscriptions_with_items_prices_products_and_actions(
         "RENEW": "NOT_CANCELING",
         "RESUME": "NOT_PAUSED",
         "APPLY_PROMOTION_CODE": "FEATURE_DISABLED",
+        "PAY_INVOICE": "INVOICE_NOT_PAYABLE",
     }
     assert {p["id"] for p in sub["availablePrices"]} == {world.basic_yearly, world.pro_monthly}
 
@@ -297,6 +298,31 @@ async def test_payment_methods_need_the_feature(gateway: RunningGateway, world: 
     token = await gateway.token_for(world.alice.id, configuration="minimal")
     result = await gateway.post("{ paymentMethods { id } }", token=token)
     assert result.error_codes == ["FEATURE_DISABLED"]
+
+
+async def test_the_default_payment_method_is_shown_exactly_when_payment_methods_are(
+    gateway: RunningGateway, world: World, alice: str
+) -> None:
+    query = "{ customer { id defaultPaymentMethod { card { last4 } } } }"
+    shown = (await gateway.post(query, token=alice)).ok()
+    assert shown["customer"]["defaultPaymentMethod"] == {"card": {"last4": "4242"}}
+    minimal = await gateway.token_for(world.alice.id, configuration="minimal")
+    cancel_flow = await gateway.token_for(
+        world.alice.id,
+        flowData={
+            "type": "SUBSCRIPTION_CANCEL",
+            "subscriptionCancel": {"subscription": world.alice.subscription},
+        },
+    )
+    for token, code in ((minimal, "FEATURE_DISABLED"), (cancel_flow, "FLOW_RESTRICTED")):
+        listed = await gateway.post("{ paymentMethods { id } }", token=token)
+        assert listed.error_codes == [code]
+        hidden = await gateway.post(query, token=token)
+        assert hidden.error_codes == [code], hidden.body
+        assert hidden.data["customer"] == {"id": world.alice.id, "defaultPaymentMethod": None}
+    card_flow = await gateway.token_for(world.alice.id, flowData={"type": "PAYMENT_METHOD_UPDATE"})
+    in_flow = (await gateway.post(query, token=card_flow)).ok()
+    assert in_flow["customer"]["defaultPaymentMethod"] == {"card": {"last4": "4242"}}
 
 
 async def test_plans_list_the_configured_products_and_prices(

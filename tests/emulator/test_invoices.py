@@ -403,3 +403,163 @@ async def test_a_paid_charge_is_an_invoice_payment(stripe_client: stripe.StripeC
     events = await stripe_client.v1.events.list_async({"type": "invoice_payment.paid"})
     assert [e.data.object["id"] for e in events.data] == [payment.id]
     assert (await stripe_client.v1.invoice_payments.list_async({"status": "open"})).data == []
+
+
+async def _past_due(client: stripe.StripeClient) -> tuple[str, str, str]:
+    """A subscription whose May renewal was declined: (customer, subscription, clock).
+
+    Its card is 4000 0000 0000 0341 (`pm_card_chargeCustomerFail`): it attaches and
+    becomes the default fine, then every charge of it is declined.
+    """
+    catalog = await make_catalog(client)
+    clock = await make_clock(client)
+    customer = await make_customer(client, clock)
+    sub = await client.v1.subscriptions.create_async(
+        {"customer": customer.id, "items": [{"price": catalog.basic_monthly.id}]}
+    )
+    failing = await client.v1.payment_methods.attach_async(
+        "pm_card_chargeCustomerFail", {"customer": customer.id}
+    )
+    assert failing.card is not None
+    assert failing.card.last4 == "0341"
+    await client.v1.customers.update_async(
+        customer.id, {"invoice_settings": {"default_payment_method": failing.id}}
+    )
+    await advance(client, clock, MAY_1 + 3600)
+    assert (await client.v1.subscriptions.retrieve_async(sub.id)).status == "past_due"
+    return customer.id, sub.id, clock
+
+
+async def test_paying_a_past_due_invoice_declines_then_activates_with_stripes_events(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    customer, sub_id, _ = await _past_due(stripe_client)
+    sub = await stripe_client.v1.subscriptions.retrieve_async(sub_id)
+    invoice_id = str(sub.latest_invoice)
+    before = {e.id for e in (await stripe_client.v1.events.list_async({"limit": 100})).data}
+    # The default card is still the failing one: Stripe's 402 card_error, nothing else changes.
+    with pytest.raises(stripe.CardError) as declined:
+        await stripe_client.v1.invoices.pay_async(invoice_id)
+    assert declined.value.http_status == 402
+    assert declined.value.code == "card_declined"
+    assert declined.value.error is not None
+    assert declined.value.error.decline_code == "generic_decline"
+    assert declined.value.user_message == "Your card was declined."
+    still = await stripe_client.v1.invoices.retrieve_async(invoice_id)
+    assert (still.status, still.attempt_count, still.amount_remaining) == ("open", 2, 1000)
+    assert (await stripe_client.v1.subscriptions.retrieve_async(sub_id)).status == "past_due"
+    # A working card, attached and made the default, changes nothing by itself...
+    visa = await stripe_client.v1.payment_methods.attach_async(
+        "pm_card_visa", {"customer": customer}
+    )
+    await stripe_client.v1.customers.update_async(
+        customer, {"invoice_settings": {"default_payment_method": visa.id}}
+    )
+    assert (await stripe_client.v1.invoices.retrieve_async(invoice_id)).status == "open"
+    # ...paying does: the invoice is paid and the subscription active again.
+    paid = await stripe_client.v1.invoices.pay_async(
+        invoice_id, {"expand": ["parent.subscription_details.subscription"]}
+    )
+    assert (paid.status, paid.amount_paid, paid.amount_remaining) == ("paid", 1000, 0)
+    parent: Any = paid.parent
+    assert parent.subscription_details.subscription.status == "active"
+    assert (await stripe_client.v1.subscriptions.retrieve_async(sub_id)).status == "active"
+    events = [
+        e
+        for e in reversed((await stripe_client.v1.events.list_async({"limit": 100})).data)
+        if e.id not in before
+    ]
+    assert [e.type for e in events if e.type.startswith(("invoice.", "customer.subscription"))] == [
+        "invoice.payment_failed",
+        "invoice.paid",
+        "invoice.payment_succeeded",
+        "customer.subscription.updated",
+    ]
+    updated = next(e for e in events if e.type == "customer.subscription.updated")
+    assert updated.data.object["status"] == "active"
+    assert updated.data.previous_attributes is not None
+    assert updated.data.previous_attributes["status"] == "past_due"
+
+
+async def test_paying_the_latest_invoice_activates_even_with_an_older_one_open(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    customer, sub_id, clock = await _past_due(stripe_client)
+    may = str((await stripe_client.v1.subscriptions.retrieve_async(sub_id)).latest_invoice)
+    await advance(stripe_client, clock, MAY_1 + 31 * DAY + 3600)
+    sub = await stripe_client.v1.subscriptions.retrieve_async(sub_id)
+    june = str(sub.latest_invoice)
+    assert june != may
+    assert sub.status == "past_due"
+    visa = await stripe_client.v1.payment_methods.attach_async(
+        "pm_card_visa", {"customer": customer}
+    )
+    # Stripe's past_due is about the latest invoice: paying it makes the subscription active,
+    # though May's stays open (Stripe keeps retrying it on its own schedule).
+    await stripe_client.v1.invoices.pay_async(june, {"payment_method": visa.id})
+    assert (await stripe_client.v1.subscriptions.retrieve_async(sub_id)).status == "active"
+    assert (await stripe_client.v1.invoices.retrieve_async(may)).status == "open"
+    await stripe_client.v1.invoices.pay_async(may, {"payment_method": visa.id})
+    assert (await stripe_client.v1.subscriptions.retrieve_async(sub_id)).status == "active"
+
+
+async def test_paying_an_older_invoice_leaves_a_failed_latest_one_past_due(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    customer, sub_id, clock = await _past_due(stripe_client)
+    may = str((await stripe_client.v1.subscriptions.retrieve_async(sub_id)).latest_invoice)
+    await advance(stripe_client, clock, MAY_1 + 31 * DAY + 3600)
+    visa = await stripe_client.v1.payment_methods.attach_async(
+        "pm_card_visa", {"customer": customer}
+    )
+    await stripe_client.v1.invoices.pay_async(may, {"payment_method": visa.id})
+    assert (await stripe_client.v1.subscriptions.retrieve_async(sub_id)).status == "past_due"
+
+
+async def test_paying_refuses_another_customers_payment_method_and_a_void_invoice(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    _, sub_id, _ = await _past_due(stripe_client)
+    invoice_id = str((await stripe_client.v1.subscriptions.retrieve_async(sub_id)).latest_invoice)
+    stranger = await make_customer(stripe_client, card="pm_card_visa")
+    theirs = await stripe_client.v1.payment_methods.list_async(
+        {"customer": stranger.id, "type": "card"}
+    )
+    with pytest.raises(stripe.InvalidRequestError) as foreign:
+        await stripe_client.v1.invoices.pay_async(invoice_id, {"payment_method": theirs.data[0].id})
+    assert foreign.value.param == "payment_method"
+    assert (await stripe_client.v1.invoices.retrieve_async(invoice_id)).status == "open"
+    await stripe_client.v1.invoices.void_invoice_async(invoice_id)
+    with pytest.raises(stripe.InvalidRequestError, match="voided"):
+        await stripe_client.v1.invoices.pay_async(invoice_id)
+
+
+@pytest.mark.parametrize(
+    ("token", "code", "decline_code", "message"),
+    [
+        ("pm_card_chargeDeclinedExpiredCard", "expired_card", "expired_card", "expired"),
+        (
+            "pm_card_chargeDeclinedInsufficientFunds",
+            "card_declined",
+            "insufficient_funds",
+            "insufficient funds",
+        ),
+    ],
+)
+async def test_paying_with_a_declining_card_is_stripes_card_error(
+    stripe_client: stripe.StripeClient, token: str, code: str, decline_code: str, message: str
+) -> None:
+    customer, sub_id, _ = await _past_due(stripe_client)
+    invoice_id = str((await stripe_client.v1.subscriptions.retrieve_async(sub_id)).latest_invoice)
+    # Attaching needs no charge; paying with them is declined with the card's own code.
+    declining = await stripe_client.v1.payment_methods.attach_async(token, {"customer": customer})
+    with pytest.raises(stripe.CardError) as declined:
+        await stripe_client.v1.invoices.pay_async(invoice_id, {"payment_method": declining.id})
+    assert declined.value.http_status == 402
+    assert declined.value.code == code
+    assert declined.value.error is not None
+    assert declined.value.error.decline_code == decline_code
+    assert message in str(declined.value.user_message)
+    still = await stripe_client.v1.invoices.retrieve_async(invoice_id)
+    assert (still.status, still.attempt_count) == ("open", 2)
+    assert (await stripe_client.v1.subscriptions.retrieve_async(sub_id)).status == "past_due"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import pytest
@@ -174,3 +174,32 @@ def test_the_demo_build_is_deterministic() -> None:
     ids = sorted(o["id"] for o in first.objects.values() if o["object"] != "event")
     assert ids == sorted(o["id"] for o in second.objects.values() if o["object"] != "event")
     assert build(None).objects == {}
+
+
+async def test_the_seed_has_promotion_codes_the_demo_portal_accepts(
+    seeded: tuple[str, stripe.StripeClient, Emulator],
+) -> None:
+    url, client, _ = seeded
+    configs = await client.v1.billing_portal.configurations.list_async(
+        {"is_default": True, "expand": ["data.features.subscription_update"]}
+    )
+    [config] = configs.data
+    assert "promotion_code" in (config.features.subscription_update.default_allowed_updates or [])
+    codes = await client.v1.promotion_codes.list_async({"active": True, "limit": 10})
+    found = {promo.code: promo for promo in codes.data}
+    assert set(found) == {"WELCOME20", "SAVE5"}
+    welcome: Any = found["WELCOME20"].promotion.coupon
+    coupon = await client.v1.coupons.retrieve_async(str(welcome))
+    assert (coupon.name, coupon.percent_off, coupon.duration, coupon.duration_in_months) == (
+        "Welcome offer",
+        20.0,
+        "repeating",
+        3,
+    )
+    # Applying one works: Stripe takes it on a demo subscription.
+    roles = await _roles(url)
+    sub = await _only_subscription(client, roles["trialing"])
+    updated = await client.v1.subscriptions.update_async(
+        sub.id, {"discounts": [{"promotion_code": found["SAVE5"].id}]}
+    )
+    assert len(updated.discounts) == 1

@@ -470,6 +470,13 @@ async def test_cancel_at_period_end_and_cancel_at(stripe_client: stripe.StripeCl
         {"customer": customer.id, "items": [{"price": catalog.basic_monthly.id}]}
     )
     await advance(stripe_client, clock, APRIL_1 + DAY)
+    with pytest.raises(stripe.InvalidRequestError) as too_long:
+        await stripe_client.v1.subscriptions.update_async(
+            sub.id,
+            {"cancel_at_period_end": True, "cancellation_details": {"comment": "x" * 5001}},
+        )
+    assert too_long.value.param == "cancellation_details[comment]"
+    assert (await stripe_client.v1.subscriptions.retrieve_async(sub.id)).cancel_at is None
     scheduled = await stripe_client.v1.subscriptions.update_async(
         sub.id,
         {

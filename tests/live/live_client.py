@@ -84,10 +84,13 @@ class LiveClient:
         operation_id: str,
         query: str = BILLING_EVENTS,
         variables: dict[str, Any] | None = None,
+        operation_name: str | None = None,
     ) -> None:
         payload: dict[str, Any] = {"query": query}
         if variables is not None:
             payload["variables"] = variables
+        if operation_name is not None:
+            payload["operationName"] = operation_name
         await self.send({"id": operation_id, "type": "subscribe", "payload": payload})
 
     async def complete(self, operation_id: str) -> None:

@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 
 from gateway.api.live import stream
-from gateway.api.live.websocket import MAX_SUBSCRIPTIONS_PER_CONNECTION, ONLY_SUBSCRIPTIONS
+from gateway.api.live.websocket import ONLY_SUBSCRIPTIONS, SUBSCRIPTIONS_ONLY
 from tests.live.instances import eventually
 from tests.live.live_client import Closed, LiveClient
 from tests.support.gateway import ADMIN_KEY
@@ -127,7 +127,7 @@ async def test_queries_and_mutations_are_refused_over_the_socket(
         await live.subscribe("q", SESSION_ID)
         await live.subscribe("m", UPDATE_NAME % "Over the socket")
         answers = [await live.receive(), await live.receive()]
-    refusal = [{"message": ONLY_SUBSCRIPTIONS}]
+    refusal = [{"message": ONLY_SUBSCRIPTIONS, "extensions": {"code": SUBSCRIPTIONS_ONLY}}]
     assert sorted(answers, key=lambda message: message["id"]) == [
         {"id": "m", "type": "error", "payload": refusal},
         {"id": "q", "type": "error", "payload": refusal},
@@ -141,22 +141,24 @@ async def test_one_socket_holds_a_limited_number_of_subscriptions(
     single: Instance, world: World
 ) -> None:
     gateway = single.gateway
+    cap = gateway.settings.live_max_streams_per_socket
     token = await gateway.token_for(world.alice.id)
     async with await LiveClient.connect(gateway.http, gateway.url, {"accessToken": token}) as live:
-        for n in range(MAX_SUBSCRIPTIONS_PER_CONNECTION):
+        for n in range(cap):
             await live.subscribe(str(n))
-        await single.until_subscribed(world.alice.id, MAX_SUBSCRIPTIONS_PER_CONNECTION)
+        await single.until_subscribed(world.alice.id, cap)
         await live.subscribe("one-too-many")
         message = await live.receive()
         assert message["id"] == "one-too-many"
         assert message["type"] == "error"
-        assert message["payload"][0]["message"] == "Subscription limit reached"
+        assert message["payload"][0]["extensions"]["code"] == "TOO_MANY_STREAMS"
+        assert f"at most {cap}" in message["payload"][0]["message"]
         # Completing one frees its place.
         await live.complete("0")
-        await single.until_subscribed(world.alice.id, MAX_SUBSCRIPTIONS_PER_CONNECTION - 1)
+        await single.until_subscribed(world.alice.id, cap - 1)
         await asyncio.sleep(0)
         await live.subscribe("replacement")
-        await single.until_subscribed(world.alice.id, MAX_SUBSCRIPTIONS_PER_CONNECTION)
+        await single.until_subscribed(world.alice.id, cap)
 
 
 async def test_the_stream_ends_with_an_error_when_the_session_is_signed_out(

@@ -53,6 +53,31 @@ CANCEL_DECISIONS: list[Case] = [
         ),
     ),
     (
+        "a comment goes with any reason, as Stripe's cancellation_details.comment does",
+        lambda: decide_cancel(ctx(), subscription(), reason="too_expensive", comment=" pricey "),
+        CancelDecision(
+            "sub_1",
+            "at_period_end",
+            "update",
+            {
+                "cancel_at_period_end": True,
+                "cancellation_details": {"feedback": "too_expensive", "comment": "pricey"},
+            },
+            PERIOD_END,
+        ),
+    ),
+    (
+        "a comment without a reason (the customer skipped the choice)",
+        lambda: decide_cancel(ctx(), subscription(), comment="x" * 5000),
+        CancelDecision(
+            "sub_1",
+            "at_period_end",
+            "update",
+            {"cancel_at_period_end": True, "cancellation_details": {"comment": "x" * 5000}},
+            PERIOD_END,
+        ),
+    ),
+    (
         "a blank reason counts as none",
         lambda: decide_cancel(ctx(), subscription(), reason="", comment="  "),
         CancelDecision(
@@ -184,14 +209,16 @@ CANCEL_REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = 
         "reason",
     ),
     (
-        "comment with another reason",
-        lambda: decide_cancel(ctx(), subscription(), reason="too_expensive", comment="pricey"),
-        RefusalCode.REASON_NOT_ALLOWED,
+        "comment longer than Stripe takes",
+        lambda: decide_cancel(ctx(), subscription(), reason="unused", comment="x" * 5001),
+        RefusalCode.INVALID_INPUT,
         "comment",
     ),
     (
-        "comment without a reason",
-        lambda: decide_cancel(ctx(), subscription(), comment="bye"),
+        "comment while reasons are disabled",
+        lambda: decide_cancel(
+            ctx(config(**{f"{REASON}.enabled": False})), subscription(), comment="bye"
+        ),
         RefusalCode.REASON_NOT_ALLOWED,
         "comment",
     ),

@@ -62,7 +62,7 @@ async def test_every_dialog_labels_its_fields_and_returns_focus(
     ]
     for opener in openers:
         await _check_dialog(page, opener)
-    # The cancel comment box appears with "Other reason": labelled too.
+    # The cancel comment box: labelled too.
     cancel = await open_action(page, "Cancel subscription")
     await cancel.get_by_label("Other reason").check()
     await expect(cancel.get_by_label("Tell us more (optional)")).to_be_visible()
@@ -82,10 +82,13 @@ async def test_cancel_with_the_keyboard_alone(demo: Demo, browsing: Browsing) ->
     await page.keyboard.press("Enter")
     opened = dialog(page)
     await expect(opened).to_be_visible()
-    # Focus is on the first reason; arrow keys choose, Tab reaches the buttons.
+    # Focus is on the first reason; arrow keys choose, Tab reaches the comment, then the buttons.
     await expect(opened.get_by_label("It's too expensive")).to_be_focused()
     await page.keyboard.press("ArrowDown")
     await expect(opened.get_by_label("Some features are missing")).to_be_checked()
+    await page.keyboard.press("Tab")
+    await expect(opened.get_by_label("Tell us more (optional)")).to_be_focused()
+    await page.keyboard.type("Needs an API")
     await page.keyboard.press("Tab")
     await expect(opened.get_by_role("button", name="Cancel subscription")).to_be_focused()
     await page.keyboard.press("Enter")
@@ -95,6 +98,7 @@ async def test_cancel_with_the_keyboard_alone(demo: Demo, browsing: Browsing) ->
     subscription = await demo.subscription("active")
     assert subscription.cancellation_details is not None
     assert subscription.cancellation_details.feedback == "missing_features"
+    assert subscription.cancellation_details.comment == "Needs an API"
 
 
 async def test_phone_sized_screen_has_no_horizontal_scrolling(

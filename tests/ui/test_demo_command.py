@@ -49,6 +49,7 @@ async def test_the_printed_portal_link_opens_the_portal(browsing: Browsing) -> N
                 line = await process.stdout.readline()
                 assert line, banner
                 banner += line.decode()
+        assert re.search(r"Promotion code\s+WELCOME20\b", banner), banner
         link = re.search(r"Portal\s+(\S+)", banner)
         assert link is not None, banner
         assert link.group(1).startswith(f"http://127.0.0.1:{port}/portal?code=")

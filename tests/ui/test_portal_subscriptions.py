@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -24,10 +24,9 @@ async def test_cancel_with_a_reason_then_undo_it(demo: Demo, browsing: Browsing)
 
     cancel = await open_action(page, "Cancel subscription")
     comment = cancel.get_by_label("Tell us more (optional)")
+    # A comment goes with any reason (Stripe's `cancellation_details.comment`).
     await cancel.get_by_label("It's too expensive").check()
-    await expect(comment).to_be_hidden()
-    # As on Stripe's portal, a comment goes with the reason "other".
-    await cancel.get_by_label("Other reason").check()
+    await expect(comment).to_be_visible()
     await comment.fill("Moving to an in-house tool")
     await cancel.get_by_role("button", name="Cancel subscription").click()
     await status(page, "Your subscription will end on")
@@ -41,7 +40,7 @@ async def test_cancel_with_a_reason_then_undo_it(demo: Demo, browsing: Browsing)
     assert subscription.status == "active"
     details = subscription.cancellation_details
     assert details is not None
-    assert details.feedback == "other"
+    assert details.feedback == "too_expensive"
     assert details.comment == "Moving to an in-house tool"
 
     renew = await open_action(page, "Don't cancel", "Keep your subscription")
@@ -207,3 +206,55 @@ async def test_apply_a_promotion_code(demo: Demo, browsing: Browsing) -> None:
 
     subscription = await demo.subscription("trialing")
     assert len(subscription.discounts) == 1
+
+
+async def test_a_seeded_promotion_code_shows_its_discount_and_applies_once(
+    demo: Demo, browsing: Browsing
+) -> None:
+    page = await browsing.open(await demo.portal_link("trialing"))
+    card = subscription_card(page)
+    await expect(card).not_to_contain_text("Discount")
+
+    applying = await open_action(page, "Apply promotion code", "Apply a promotion code")
+    await applying.get_by_label("Promotion code").fill("welcome20")
+    await applying.get_by_role("button", name="Review change").click()
+    await applying.get_by_role("button", name="Confirm change").click()
+    await status(page, "The promotion code WELCOME20 was applied.")
+    await expect(card).to_contain_text("Welcome offer: 20% off until")
+    await expect(card).to_contain_text("(code WELCOME20)")
+    subscription = await demo.subscription("trialing")
+    assert len(subscription.discounts) == 1
+
+    # The same code again: refused next to the field, and Stripe keeps the one discount.
+    again = await open_action(page, "Apply promotion code", "Apply a promotion code")
+    await again.get_by_label("Promotion code").fill("WELCOME20")
+    await again.get_by_role("button", name="Review change").click()
+    error = await field_error(again, "Promotion code")
+    await expect(error).to_contain_text("already applied")
+    assert (await demo.subscription("trialing")).discounts == subscription.discounts
+
+
+async def test_an_invoice_shows_what_a_discount_took_off(demo: Demo, browsing: Browsing) -> None:
+    subscription = await demo.subscription("active")
+    codes = await demo.stripe.v1.promotion_codes.list_async({"code": "WELCOME20"})
+    await demo.stripe.v1.subscriptions.update_async(
+        subscription.id, {"discounts": [{"promotion_code": codes.data[0].id}]}
+    )
+    customer: Any = await demo.stripe.v1.customers.retrieve_async(
+        demo.customer("active"), {"expand": ["test_clock"]}
+    )
+    clock = customer.test_clock
+    await demo.stripe.v1.test_helpers.test_clocks.advance_async(
+        clock.id, {"frozen_time": clock.frozen_time + 32 * 86_400}
+    )
+    renewal = await demo.stripe.v1.invoices.retrieve_async(
+        str((await demo.subscription("active")).latest_invoice)
+    )
+    assert renewal.total_discount_amounts is not None
+    [taken] = renewal.total_discount_amounts
+    assert taken.amount > 0
+
+    page = await browsing.open(await demo.portal_link("active"))
+    row = page.locator(f'tr[data-invoice="{renewal.id}"]')
+    minus = "\N{MINUS SIGN}"
+    await expect(row).to_contain_text(f"Welcome offer {minus}${taken.amount / 100:,.2f}")

@@ -109,6 +109,26 @@ async def test_stale_signature_is_refused_as_a_possible_replay(
     await assert_untouched(cache, bus, endpoint)
 
 
+@pytest.mark.parametrize("ahead", [301, 24 * 3600, 365 * 24 * 3600])
+async def test_signature_dated_in_the_future_is_refused(
+    endpoint: Endpoint, cache: Cache, bus: InMemoryBus, ahead: int
+) -> None:
+    future = int(time.time()) + ahead
+    status, body = await endpoint.deliver(customer_updated(), timestamp=future)
+    assert status == 400
+    assert body["error"]["code"] == "invalid_signature"
+    assert "300-second tolerance in the future" in body["error"]["message"]
+    await assert_untouched(cache, bus, endpoint)
+
+
+async def test_signature_slightly_ahead_of_the_clock_is_accepted(
+    endpoint: Endpoint, cache: Cache
+) -> None:
+    status, _ = await endpoint.deliver(customer_updated(), timestamp=int(time.time()) + 240)
+    assert status == 200
+    assert await cache.generation(CUSTOMER) == 1
+
+
 async def test_signature_within_tolerance_is_accepted(
     endpoint: Endpoint, cache: Cache, bus: InMemoryBus
 ) -> None:

@@ -6,9 +6,10 @@ import strawberry
 
 from ...billing import models
 from ...billing.errors import BillingError
+from ...portal.policy.payment_methods import view_payment_methods_refusal
 from ..common.types import Address, Shipping
 from ..context import Info
-from ..errors import billing_failure
+from ..errors import billing_failure, refused
 from ..fields import field
 from ..payment_methods.types import PaymentMethod
 
@@ -64,8 +65,14 @@ class Customer:
             raise billing_failure(exc) from None
         return [TaxId.from_model(tax_id) for tax_id in found]
 
-    @field(description="The payment method invoices and subscriptions charge.")
+    @field(
+        description="The payment method invoices and subscriptions charge; refused exactly "
+        "when `paymentMethods` is."
+    )
     async def default_payment_method(self, info: Info) -> PaymentMethod | None:
+        refusal = view_payment_methods_refusal(info.context.read_policy())
+        if refusal is not None:
+            raise refused(refusal)
         default_id = self.model.default_payment_method_id
         if default_id is None:
             return None

@@ -10,9 +10,12 @@ import strawberry
 
 from ...billing import models
 from ...billing.errors import BillingError
+from ...portal.actions import InvoiceAction
+from ...portal.policy.invoices import invoice_pay_refusal
 from ..catalog.types import Price
 from ..common.types import PageInfo, required_timestamp, timestamp
 from ..context import Info
+from ..discounts.types import Discount
 from ..errors import billing_failure
 from ..fields import field
 
@@ -24,6 +27,13 @@ class InvoiceStatus(Enum):
     PAID = "paid"
     UNCOLLECTIBLE = "uncollectible"
     VOID = "void"
+
+
+InvoiceActionType = strawberry.enum(
+    InvoiceAction,
+    name="InvoiceAction",
+    description="What a customer can do with an invoice (see `availableActions`).",
+)
 
 
 @strawberry.type
@@ -128,6 +138,18 @@ class Invoice:
             has_more_lines=invoice.has_more_lines,
             model=invoice,
         )
+
+    @field(description="The coupons applied to it, each with what it took off (`amount`).")
+    def discounts(self) -> list[Discount]:
+        amounts = self.model.discount_amounts
+        return [Discount.from_model(d, amounts.get(d.id)) for d in self.model.discounts]
+
+    @field(description="PAY when `payInvoice` would accept this invoice now (which card aside).")
+    def available_actions(self, info: Info) -> list[InvoiceActionType]:  # type: ignore[valid-type]
+        if self.model.is_preview:
+            return []
+        refusal = invoice_pay_refusal(info.context.read_policy(), self.model)
+        return [InvoiceAction.PAY] if refusal is None else []
 
 
 @strawberry.type

@@ -40,6 +40,7 @@ WRITES: dict[str, tuple[LiveEventKind, str | None]] = {
     "setDefaultPaymentMethod": (LiveEventKind.PAYMENT_METHOD, "payment_method"),
     "detachPaymentMethod": (LiveEventKind.PAYMENT_METHOD, "detached"),
     "confirmSetupIntentForTesting": (LiveEventKind.PAYMENT_METHOD, "setup_intent"),
+    "payInvoice": (LiveEventKind.INVOICE, "invoice"),
 }
 
 

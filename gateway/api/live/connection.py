@@ -47,4 +47,4 @@ async def authenticate_connection(
     return await authenticate(connection_headers(params), services.admin_keys, services.sessions)
 
 
-__all__ = ["authenticate_connection", "connection_headers"]
+__all__ = ["AUTHORIZATION", "TOKEN_PARAM", "authenticate_connection", "connection_headers"]

@@ -14,6 +14,7 @@ from .create_setup_intent import CreateSetupIntentMutation
 from .detach_payment_method import DetachPaymentMethodMutation
 from .end_portal_session import EndPortalSessionMutation
 from .pause_subscription import PauseSubscriptionMutation
+from .pay_invoice import PayInvoiceMutation
 from .redeem_portal_session import RedeemPortalSessionMutation
 from .remove_tax_id import RemoveTaxIdMutation
 from .renew_subscription import RenewSubscriptionMutation
@@ -40,6 +41,7 @@ MUTATIONS: tuple[type, ...] = (
     UpdateCustomerMutation,
     AddTaxIdMutation,
     RemoveTaxIdMutation,
+    PayInvoiceMutation,
 )
 
 Mutation = merge_types("Mutation", MUTATIONS)

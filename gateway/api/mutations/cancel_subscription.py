@@ -32,7 +32,9 @@ class CancelSubscriptionInput:
         default=None, description="One of the configuration's cancellation reason options."
     )
     comment: str | None = strawberry.field(
-        default=None, description="Free text, with the reason OTHER."
+        default=None,
+        description="Free text about why (any reason, or none), up to 5000 characters; "
+        "Stripe keeps it as `cancellation_details.comment`.",
     )
     client_mutation_id: str | None = client_mutation_id_field()
 

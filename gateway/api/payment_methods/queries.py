@@ -5,8 +5,7 @@ import asyncio
 import strawberry
 
 from ...billing.errors import BillingError, NotFound
-from ...portal.actions import AccountAction
-from ...portal.policy.payment_methods import payment_method_refusal
+from ...portal.policy.payment_methods import view_payment_methods_refusal
 from ..context import Info
 from ..errors import billing_failure, refused
 from ..fields import field
@@ -18,7 +17,7 @@ class PaymentMethodQueries:
     @field(description="Saved payment methods, newest first; `isDefault` marks the default.")
     async def payment_methods(self, info: Info) -> list[PaymentMethod] | None:
         context = info.context
-        refusal = payment_method_refusal(await context.policy(), AccountAction.VIEW_PAYMENT_METHODS)
+        refusal = view_payment_methods_refusal(await context.policy())
         if refusal is not None:
             raise refused(refusal)
         loaders = context.loaders

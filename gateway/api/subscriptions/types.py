@@ -16,6 +16,7 @@ from ...portal.refusals import Refusal
 from ..catalog.types import Price
 from ..common.types import required_timestamp, timestamp
 from ..context import Info
+from ..discounts.types import Discount
 from ..errors import ErrorCode, billing_failure
 from ..fields import field
 from ..invoices.types import Invoice
@@ -144,6 +145,10 @@ class Subscription:
         description="Paused (status PAUSED) or payment collection paused."
     )
     scheduled_change: ScheduledChange | None
+    latest_invoice_id: strawberry.ID | None = strawberry.field(
+        description="Its most recent invoice: the one `payInvoice` pays when PAY_INVOICE is "
+        "available."
+    )
     model: strawberry.Private[models.Subscription]
     availability: strawberry.Private[Mapping[SubscriptionAction, Refusal | None] | None] = None
 
@@ -175,6 +180,9 @@ class Subscription:
             ),
             is_paused=sub.is_paused,
             scheduled_change=ScheduledChange.from_model(sub.scheduled_change),
+            latest_invoice_id=(
+                strawberry.ID(sub.latest_invoice_id) if sub.latest_invoice_id else None
+            ),
             model=sub,
         )
 
@@ -207,6 +215,20 @@ class Subscription:
             info.context.read_policy(), self.model, info.context.services.catalog
         )
         return [Price.from_model(price) for price in targets]
+
+    @field(
+        description="The coupons that reduce its invoices now, with the codes that applied them."
+    )
+    async def discounts(self, info: Info) -> list[Discount]:
+        model = self.model
+        if not model.discounts_known:
+            # A write's answer may name its discounts by id only: read it as the list has it.
+            try:
+                model = await info.context.loaders.reread_subscription(model.id)
+            except BillingError as exc:
+                raise billing_failure(exc) from None
+        now = model.test_clock_time or info.context.read_policy().now
+        return [Discount.from_model(d) for d in model.discounts if d.active_at(now)]
 
     @field(description="Its next invoice as Stripe would draft it now; null when none is due.")
     async def upcoming_invoice(self, info: Info) -> Invoice | None:

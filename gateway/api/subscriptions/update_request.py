@@ -52,11 +52,12 @@ async def decide_subscription_update(
     if isinstance(decision, Refusal) or data.promotion_code is None:
         return decision
     try:
-        promo_id = await find_promotion_code(
+        match = await find_promotion_code(
             context.billing, subscription.customer_id, data.promotion_code.strip()
         )
     except BillingError as exc:
         return from_billing(exc, field="promotionCode")
-    if promo_id is None:
+    if match is None:
         return user_error(ErrorCode.INVALID_INPUT, UNKNOWN_CODE, "promotionCode")
-    return decide_update(policy, subscription, replace(request, promotion_code=promo_id), target)
+    found = replace(request, promotion_code=match.id, promotion_code_coupon=match.coupon_id)
+    return decide_update(policy, subscription, found, target)

@@ -1,8 +1,9 @@
 """Invoices: previews, list, retrieve, lines, pay, finalize, void, mark uncollectible.
 
 `create_preview` is registered before `/v1/invoices/{invoice}` so the literal
-path wins. Paying an open invoice of an `incomplete` or `past_due` subscription
-makes it active again (see `invoicing`).
+path wins. Paying the latest invoice of an `incomplete`, `past_due` or `unpaid`
+subscription makes it active again (see `invoicing`); a declined charge is
+Stripe's 402 card_error with the card's `decline_code` (see `cards`).
 """
 
 from __future__ import annotations

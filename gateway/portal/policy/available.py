@@ -14,7 +14,7 @@ from ..actions import AccountAction, SubscriptionAction
 from ..refusals import Refusal, RefusalCode
 from .cancel import cancel_refusal
 from .customer import customer_update_refusal
-from .invoices import invoice_history_refusal
+from .invoices import invoice_history_refusal, subscription_pay_refusal
 from .pause import pause_refusal, resume_refusal
 from .payment_methods import payment_method_refusal
 from .renew import renew_refusal
@@ -92,6 +92,7 @@ def action_availability(
         ),
         SubscriptionAction.PAUSE: pause_refusal(ctx, subscription),
         SubscriptionAction.RESUME: resume_refusal(ctx, subscription),
+        SubscriptionAction.PAY_INVOICE: subscription_pay_refusal(ctx, subscription),
     }
 
 

@@ -2,7 +2,8 @@
 
 The hosted portal asks for the reason after the customer confirms, and the customer may
 skip it, so a reason is never required; when given it must be one the configuration
-offers, and a free-text comment only goes with the reason `other`.
+offers. A free-text comment goes with any reason or none, as Stripe's
+`cancellation_details.comment` does, up to Stripe's length limit.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 CANCELABLE_STATUSES: frozenset[SubscriptionStatus] = frozenset(
     {"active", "trialing", "past_due", "unpaid", "paused"}
 )
+# Stripe's limit for `cancellation_details[comment]`.
+MAX_COMMENT = 5000
 
 
 def cancel_refusal(ctx: PolicyContext, subscription: Subscription) -> Refusal | None:
@@ -66,18 +69,18 @@ def _details(
             "This portal does not collect cancellation reasons.",
             "reason" if reason is not None else "comment",
         )
-    if reason is None:
+    if comment is not None and len(comment) > MAX_COMMENT:
         return Refusal(
-            RefusalCode.REASON_NOT_ALLOWED,
-            "A comment can only be given with the reason 'other'.",
+            RefusalCode.INVALID_INPUT,
+            f"The comment is longer than {MAX_COMMENT} characters.",
             "comment",
         )
-    details: StripeParams
-    if reason in config.options:
+    details: StripeParams = {}
+    if reason is not None and reason in config.options:
         details = {"feedback": reason}
-    elif reason in (config.feedback_options or ()):
+    elif reason is not None and reason in (config.feedback_options or ()):
         details = {"feedback_option": reason}
-    else:
+    elif reason is not None:
         offered = [*config.options, *(config.feedback_options or ())]
         known = "is not offered" if reason in CANCELLATION_REASON_OPTIONS else "is not a reason"
         return Refusal(
@@ -86,12 +89,6 @@ def _details(
             "reason",
         )
     if comment is not None:
-        if reason != "other":
-            return Refusal(
-                RefusalCode.REASON_NOT_ALLOWED,
-                "A comment can only be given with the reason 'other'.",
-                "comment",
-            )
         details["comment"] = comment
     return details
 

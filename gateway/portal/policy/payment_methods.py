@@ -43,6 +43,11 @@ def payment_method_refusal(ctx: PolicyContext, action: AccountAction) -> Refusal
     )
 
 
+def view_payment_methods_refusal(ctx: PolicyContext) -> Refusal | None:
+    """May saved payment methods be shown: the list, and the customer's default one alike."""
+    return payment_method_refusal(ctx, AccountAction.VIEW_PAYMENT_METHODS)
+
+
 def decide_add_payment_method(
     ctx: PolicyContext, customer: Customer
 ) -> SetupIntentDecision | Refusal:

@@ -56,6 +56,8 @@ class UpdateRequest:
     quantity: int | None = None
     promotion_code: str | None = None
     proration_date: int | None = None
+    # The coupon the code applies, once billing/ has looked the code up.
+    promotion_code_coupon: str | None = None
 
 
 def update_gate(
@@ -178,6 +180,10 @@ def decide_update(
         if isinstance(eligible, Refusal):
             return eligible
     assert isinstance(eligible, Updatable)
+    if request.promotion_code is not None:
+        applied = promotion_code_applied_refusal(ctx, subscription, request)
+        if applied is not None:
+            return applied
     assert new_price_id
     assert new_quantity
     item = eligible.item
@@ -267,6 +273,34 @@ def decide_update(
         promotion_code=request.promotion_code,
         params=params,
     )
+
+
+def promotion_code_applied_refusal(
+    ctx: PolicyContext, subscription: Subscription, request: UpdateRequest
+) -> Refusal | None:
+    """PROMOTION_CODE_ALREADY_APPLIED for a code (as typed, or its `promo_...` id) or coupon
+    the subscription has now: applying it again would restart the discount's months."""
+    wanted = (request.promotion_code or "").strip()
+    now = subscription.test_clock_time or ctx.now
+    for discount in subscription.discounts:
+        if not discount.active_at(now):
+            continue
+        same_code = wanted in (discount.promotion_code_id, discount.id) or (
+            discount.promotion_code is not None
+            and discount.promotion_code.casefold() == wanted.casefold()
+        )
+        same_coupon = (
+            request.promotion_code_coupon is not None
+            and request.promotion_code_coupon == discount.coupon_id
+        )
+        if same_code or same_coupon:
+            what = discount.promotion_code or wanted
+            return Refusal(
+                RefusalCode.PROMOTION_CODE_ALREADY_APPLIED,
+                f"The promotion code {what} is already applied to this subscription.",
+                "promotionCode",
+            )
+    return None
 
 
 def _discounts(ctx: PolicyContext, request: UpdateRequest) -> list[dict[str, str]]:

@@ -81,9 +81,12 @@ export class Api {
     return data[name];
   }
 
-  /** Trade the one-time code from the portal link for an access token. */
-  async redeem(code) {
-    const data = await this.request(
+  /**
+   * Trade the one-time code from the portal link for `{ token, expiresAt }`, without using
+   * or keeping it yet (`useToken`): the page may hold another customer's session.
+   */
+  async exchange(code) {
+    const data = await this.send(
       `mutation Redeem($code: String!) {
         redeemPortalSession(code: $code) { accessToken expiresAt userErrors { code message field } }
       }`,
@@ -94,7 +97,7 @@ export class Api {
       const [error] = payload.userErrors;
       throw new ApiError(error.message, error.code);
     }
-    this.useToken(payload.accessToken, payload.expiresAt);
+    return { token: payload.accessToken, expiresAt: payload.expiresAt };
   }
 
   /** Keep the token for this tab only, so a reload does not need the (used) code again. */

@@ -130,3 +130,20 @@ export function paymentMethodName(method) {
   if (method.card) return `${brand(method.card.brand)} •••• ${method.card.last4}`;
   return method.type.replaceAll("_", " ");
 }
+
+/** A discount as a customer reads it: "Welcome offer: 25% off for 3 months (code WELCOME3)". */
+export function discountText(discount) {
+  const off =
+    discount.percentOff != null
+      ? `${Number(discount.percentOff)}% off`
+      : `${money(discount.amountOff, discount.currency)} off`;
+  let how = "";
+  if (discount.duration === "ONCE") how = " on the next invoice";
+  else if (discount.duration === "REPEATING") {
+    const months = discount.durationInMonths;
+    how = discount.end ? ` until ${date(discount.end)}` : ` for ${months} month${months === 1 ? "" : "s"}`;
+  }
+  const name = discount.couponName ? `${discount.couponName}: ` : "";
+  const code = discount.promotionCode ? ` (code ${discount.promotionCode})` : "";
+  return `${name}${off}${how}${code}`;
+}

@@ -1,5 +1,6 @@
 // Start-up: read the code from the link, trade it for a token, show the portal.
 
+import { openLink } from "./account_switch.js";
 import { Api, ApiError } from "./api.js";
 import { Portal } from "./portal.js";
 
@@ -31,8 +32,8 @@ async function start() {
     const api = new Api(new URL(config.graphqlUrl, CONFIG_URL));
     portal = new Portal(api, config, root);
     if (code) {
-      api.forgetToken();
-      await api.redeem(code);
+      // Never replaces a session this tab holds for another customer without asking.
+      await openLink(api, code);
     } else if (!api.restoreToken()) {
       throw new ApiError(
         "This page needs the link your account page gives you.",

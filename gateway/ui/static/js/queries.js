@@ -27,7 +27,8 @@ query Session {
 const PRICE = `id nickname currency unitAmount interval intervalCount product { id name }`;
 
 const INVOICE = `
-  id number status currency total amountDue amountPaid created
+  id number status currency total amountDue amountPaid amountRemaining created availableActions
+  discounts { couponName promotionCode amount }
   hostedInvoiceUrl invoicePdf`;
 
 const SUBSCRIPTION = `
@@ -36,6 +37,10 @@ const SUBSCRIPTION = `
   pauseCollection { behavior resumesAt }
   items { id quantity price { ${PRICE} } }
   scheduledChange { effectiveAt items { quantity price { ${PRICE} } } }
+  latestInvoiceId
+  discounts {
+    id couponName percentOff amountOff currency duration durationInMonths end promotionCode
+  }
   availableActions
   unavailableActions { action code message }
   availablePrices { ${PRICE} }
@@ -115,6 +120,11 @@ mutation Pause($input: PauseSubscriptionInput!) {
 export const RESUME_SUBSCRIPTION = `
 mutation Resume($input: ResumeSubscriptionInput!) {
   resumeSubscription(input: $input) { subscription { id } ${ERRORS} }
+}`;
+
+export const PAY_INVOICE = `
+mutation PayInvoice($input: PayInvoiceInput!) {
+  payInvoice(input: $input) { invoice { id status } subscription { id status } ${ERRORS} }
 }`;
 
 export const CREATE_SETUP_INTENT = `

@@ -5,22 +5,18 @@ import { date, REASONS } from "../format.js";
 import { CANCEL_SUBSCRIPTION, RENEW_SUBSCRIPTION } from "../queries.js";
 import { actionForm } from "./form.js";
 
-/** The reasons to pick from; "Other reason" opens a comment box (Stripe's portal does the same). */
+/** The reasons to pick from, and a comment box that goes with any of them (Stripe keeps it as
+ * `cancellation_details.comment`). */
 function reasonSurvey(options) {
   const reasons = choices({
     legend: "Why are you canceling? (optional)",
     name: "reason",
     options: options.map((reason) => ({ value: reason, label: REASONS[reason] ?? reason })),
   });
-  if (!options.includes("OTHER")) return [reasons];
   const comment = field({
     label: "Tell us more (optional)",
     name: "comment",
-    control: h("textarea", { name: "comment", rows: "3", maxlength: "500" }),
-  });
-  comment.hidden = true;
-  reasons.addEventListener("change", () => {
-    comment.hidden = reasons.querySelector("input:checked")?.value !== "OTHER";
+    control: h("textarea", { name: "comment", rows: "3", maxlength: "5000" }),
   });
   return [reasons, comment];
 }
@@ -48,7 +44,7 @@ export function cancelForm(portal, subscription, { done, dismiss }) {
       const input = { subscriptionId: subscription.id };
       if (data.get("reason")) input.reason = data.get("reason");
       const comment = String(data.get("comment") ?? "").trim();
-      if (comment && input.reason === "OTHER") input.comment = comment;
+      if (comment) input.comment = comment;
       const payload = await portal.api.mutate("cancelSubscription", CANCEL_SUBSCRIPTION, input);
       if (payload.userErrors.length) return payload.userErrors;
       await done(

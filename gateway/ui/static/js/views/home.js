@@ -3,6 +3,7 @@
 import { h } from "../dom.js";
 import { renderAccount } from "./account.js";
 import { renderInvoices } from "./invoices.js";
+import { renderPastDue } from "./past_due.js";
 import { renderPaymentMethods } from "./payment_methods.js";
 import { renderSubscriptions } from "./subscriptions.js";
 
@@ -17,6 +18,7 @@ export function renderHome(portal) {
       h("h1", { tabindex: "-1" }, "Billing"),
       customer?.email ? h("p", { class: "muted" }, `Signed in as ${customer.email}`) : null,
     ),
+    renderPastDue(portal),
     renderSubscriptions(portal),
     portal.showsPaymentMethods ? renderPaymentMethods(portal) : null,
     customer ? renderAccount(portal) : null,

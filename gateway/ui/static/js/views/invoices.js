@@ -34,7 +34,20 @@ function invoiceRow(invoice) {
     { dataset: { invoice: invoice.id } },
     h("td", { "data-label": "Date" }, date(invoice.created)),
     h("td", { "data-label": "Number" }, number),
-    h("td", { "data-label": "Amount", class: "amount" }, money(invoice.total, invoice.currency)),
+    h(
+      "td",
+      { "data-label": "Amount", class: "amount" },
+      money(invoice.total, invoice.currency),
+      (invoice.discounts ?? [])
+        .filter((discount) => discount.amount)
+        .map((discount) =>
+          h(
+            "span",
+            { class: "discount-line muted" },
+            `${discount.couponName ?? discount.promotionCode ?? "Discount"} −${money(discount.amount, invoice.currency)}`,
+          ),
+        ),
+    ),
     h(
       "td",
       { "data-label": "Status" },

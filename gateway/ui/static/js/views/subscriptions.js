@@ -2,7 +2,7 @@
 // and the buttons for exactly the actions the API lists in `availableActions`.
 
 import { h, uid } from "../dom.js";
-import { date, money, priceAmount, priceName, STATUSES } from "../format.js";
+import { date, discountText, money, priceAmount, priceName, STATUSES } from "../format.js";
 import { openSubscriptionAction, SUBSCRIPTION_ACTIONS } from "../forms/subscription_actions.js";
 import { fact, section } from "./section.js";
 
@@ -55,6 +55,10 @@ function scheduledFact(subscription) {
     .map((item) => (item.price ? `${priceName(item.price)} (${itemLine(item)})` : "a new plan"))
     .join(", ");
   return fact("Scheduled change", `${to} from ${date(change.effectiveAt)}`);
+}
+
+function discountFacts(subscription) {
+  return (subscription.discounts ?? []).map((discount) => fact("Discount", discountText(discount)));
 }
 
 function upcomingFact(subscription) {
@@ -110,6 +114,7 @@ export function subscriptionSummary(subscription, { headingLevel = "h3" } = {}) 
       periodFact(subscription),
       pauseFact(subscription),
       scheduledFact(subscription),
+      discountFacts(subscription),
       upcomingFact(subscription),
     ),
   );

@@ -1,0 +1,1 @@
+"""Discounts: the coupons (and promotion codes) applied to subscriptions and invoices."""

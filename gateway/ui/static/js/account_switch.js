@@ -1,0 +1,112 @@
+// A portal link opened in a tab that already holds a session. Someone may send a customer
+// their own link (so a card the customer adds lands on their account): the tab never
+// switches accounts silently. A link for the same customer just refreshes the session; a
+// link for another customer asks first, naming both accounts, and staying is the default.
+
+import { Api } from "./api.js";
+import { openDialog } from "./dialog.js";
+import { h } from "./dom.js";
+
+const WHO = `query Who { session { customerId } customer { name email } }`;
+const END = `mutation End { endPortalSession { userErrors { code } } }`;
+
+/** Whose account a token opens: `{ id, label }`. */
+async function whoIs(api) {
+  const { session, customer } = await api.send(WHO, {});
+  const name = customer?.name?.trim();
+  const email = customer?.email?.trim();
+  let label = session.customerId;
+  if (name && email) label = `${name} (${email})`;
+  else if (name || email) label = name || email;
+  return { id: session.customerId, label };
+}
+
+/** Ask which account to use; resolves "stay" (also on Escape or Close) or "switch". */
+function ask(current, next) {
+  return new Promise((resolve) => {
+    let choice = "stay";
+    const { dialog } = openDialog({
+      title: "Open a different billing account?",
+      build: ({ close }) => [
+        h(
+          "p",
+          {},
+          "This page is signed in to the billing account of ",
+          h("strong", { dataset: { account: "current" } }, current.label),
+          ".",
+        ),
+        h(
+          "p",
+          {},
+          "The link you opened is for the billing account of ",
+          h("strong", { dataset: { account: "link" } }, next.label),
+          ".",
+        ),
+        h(
+          "p",
+          {},
+          "Switch only if that account is yours: anything you change there, such as a card " +
+            "you add, belongs to that account.",
+        ),
+        h(
+          "div",
+          { class: "form-actions" },
+          h(
+            "button",
+            {
+              type: "button",
+              class: "primary",
+              autofocus: true,
+              onclick: () => {
+                choice = "stay";
+                close();
+              },
+            },
+            "Stay in my account",
+          ),
+          h(
+            "button",
+            {
+              type: "button",
+              class: "secondary",
+              onclick: () => {
+                choice = "switch";
+                close();
+              },
+            },
+            "Switch accounts",
+          ),
+        ),
+      ],
+    });
+    dialog.addEventListener("close", () => resolve(choice));
+  });
+}
+
+/**
+ * Open the portal link's `code` on `api`: redeem it, and use its session unless the tab
+ * holds a live session for another customer and the customer chooses to stay in it (the
+ * link's session is then ended, so its token is not left working).
+ */
+export async function openLink(api, code) {
+  const held = api.restoreToken();
+  const incoming = new Api(api.url);
+  const granted = await incoming.exchange(code);
+  incoming.token = granted.token;
+  if (held) {
+    let current = null;
+    try {
+      current = await whoIs(api);
+    } catch (error) {
+      if (!error.sessionEnded) throw error;
+    }
+    if (current !== null) {
+      const next = await whoIs(incoming);
+      if (next.id !== current.id && (await ask(current, next)) === "stay") {
+        await incoming.send(END, {}).catch(() => null);
+        return;
+      }
+    }
+  }
+  api.useToken(granted.token, granted.expiresAt);
+}
