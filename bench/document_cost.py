@@ -93,8 +93,8 @@ DOCUMENTS: dict[str, str] = {
     + " ".join(f'a{i}: "x"' for i in range(600))
     + ") { nodes { id } } }",
     "a 100 KB string argument": 'query Q{n} { subscription(id: "' + "x" * 100_000 + '") { id } }',
-    "the largest the limits let through (300 fields)": "query Q{n} { "
-    + " ".join(f"s{j}: session {{ {aliases(49)} }}" for j in range(6))
+    "the largest the limits let through (250 fields)": "query Q{n} { "
+    + " ".join(f"s{j}: session {{ {aliases(49)} }}" for j in range(5))
     + " }",
 }
 LARGE_LIST = ["sub_0123456789abcdef"] * 4000

@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     # (every fragment spread counting its fragment's fields again), fields in one selection
     # set, and how often one response path may be selected
     # (gateway/api/extensions/document_size.py).
-    max_fields: int = Field(default=300, ge=10, le=100_000)
+    max_fields: int = Field(default=250, ge=10, le=100_000)
     max_selection_set_fields: int = Field(default=50, ge=5, le=10_000)
     max_field_repeats: int = Field(default=4, ge=1, le=1000)
     # Cost of one operation: list fields multiply by their page size, Stripe-backed fields
