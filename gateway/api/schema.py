@@ -3,9 +3,9 @@ the operator's settings (same types, different extensions).
 
 Extensions, outermost first: request accounting (the log line), error codes, masking of
 bugs (production), the parser cache, the document limits (tokens and length at parse time,
-then the document's size and depth measured before it is validated, and validated through
-a cache), the alias limit (a validation rule built once, so the validation cache can hit),
-cost once validated (with the variables), and introspection off unless enabled.
+then the document's size, depth and aliases measured before it is validated, and validated
+through a cache), cost once validated (with the variables), and introspection off unless
+enabled.
 
 "Did you mean ...?" suggestions are off unless `field_suggestions` (development): in
 validation, in variable values, and in anything else graphql-core reports.
@@ -18,12 +18,10 @@ from typing import TYPE_CHECKING, Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
-    AddValidationRules,
     DisableIntrospection,
     ParserCache,
     SchemaExtension,
 )
-from strawberry.extensions.max_aliases import create_validator as alias_limit_rule
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
@@ -109,6 +107,7 @@ class SchemaLimits:
             max_selection_set_fields=self.max_selection_set_fields,
             max_field_repeats=self.max_field_repeats,
             max_depth=self.max_depth,
+            max_aliases=self.max_aliases,
         )
 
 
@@ -160,7 +159,6 @@ def build_schema(
     limits: SchemaLimits | None = None,
 ) -> GatewaySchema:
     limits = limits or SchemaLimits()
-    rules = (alias_limit_rule(limits.max_aliases),)
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         RequestAccounting,
         ErrorCodes,
@@ -171,7 +169,6 @@ def build_schema(
     extensions += [
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: DocumentLimiter(document_limits, hide_suggestions=not field_suggestions),
-        lambda: AddValidationRules(list(rules)),
         lambda: QueryCostLimiter(limits.max_cost),
     ]
     if not introspection:

@@ -20,6 +20,7 @@ from graphql import get_introspection_query, parse, validate
 from gateway.api.extensions.document_limits import document_tokens
 from gateway.api.extensions.document_size import SizeLimits, count_fields
 from gateway.api.schema import (
+    MAX_ALIASES,
     MAX_DEPTH,
     MAX_DOCUMENT_LENGTH,
     MAX_FIELD_REPEATS,
@@ -40,6 +41,7 @@ REPEATED = "configuration { id } "
 # The document of the report: 440 repeats under one name, 9 KB, 1,765 tokens.
 ATTACK = "query Q{n} { session { " + REPEATED * 440 + "} }"
 ALIASED_IDS = " ".join(f"f{i}: id" for i in range(40))
+ALIASED_SESSIONS = " ".join(f"a{i}: session {{ id }}" for i in range(20))
 
 
 def fragments(count: int, body: str) -> str:
@@ -200,7 +202,9 @@ def legitimate_documents() -> dict[str, str]:
 def test_every_legitimate_document_is_within_the_default_limits() -> None:
     documents = legitimate_documents()
     assert len(documents) > 40
-    limits = SizeLimits(MAX_FIELDS, MAX_SELECTION_SET_FIELDS, MAX_FIELD_REPEATS, MAX_DEPTH)
+    limits = SizeLimits(
+        MAX_FIELDS, MAX_SELECTION_SET_FIELDS, MAX_FIELD_REPEATS, MAX_DEPTH, MAX_ALIASES
+    )
     for name, text in documents.items():
         document = parse(text)
         assert len(text) * 2 <= MAX_DOCUMENT_LENGTH, name
@@ -225,7 +229,7 @@ async def test_the_portal_documents_pass_over_http(gateway: RunningGateway, worl
             assert result.ok(), name
 
 
-async def test_depth_is_measured_before_validation(
+async def test_depth_and_aliases_are_measured_before_validation(
     gateway_factory: GatewayFactory, world: World
 ) -> None:
     gateway = await gateway_factory.start(world.configurations(), max_query_depth=4)
@@ -239,6 +243,8 @@ async def test_depth_is_measured_before_validation(
         (deep, "'Deep' exceeds maximum operation depth of 4"),
         ("{ " + "session { " * 150 + "id" + " }" * 150 + " }", "'anonymous' exceeds"),
         ("{ session { ...Nope } }", "Unknown fragment 'Nope'."),
+        # Aliases too are counted first: the unknown field beside them is not reported.
+        ("{ nope " + ALIASED_SESSIONS + " }", "20 aliases found. Allowed: 15"),
     ):
         result = await gateway.post(query, token=token)
         assert result.error_codes == ["GRAPHQL_VALIDATION_FAILED"], result.body

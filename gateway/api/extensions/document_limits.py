@@ -50,6 +50,7 @@ class DocumentLimits:
     max_selection_set_fields: int
     max_field_repeats: int
     max_depth: int
+    max_aliases: int
 
 
 @dataclass
@@ -160,6 +161,7 @@ class DocumentLimiter(SchemaExtension):
             limits.max_selection_set_fields,
             limits.max_field_repeats,
             limits.max_depth,
+            limits.max_aliases,
         )
         budget.fields -= count_fields(document, size)
 

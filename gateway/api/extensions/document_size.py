@@ -19,12 +19,14 @@ over a limit (the pass costs at most about twice `max_fields` steps):
 - `max_depth`: how deeply an operation's fields nest (introspection fields, `__schema`...,
   are not counted), as Strawberry's depth limiter counted it: checked here, it bounds
   validation too (graphql-core's caches hash nodes by their whole subtree) and cannot
-  fail on a spread of an unknown fragment.
+  fail on a spread of an unknown fragment;
+- `max_aliases`: aliases in the operations, fragments expanded, as Strawberry's alias
+  limiter counted them (aliases are the cheapest way to a large document).
 
 Within these, the rules' work is bounded by about `max_fields x max_field_repeats` field
 comparisons. A refusal is a top-level error with `extensions.code` `DOCUMENT_TOO_COMPLEX`,
-the limit's name (`limit`) and value (`max`); the depth limit keeps the message and code
-(`GRAPHQL_VALIDATION_FAILED`) of the validation rule it replaces.
+the limit's name (`limit`) and value (`max`); the depth and alias limits keep the messages
+and code (`GRAPHQL_VALIDATION_FAILED`) of the validation rules they replace.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class SizeLimits:
     max_selection_set_fields: int
     max_field_repeats: int
     max_depth: int
+    max_aliases: int
 
 
 class DocumentTooComplex(GraphQLError):
@@ -89,6 +92,7 @@ class _Measure:
         self.reached: set[str] = set()
         self.fields = 0
         self.spreads = 0
+        self.aliases = 0
         # Places in the response: (parent place, response name) -> place; per place its
         # parent, name and how many fields select it.
         self.places: dict[tuple[int, str], int] = {}
@@ -104,6 +108,13 @@ class _Measure:
         for name, fragment in self.fragments.items():
             if name not in self.reached:  # validation refuses it; its size still costs
                 self.walk(fragment.selection_set, name, None)
+        if self.aliases > self.limits.max_aliases:
+            raise DocumentTooComplex(
+                "maxAliases",
+                self.limits.max_aliases,
+                f"{self.aliases} aliases found. Allowed: {self.limits.max_aliases}",
+                VALIDATION_FAILED,
+            )
 
     def walk(self, root: SelectionSetNode, fragment: str | None, operation: str | None) -> None:
         """Walk one definition with its spreads expanded, iteratively (no recursion limit).
@@ -130,6 +141,8 @@ class _Measure:
                 )
             if isinstance(selection, FieldNode):
                 name = selection.name.value
+                if selection.alias is not None and operation is not None:
+                    self.aliases += 1
                 place = self.select(frame.place, (selection.alias or selection.name).value)
                 if selection.selection_set is not None:
                     depth = None if frame.depth is None or name.startswith("__") else frame.depth
