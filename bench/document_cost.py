@@ -16,7 +16,7 @@ and without credentials, and variations of it (repeats under repeated parents, f
 spreading repeats, exponential fragments, many fragments in one selection set, an unused
 fragment), many operations in one document, deep nesting, huge alias counts, unknown
 arguments, a long string, large and deeply nested variables, a batch of five attacks, a
-malformed body, and the largest document the default limits let through.
+malformed body, and a valid document near the default limits (run, not refused).
 """
 
 from __future__ import annotations
@@ -32,7 +32,15 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from client import token_for
-from documents import OVERVIEW, OVERVIEW_VARIABLES, SESSION
+from documents import (
+    CUSTOMER,
+    INVOICE,
+    OVERVIEW,
+    OVERVIEW_VARIABLES,
+    PAYMENT_METHOD,
+    SESSION,
+    SUBSCRIPTION,
+)
 from stack import bench_stack, common_arguments, describe_machine
 from table import print_table
 
@@ -62,6 +70,12 @@ def aliases(count: int, field: str = "id") -> str:
     return " ".join(f"a{i}: {field}" for i in range(count))
 
 
+OVERVIEW_FIELDS = (
+    f"customer {{ {CUSTOMER} }} subscriptions {{ {SUBSCRIPTION} }} "
+    f"paymentMethods {{ {PAYMENT_METHOD} }} invoices(first: 10) {{ nodes {{ {INVOICE} }} "
+    "pageInfo { hasNextPage endCursor } } plans { product { id name } prices { id } "
+    "adjustableQuantity { enabled minimum maximum } } "
+)
 # The documents; `{n}` becomes a fresh operation name suffix on every request.
 ATTACK = "query Q{n} { session { " + REPEATED * 440 + "} }"
 DOCUMENTS: dict[str, str] = {
@@ -93,9 +107,8 @@ DOCUMENTS: dict[str, str] = {
     + " ".join(f'a{i}: "x"' for i in range(600))
     + ") { nodes { id } } }",
     "a 100 KB string argument": 'query Q{n} { subscription(id: "' + "x" * 100_000 + '") { id } }',
-    "the largest the limits let through (250 fields)": "query Q{n} { "
-    + " ".join(f"s{j}: session {{ {aliases(49)} }}" for j in range(5))
-    + " }",
+    # Valid, so it runs too (Stripe answers from the gateway's cache after the first).
+    "the overview's fields twice (248 fields)": "query Q{n} { " + OVERVIEW_FIELDS * 2 + " }",
 }
 LARGE_LIST = ["sub_0123456789abcdef"] * 4000
 NESTED = 20_000
