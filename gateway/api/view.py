@@ -25,11 +25,12 @@ from strawberry.types.unset import UnsetType
 
 from ..auth.authenticate import authenticate
 from ..auth.principal import Principal
+from ..billing.stripe_budget import budgeted
 from ..edge.responses import error_response
 from ..observability.request_record import note_principal, note_refused
 from .context import Context, Services
 from .extensions import shared_budget
-from .http_limits import check_rate_limit, principal_kind, refusal_response
+from .http_limits import check_rate_limit, principal_kind, refusal_response, stripe_budget_for
 from .live.connection import AUTHORIZATION, authenticate_connection, connection_headers
 from .live.limits import LIVE_REGISTRY, LIVE_SLOT, LiveLimitError, credential_key
 from .live.websocket import LiveSockets, LiveTransportHandler
@@ -129,9 +130,12 @@ class GatewayView(GraphQLView[Context, None]):
         root_value: None,
         sub_response: web.Response,
     ) -> Any:
-        """Run the request's operations with one document budget between them."""
+        """Run the request's operations on its budgets: one of documents (tokens, characters
+        and fields, shared by a batch) and one of Stripe calls. The rate limit was spent
+        when the body was read."""
         schema = cast("GatewaySchema", self.schema)
-        with shared_budget(schema.document_limits):
+        stripe = stripe_budget_for(request, context.services.settings, context.principal)
+        with shared_budget(schema.document_limits), budgeted(stripe):
             return await super().execute_operation(
                 request, request_adapter, request_data, context, root_value, sub_response
             )
