@@ -18,7 +18,6 @@ from cross_web import (
     HTTPException,
     parse_content_type,
 )
-from strawberry.aiohttp.views import GraphQLView
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
 from strawberry.types.unset import UnsetType
@@ -34,6 +33,7 @@ from .http_limits import check_rate_limit, principal_kind, refusal_response, str
 from .live.connection import AUTHORIZATION, authenticate_connection, connection_headers
 from .live.limits import LIVE_REGISTRY, LIVE_SLOT, LiveLimitError, credential_key
 from .live.websocket import LiveSockets, LiveTransportHandler
+from .media_type import MediaTypeView
 from .request_body import BadRequestError, decode_json, operations
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024
 PRINCIPAL = web.RequestKey("principal", Principal)
 
 
-class GatewayView(GraphQLView[Context, None]):
+class GatewayView(MediaTypeView):
     graphql_transport_ws_handler_class = LiveTransportHandler
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
