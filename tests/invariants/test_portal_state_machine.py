@@ -69,11 +69,19 @@ FAULT_TARGETS = {
 }
 PLANS = st.sampled_from([None, "basic_monthly", "basic_yearly", "pro_monthly"])
 QUANTITIES = st.sampled_from([None, 1, 2, 4])
-# Not yet "quantity" and "switch" (a decrease is queued for the period end, see
-# `change_now`), nor answers lost after Stripe applied the write ("drop_after": the gateway
-# answers STRIPE_UNAVAILABLE for a change Stripe made).
-FAULT_ACTIONS = ["cancel", "renew", "pause", "resume", "tax", "card", "pay"]
-FAULT_OUTCOMES = {"500": "rate_500", "drop": "rate_drop"}
+FAULT_ACTIONS = [
+    "cancel",
+    "renew",
+    "pause",
+    "resume",
+    "quantity",
+    "switch",
+    "tax",
+    "card",
+    "pay",
+    "undo",
+]
+FAULT_OUTCOMES = {"500": "rate_500", "drop": "rate_drop", "drop_after": "rate_drop_after"}
 
 
 def iso(timestamp: int) -> str:
@@ -173,6 +181,10 @@ class PortalMachine(RuleBasedStateMachine):
             assert not queued, f"a queued change is not shown: {context}"
         else:
             assert queued, f"a change is shown that Stripe has not queued: {context}"
+            if "availableActions" in seen:
+                assert "UNDO_SCHEDULED_CHANGE" in seen["availableActions"], (
+                    f"a queued change cannot be undone: {context}"
+                )
             effective = stamp(change["effectiveAt"])
             items_after = tuple((i["priceId"], i["quantity"]) for i in change["items"])
             assert (effective, items_after) in {(p[0], p[2]) for p in queued}, context
@@ -231,9 +243,10 @@ class PortalMachine(RuleBasedStateMachine):
         portal refuses it)."""
         self.preview_then_update(plan, quantity, scheduled=False)
 
-    # Changes the portal queues for the period end leave the subscription with no action at
-    # all (every one refused as "follows a subscription schedule") until a period after the
-    # change: the rule that makes them, `queue_change`, waits for that to be fixed.
+    @rule(plan=PLANS, quantity=QUANTITIES)
+    def queue_change(self, plan: str | None, quantity: int | None) -> None:
+        """Preview a change and make it, when the portal queues it for the period end."""
+        self.preview_then_update(plan, quantity, scheduled=True)
 
     def preview_then_update(self, plan: str | None, quantity: int | None, scheduled: bool) -> None:
         fields: dict[str, Any] = {"subscriptionId": self.sub}
@@ -343,6 +356,15 @@ class PortalMachine(RuleBasedStateMachine):
                 {"subscriptionId": self.sub, "clientMutationId": self.next_id()},
             )
         )
+
+    @rule()
+    def undo_queued_change(self) -> None:
+        fields = {"subscriptionId": self.sub, "clientMutationId": self.next_id()}
+        answer = self.perform(Call("undoScheduledChange", fields))
+        if answer.ok:
+            assert not self.after.active_schedules(self.sub), self.after.describe()
+            before = self.before.subscriptions[self.sub]
+            assert self.after.subscriptions[self.sub].items == before.items, self.after.describe()
 
     @rule(days=st.sampled_from([3, 7, 20, 40]))
     def pause(self, days: int) -> None:
@@ -475,8 +497,10 @@ class PortalMachine(RuleBasedStateMachine):
         fields: dict[str, Any] = {"clientMutationId": self.next_id()}
         name = f"{action}Subscription"
         state = self.stripe_state()
-        if action in ("cancel", "renew", "pause", "resume"):
+        if action in ("cancel", "renew", "pause", "resume", "undo"):
             fields["subscriptionId"] = self.sub
+        if action == "undo":
+            name = "undoScheduledChange"
         if action == "pause":
             fields["resumesAt"] = iso(self.now() + 7 * DAY)
         if action == "quantity":
@@ -587,7 +611,12 @@ class PortalMachine(RuleBasedStateMachine):
                     {"input": {"subscriptionId": missing_sub, "quantity": 2}},
                 )
             elif kind == "mutate":
-                for name in ("cancelSubscription", "renewSubscription", "resumeSubscription"):
+                for name in (
+                    "cancelSubscription",
+                    "renewSubscription",
+                    "resumeSubscription",
+                    "undoScheduledChange",
+                ):
                     doc = portal_calls.document(name, portal_calls.MUTATION_SELECTION)
                     await both(
                         doc,
