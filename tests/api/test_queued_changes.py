@@ -6,7 +6,7 @@ across the period end with a test clock."""
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tests.api.mutation_calls import codes, full_configuration, mutate, variant
 
@@ -65,13 +65,39 @@ async def schedules_of(client: stripe.StripeClient, customer: str) -> list[Any]:
     return list(found.data)
 
 
+class Queued(NamedTuple):
+    """A running gateway and a clocked customer's Pro subscription with a downgrade queued."""
+
+    gateway: RunningGateway
+    token: str
+    customer: str
+    clock: str
+    sub: str
+    period_end: int
+
+
+async def queued_downgrade(
+    gateway_factory: GatewayFactory,
+    client: stripe.StripeClient,
+    world: World,
+    configurations: list[dict[str, Any]] | None = None,
+) -> Queued:
+    """Start a gateway (no customer cache), then queue a Pro -> Basic downgrade through it."""
+    gateway = await gateway_factory.start(
+        configurations or world.configurations(), customer_cache_ttl_seconds=0
+    )
+    customer, clock, sub, period_end = await clocked_pro_customer(client, world)
+    token = await gateway.token_for(customer)
+    await downgrade(gateway, token, sub, world)
+    return Queued(gateway, token, customer, clock, sub, period_end)
+
+
 async def test_a_queued_change_offers_undo_cancel_and_replace(
     gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
 ) -> None:
-    gateway = await gateway_factory.start(world.configurations(), customer_cache_ttl_seconds=0)
-    customer, _clock, sub, _end = await clocked_pro_customer(stripe_client, world)
-    token = await gateway.token_for(customer)
-    await downgrade(gateway, token, sub, world)
+    gateway, token, customer, _clock, sub, _end = await queued_downgrade(
+        gateway_factory, stripe_client, world
+    )
     seen = await actions(gateway, token, sub)
     assert {"CANCEL", "UNDO_SCHEDULED_CHANGE", "SWITCH_PRICE", "CHANGE_QUANTITY"} <= set(
         seen["availableActions"]
@@ -97,10 +123,9 @@ async def test_a_queued_change_offers_undo_cancel_and_replace(
 async def test_cancel_drops_the_queued_change_and_the_period_end_cancels(
     gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
 ) -> None:
-    gateway = await gateway_factory.start(world.configurations(), customer_cache_ttl_seconds=0)
-    customer, clock, sub, period_end = await clocked_pro_customer(stripe_client, world)
-    token = await gateway.token_for(customer)
-    await downgrade(gateway, token, sub, world)
+    gateway, token, customer, clock, sub, period_end = await queued_downgrade(
+        gateway_factory, stripe_client, world
+    )
     canceled = await mutate(gateway, token, "cancelSubscription", subscriptionId=sub)
     assert canceled["userErrors"] == []
     assert canceled["subscription"]["cancelAtPeriodEnd"] is True
@@ -123,10 +148,9 @@ async def test_cancel_drops_the_queued_change_and_the_period_end_cancels(
 async def test_a_queued_change_is_replaced_by_another(
     gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
 ) -> None:
-    gateway = await gateway_factory.start(world.configurations(), customer_cache_ttl_seconds=0)
-    customer, _clock, sub, period_end = await clocked_pro_customer(stripe_client, world)
-    token = await gateway.token_for(customer)
-    await downgrade(gateway, token, sub, world)
+    gateway, token, customer, _clock, sub, period_end = await queued_downgrade(
+        gateway_factory, stripe_client, world
+    )
     [first] = await schedules_of(stripe_client, customer)
     # Another downgrade rewrites the same schedule's next phase.
     other = await mutate(
@@ -167,10 +191,9 @@ async def test_a_queued_change_is_replaced_by_another(
 async def test_once_the_queued_change_starts_the_subscription_is_ordinary(
     gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
 ) -> None:
-    gateway = await gateway_factory.start(world.configurations(), customer_cache_ttl_seconds=0)
-    customer, clock, sub, period_end = await clocked_pro_customer(stripe_client, world)
-    token = await gateway.token_for(customer)
-    await downgrade(gateway, token, sub, world)
+    gateway, token, customer, clock, sub, period_end = await queued_downgrade(
+        gateway_factory, stripe_client, world
+    )
     await stripe_client.v1.test_helpers.test_clocks.advance_async(
         clock, {"frozen_time": period_end + DAY}
     )
@@ -229,10 +252,9 @@ async def test_cancel_now_with_a_queued_change_ends_both(
     )
     now_config["is_default"] = True
     full["is_default"] = False
-    gateway = await gateway_factory.start([full, now_config], customer_cache_ttl_seconds=0)
-    customer, _clock, sub, _end = await clocked_pro_customer(stripe_client, world)
-    token = await gateway.token_for(customer)
-    await downgrade(gateway, token, sub, world)
+    gateway, token, customer, _clock, sub, _end = await queued_downgrade(
+        gateway_factory, stripe_client, world, [full, now_config]
+    )
     canceled = await mutate(
         gateway, token, "cancelSubscription", subscriptionId=sub, reason="TOO_EXPENSIVE"
     )
@@ -255,10 +277,9 @@ PREVIEW = """query($input: UpdateSubscriptionInput!) {
 async def test_a_change_made_now_previews_like_it_applies_while_one_waits(
     gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
 ) -> None:
-    gateway = await gateway_factory.start(world.configurations(), customer_cache_ttl_seconds=0)
-    customer, _clock, sub, _end = await clocked_pro_customer(stripe_client, world)
-    token = await gateway.token_for(customer)
-    await downgrade(gateway, token, sub, world)
+    gateway, token, _customer, _clock, sub, _end = await queued_downgrade(
+        gateway_factory, stripe_client, world
+    )
     result = await gateway.post(
         PREVIEW, {"input": {"subscriptionId": sub, "quantity": 2}}, token=token
     )
