@@ -42,6 +42,28 @@ async def schedule_of(client: stripe.StripeClient, subscription: str) -> Any:
     return stored.schedule
 
 
+async def downgrade_bob(
+    gateway: RunningGateway, token: str, world: World, client_mutation_id: str
+) -> dict[str, Any]:
+    """Bob's Pro -> Basic downgrade, which queues a schedule for the period end."""
+    return await mutate(
+        gateway,
+        token,
+        "updateSubscription",
+        subscriptionId=world.bob.subscription,
+        priceId=world.basic_monthly,
+        clientMutationId=client_mutation_id,
+    )
+
+
+async def assert_downgrade_queued(client: stripe.StripeClient, world: World) -> None:
+    """Stripe holds one active schedule for Bob's subscription, ending on one Basic seat."""
+    schedule = await schedule_of(client, world.bob.subscription)
+    assert schedule is not None
+    assert schedule.status == "active"
+    assert [(i.price, i.quantity) for i in schedule.phases[-1].items] == [(world.basic_monthly, 1)]
+
+
 async def test_a_queued_change_whose_answer_was_lost_is_confirmed_not_undone(
     gateway: RunningGateway,
     world: World,
@@ -49,35 +71,17 @@ async def test_a_queued_change_whose_answer_was_lost_is_confirmed_not_undone(
     stripe_client: stripe.StripeClient,
 ) -> None:
     token = await gateway.token_for(world.bob.id)
-    sub = world.bob.subscription
     fail(emulator, "POST", SCHEDULE_PHASES, "drop_after")
     emulator.reset_log()
-    first = await mutate(
-        gateway,
-        token,
-        "updateSubscription",
-        subscriptionId=sub,
-        priceId=world.basic_monthly,
-        clientMutationId="downgrade-1",
-    )
+    first = await downgrade_bob(gateway, token, world, "downgrade-1")
     heal(emulator)
     assert outcomes(emulator) == ["drop_after"]
     assert first["userErrors"] == []
     change = [{"priceId": world.basic_monthly, "quantity": 1}]
     assert first["subscription"]["scheduledChange"]["items"] == change
-    schedule = await schedule_of(stripe_client, sub)
-    assert schedule is not None
-    assert schedule.status == "active"
-    assert [(i.price, i.quantity) for i in schedule.phases[-1].items] == [(world.basic_monthly, 1)]
+    await assert_downgrade_queued(stripe_client, world)
     # A retry of the same call answers with what Stripe holds, and changes nothing more.
-    retry = await mutate(
-        gateway,
-        token,
-        "updateSubscription",
-        subscriptionId=sub,
-        priceId=world.basic_monthly,
-        clientMutationId="downgrade-1",
-    )
+    retry = await downgrade_bob(gateway, token, world, "downgrade-1")
     assert retry["userErrors"] == []
     assert retry["subscription"]["scheduledChange"]["items"] == change
     schedules = await stripe_client.v1.subscription_schedules.list_async({"customer": world.bob.id})
@@ -96,35 +100,18 @@ async def test_a_retry_after_a_change_that_was_not_made_makes_it_for_real(
     token = await gateway.token_for(world.bob.id)
     sub = world.bob.subscription
     fail(emulator, "POST", SCHEDULE_PHASES, "drop")
-    first = await mutate(
-        gateway,
-        token,
-        "updateSubscription",
-        subscriptionId=sub,
-        priceId=world.basic_monthly,
-        clientMutationId="downgrade-2",
-    )
+    first = await downgrade_bob(gateway, token, world, "downgrade-2")
     heal(emulator)
     [error] = first["userErrors"]
     assert error["code"] == "STRIPE_UNAVAILABLE"
     assert "has not made this change" in error["message"]
     assert await schedule_of(stripe_client, sub) is None
-    retry = await mutate(
-        gateway,
-        token,
-        "updateSubscription",
-        subscriptionId=sub,
-        priceId=world.basic_monthly,
-        clientMutationId="downgrade-2",
-    )
+    retry = await downgrade_bob(gateway, token, world, "downgrade-2")
     assert retry["userErrors"] == []
     assert retry["subscription"]["scheduledChange"]["items"] == [
         {"priceId": world.basic_monthly, "quantity": 1}
     ]
-    schedule = await schedule_of(stripe_client, sub)
-    assert schedule is not None
-    assert schedule.status == "active"
-    assert [(i.price, i.quantity) for i in schedule.phases[-1].items] == [(world.basic_monthly, 1)]
+    await assert_downgrade_queued(stripe_client, world)
     schedules = await stripe_client.v1.subscription_schedules.list_async({"customer": world.bob.id})
     assert sorted(s.status for s in schedules.data) == ["active", "released"]
 
