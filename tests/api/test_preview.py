@@ -125,10 +125,15 @@ async def test_feature_off_is_refused(gateway: RunningGateway, world: World) -> 
 # -- previews tell what is charged now and what goes on the next invoice ----------------
 
 
-def _update_variant(world: World, config_id: str, **settings: Any) -> dict[str, Any]:
+async def _gateway_with_update(
+    gateway_factory: GatewayFactory, world: World, config_id: str, **settings: Any
+) -> RunningGateway:
+    """A gateway with the world's configurations and `config_id`, the full one whose
+    subscription_update feature has `settings`."""
     base = full_configuration(world)
     update = {**base["features"]["subscription_update"], **settings}
-    return variant(base, config_id, subscription_update=update)
+    config = variant(base, config_id, subscription_update=update)
+    return await gateway_factory.start([*world.configurations(), config])
 
 
 async def _preview_then_apply(
@@ -151,19 +156,35 @@ async def _preview_then_apply(
     return shown
 
 
-async def test_monthly_to_yearly_is_shown_as_charged_now(
-    gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
-) -> None:
-    """Stripe starts a new (yearly) period at once and invoices it: the preview says so."""
-    config = _update_variant(world, "yearly", schedule_at_period_end={"conditions": []})
-    gateway = await gateway_factory.start([*world.configurations(), config])
-    token = await gateway.token_for(world.alice.id, configuration="yearly")
-    shown = await _preview_then_apply(
+async def _alice_changes_under(
+    gateway_factory: GatewayFactory,
+    world: World,
+    stripe_client: stripe.StripeClient,
+    update: dict[str, Any],
+    **change: Any,
+) -> dict[str, Any]:
+    """Alice, under the full configuration with `update`, previews and applies `change`."""
+    gateway = await _gateway_with_update(gateway_factory, world, "varied", **update)
+    token = await gateway.token_for(world.alice.id, configuration="varied")
+    return await _preview_then_apply(
         gateway,
         stripe_client,
         token,
         world.alice.id,
         subscriptionId=world.alice.subscription,
+        **change,
+    )
+
+
+async def test_monthly_to_yearly_is_shown_as_charged_now(
+    gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    """Stripe starts a new (yearly) period at once and invoices it: the preview says so."""
+    shown = await _alice_changes_under(
+        gateway_factory,
+        world,
+        stripe_client,
+        {"schedule_at_period_end": {"conditions": []}},
         priceId=world.basic_yearly,
     )
     assert shown["invoicedNow"] is True
@@ -178,16 +199,8 @@ async def test_monthly_to_yearly_is_shown_as_charged_now(
 async def test_billing_cycle_anchor_now_is_shown_as_charged_now(
     gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
 ) -> None:
-    config = _update_variant(world, "anchor-now", billing_cycle_anchor="now")
-    gateway = await gateway_factory.start([*world.configurations(), config])
-    token = await gateway.token_for(world.alice.id, configuration="anchor-now")
-    shown = await _preview_then_apply(
-        gateway,
-        stripe_client,
-        token,
-        world.alice.id,
-        subscriptionId=world.alice.subscription,
-        quantity=2,
+    shown = await _alice_changes_under(
+        gateway_factory, world, stripe_client, {"billing_cycle_anchor": "now"}, quantity=2
     )
     assert shown["invoicedNow"] is True
     assert shown["amountDueNow"] == shown["prorationAmount"] + 2000
@@ -197,15 +210,11 @@ async def test_billing_cycle_anchor_now_is_shown_as_charged_now(
 async def test_always_invoice_charges_the_prorations_now(
     gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
 ) -> None:
-    config = _update_variant(world, "always", proration_behavior="always_invoice")
-    gateway = await gateway_factory.start([*world.configurations(), config])
-    token = await gateway.token_for(world.alice.id, configuration="always")
-    shown = await _preview_then_apply(
-        gateway,
+    shown = await _alice_changes_under(
+        gateway_factory,
+        world,
         stripe_client,
-        token,
-        world.alice.id,
-        subscriptionId=world.alice.subscription,
+        {"proration_behavior": "always_invoice"},
         priceId=world.pro_monthly,
     )
     assert shown["invoicedNow"] is True
@@ -236,13 +245,13 @@ async def test_ending_a_trial_is_shown_as_charged_now(
 async def test_continuing_a_trial_charges_nothing_now(
     gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
 ) -> None:
-    config = _update_variant(
+    gateway = await _gateway_with_update(
+        gateway_factory,
         world,
         "continue",
         trial_update_behavior="continue_trial",
         schedule_at_period_end={"conditions": []},
     )
-    gateway = await gateway_factory.start([*world.configurations(), config])
     trial = await clocked_customer(stripe_client, world.basic_monthly, trial_days=14)
     await advance(stripe_client, trial, 3 * DAY)
     token = await gateway.token_for(trial.customer, configuration="continue")
