@@ -47,25 +47,37 @@ class Clocked:
 
 
 async def clocked_customer(
-    client: stripe.StripeClient, price: str, *, quantity: int = 1, trial_days: int = 0
+    client: stripe.StripeClient,
+    price: str,
+    *,
+    quantity: int = 1,
+    trial_days: int = 0,
+    start: int = 1_780_000_000,  # a fixed moment: the periods do not depend on today's date
+    email: str = "quote@example.com",
+    name: str | None = None,
+    own_card: bool = False,
 ) -> Clocked:
-    """A customer with a card on a new test clock, subscribed to `price` from the clock's start."""
-    start = 1_780_000_000  # a fixed moment: the periods do not depend on today's date
+    """A customer with a card on a new test clock, subscribed to `price` from the clock's start.
+    The subscription charges the customer's default card, or with `own_card` names that card
+    as its own default."""
     clock = await client.v1.test_helpers.test_clocks.create_async({"frozen_time": start})
-    customer = await client.v1.customers.create_async(
-        {
-            "email": "quote@example.com",
-            "test_clock": clock.id,
-            "payment_method": "pm_card_visa",
-            "invoice_settings": {"default_payment_method": "pm_card_visa"},
-        }
-    )
+    details: dict[str, Any] = {
+        "email": email,
+        "test_clock": clock.id,
+        "payment_method": "pm_card_visa",
+        "invoice_settings": {"default_payment_method": "pm_card_visa"},
+    }
+    if name is not None:
+        details["name"] = name
+    customer = await client.v1.customers.create_async(details)  # type: ignore[arg-type]
     params: dict[str, Any] = {
         "customer": customer.id,
         "items": [{"price": price, "quantity": quantity}],
     }
     if trial_days:
         params["trial_period_days"] = trial_days
+    if own_card:
+        params["default_payment_method"] = customer.invoice_settings.default_payment_method
     sub = await client.v1.subscriptions.create_async(params)  # type: ignore[arg-type]
     return Clocked(customer.id, sub.id, clock.id, start)
 

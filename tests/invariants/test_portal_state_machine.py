@@ -36,6 +36,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from tests.api.previewed_billing import clocked_customer
 from tests.invariants import portal_calls
 from tests.invariants.portal_calls import Answer, Call
 from tests.invariants.stack import CONFIGURATION_IDS, Stack, open_stack
@@ -208,30 +209,20 @@ class PortalMachine(RuleBasedStateMachine):
         if plan == "pro_monthly":
             quantity = 1  # Pro's quantity is not adjustable
         self.config = config
-        v1 = self.stack.stripe.v1
 
         async def create() -> tuple[str, str, str, str]:
-            clock = await v1.test_helpers.test_clocks.create_async({"frozen_time": START})
-            customer = await v1.customers.create_async(
-                {
-                    "email": "machine@example.com",
-                    "name": "Machine",
-                    "test_clock": clock.id,
-                    "payment_method": "pm_card_visa",
-                    "invoice_settings": {"default_payment_method": "pm_card_visa"},
-                }
+            account = await clocked_customer(
+                self.stack.stripe,
+                price,
+                quantity=quantity,
+                trial_days=14 if trial else 0,
+                start=START,
+                email="machine@example.com",
+                name="Machine",
+                own_card=own_card,
             )
-            params: dict[str, Any] = {
-                "customer": customer.id,
-                "items": [{"price": price, "quantity": quantity}],
-            }
-            if trial:
-                params["trial_period_days"] = 14
-            if own_card:
-                params["default_payment_method"] = customer.invoice_settings.default_payment_method
-            sub = await v1.subscriptions.create_async(params)  # type: ignore[arg-type]
-            token = await self.stack.gateway.token_for(customer.id, configuration=config)
-            return clock.id, customer.id, sub.id, token
+            token = await self.stack.gateway.token_for(account.customer, configuration=config)
+            return account.clock, account.customer, account.subscription, token
 
         self.clock, self.customer, self.sub, self.token = self.run(create())
 
