@@ -117,6 +117,15 @@ class LiveClient:
         event: dict[str, Any] = message["payload"]["data"]["billingEvents"]
         return event
 
+    async def ended_with(self, operation_id: str) -> list[str]:
+        """The codes of the error that ends a stream: a `next` with no data, then `complete`."""
+        last = await self.receive()
+        assert last["type"] == "next"
+        assert last["payload"]["data"] is None
+        codes = [e["extensions"]["code"] for e in last["payload"]["errors"]]
+        assert await self.receive() == {"id": operation_id, "type": "complete"}
+        return codes
+
     async def event_of_type(
         self, operation_id: str, event_type: str, seconds: float = WAIT_SECONDS
     ) -> dict[str, Any]:
