@@ -17,13 +17,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import stripe
-from aiohttp import web
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from gateway.emulator.app import create_app as create_emulator
-from gateway.emulator.state import Emulator
 from tests.api.mutation_calls import mutate
 from tests.api.previewed_billing import (
     DAY,
@@ -33,11 +29,14 @@ from tests.api.previewed_billing import (
     invoice_ids,
     preview,
 )
-from tests.conftest import API_KEY
-from tests.support.gateway import GatewayFactory, RunningGateway
+from tests.support.standalone import emulated_stripe
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    import stripe
+
+    from tests.support.gateway import RunningGateway
 
 EXAMPLES = 120
 BEHAVIOURS = ("create_prorations", "always_invoice", "none")
@@ -226,17 +225,7 @@ def test_a_preview_is_what_stripe_then_bills(tmp_path: Path) -> None:
 
 
 async def _run(tmp_path: Path) -> None:
-    runner = web.AppRunner(create_emulator(Emulator(seed=1)), handle_signals=False)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    factory = GatewayFactory(f"http://127.0.0.1:{port}", tmp_path)
-    http = stripe.AIOHTTPClient()
-    client = stripe.StripeClient(
-        API_KEY, base_addresses={"api": factory.emulator_url}, http_client=http
-    )
-    try:
+    async with emulated_stripe(tmp_path) as (factory, client):
         products, prices = await _catalog(client)
         gateway = await factory.start(
             _configurations(products, prices),
@@ -265,7 +254,3 @@ async def _run(tmp_path: Path) -> None:
         assert seen["examples"] >= EXAMPLES // 2, seen
         assert all(seen[kind] for kind in ("invoicedNow", "scheduled", "endsTrial")), seen
         assert seen["prorated later"], seen
-    finally:
-        await http.close_async()
-        await factory.close()
-        await runner.cleanup()

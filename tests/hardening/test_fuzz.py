@@ -15,7 +15,6 @@ import string
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
-from aiohttp import web
 from graphql import (
     GraphQLEnumType,
     GraphQLInputObjectType,
@@ -27,10 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gateway.api.schema import schema
-from gateway.emulator.app import create_app as create_emulator
-from gateway.emulator.state import Emulator
-from tests.conftest import API_KEY
-from tests.support.gateway import GatewayFactory, RunningGateway
+from tests.support.standalone import emulated_stripe
 from tests.support.world import build_world
 
 if TYPE_CHECKING:
@@ -38,6 +34,7 @@ if TYPE_CHECKING:
 
     from graphql import GraphQLInputType
 
+    from tests.support.gateway import RunningGateway
     from tests.support.world import World
 
 EXAMPLES_PER_FIELD = 60
@@ -167,23 +164,8 @@ def test_fuzz_every_query_and_mutation_input(tmp_path: Path) -> None:
 
 
 async def _fuzz(tmp_path: Path) -> None:
-    runner = web.AppRunner(create_emulator(Emulator(seed=1)), handle_signals=False)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    factory = GatewayFactory(f"http://127.0.0.1:{port}", tmp_path)
-    try:
-        import stripe
-
-        http = stripe.AIOHTTPClient()
-        client = stripe.StripeClient(
-            API_KEY, base_addresses={"api": factory.emulator_url}, http_client=http
-        )
-        try:
-            world = await build_world(client)
-        finally:
-            await http.close_async()
+    async with emulated_stripe(tmp_path) as (factory, client):
+        world = await build_world(client)
         gateway = await factory.start(
             world.configurations(),
             rate_limit_per_second=0,
@@ -192,9 +174,6 @@ async def _fuzz(tmp_path: Path) -> None:
         )
         token = await gateway.token_for(world.alice.id)
         await asyncio.to_thread(_run_properties, asyncio.get_running_loop(), gateway, token, world)
-    finally:
-        await factory.close()
-        await runner.cleanup()
 
 
 def _property(
