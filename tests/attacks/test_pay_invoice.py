@@ -91,7 +91,7 @@ async def test_a_lost_answer_with_stripe_unreadable_then_a_retry_pays_once(
     customer, sub, invoice = await past_due_customer(stripe_client, world)
     await working_card(stripe_client, customer)
     token = await gateway.token_for(customer)
-    single = '{ invoice(id: "%s") { id status } }' % invoice
+    single = f'{{ invoice(id: "{invoice}") {{ id status }} }}'
     assert (await gateway.post(single, token=token)).ok()["invoice"]["status"] == "OPEN"
     # Stripe takes the payment, the answer is lost, and the re-read fails too.
     emulator.runtime.faults.configure(
@@ -229,7 +229,7 @@ async def test_an_invoice_voided_behind_the_gateways_back(
     token = await gateway.token_for(customer)
     # The page is read (and cached) while the invoice is open...
     (await gateway.post(ACTIONS, token=token)).ok()
-    single = '{ invoice(id: "%s") { id status availableActions } }' % invoice
+    single = f'{{ invoice(id: "{invoice}") {{ id status availableActions }} }}'
     assert (await gateway.post(single, token=token)).ok()["invoice"]["status"] == "OPEN"
     # ...then support voids it in the dashboard (its webhook not delivered yet).
     await stripe_client.v1.invoices.void_invoice_async(invoice)
