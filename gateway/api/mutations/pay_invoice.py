@@ -25,6 +25,7 @@ from ..payment_methods.types import PaymentMethod
 from ..subscriptions.types import Subscription
 from .account_target import load_account, load_customer
 from .calls import client_mutation_id_field, required_id, start_call, stripe_failure
+from .one_at_a_time import one_at_a_time
 from .subscription_target import rendered
 
 NAME = "payInvoice"
@@ -186,4 +187,7 @@ async def _pay(context: Context, data: PayInvoiceInput) -> PayInvoicePayload:
 class PayInvoiceMutation:
     @mutation(description="Pay an open invoice now, with the default card or a chosen one.")
     async def pay_invoice(self, info: Info, input: PayInvoiceInput) -> PayInvoicePayload:
-        return await _pay(info.context, input)
+        context = info.context
+        # A second click waits for the first, then reads the invoice it paid.
+        async with one_at_a_time(context.scope().customer_id, str(input.invoice_id)):
+            return await _pay(context, input)

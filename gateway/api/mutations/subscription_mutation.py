@@ -19,6 +19,7 @@ from ..sessions.types import AfterCompletion
 from ..subscriptions.types import Subscription
 from .calls import MutationCall, start_call, stripe_failure
 from .flow_completion import after_completion
+from .one_at_a_time import one_at_a_time
 from .subscription_target import load_subscription, rendered, replayed
 
 D = TypeVar("D")
@@ -56,6 +57,13 @@ class SubscriptionMutation(Generic[D]):
     apply: Apply[D]
 
     async def run(
+        self, context: Context, data: object, subscription_id: str
+    ) -> SubscriptionOutcome:
+        # A double submit waits for the first, then sees what it did.
+        async with one_at_a_time(context.scope().customer_id, str(subscription_id)):
+            return await self._run(context, data, subscription_id)
+
+    async def _run(
         self, context: Context, data: object, subscription_id: str
     ) -> SubscriptionOutcome:
         client_id: str | None = getattr(data, "client_mutation_id", None)

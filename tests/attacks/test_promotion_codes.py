@@ -1,0 +1,205 @@
+"""Promotion codes attacked from outside: other customers' codes, used-up and switched-off
+codes, first-purchase codes on an old account, concurrent double submits, a code with a
+queued downgrade, and whether the discount shown is the one Stripe then bills; judged by
+Stripe's state read through the SDK (discounts, redemption counts, renewal invoices)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from tests.api.mutation_calls import codes, full_configuration, mutate, variant
+
+if TYPE_CHECKING:
+    import stripe
+
+    from tests.support.gateway import GatewayFactory, RunningGateway
+    from tests.support.world import World
+
+DAY = 24 * 3600
+SELECT = """subscription { id discounts { couponId promotionCode percentOff }
+            scheduledChange { effectiveAt items { priceId } } }"""
+
+
+async def promos_gateway(gateway_factory: GatewayFactory, world: World) -> RunningGateway:
+    base = full_configuration(world)
+    update = {**base["features"]["subscription_update"]}
+    update["default_allowed_updates"] = ["price", "quantity", "promotion_code"]
+    return await gateway_factory.start(
+        [*world.configurations(), variant(base, "promos", subscription_update=update)]
+    )
+
+
+async def make_code(
+    client: stripe.StripeClient,
+    code: str,
+    coupon: dict[str, Any],
+    **promo: Any,
+) -> tuple[str, str]:
+    made = await client.v1.coupons.create_async(coupon)  # type: ignore[arg-type]
+    created = await client.v1.promotion_codes.create_async(
+        {"promotion": {"type": "coupon", "coupon": made.id}, "code": code, **promo}
+    )
+    return made.id, created.id
+
+
+async def discounts_of(client: stripe.StripeClient, sub: str) -> list[str]:
+    found: Any = (
+        await client.v1.subscriptions.retrieve_async(sub, {"expand": ["discounts"]})
+    ).discounts
+    return [d.promotion_code for d in found]
+
+
+async def redeemed(client: stripe.StripeClient, promo: str) -> int:
+    return (await client.v1.promotion_codes.retrieve_async(promo)).times_redeemed
+
+
+async def apply(gateway: RunningGateway, token: str, sub: str, code: str) -> dict[str, Any]:
+    return await mutate(
+        gateway, token, "updateSubscription", select=SELECT, subscriptionId=sub, promotionCode=code
+    )
+
+
+async def test_codes_that_are_not_this_customers_to_use_change_nothing(
+    gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    gateway = await promos_gateway(gateway_factory, world)
+    half = {"percent_off": 50, "duration": "forever"}
+    _, bobs = await make_code(stripe_client, "BOBONLY", half, customer=world.bob.id)
+    _, once = await make_code(stripe_client, "ONEUSE", half, max_redemptions=1)
+    _, off = await make_code(stripe_client, "SWITCHEDOFF", half)
+    await stripe_client.v1.promotion_codes.update_async(off, {"active": False})
+    # Bob has paid invoices: a first-purchase code is not his to use.
+    _, first = await make_code(
+        stripe_client, "NEWCUSTOMER", half, restrictions={"first_time_transaction": True}
+    )
+    alice = await gateway.token_for(world.alice.id, configuration="promos")
+    bob = await gateway.token_for(world.bob.id, configuration="promos")
+    used = await apply(gateway, bob, world.bob.subscription, "oneuse")
+    assert used["userErrors"] == []
+    for token, sub, code in (
+        (alice, world.alice.subscription, "BOBONLY"),
+        (alice, world.alice.subscription, bobs),  # its promo_ id is not a code
+        (alice, world.alice.subscription, "ONEUSE"),
+        (alice, world.alice.subscription, "SWITCHEDOFF"),
+        (alice, world.alice.subscription, "x" * 5000),
+        (alice, world.alice.subscription, "BOB ONLY"),
+        (bob, world.bob.subscription, "NEWCUSTOMER"),
+    ):
+        refused = await apply(gateway, token, sub, code)
+        assert [e["field"] for e in refused["userErrors"]] == ["promotionCode"], (code, refused)
+        assert refused["userErrors"][0]["code"] in ("INVALID_INPUT", "PROMOTION_CODE_NOT_VALID")
+    assert await discounts_of(stripe_client, world.alice.subscription) == []
+    assert await discounts_of(stripe_client, world.bob.subscription) == [once]
+    assert (await redeemed(stripe_client, bobs), await redeemed(stripe_client, once)) == (0, 1)
+    assert (await redeemed(stripe_client, off), await redeemed(stripe_client, first)) == (0, 0)
+
+
+async def test_two_customers_race_for_the_last_redemption(
+    gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    gateway = await promos_gateway(gateway_factory, world)
+    _, promo = await make_code(
+        stripe_client, "LASTONE", {"percent_off": 30, "duration": "forever"}, max_redemptions=1
+    )
+    alice = await gateway.token_for(world.alice.id, configuration="promos")
+    bob = await gateway.token_for(world.bob.id, configuration="promos")
+    answers = await asyncio.gather(
+        apply(gateway, alice, world.alice.subscription, "LASTONE"),
+        apply(gateway, bob, world.bob.subscription, "lastone"),
+    )
+    assert sorted(len(a["userErrors"]) for a in answers) == [0, 1]
+    assert await redeemed(stripe_client, promo) == 1
+    holders = [
+        s
+        for s in (world.alice.subscription, world.bob.subscription)
+        if await discounts_of(stripe_client, s) == [promo]
+    ]
+    assert len(holders) == 1
+
+
+async def test_a_double_submitted_code_is_redeemed_once(
+    gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    gateway = await promos_gateway(gateway_factory, world)
+    _, promo = await make_code(
+        stripe_client,
+        "TWICE",
+        {"percent_off": 20, "duration": "repeating", "duration_in_months": 3},
+    )
+    bob = await gateway.token_for(world.bob.id, configuration="promos")
+    answers = await asyncio.gather(
+        *(apply(gateway, bob, world.bob.subscription, "TWICE") for _ in range(3))
+    )
+    applied = [a for a in answers if not a["userErrors"]]
+    assert applied
+    for answer in answers:
+        if answer["userErrors"]:
+            assert codes(answer) == [("PROMOTION_CODE_ALREADY_APPLIED", "promotionCode")]
+    # One redemption of the code, one discount on the subscription.
+    assert await discounts_of(stripe_client, world.bob.subscription) == [promo]
+    assert await redeemed(stripe_client, promo) == 1
+
+
+async def test_the_discount_shown_is_the_one_billed(
+    gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    gateway = await promos_gateway(gateway_factory, world)
+    # A coupon for another product: the subscription gets nothing off, and must not be told
+    # otherwise.
+    await make_code(
+        stripe_client,
+        "PROONLY",
+        {"percent_off": 50, "duration": "forever", "applies_to": {"products": [world.pro_product]}},
+    )
+    alice = await gateway.token_for(world.alice.id, configuration="promos")
+    sub = world.alice.subscription
+    applied = await apply(gateway, alice, sub, "PROONLY")
+    upcoming = (
+        await gateway.post(
+            "{ subscriptions { id upcomingInvoice { amountDue total } } }", token=alice
+        )
+    ).ok()["subscriptions"][0]["upcomingInvoice"]
+    customer: Any = await stripe_client.v1.customers.retrieve_async(
+        world.alice.id, {"expand": ["test_clock"]}
+    )
+    clock = customer.test_clock
+    await stripe_client.v1.test_helpers.test_clocks.advance_async(
+        clock.id, {"frozen_time": clock.frozen_time + 31 * DAY}
+    )
+    renewal = await stripe_client.v1.invoices.retrieve_async(
+        str((await stripe_client.v1.subscriptions.retrieve_async(sub)).latest_invoice)
+    )
+    assert renewal.amount_due == upcoming["amountDue"]
+    if applied["userErrors"] == []:
+        # Accepted: then what it shows is what was billed (nothing off a Basic plan).
+        assert renewal.amount_due == 1000
+    else:
+        assert [e["field"] for e in applied["userErrors"]] == ["promotionCode"]
+
+
+async def test_a_code_with_a_queued_downgrade(
+    gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    gateway = await promos_gateway(gateway_factory, world)
+    _, promo = await make_code(stripe_client, "LATER", {"percent_off": 10, "duration": "forever"})
+    bob = await gateway.token_for(world.bob.id, configuration="promos")
+    sub = world.bob.subscription
+    # A downgrade and a code together: either both are queued, or neither, said clearly.
+    both = await mutate(
+        gateway,
+        bob,
+        "updateSubscription",
+        select=SELECT,
+        subscriptionId=sub,
+        priceId=world.basic_monthly,
+        promotionCode="LATER",
+    )
+    stored = await stripe_client.v1.subscriptions.retrieve_async(sub)
+    if both["userErrors"]:
+        assert stored.schedule is None, both
+        assert [e["field"] for e in both["userErrors"]] == ["promotionCode"], both
+        assert both["userErrors"][0]["code"] != "STRIPE_ERROR", both
+    else:
+        assert both["subscription"]["scheduledChange"] is not None
+    assert await redeemed(stripe_client, promo) in (0, 1)
