@@ -37,8 +37,10 @@ async def schedule_change(
     effective_at: int,
     next_phase: Mapping[str, Any],
     keys: IdempotencyKeys,
+    current_discounts: Sequence[Mapping[str, Any]] = (),
 ) -> Subscription:
-    """Queue `next_phase` (items, proration behaviour) to start at `effective_at`.
+    """Queue `next_phase` (items, proration behaviour) to start at `effective_at`; the
+    current phase keeps `current_discounts` (a phase without them ends them).
 
     Returns the subscription with its schedule expanded, so the queued change shows.
     """
@@ -48,14 +50,14 @@ async def schedule_change(
             schedule = await schedules.create_async(
                 {"from_subscription": subscription_id}, with_key(keys.key("schedule"))
             )
-        phases: Any = [
-            {
-                "items": [dict(item) for item in current_items],
-                "start_date": schedule.phases[0].start_date,
-                "end_date": effective_at,
-            },
-            dict(next_phase),
-        ]
+        current: dict[str, Any] = {
+            "items": [dict(item) for item in current_items],
+            "start_date": schedule.phases[0].start_date,
+            "end_date": effective_at,
+        }
+        if current_discounts:
+            current["discounts"] = [dict(d) for d in current_discounts]
+        phases: Any = [current, dict(next_phase)]
         try:
             with stripe_write(noun="Subscription"):
                 updated = await schedules.update_async(

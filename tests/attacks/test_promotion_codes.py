@@ -6,6 +6,7 @@ Stripe's state read through the SDK (discounts, redemption counts, renewal invoi
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import TYPE_CHECKING, Any
 
 from tests.api.mutation_calls import codes, full_configuration, mutate, variant
@@ -203,3 +204,61 @@ async def test_a_code_with_a_queued_downgrade(
     else:
         assert both["subscription"]["scheduledChange"] is not None
     assert await redeemed(stripe_client, promo) in (0, 1)
+
+
+async def clocked_pro_customer(client: stripe.StripeClient, world: World) -> tuple[str, str, str]:
+    """A customer on Pro, on a test clock: (customer, subscription, clock)."""
+    clock = await client.v1.test_helpers.test_clocks.create_async(
+        {"frozen_time": int(time.time()) - 10 * DAY}
+    )
+    customer = await client.v1.customers.create_async(
+        {
+            "test_clock": clock.id,
+            "payment_method": "pm_card_visa",
+            "invoice_settings": {"default_payment_method": "pm_card_visa"},
+        }
+    )
+    sub = await client.v1.subscriptions.create_async(
+        {"customer": customer.id, "items": [{"price": world.pro_monthly}]}
+    )
+    return customer.id, sub.id, clock.id
+
+
+async def test_a_queued_downgrade_keeps_the_discount_it_was_previewed_with(
+    gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    gateway = await promos_gateway(gateway_factory, world)
+    _, promo = await make_code(stripe_client, "HALFOFF", {"percent_off": 50, "duration": "forever"})
+    customer, sub, clock = await clocked_pro_customer(stripe_client, world)
+    token = await gateway.token_for(customer, configuration="promos")
+    assert (await apply(gateway, token, sub, "HALFOFF"))["userErrors"] == []
+    # Pro -> Basic is a downgrade: queued to the period end, previewed at half price.
+    change = {"subscriptionId": sub, "priceId": world.basic_monthly}
+    preview = (
+        await gateway.post(
+            """query($input: UpdateSubscriptionInput!) {
+                 previewSubscriptionUpdate(input: $input) {
+                   preview { scheduled amountDue } userErrors { code } } }""",
+            {"input": change},
+            token=token,
+        )
+    ).ok()["previewSubscriptionUpdate"]
+    assert preview["userErrors"] == []
+    assert preview["preview"] == {"scheduled": True, "amountDue": 500}
+    queued = await mutate(gateway, token, "updateSubscription", select=SELECT, **change)
+    assert queued["userErrors"] == []
+    assert queued["subscription"]["scheduledChange"] is not None
+    # Still discounted now, and when the downgrade starts: billed what was previewed.
+    assert await discounts_of(stripe_client, sub) == [promo]
+    period_end = (await stripe_client.v1.subscriptions.retrieve_async(sub))["items"].data[0][
+        "current_period_end"
+    ]
+    await stripe_client.v1.test_helpers.test_clocks.advance_async(
+        clock, {"frozen_time": period_end + 3600}
+    )
+    moved = await stripe_client.v1.subscriptions.retrieve_async(sub)
+    assert moved["items"].data[0].price.id == world.basic_monthly
+    renewal = await stripe_client.v1.invoices.retrieve_async(str(moved.latest_invoice))
+    assert renewal.amount_due == preview["preview"]["amountDue"] == 500
+    assert await discounts_of(stripe_client, sub) == [promo]
+    assert await redeemed(stripe_client, promo) == 1

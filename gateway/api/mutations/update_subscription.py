@@ -59,6 +59,7 @@ async def _apply(
         effective_at=decision.effective_at,
         next_phase=decision.next_phase,
         keys=call.keys,
+        current_discounts=decision.current_discounts,
     )
 
 
