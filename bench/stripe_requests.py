@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
     from account import BenchCustomer
 
+QUOTE_PREVIEW = """query($input: UpdateSubscriptionInput!) {
+  previewSubscriptionUpdate(input: $input) { preview { quote } userErrors { code message field } }
+}"""
 ROUND_LATENCY_MS = 50.0
 # Completions closer than this belong to one round (requests that ran side by side).
 ROUND_GAP_SECONDS = ROUND_LATENCY_MS / 1000 / 2
@@ -187,6 +190,13 @@ async def measure(
     steps = _mutation_steps(session, stack)
     for name, fields in steps:
         await session.overview()  # the customer has just opened the portal
+        if name == "updateSubscription":
+            # As a portal does: preview, then confirm with the preview's quote.
+            shown = await session.query(QUOTE_PREVIEW, {"input": fields})
+            fields = {
+                **fields,
+                "quote": payload_ok(shown, "previewSubscriptionUpdate")["preview"]["quote"],
+            }
 
         async def write(name: str = name, fields: dict[str, Any] = fields) -> None:
             await session.mutate(name, **fields)

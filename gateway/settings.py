@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     session_code_ttl_seconds: int = Field(default=300, gt=0, le=3600)
     access_token_ttl_seconds: int = Field(default=3600, gt=0, le=7 * 24 * 3600)
     customer_cache_ttl_seconds: float = Field(default=30.0, ge=0)
+    # How long a preview's quote holds its figures for `updateSubscription`.
+    quote_ttl_seconds: int = Field(default=300, ge=10, le=3600)
+    # Signs quotes (HMAC-SHA256). Unset: a key derived from the Stripe API key, which every
+    # instance of one deployment shares.
+    quote_secret: SecretStr | None = None
 
     graphiql: bool = False
     introspection: bool = False

@@ -45,6 +45,10 @@ class ErrorCode(Enum):
     RATE_LIMITED = "RATE_LIMITED"
     STRIPE_UNAVAILABLE = "STRIPE_UNAVAILABLE"
     STRIPE_ERROR = "STRIPE_ERROR"
+    QUOTE_INVALID = "QUOTE_INVALID"
+    QUOTE_EXPIRED = "QUOTE_EXPIRED"
+    QUOTE_MISMATCH = "QUOTE_MISMATCH"
+    PRORATION_DATE_NOT_ACCEPTED = "PRORATION_DATE_NOT_ACCEPTED"
 
 
 @strawberry.type(description="An expected refusal, reported as data next to the payload's object.")

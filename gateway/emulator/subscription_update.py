@@ -134,8 +134,12 @@ def update(emu: Emulator, sub: Obj, params: Obj) -> Result:
     at = int(params.get("proration_date", now))
     trial_end = params.get("trial_end")
     reset = (params.get("billing_cycle_anchor") or {}).get("type") == "now"
-    if changes and final_cadence(emu, sub, changes) != cadence(
-        price_of(emu, items_of(emu, sub)[0])
+    # A new interval starts a new period now, except during a trial that continues: the
+    # trial stays free up to `trial_end`, and the new interval applies from there.
+    if (
+        changes
+        and sub["status"] != "trialing"
+        and final_cadence(emu, sub, changes) != cadence(price_of(emu, items_of(emu, sub)[0]))
     ):
         reset = True
     if trial_end == "now" and sub["status"] == "trialing":

@@ -247,7 +247,11 @@ async def test_update_refusals_name_the_field(gateway: RunningGateway, world: Wo
         ({"quantity": 0}, ("INVALID_INPUT", "quantity")),
         ({"quantity": -2}, ("INVALID_INPUT", "quantity")),
         ({}, ("INVALID_INPUT", None)),
-        ({"quantity": 2, "prorationDate": iso(0)}, ("INVALID_INPUT", "prorationDate")),
+        (
+            {"quantity": 2, "prorationDate": iso(0)},
+            ("PRORATION_DATE_NOT_ACCEPTED", "prorationDate"),
+        ),
+        ({"quantity": 2, "quote": "not-a-quote"}, ("QUOTE_INVALID", "quote")),
         ({"promotionCode": "SAVE10"}, ("FEATURE_DISABLED", "promotionCode")),
     ]
     for fields, expected in cases:

@@ -5,21 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from tests.support.gateway import RunningGateway
-    from tests.support.world import World
+from tests.api.mutation_calls import full_configuration, mutate, variant
+from tests.api.previewed_billing import (
+    DAY,
+    PREVIEW,
+    advance,
+    assert_billed_as_previewed,
+    clocked_customer,
+    invoice_ids,
+    unix,
+)
 
-PREVIEW = """query($input: UpdateSubscriptionInput!) {
-  previewSubscriptionUpdate(input: $input) {
-    preview {
-      subscriptionId priceId quantity scheduled effectiveAt prorationDate currency
-      prorationAmount invoicedNow amountDue
-      prorationLines { amount proration description price { id } }
-      invoice { id amountDue lines { amount proration } }
-    }
-    userErrors { code message field }
-  }
-}"""
+if TYPE_CHECKING:
+    import stripe
+
+    from tests.support.gateway import GatewayFactory, RunningGateway
+    from tests.support.world import World
 
 
 async def _preview(gateway: RunningGateway, token: str, **fields: Any) -> dict[str, Any]:
@@ -54,24 +55,25 @@ async def test_upgrade_shows_prorations(gateway: RunningGateway, world: World) -
     assert preview["amountDue"] == preview["prorationAmount"] + 3000
 
 
-async def test_quantity_change_and_exact_proration_date(
-    gateway: RunningGateway, world: World
-) -> None:
+async def test_a_quote_holds_the_previewed_figures(gateway: RunningGateway, world: World) -> None:
     token = await gateway.token_for(world.alice.id)
     first = await _preview(gateway, token, subscriptionId=world.alice.subscription, quantity=3)
     assert first["userErrors"] == []
     assert first["preview"]["quantity"] == 3
     assert first["preview"]["priceId"] == world.basic_monthly
     assert first["preview"]["prorationAmount"] > 0
+    quote = first["preview"]["quote"]
     again = await _preview(
-        gateway,
-        token,
-        subscriptionId=world.alice.subscription,
-        quantity=3,
-        prorationDate=first["preview"]["prorationDate"],
+        gateway, token, subscriptionId=world.alice.subscription, quantity=3, quote=quote
     )
+    assert again["userErrors"] == []
     assert again["preview"]["prorationDate"] == first["preview"]["prorationDate"]
     assert again["preview"]["prorationAmount"] == first["preview"]["prorationAmount"]
+    # Previewing again never extends how long the moment is held.
+    assert (again["preview"]["quote"], again["preview"]["quoteExpiresAt"]) == (
+        quote,
+        first["preview"]["quoteExpiresAt"],
+    )
 
 
 async def test_downgrade_waits_for_the_period_end(gateway: RunningGateway, world: World) -> None:
@@ -118,3 +120,157 @@ async def test_feature_off_is_refused(gateway: RunningGateway, world: World) -> 
         gateway, token, subscriptionId=world.alice.subscription, priceId=world.pro_monthly
     )
     assert [e["code"] for e in payload["userErrors"]] == ["FEATURE_DISABLED"]
+
+
+# -- previews tell what is charged now and what goes on the next invoice ----------------
+
+
+def _update_variant(world: World, config_id: str, **settings: Any) -> dict[str, Any]:
+    base = full_configuration(world)
+    update = {**base["features"]["subscription_update"], **settings}
+    return variant(base, config_id, subscription_update=update)
+
+
+async def _preview_then_apply(
+    gateway: RunningGateway,
+    stripe_client: stripe.StripeClient,
+    token: str,
+    customer: str,
+    **change: Any,
+) -> dict[str, Any]:
+    """Preview `change`, apply it with the preview's quote, check Stripe against the preview."""
+    payload = await _preview(gateway, token, **change)
+    assert payload["userErrors"] == [], payload
+    shown: dict[str, Any] = payload["preview"]
+    before = await invoice_ids(stripe_client, customer)
+    done = await mutate(gateway, token, "updateSubscription", **change, quote=shown["quote"])
+    assert done["userErrors"] == [], done
+    await assert_billed_as_previewed(
+        stripe_client, customer, str(change["subscriptionId"]), shown, before
+    )
+    return shown
+
+
+async def test_monthly_to_yearly_is_shown_as_charged_now(
+    gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    """Stripe starts a new (yearly) period at once and invoices it: the preview says so."""
+    config = _update_variant(world, "yearly", schedule_at_period_end={"conditions": []})
+    gateway = await gateway_factory.start([*world.configurations(), config])
+    token = await gateway.token_for(world.alice.id, configuration="yearly")
+    shown = await _preview_then_apply(
+        gateway,
+        stripe_client,
+        token,
+        world.alice.id,
+        subscriptionId=world.alice.subscription,
+        priceId=world.basic_yearly,
+    )
+    assert shown["invoicedNow"] is True
+    assert shown["endsTrial"] is False
+    # A year of Basic, less the unused part of the month.
+    assert 0 < shown["amountDueNow"] < 10000
+    assert shown["amountDueNow"] == shown["amountDue"] == shown["prorationAmount"] + 10000
+    assert shown["nextInvoice"]["amountDue"] == 10000
+    assert unix(shown["nextInvoice"]["date"]) - unix(shown["effectiveAt"]) == 365 * DAY
+
+
+async def test_billing_cycle_anchor_now_is_shown_as_charged_now(
+    gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    config = _update_variant(world, "anchor-now", billing_cycle_anchor="now")
+    gateway = await gateway_factory.start([*world.configurations(), config])
+    token = await gateway.token_for(world.alice.id, configuration="anchor-now")
+    shown = await _preview_then_apply(
+        gateway,
+        stripe_client,
+        token,
+        world.alice.id,
+        subscriptionId=world.alice.subscription,
+        quantity=2,
+    )
+    assert shown["invoicedNow"] is True
+    assert shown["amountDueNow"] == shown["prorationAmount"] + 2000
+    assert shown["nextInvoice"]["amountDue"] == 2000
+
+
+async def test_always_invoice_charges_the_prorations_now(
+    gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    config = _update_variant(world, "always", proration_behavior="always_invoice")
+    gateway = await gateway_factory.start([*world.configurations(), config])
+    token = await gateway.token_for(world.alice.id, configuration="always")
+    shown = await _preview_then_apply(
+        gateway,
+        stripe_client,
+        token,
+        world.alice.id,
+        subscriptionId=world.alice.subscription,
+        priceId=world.pro_monthly,
+    )
+    assert shown["invoicedNow"] is True
+    assert shown["amountDueNow"] == shown["prorationAmount"] > 0
+    assert shown["nextInvoice"]["amountDue"] == 3000
+
+
+async def test_ending_a_trial_is_shown_as_charged_now(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    """`trial_update_behavior=end_trial` (the default): the change ends the trial and bills."""
+    trial = await clocked_customer(stripe_client, world.basic_monthly, trial_days=14)
+    await advance(stripe_client, trial, 3 * DAY)
+    token = await gateway.token_for(trial.customer)
+    shown = await _preview_then_apply(
+        gateway,
+        stripe_client,
+        token,
+        trial.customer,
+        subscriptionId=trial.subscription,
+        priceId=world.pro_monthly,
+    )
+    assert (shown["invoicedNow"], shown["endsTrial"]) == (True, True)
+    assert shown["amountDueNow"] == 3000
+    assert shown["nextInvoice"]["amountDue"] == 3000
+
+
+async def test_continuing_a_trial_charges_nothing_now(
+    gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    config = _update_variant(
+        world,
+        "continue",
+        trial_update_behavior="continue_trial",
+        schedule_at_period_end={"conditions": []},
+    )
+    gateway = await gateway_factory.start([*world.configurations(), config])
+    trial = await clocked_customer(stripe_client, world.basic_monthly, trial_days=14)
+    await advance(stripe_client, trial, 3 * DAY)
+    token = await gateway.token_for(trial.customer, configuration="continue")
+    shown = await _preview_then_apply(
+        gateway,
+        stripe_client,
+        token,
+        trial.customer,
+        subscriptionId=trial.subscription,
+        priceId=world.basic_yearly,
+    )
+    assert (shown["invoicedNow"], shown["endsTrial"], shown["amountDueNow"]) == (False, False, 0)
+    assert shown["nextInvoice"]["amountDue"] == 10000
+    assert unix(shown["nextInvoice"]["date"]) == trial.start + 14 * DAY
+
+
+async def test_a_scheduled_change_charges_nothing_now(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    token = await gateway.token_for(world.bob.id)
+    shown = await _preview_then_apply(
+        gateway,
+        stripe_client,
+        token,
+        world.bob.id,
+        subscriptionId=world.bob.subscription,
+        priceId=world.basic_monthly,
+    )
+    assert (shown["scheduled"], shown["invoicedNow"], shown["amountDueNow"]) == (True, False, 0)
+    assert shown["nextInvoice"]["date"] == shown["effectiveAt"]
+    assert shown["nextInvoice"]["amountDue"] == 1000

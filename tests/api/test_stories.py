@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 DAY = 24 * 3600
 PREVIEW = """query($input: UpdateSubscriptionInput!) {
   previewSubscriptionUpdate(input: $input) {
-    preview { prorationDate scheduled invoicedNow amountDue prorationAmount
+    preview { quote scheduled invoicedNow amountDue prorationAmount
               prorationLines { amount description price { id } } }
     userErrors { code message field }
   }
@@ -54,9 +54,7 @@ async def test_switching_basic_monthly_to_pro_annual_bills_what_the_preview_show
     assert {line["price"]["id"] for line in lines} == {world.basic_monthly}
     assert preview["prorationAmount"] < 0, "the unused part of the month is credited"
 
-    done = await mutate(
-        gateway, token, "updateSubscription", **change, prorationDate=preview["prorationDate"]
-    )
+    done = await mutate(gateway, token, "updateSubscription", **change, quote=preview["quote"])
     assert done["userErrors"] == []
     assert done["subscription"]["items"][0]["price"]["id"] == pro_annual.id
 

@@ -323,3 +323,27 @@ async def test_monthly_to_yearly_bills_the_year_now_with_the_unused_month_credit
     ]
     assert (invoice.total, invoice.amount_paid, invoice.status) == (19000, 19000, "paid")
     assert (await stripe_client.v1.invoice_items.list_async({"pending": True})).data == []
+
+
+async def test_a_new_interval_during_a_continued_trial_keeps_the_trial(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    """Without `trial_end=now` the trial stays free up to its end; the year starts then."""
+    catalog = await make_catalog(stripe_client)
+    trial_end = APRIL_1 + 14 * DAY
+    clock, sub = await _subscribed(stripe_client, catalog.pro_monthly.id, trial_end=trial_end)
+    await advance(stripe_client, clock, APRIL_1 + 3 * DAY)
+    updated = await stripe_client.v1.subscriptions.update_async(
+        sub.id, {"items": [{"id": sub.items.data[0].id, "price": catalog.pro_yearly.id}]}
+    )
+    item = updated.items.data[0]
+    assert (updated.status, updated.trial_end) == ("trialing", trial_end)
+    assert item.current_period_end == trial_end
+    assert updated.latest_invoice == sub.latest_invoice  # nothing invoiced now
+    upcoming = await stripe_client.v1.invoices.create_preview_async({"subscription": sub.id})
+    assert upcoming.amount_due == 20000
+    await advance(stripe_client, clock, trial_end + DAY)
+    renewed = await stripe_client.v1.subscriptions.retrieve_async(sub.id)
+    item = renewed.items.data[0]
+    assert renewed.status == "active"
+    assert (item.current_period_start, item.current_period_end) == (trial_end, ts(2027, 4, 15))

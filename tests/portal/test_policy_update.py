@@ -523,10 +523,10 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
         "quantity",
     ),
     (
-        "proration date outside the period",
+        "a quote's proration date outside the period",
         lambda: decide(UpdateRequest(price_id="price_pro_y", proration_date=PERIOD_START - 1)),
-        RefusalCode.INVALID_INPUT,
-        "prorationDate",
+        RefusalCode.QUOTE_EXPIRED,
+        "quote",
     ),
     *[
         (

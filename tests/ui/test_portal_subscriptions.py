@@ -83,7 +83,9 @@ async def test_switch_plan_shows_the_proration_then_confirms(
     await expect(lines).to_have_count(2)
     await expect(lines.first).to_contain_text("-$60.00")
     await expect(lines.nth(1)).to_contain_text("$297.00")
-    await expect(change).to_contain_text("Next invoice: $534.00")
+    await expect(change.locator("table.lines caption")).to_have_text("On your next invoice")
+    await expect(change).to_contain_text("Nothing is charged now.")
+    await expect(change).to_contain_text("Next invoice: $534.00 on")
 
     # Back keeps the choice; then confirm.
     await change.get_by_role("button", name="Back").click()
@@ -99,12 +101,39 @@ async def test_switch_plan_shows_the_proration_then_confirms(
     assert item.quantity == 3
 
 
+async def test_a_longer_interval_is_due_now_and_charged_as_shown(
+    demo: Demo, browsing: Browsing
+) -> None:
+    """Monthly to yearly starts a new period today: the review says "Due now", and the
+    invoice Stripe then issues asks for exactly that."""
+    page = await browsing.open(await demo.portal_link("active"))
+    change = await open_action(page, "Change plan")
+    await change.get_by_label("Enterprise yearly").check()
+    await change.get_by_role("button", name="Review change").click()
+    await expect(change.locator("table.lines caption")).to_have_text("Due now")
+    total = change.locator("p.total")
+    await expect(total).to_contain_text("Due now: $")
+    shown = (await total.inner_text()).removeprefix("Due now: $").replace(",", "")
+    await expect(change).to_contain_text("Next invoice: $2,970.00 on")
+    await change.get_by_role("button", name="Confirm change").click()
+    await status(page, "Your plan is now Enterprise yearly.")
+    subscription = await demo.subscription("active")
+    invoices = await demo.stripe.v1.invoices.list_async(
+        {"subscription": subscription.id, "limit": 1}
+    )
+    latest = invoices.data[0]
+    assert latest.billing_reason == "subscription_update"
+    assert latest.amount_due == round(float(shown) * 100)
+
+
 async def test_a_downgrade_waits_for_the_period_end(demo: Demo, browsing: Browsing) -> None:
     page = await browsing.open(await demo.portal_link("active"))
     change = await open_action(page, "Change plan")
     await change.get_by_label("Basic monthly").check()
     await change.get_by_role("button", name="Review change").click()
     await expect(change).to_contain_text("The change takes effect on")
+    await expect(change).to_contain_text("Nothing is charged now.")
+    await expect(change).not_to_contain_text("Due now")
     await change.get_by_role("button", name="Confirm change").click()
     await status(page, "Your plan changes to Basic monthly on")
     await expect(subscription_card(page)).to_contain_text("Scheduled change")

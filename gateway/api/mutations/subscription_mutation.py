@@ -32,7 +32,7 @@ Apply = Callable[[MutationCall, D], Awaitable[models.Subscription]]
 STRIPE_FIELDS = {
     "items[0][price]": "priceId",
     "items[0][quantity]": "quantity",
-    "proration_date": "prorationDate",
+    "proration_date": "quote",
     "discounts[0][promotion_code]": "promotionCode",
     "pause_collection[resumes_at]": "resumesAt",
     "cancellation_details[feedback]": "reason",

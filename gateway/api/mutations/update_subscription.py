@@ -1,9 +1,10 @@
 """`updateSubscription`: switch price, change quantity, apply a promotion code.
 
 The policy decides whether the change happens now (with the configuration's proration
-behaviour; pass a preview's `prorationDate` to be charged exactly what it showed) or at
-the end of the period, when a `schedule_at_period_end` condition matches: then a
-subscription schedule queues it and `subscription.scheduledChange` shows it.
+behaviour) or at the end of the period, when a `schedule_at_period_end` condition matches:
+then a subscription schedule queues it and `subscription.scheduledChange` shows it. A
+preview's `quote` makes the change charge exactly what that preview showed; without one
+the change is prorated as of the moment Stripe makes it. A client never picks that moment.
 """
 
 import strawberry
@@ -18,6 +19,7 @@ from ..errors import UserError
 from ..fields import mutation
 from ..sessions.types import AfterCompletion
 from ..subscriptions.inputs import UpdateSubscriptionInput
+from ..subscriptions.quoting import accepted_quote
 from ..subscriptions.types import Subscription
 from ..subscriptions.update_request import UpdateOutcome, decide_subscription_update
 from .calls import MutationCall
@@ -76,7 +78,12 @@ class UpdateSubscriptionMutation:
         async def decide_update(
             policy: PolicyContext, subscription: models.Subscription
         ) -> UpdateOutcome:
-            return await decide_subscription_update(context, policy, subscription, input)
+            quote = accepted_quote(context, subscription, input)
+            if isinstance(quote, UserError):
+                return quote
+            return await decide_subscription_update(
+                context, policy, subscription, input, quote=quote
+            )
 
         steps = SubscriptionMutation[UpdateDecision | ScheduledUpdateDecision](
             NAME, decide_update, _apply

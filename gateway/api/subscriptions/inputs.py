@@ -14,10 +14,17 @@ class UpdateSubscriptionInput:
         default=None, description="The price to switch to (one of `availablePrices`)."
     )
     quantity: int | None = None
+    quote: str | None = strawberry.field(
+        default=None,
+        description="The `quote` of a `previewSubscriptionUpdate` with this same input: the "
+        "change is then charged exactly what that preview showed. Without one the gateway "
+        "prorates as of the moment it makes the change.",
+    )
     proration_date: datetime | None = strawberry.field(
         default=None,
-        description="Prorate as of this moment; pass a preview's `prorationDate` to get the "
-        "exact amounts it showed.",
+        description="Refused (PRORATION_DATE_NOT_ACCEPTED): the gateway decides when a change "
+        "is prorated. Send a preview's `quote` instead.",
+        deprecation_reason="Send a preview's `quote` instead; any value is refused.",
     )
     promotion_code: str | None = strawberry.field(
         default=None, description="A promotion code as the customer types it (e.g. SUMMER20)."

@@ -49,7 +49,8 @@ class UpdateRequest:
     """What the customer asks for; None leaves that part as it is.
 
     `promotion_code` is the `promo_...` id (billing/ looks up the code a customer types).
-    `proration_date` reproduces a preview's prorations exactly.
+    `proration_date` reproduces a preview's prorations exactly: the moment a preview's quote
+    carries (the gateway's choice, never the client's).
     """
 
     price_id: str | None = None
@@ -221,10 +222,11 @@ def decide_update(
     if request.proration_date is not None and not (
         item.current_period_start <= request.proration_date <= item.current_period_end
     ):
+        # Only a preview's quote carries a proration date: that preview is of another period.
         return Refusal(
-            RefusalCode.INVALID_INPUT,
-            "The proration date must fall within the current billing period.",
-            "prorationDate",
+            RefusalCode.QUOTE_EXPIRED,
+            "This quote is for an earlier billing period. Preview the change again.",
+            "quote",
         )
     discounts = _discounts(ctx, request)
     feature = ctx.configuration.features.subscription_update

@@ -85,10 +85,10 @@ export const PREVIEW_UPDATE = `
 query Preview($input: UpdateSubscriptionInput!) {
   previewSubscriptionUpdate(input: $input) {
     preview {
-      priceId quantity scheduled effectiveAt prorationDate currency
-      prorationAmount invoicedNow amountDue
+      priceId quantity scheduled effectiveAt currency endsTrial
+      invoicedNow amountDueNow nextInvoice { amountDue currency date }
+      prorationAmount quote
       prorationLines { id description amount currency }
-      invoice { total amountDue currency created }
     }
     ${ERRORS}
   }

@@ -31,8 +31,9 @@ function describeTarget(portal, subscription, input) {
 }
 
 /**
- * The confirm step: what changes, when, and what it costs (the preview's proration lines),
- * then `updateSubscription` with the preview's `prorationDate`, so the charge is what was shown.
+ * The confirm step: what changes, when, and what it costs as Stripe will bill it: "Due now"
+ * when the change is invoiced at once, else "On your next invoice"; then the next invoice.
+ * `updateSubscription` gets the preview's `quote`, so the charge is what was shown.
  */
 export function reviewStep(
   portal,
@@ -44,6 +45,7 @@ export function reviewStep(
   const item = subscription.items[0];
   const target = describeTarget(portal, subscription, input);
   const currency = preview.currency;
+  const next = preview.nextInvoice;
   const rows = preview.prorationLines.map((line) =>
     h(
       "tr",
@@ -58,15 +60,26 @@ export function reviewStep(
         {},
         `The change takes effect on ${date(preview.effectiveAt)}, at the end of the current period. Nothing changes before then.`,
       )
-    : h("p", {}, "The change takes effect now.");
+    : h(
+        "p",
+        {},
+        preview.endsTrial
+          ? "The change takes effect now and ends your trial."
+          : "The change takes effect now.",
+      );
+  const nextLine = h(
+    "p",
+    { class: "next" },
+    `Next invoice: ${money(next.amountDue, next.currency)} on ${date(next.date)}`,
+  );
   const charges = preview.scheduled
-    ? null
+    ? [h("p", { class: "total" }, "Nothing is charged now."), nextLine]
     : [
         rows.length
           ? h(
               "table",
               { class: "lines" },
-              h("caption", {}, "Adjustments for the rest of this period"),
+              h("caption", {}, preview.invoicedNow ? "Due now" : "On your next invoice"),
               h(
                 "thead",
                 {},
@@ -84,9 +97,10 @@ export function reviewStep(
           "p",
           { class: "total" },
           preview.invoicedNow
-            ? `Due now: ${money(preview.amountDue, currency)}`
-            : `Next invoice: ${money(preview.invoice.amountDue, preview.invoice.currency)} on ${date(preview.invoice.created)}`,
+            ? `Due now: ${money(preview.amountDueNow, currency)}`
+            : "Nothing is charged now.",
         ),
+        nextLine,
       ];
   const current = `${priceName(item.price)} (${quantityLine(item.price, item.quantity)})`;
   const codeOnly = Boolean(input.promotionCode) && !input.priceId && input.quantity === undefined;
@@ -101,7 +115,7 @@ export function reviewStep(
     submit: async () => {
       const payload = await portal.api.mutate("updateSubscription", UPDATE_SUBSCRIPTION, {
         ...input,
-        prorationDate: preview.prorationDate,
+        quote: preview.quote,
       });
       if (payload.userErrors.length) return payload.userErrors;
       let message = `Your plan is now ${target.name}.`;
