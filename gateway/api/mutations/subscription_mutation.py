@@ -12,7 +12,8 @@ from typing import Generic, TypeVar
 from ...billing import models
 from ...billing.errors import BillingError
 from ...portal.context import PolicyContext
-from ...portal.refusals import Refusal
+from ...portal.quotes import CHANGED, QUOTE_FIELD
+from ...portal.refusals import Refusal, RefusalCode
 from ..context import Context
 from ..errors import UserError, from_refusal
 from ..sessions.types import AfterCompletion
@@ -29,6 +30,8 @@ Decide = Callable[[PolicyContext, models.Subscription], Awaitable[D | Refusal | 
 Apply = Callable[[MutationCall, D], Awaitable[models.Subscription]]
 
 # Stripe parameters of subscription writes, as the inputs that set them.
+# The Stripe parameter a preview's quote sets (the client cannot: see `quoting`).
+QUOTE_PRORATION_PARAM = "proration_date"
 STRIPE_FIELDS = {
     "items[0][price]": "priceId",
     "items[0][quantity]": "quantity",
@@ -92,6 +95,12 @@ class SubscriptionMutation(Generic[D]):
             updated = await self.apply(call, decision)
         except BillingError as exc:
             call.wrote()
+            if exc.param == QUOTE_PRORATION_PARAM:
+                # Only a quote sets it: Stripe's period moved on since the preview (a renewal
+                # this gateway had not heard of yet).
+                return failed(
+                    from_refusal(Refusal(RefusalCode.QUOTE_EXPIRED, CHANGED, QUOTE_FIELD))
+                )
             return failed(stripe_failure(exc, fields=STRIPE_FIELDS))
         await call.completed({"subscription": updated.id})
         return SubscriptionOutcome(
