@@ -176,7 +176,7 @@ async def test_the_discount_shown_is_the_one_billed(
         # Accepted: then what it shows is what was billed (nothing off a Basic plan).
         assert renewal.amount_due == 1000
     else:
-        assert [e["field"] for e in applied["userErrors"]] == ["promotionCode"]
+        assert [e["field"] for e in applied["userErrors"]] == ["promotionCode"], applied
 
 
 async def test_a_code_with_a_queued_downgrade(
@@ -262,3 +262,44 @@ async def test_a_queued_downgrade_keeps_the_discount_it_was_previewed_with(
     assert renewal.amount_due == preview["preview"]["amountDue"] == 500
     assert await discounts_of(stripe_client, sub) == [promo]
     assert await redeemed(stripe_client, promo) == 1
+
+
+async def test_a_code_applied_while_a_downgrade_is_queued_survives_the_downgrade(
+    gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    gateway = await promos_gateway(gateway_factory, world)
+    _, promo = await make_code(
+        stripe_client, "AFTERWARDS", {"percent_off": 20, "duration": "forever"}
+    )
+    customer, sub, clock = await clocked_pro_customer(stripe_client, world)
+    token = await gateway.token_for(customer, configuration="promos")
+    queued = await mutate(
+        gateway,
+        token,
+        "updateSubscription",
+        select=SELECT,
+        subscriptionId=sub,
+        priceId=world.basic_monthly,
+    )
+    assert queued["subscription"]["scheduledChange"] is not None
+    applied = await apply(gateway, token, sub, "AFTERWARDS")
+    if applied["userErrors"]:
+        # Refused outright is honest too: nothing changed, and it was not offered.
+        assert codes(applied) == [("SUBSCRIPTION_NOT_ELIGIBLE", "subscriptionId")], applied
+        assert await redeemed(stripe_client, promo) == 0
+        shown = (await gateway.post("{ subscriptions { availableActions } }", token=token)).ok()
+        assert "APPLY_PROMOTION_CODE" not in shown["subscriptions"][0]["availableActions"]
+        return
+    assert await discounts_of(stripe_client, sub) == [promo]
+    period_end = (await stripe_client.v1.subscriptions.retrieve_async(sub))["items"].data[0][
+        "current_period_end"
+    ]
+    await stripe_client.v1.test_helpers.test_clocks.advance_async(
+        clock, {"frozen_time": period_end + 3600}
+    )
+    moved = await stripe_client.v1.subscriptions.retrieve_async(sub)
+    assert moved["items"].data[0].price.id == world.basic_monthly
+    # The code the customer was shown as applied is still applied, and billed.
+    assert await discounts_of(stripe_client, sub) == [promo]
+    renewal = await stripe_client.v1.invoices.retrieve_async(str(moved.latest_invoice))
+    assert renewal.amount_due == 800
