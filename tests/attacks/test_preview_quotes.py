@@ -64,3 +64,53 @@ async def test_a_quote_after_a_renewal_the_gateway_has_not_seen(
         {"customer": world.alice.id, "pending": True}
     )
     assert pending.data == []
+
+
+async def test_a_previewed_code_is_billed_as_shown(
+    gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    gateway = await promos_gateway(gateway_factory, world)
+    await make_code(
+        stripe_client,
+        "THIRTY",
+        {"percent_off": 30, "duration": "repeating", "duration_in_months": 1},
+    )
+    token = await gateway.token_for(world.alice.id, configuration="promos")
+    sub = world.alice.subscription
+    shown = (await preview(gateway, token, subscriptionId=sub, promotionCode="thirty"))["preview"]
+    assert shown["nextInvoice"]["amountDue"] == 700
+    # The quote is for the code as typed: another spelling is another input.
+    respelled = await mutate(
+        gateway,
+        token,
+        "updateSubscription",
+        subscriptionId=sub,
+        promotionCode="THIRTY",
+        quote=shown["quote"],
+    )
+    assert codes(respelled) == [("QUOTE_MISMATCH", "quote")]
+    done = await mutate(
+        gateway,
+        token,
+        "updateSubscription",
+        subscriptionId=sub,
+        promotionCode="thirty",
+        quote=shown["quote"],
+    )
+    assert done["userErrors"] == []
+    customer = await stripe_client.v1.customers.retrieve_async(world.alice.id)
+    period_end = (await item_of(stripe_client, sub)).current_period_end
+    await stripe_client.v1.test_helpers.test_clocks.advance_async(
+        str(customer.test_clock), {"frozen_time": period_end + 3600}
+    )
+    renewal = await stripe_client.v1.invoices.retrieve_async(
+        str((await stripe_client.v1.subscriptions.retrieve_async(sub)).latest_invoice)
+    )
+    assert renewal.amount_due == shown["nextInvoice"]["amountDue"]
+    # A one-month code: the month after, full price again, as the discount said.
+    again = await gateway.post(
+        "{ subscriptions { discounts { promotionCode } upcomingInvoice { amountDue } } }",
+        token=token,
+    )
+    [state] = again.ok()["subscriptions"]
+    assert state["upcomingInvoice"]["amountDue"] == 1000
