@@ -267,3 +267,27 @@ async def test_hostile_invoice_ids_read_like_missing_ones(
         )
     assert await payments(stripe_client, invoice) == []
     assert (await stripe_client.v1.invoices.retrieve_async(bob)).status == "paid"
+
+
+async def test_paying_the_open_invoice_of_a_canceled_subscription(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    customer, sub, invoice = await past_due_customer(stripe_client, world)
+    await working_card(stripe_client, customer)
+    await stripe_client.v1.subscriptions.cancel_async(sub)
+    due = await stripe_client.v1.invoices.retrieve_async(invoice)
+    token = await gateway.token_for(customer)
+    offered = (await gateway.post(ACTIONS, token=token)).ok()
+    actions = {i["id"]: i["availableActions"] for i in offered["invoices"]["nodes"]}
+    answer = await mutate(gateway, token, "payInvoice", select=PAY, invoiceId=invoice)
+    if due.status == "open":
+        # Still owed: offered, paid exactly what was due, and the subscription stays ended.
+        assert actions[invoice] == ["PAY"]
+        assert answer["userErrors"] == [], answer
+        assert await payments(stripe_client, invoice) == [due.amount_remaining]
+        assert answer["subscription"]["status"] == "CANCELED"
+    else:
+        assert actions[invoice] == []
+        assert codes(answer) == [("INVOICE_NOT_PAYABLE", "invoiceId")]
+        assert await payments(stripe_client, invoice) == []
+    assert (await stripe_client.v1.subscriptions.retrieve_async(sub)).status == "canceled"
