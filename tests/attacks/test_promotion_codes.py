@@ -14,6 +14,7 @@ from tests.api.mutation_calls import codes, full_configuration, mutate, variant
 if TYPE_CHECKING:
     import stripe
 
+    from tests.conftest import RunningEmulator
     from tests.support.gateway import GatewayFactory, RunningGateway
     from tests.support.world import World
 
@@ -303,3 +304,57 @@ async def test_a_code_applied_while_a_downgrade_is_queued_survives_the_downgrade
     assert await discounts_of(stripe_client, sub) == [promo]
     renewal = await stripe_client.v1.invoices.retrieve_async(str(moved.latest_invoice))
     assert renewal.amount_due == 800
+
+
+async def test_a_code_whose_answer_was_lost_is_redeemed_once_on_retry(
+    gateway_factory: GatewayFactory,
+    world: World,
+    stripe_client: stripe.StripeClient,
+    emulator: RunningEmulator,
+) -> None:
+    gateway = await promos_gateway(gateway_factory, world)
+    _, promo = await make_code(
+        stripe_client, "LOSTANSWER", {"percent_off": 15, "duration": "forever"}
+    )
+    bob = await gateway.token_for(world.bob.id, configuration="promos")
+    sub = world.bob.subscription
+    emulator.runtime.faults.configure(
+        {"rules": [{"method": "POST", "path": f"/v1/subscriptions/{sub}", "rate_drop_after": 1.0}]}
+    )
+    try:
+        first = await mutate(
+            gateway,
+            bob,
+            "updateSubscription",
+            select=SELECT,
+            subscriptionId=sub,
+            promotionCode="LOSTANSWER",
+            clientMutationId="code-1",
+        )
+    finally:
+        emulator.runtime.faults.configure({"rules": []})
+    # Whatever the first answer said, it is the truth in Stripe, and a retry applies nothing.
+    applied_now = await discounts_of(stripe_client, sub)
+    if first["userErrors"]:
+        assert applied_now in ([], [promo])
+    else:
+        assert applied_now == [promo]
+    retried = await mutate(
+        gateway,
+        bob,
+        "updateSubscription",
+        select=SELECT,
+        subscriptionId=sub,
+        promotionCode="LOSTANSWER",
+        clientMutationId="code-1",
+    )
+    # Applied once: the retry either answers like a success or says the code is applied.
+    if retried["userErrors"]:
+        assert codes(retried) == [("PROMOTION_CODE_ALREADY_APPLIED", "promotionCode")]
+    else:
+        shown = [d["promotionCode"] for d in retried["subscription"]["discounts"]]
+        assert shown == ["LOSTANSWER"]
+    again = await apply(gateway, bob, sub, "LOSTANSWER")
+    assert codes(again) == [("PROMOTION_CODE_ALREADY_APPLIED", "promotionCode")]
+    assert await discounts_of(stripe_client, sub) == [promo]
+    assert await redeemed(stripe_client, promo) == 1
