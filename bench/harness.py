@@ -159,8 +159,14 @@ async def start_gateway(
     cpu: int | None,
     customer_cache_ttl: float | None = None,
     name: str = "gateway",
+    default_limits: bool = False,
+    stripe_budget: bool = False,
 ) -> Process:
-    """`python -m gateway serve`, configured only through GATEWAY_* variables, as deployed."""
+    """`python -m gateway serve`, configured only through GATEWAY_* variables, as deployed.
+
+    Rate limits and the Stripe call budget are set far above what a benchmark sends, unless
+    `default_limits` (the operation rate limits) or `stripe_budget` (the Stripe call cap and
+    buckets) ask for the gateway's own defaults."""
     port = free_port()
     env = {
         "GATEWAY_HOST": HOST,
@@ -172,13 +178,25 @@ async def start_gateway(
         "GATEWAY_PORTAL_CONFIG": str(portal_config),
         "GATEWAY_PORTAL_URL": "https://billing.example.com/portal",
         "GATEWAY_ENVIRONMENT": "production",
-        # Rate limits stay on (their cost is measured) but far above what a benchmark sends.
-        **{
-            f"GATEWAY_{kind}RATE_LIMIT_{name}": UNLIMITED
-            for kind in ("", "ADMIN_", "ANONYMOUS_")
-            for name in ("PER_SECOND", "BURST")
-        },
     }
+    if not default_limits:
+        # Rate limits stay on (their cost is measured) but far above what a benchmark sends.
+        env.update(
+            {
+                f"GATEWAY_{kind}RATE_LIMIT_{name}": UNLIMITED
+                for kind in ("", "ADMIN_", "ANONYMOUS_")
+                for name in ("PER_SECOND", "BURST")
+            }
+        )
+    if not stripe_budget:
+        env.update(
+            {
+                f"GATEWAY_{kind}STRIPE_CALLS_{name}": UNLIMITED
+                for kind in ("", "ADMIN_", "CUSTOMER_")
+                for name in ("PER_SECOND", "BURST")
+            }
+        )
+        env["GATEWAY_MAX_STRIPE_CALLS_PER_REQUEST"] = "0"
     if customer_cache_ttl is not None:
         env["GATEWAY_CUSTOMER_CACHE_TTL_SECONDS"] = str(customer_cache_ttl)
     process = _spawn(

@@ -50,7 +50,12 @@ class Stack:
         return SERVER_CPU if self.pinned else None
 
     async def gateway(
-        self, name: str = "gateway", *, customer_cache_ttl: float | None = None
+        self,
+        name: str = "gateway",
+        *,
+        customer_cache_ttl: float | None = None,
+        default_limits: bool = False,
+        stripe_budget: bool = False,
     ) -> Process:
         """A gateway process on the server CPU (its own, one per call)."""
         return self.processes.add(
@@ -61,6 +66,8 @@ class Stack:
                 cpu=self.server_cpu,
                 customer_cache_ttl=customer_cache_ttl,
                 name=name,
+                default_limits=default_limits,
+                stripe_budget=stripe_budget,
             )
         )
 

@@ -69,6 +69,17 @@ class Settings(BaseSettings):
     admin_rate_limit_burst: int = Field(default=200, ge=1)
     anonymous_rate_limit_per_second: float = Field(default=20.0, ge=0)
     anonymous_rate_limit_burst: int = Field(default=100, ge=1)
+    # Stripe calls, which Stripe limits for the whole account (about 100/s live, 25/s in test
+    # mode): at most this many per request (0 = no cap; cached reads make none), and token
+    # buckets charged one token per call: per access token (and anonymous caller), per admin
+    # key, and per customer whoever acts for it. 0 per second turns a bucket off.
+    max_stripe_calls_per_request: int = Field(default=20, ge=0)
+    stripe_calls_per_second: float = Field(default=5.0, ge=0)
+    stripe_calls_burst: int = Field(default=100, ge=1)
+    admin_stripe_calls_per_second: float = Field(default=25.0, ge=0)
+    admin_stripe_calls_burst: int = Field(default=200, ge=1)
+    customer_stripe_calls_per_second: float = Field(default=10.0, ge=0)
+    customer_stripe_calls_burst: int = Field(default=200, ge=1)
 
     # Live updates over WebSocket (SECURITY.md): open sockets per credential and per client
     # address, and billingEvents streams per socket and per credential (all sockets).

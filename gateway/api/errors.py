@@ -43,6 +43,8 @@ class ErrorCode(Enum):
     UNAUTHENTICATED = "UNAUTHENTICATED"
     FORBIDDEN = "FORBIDDEN"
     RATE_LIMITED = "RATE_LIMITED"
+    TOO_MANY_STRIPE_CALLS = "TOO_MANY_STRIPE_CALLS"
+    TOO_LONG = "TOO_LONG"
     STRIPE_UNAVAILABLE = "STRIPE_UNAVAILABLE"
     STRIPE_ERROR = "STRIPE_ERROR"
     QUOTE_INVALID = "QUOTE_INVALID"
@@ -112,6 +114,8 @@ def forbidden(message: str) -> GatewayError:
 
 def billing_failure(exc: BillingError) -> GatewayError:
     """A Stripe failure during a read (a write reports it in `userErrors` instead)."""
+    if exc.retry_after is not None:
+        return GatewayError(ErrorCode(exc.code.value), exc.message, retryAfter=exc.retry_after)
     return GatewayError(ErrorCode(exc.code.value), exc.message)
 
 

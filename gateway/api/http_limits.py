@@ -5,6 +5,10 @@ operations) with a plain-text body; the view answers them as `{"errors": [...]}`
 `extensions.code` instead. The rate limit is checked here too, once the caller is known and
 the number of operations (1, or the batch's length) is counted: a refused request runs
 nothing and gets HTTP 429, a `Retry-After` header and `extensions.retryAfter` (seconds).
+
+Operations do not bound Stripe calls, so each request also gets a budget of them
+(`stripe_budget_for`): a cap per request, and a token per call from the caller's Stripe
+buckets (per credential, and per customer).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from cross_web import HTTPException
 
 from ..auth.authenticate import bearer_token
 from ..auth.rate_limit import Limit, RateLimiter, bucket_key
+from ..billing.stripe_budget import StripeBudget
 from ..edge.responses import error_response
 from ..observability import metrics
 from ..observability.request_record import note_refused
@@ -86,6 +91,46 @@ async def check_rate_limit(
         raise RateLimitedError(verdict.retry_after_seconds)
 
 
+def _stripe_limit(settings: Settings, kind: str) -> Limit:
+    if kind == "admin":
+        return Limit(settings.admin_stripe_calls_per_second, settings.admin_stripe_calls_burst)
+    return Limit(settings.stripe_calls_per_second, settings.stripe_calls_burst)
+
+
+def stripe_budget_for(
+    request: web.Request, settings: Settings, principal: Principal
+) -> StripeBudget:
+    """The request's Stripe budget: `max_stripe_calls_per_request`, and each call charged to
+    the caller's Stripe bucket and, when it acts for a customer, that customer's."""
+    limiter = request.app.get(RATE_LIMITER)
+    if limiter is None:
+        return StripeBudget(settings.max_stripe_calls_per_request)
+    kind = principal_kind(principal)
+    identity = bearer_token(request.headers) if kind != "anonymous" else None
+    buckets = [
+        (
+            bucket_key(f"stripe-{kind}", identity or request.remote or "unknown"),
+            _stripe_limit(settings, kind),
+        )
+    ]
+    scope = principal.scope if principal.problem is None else None
+    if scope is not None:
+        per_customer = Limit(
+            settings.customer_stripe_calls_per_second, settings.customer_stripe_calls_burst
+        )
+        buckets.append((bucket_key("stripe-customer", scope.customer_id), per_customer))
+
+    async def charge() -> float | None:
+        for key, limit in buckets:
+            verdict = await limiter.take(key, limit)
+            if not verdict.allowed:
+                metrics.RATE_LIMITED.labels("stripe").inc()
+                return verdict.retry_after
+        return None
+
+    return StripeBudget(settings.max_stripe_calls_per_request, charge)
+
+
 def refusal_response(exc: HTTPException, max_batch_operations: int) -> web.Response:
     """A refused request as a GraphQL error response with a code."""
     if isinstance(exc, RateLimitedError):
@@ -114,4 +159,5 @@ __all__ = [
     "check_rate_limit",
     "principal_kind",
     "refusal_response",
+    "stripe_budget_for",
 ]

@@ -14,10 +14,11 @@ from strawberry.http import GraphQLRequestData
 from strawberry.types.unset import UnsetType
 
 from ..auth.authenticate import authenticate, bearer_token
+from ..billing.stripe_budget import budgeted
 from ..edge.responses import error_response
 from ..observability.request_record import note_principal, note_refused
 from .context import Context, Services
-from .http_limits import check_rate_limit, principal_kind, refusal_response
+from .http_limits import check_rate_limit, principal_kind, refusal_response, stripe_budget_for
 from .live.connection import authenticate_connection, connection_headers
 from .live.limits import LIVE_REGISTRY, LIVE_SLOT, LiveLimitError, credential_key
 from .live.websocket import LiveSockets, LiveTransportHandler
@@ -72,12 +73,15 @@ class GatewayView(GraphQLView[Context, None]):
         root_value: None,
         sub_response: web.Response,
     ) -> Any:
-        """Spend the caller's rate limit (one token per operation) before running anything."""
+        """Spend the caller's rate limit (one token per operation) before running anything,
+        then run the operations on the request's budget of Stripe calls."""
+        settings = context.services.settings
         operations = len(request_data) if isinstance(request_data, list) else 1
-        await check_rate_limit(request, context.services.settings, context.principal, operations)
-        return await super().execute_operation(
-            request, request_adapter, request_data, context, root_value, sub_response
-        )
+        await check_rate_limit(request, settings, context.principal, operations)
+        with budgeted(stripe_budget_for(request, settings, context.principal)):
+            return await super().execute_operation(
+                request, request_adapter, request_data, context, root_value, sub_response
+            )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, Any] | None:
         """Accept a socket only with credentials (in `connection_init`) that act for a customer."""

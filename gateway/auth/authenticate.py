@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..billing import ids
+from ..billing.ids import is_stripe_id
 from .principal import ANONYMOUS, CustomerScope, Principal
 from .sessions import SessionError, SessionErrorCode, SessionStore
 
@@ -52,7 +54,7 @@ async def authenticate(
             if configuration is not None:
                 return _refused("INVALID_INPUT", f"{CONFIGURATION_HEADER} needs {CUSTOMER_HEADER}.")
             return Principal(is_admin=True)
-        if not customer.startswith("cus_"):
+        if not is_stripe_id(customer, ids.CUSTOMER):
             return _refused(
                 "INVALID_INPUT", f"{CUSTOMER_HEADER} must be a Stripe customer id (cus_...)."
             )

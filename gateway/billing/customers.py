@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import ids
 from .errors import NotFound, stripe_errors
+from .ids import is_stripe_id
 from .models import Customer
 from .stripe_json import get_json, stripe_path
 
@@ -14,7 +16,7 @@ if TYPE_CHECKING:
 
 async def fetch_customer(billing: Billing, customer_id: str) -> Customer:
     """The customer, or `NotFound` when it is missing or deleted."""
-    if not customer_id.startswith("cus_"):
+    if not is_stripe_id(customer_id, ids.CUSTOMER):
         raise NotFound("Customer")
 
     async def load() -> dict[str, object]:

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import stripe
 
+from .stripe_budget import StripeCallRefused
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -26,6 +28,7 @@ class BillingErrorCode(StrEnum):
     CARD_DECLINED = "CARD_DECLINED"
     INVALID_INPUT = "INVALID_INPUT"
     RATE_LIMITED = "RATE_LIMITED"
+    TOO_MANY_STRIPE_CALLS = "TOO_MANY_STRIPE_CALLS"
     STRIPE_UNAVAILABLE = "STRIPE_UNAVAILABLE"
     STRIPE_ERROR = "STRIPE_ERROR"
 
@@ -41,8 +44,11 @@ class BillingError(Exception):
         param: str | None = None,
         stripe_code: str | None = None,
         decline_code: str | None = None,
+        retry_after: int | None = None,
     ) -> None:
         super().__init__(message)
+        # Seconds to wait, when the gateway's own limit refused the call.
+        self.retry_after = retry_after
         self.code = code
         self.message = message
         self.param = param
@@ -77,6 +83,10 @@ def _safe(message: str | None, fallback: str) -> str:
 
 def from_stripe_error(exc: stripe.StripeError, *, noun: str | None = None) -> BillingError:
     """Map one SDK exception to a `BillingError` (`noun` names what a 404 was about)."""
+    if isinstance(exc, StripeCallRefused):  # the gateway's budget; nothing was sent
+        return BillingError(
+            BillingErrorCode(exc.refusal_code), exc.refusal_message, retry_after=exc.retry_after
+        )
     code = getattr(exc, "code", None)
     param = getattr(exc, "param", None)
     if isinstance(exc, stripe.CardError):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import ids
 from .errors import NotFound, stripe_errors
+from .ids import is_stripe_id
 from .models import Invoice, InvoicePage
 from .ownership import owned_by
 from .stripe_json import get_json, stripe_path
@@ -34,7 +36,7 @@ async def list_invoices(
         "expand": [f"data.{path}" for path in DISCOUNT_EXPAND],
     }
     if starting_after is not None:
-        if not starting_after.startswith("in_"):
+        if not is_stripe_id(starting_after, ids.INVOICE):
             raise NotFound("Invoice")
         params["starting_after"] = starting_after
 
@@ -61,7 +63,7 @@ def _invoice_page(page: Any) -> InvoicePage:
 
 async def fetch_invoice(billing: Billing, customer_id: str, invoice_id: str) -> Invoice:
     """One of the customer's invoices; missing and someone else's raise the same `NotFound`."""
-    if not invoice_id.startswith("in_"):
+    if not is_stripe_id(invoice_id, ids.INVOICE):
         raise NotFound("Invoice")
 
     async def load() -> dict[str, Any]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import ids
 from .errors import NotFound, stripe_errors
+from .ids import is_stripe_id
 from .models import PaymentMethod
 from .stripe_json import get_json, stripe_path
 
@@ -39,6 +41,8 @@ async def fetch_payment_method(
     billing: Billing, customer_id: str, payment_method_id: str
 ) -> PaymentMethod:
     """One of the customer's payment methods; anyone else's is `NotFound` like a missing one."""
+    if not is_stripe_id(payment_method_id, ids.PAYMENT_METHOD):
+        raise NotFound("Payment method")
     for pm in await list_payment_methods(billing, customer_id):
         if pm.id == payment_method_id:
             return pm

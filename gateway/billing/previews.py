@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import ids
 from .errors import BillingError, NotFound, stripe_errors
+from .ids import is_stripe_id
 from .models import Invoice
 from .ownership import owned_by, owner_of
 from .stripe_json import post_json
@@ -52,6 +54,8 @@ async def upcoming_invoice(
     billing: Billing, customer_id: str, subscription_id: str
 ) -> Invoice | None:
     """The subscription's next invoice as Stripe would draft it now; None when there is none."""
+    if not is_stripe_id(subscription_id, ids.SUBSCRIPTION):
+        raise NotFound("Subscription")
 
     async def load() -> dict[str, Any]:
         with stripe_errors(noun="Subscription"):

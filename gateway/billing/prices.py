@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+from . import ids
 from .cache import CATALOG
 from .errors import NotFound, stripe_errors
+from .ids import is_stripe_id
 from .models import Price
 from .stripe_json import get_json, stripe_path
 
@@ -26,7 +28,7 @@ _price = Price.from_stripe
 
 async def fetch_price(billing: Billing, price_id: str) -> Price:
     """One price with its product expanded; `NotFound` when Stripe has no such price."""
-    if not price_id.startswith(("price_", "plan_")):
+    if not is_stripe_id(price_id, ids.PRICE):
         raise NotFound("Price")
 
     async def load() -> dict[str, Any]:

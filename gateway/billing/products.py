@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import ids
 from .cache import CATALOG
 from .errors import NotFound, stripe_errors
+from .ids import is_stripe_id
 from .models import Product
 from .stripe_json import get_json, stripe_path
 
@@ -15,7 +17,7 @@ if TYPE_CHECKING:
 
 async def fetch_product(billing: Billing, product_id: str) -> Product:
     """One product (cached like the catalog); `NotFound` when Stripe has none."""
-    if not product_id.startswith("prod_"):
+    if not is_stripe_id(product_id, ids.PRODUCT):
         raise NotFound("Product")
 
     async def load() -> dict[str, Any]:

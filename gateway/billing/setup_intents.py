@@ -12,8 +12,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
+from . import ids
 from .client import Billing, as_json
 from .errors import NotFound, stripe_errors
+from .ids import is_stripe_id
 from .models import PaymentMethod, SetupIntent
 from .writes import forget_customer, stripe_write, with_key
 
@@ -55,7 +57,7 @@ async def fetch_setup_intent(
 
     Missing and someone else's raise the same `NotFound`.
     """
-    if not setup_intent_id.startswith("seti_"):
+    if not is_stripe_id(setup_intent_id, ids.SETUP_INTENT):
         raise NotFound("Setup intent")
     with stripe_errors(noun="Setup intent"):
         intent = await billing.stripe.v1.setup_intents.retrieve_async(setup_intent_id)

@@ -1,5 +1,8 @@
 """The SDK's aiohttp transport, observed: every Stripe request is timed, counted (into the
 request being served and into metrics) and fed to the breaker, which can refuse it first.
+Before any of that, each call is spent from the request's budget of Stripe calls
+(`stripe_budget.py`), which may refuse it: a refused call is never sent and never reaches
+the breaker (one caller's limit must not make Stripe look down for everyone).
 
 The SDK's own retry loop (`max_network_retries`, same idempotency key each time) runs
 above `request_async`, so each attempt counts once and a retried failure counts as many
@@ -23,6 +26,7 @@ import stripe
 from ..observability import metrics
 from ..observability.request_record import count_stripe_request
 from .breaker import Breaker, Failure
+from .stripe_budget import spend
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -46,6 +50,7 @@ class ObservedHTTPClient(stripe.AIOHTTPClient):
         *,
         _usage: list[str] | None = None,
     ) -> tuple[Any, int, Any]:
+        await spend(method, urlsplit(url).path)
         blocked = self.breaker.blocking()
         if blocked is not None:
             metrics.STRIPE_SHORT_CIRCUITED.labels(blocked.value).inc()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import subscription_ids
+from . import ids, subscription_ids
 from .errors import NotFound, stripe_errors
+from .ids import is_stripe_id
 from .models import Subscription
 from .ownership import owned_by
 from .stripe_json import get_json, stripe_path
@@ -57,7 +58,7 @@ async def fetch_subscription(
     Missing and someone else's both raise the same `NotFound`. Reads the cached list
     first, so a subscription the page already showed costs no extra request.
     """
-    if not subscription_id.startswith("sub_"):
+    if not is_stripe_id(subscription_id, ids.SUBSCRIPTION):
         raise NotFound("Subscription")
     for sub in await list_subscriptions(billing, customer_id):
         if sub.id == subscription_id:

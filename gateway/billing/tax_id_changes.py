@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from . import ids
 from .client import Billing, as_json
 from .errors import NotFound
+from .ids import is_stripe_id
 from .models import TaxId
 from .tax_ids import list_tax_ids
 from .writes import forget_customer, stripe_write, with_key
@@ -18,6 +20,8 @@ if TYPE_CHECKING:
 
 async def fetch_tax_id(billing: Billing, customer_id: str, tax_id: str) -> TaxId:
     """One of the customer's tax IDs (from their cached list); anyone else's is `NotFound`."""
+    if not is_stripe_id(tax_id, ids.TAX_ID):
+        raise NotFound("Tax ID")
     for found in await list_tax_ids(billing, customer_id):
         if found.id == tax_id:
             return found

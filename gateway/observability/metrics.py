@@ -1,9 +1,10 @@
 """Prometheus metrics, served at `/metrics`.
 
 Module-level collectors in the default registry (the usual Prometheus pattern): one
-process, one set of series, whatever number of apps it runs. Labels are bounded: Stripe
-paths have their ids replaced by `{id}`, cache kinds drop the ids they carry, and error
-codes come from the API's fixed enums.
+process, one set of series, whatever number of apps it runs. Labels are bounded and never
+carry what a caller chose: Stripe paths are route templates (every segment that is not one
+of Stripe's path words is `{id}`), cache kinds drop the ids they carry, and error codes
+come from the API's fixed enums.
 """
 
 from __future__ import annotations
@@ -63,19 +64,60 @@ RATE_LIMITED = Counter(
     ["principal"],
 )
 
-# `sub_1Nx...`, `cus_...`, `in_...`: Stripe ids in a path are replaced so labels stay few.
-# An id's tail has a digit or a capital; `create_preview`, `billing_portal` have neither.
-_STRIPE_ID = re.compile(r"/[a-z]+(?:_[a-z]+)*_(?=[a-z]*[A-Z0-9])[A-Za-z0-9]{6,}(?=/|$)")
+# The words of the Stripe paths the gateway calls (and a few neighbours). A path's label
+# keeps these and turns every other segment into `{id}`: ids come from callers, and a
+# caller-chosen string must never become a label value, whatever its shape.
+_PATH_WORDS = frozenset(
+    {
+        "v1",
+        "advance",
+        "attach",
+        "billing_portal",
+        "cancel",
+        "configurations",
+        "confirm",
+        "coupons",
+        "create_preview",
+        "customers",
+        "detach",
+        "discount",
+        "invoices",
+        "lines",
+        "pay",
+        "payment_methods",
+        "prices",
+        "products",
+        "promotion_codes",
+        "release",
+        "resume",
+        "search",
+        "sessions",
+        "setup_intents",
+        "subscription_items",
+        "subscription_schedules",
+        "subscriptions",
+        "tax_ids",
+        "test_clocks",
+        "test_helpers",
+    }
+)
+# Longer paths (none that the gateway calls) share one label.
+_MAX_SEGMENTS = 6
+_CACHE_KIND = re.compile(r"[a-z_]{1,40}")
 
 
 def stripe_path(path: str) -> str:
-    """`/v1/subscriptions/sub_123abcDEF` -> `/v1/subscriptions/{id}`."""
-    return _STRIPE_ID.sub("/{id}", path.split("?", 1)[0])
+    """`/v1/subscriptions/sub_123abcDEF` -> `/v1/subscriptions/{id}`: a route template."""
+    segments = path.split("?", 1)[0].strip("/").split("/")
+    if len(segments) > _MAX_SEGMENTS:
+        return "other"
+    return "/" + "/".join(s if s in _PATH_WORDS else "{id}" for s in segments)
 
 
 def cache_kind(kind: str) -> str:
     """`subscription:sub_123` -> `subscription` (ids never become label values)."""
-    return kind.split(":", 1)[0] or "other"
+    head = kind.split(":", 1)[0]
+    return head if _CACHE_KIND.fullmatch(head) else "other"
 
 
 def exposition() -> tuple[bytes, str]:

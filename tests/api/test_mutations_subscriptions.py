@@ -121,7 +121,7 @@ async def test_cancel_refusals(gateway: RunningGateway, world: World) -> None:
         ({"subscriptionId": sub, "reason": "CUSTOMER_SERVICE"}, [("REASON_NOT_ALLOWED", "reason")]),
         (
             {"subscriptionId": sub, "reason": "UNUSED", "comment": "x" * 5001},
-            [("INVALID_INPUT", "comment")],
+            [("TOO_LONG", "comment")],
         ),
         ({"subscriptionId": "sub_doesnotexist"}, [("NOT_FOUND", "subscriptionId")]),
         ({"subscriptionId": " "}, [("INVALID_INPUT", "subscriptionId")]),

@@ -22,6 +22,11 @@ SCRIPTS = {
         "| overview ",
         "| cancelSubscription",
     ],
+    "stripe_budget.py": [
+        "### Stripe calls per request",
+        "| 5 x 15 aliased invoice(id:)",
+        "### Stripe calls per second from one token",
+    ],
     "latency.py": ["### Latency with Stripe answering", "| overview, cold", "| mutation"],
     "throughput.py": ["### Warm overview throughput", "| baseline ", "### Gateway / baseline"],
     "memory.py": ["### Gateway resident memory", "### Memory growth"],

@@ -15,9 +15,11 @@ import strawberry
 
 from ...billing.errors import BillingError
 from ...billing.idempotency import IdempotencyKeys, idempotency_keys, recall, remember
+from ...billing.stripe_budget import begin_change, end_change
 from ...billing.writes import IDEMPOTENCY_PARAM, REUSED_KEY_MESSAGE
 from ..context import Context
 from ..errors import ErrorCode, UserError, from_billing, user_error
+from ..input_limits import too_long
 from ..live.announce import announce_write
 
 MAX_CLIENT_MUTATION_ID = 200
@@ -57,12 +59,14 @@ class MutationCall:
     async def completed(self, outcome: dict[str, Any]) -> None:
         """After the writes succeeded: `outcome` (ids) answers a retry of this call."""
         self.wrote()
+        end_change()
         await remember(self.context.billing.cache, self.keys, self.fingerprint, outcome)
         await announce_write(self.context.services, self.name, self.customer_id, outcome)
 
 
 async def start_call(context: Context, name: str, data: object) -> MutationCall | UserError:
     """Authenticate (a top-level error when there is no customer) and prepare the call."""
+    begin_change()
     scope = context.scope()
     client_id: str | None = getattr(data, "client_mutation_id", None)
     if client_id is not None and not 0 < len(client_id.strip()) <= MAX_CLIENT_MUTATION_ID:
@@ -71,6 +75,9 @@ async def start_call(context: Context, name: str, data: object) -> MutationCall 
             f"A clientMutationId has 1 to {MAX_CLIENT_MUTATION_ID} characters.",
             CLIENT_MUTATION_ID_FIELD,
         )
+    overlong = too_long(data)
+    if overlong is not None:
+        return overlong
     actor = scope.session_id or f"admin:{scope.customer_id}"
     keys = idempotency_keys(actor, name, client_id)
     fingerprint = _fingerprint(data)

@@ -15,6 +15,7 @@ from ...auth.after_completion import AfterCompletion
 from ...auth.locales import LOCALES
 from ...billing import customers, prices, subscriptions
 from ...billing.errors import BillingError, NotFound
+from ...billing.stripe_budget import begin_change
 from ...portal.configuration import Configuration
 from ...portal.flows import Flow, FlowDataError
 from ...portal.policy.session import validate_flow
@@ -22,6 +23,7 @@ from ...portal.registry import InactiveConfigurationError, UnknownConfigurationE
 from ..context import Context, Info
 from ..errors import ErrorCode, UserError, from_billing, input_path, user_error
 from ..fields import mutation
+from ..input_limits import too_long
 from ..sessions.types import AfterCompletionType, FlowType, PortalSession
 
 if TYPE_CHECKING:
@@ -223,12 +225,17 @@ async def _check_flow(
 async def create_portal_session(
     context: Context, data: CreatePortalSessionInput
 ) -> CreatePortalSessionPayload:
+    begin_change()
     context.require_admin()
 
     def failed(code: ErrorCode, message: str, field: str | None) -> CreatePortalSessionPayload:
         return CreatePortalSessionPayload(
             session=None, user_errors=[user_error(code, message, field)]
         )
+
+    overlong = too_long(data)
+    if overlong is not None:
+        return CreatePortalSessionPayload(session=None, user_errors=[overlong])
 
     try:
         configuration = context.services.configurations().resolve(

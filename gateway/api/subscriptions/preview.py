@@ -22,6 +22,7 @@ from ..common.types import required_timestamp
 from ..context import Context, Info
 from ..errors import ErrorCode, UserError, from_billing, from_refusal, user_error
 from ..fields import field
+from ..input_limits import too_long
 from ..invoices.types import Invoice, InvoiceLine
 from .inputs import UpdateSubscriptionInput
 from .quoting import accepted_quote, issue_quote
@@ -92,6 +93,9 @@ async def preview_update(
     context: Context, data: UpdateSubscriptionInput
 ) -> PreviewSubscriptionUpdatePayload:
     scope = context.scope()
+    overlong = too_long(data)
+    if overlong is not None:
+        return _failed(overlong)
     subscription_id = str(data.subscription_id)
     try:
         subscription = await context.loaders.subscription(subscription_id)
