@@ -179,6 +179,8 @@ def portal_configuration(catalog: Catalog) -> list[dict[str, Any]]:
                     "enabled": True,
                     "default_allowed_updates": ["price", "quantity"],
                     "proration_behavior": "create_prorations",
+                    # A switch to a shorter interval waits for the period end (a schedule).
+                    "schedule_at_period_end": {"conditions": [{"type": "shortening_interval"}]},
                     "products": [
                         {
                             "product": catalog.products[name],

@@ -82,6 +82,7 @@ MUTATIONS: dict[str, str] = {
     "pauseSubscription": mutation("pauseSubscription", SUBSCRIPTION_RESULT),
     "resumeSubscription": mutation("resumeSubscription", SUBSCRIPTION_RESULT),
     "updateSubscription": mutation("updateSubscription", SUBSCRIPTION_RESULT),
+    "undoScheduledChange": mutation("undoScheduledChange", SUBSCRIPTION_RESULT),
     "createSetupIntent": mutation("createSetupIntent", "setupIntent { id clientSecret }"),
     "setDefaultPaymentMethod": mutation(
         "setDefaultPaymentMethod", "paymentMethod { id isDefault }"

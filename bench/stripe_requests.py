@@ -43,6 +43,16 @@ ROUND_LATENCY_MS = 50.0
 ROUND_GAP_SECONDS = ROUND_LATENCY_MS / 1000 / 2
 WARM_OVERVIEW_TARGET = 1
 MUTATION_TARGET = 2
+# A queued change is two writes by Stripe's API (a schedule from the subscription, then its
+# phases), as is a write that first drops one (release, then the write): cold, the read the
+# decision needs comes on top.
+QUEUED_STEPS = (
+    "updateSubscription (queued)",
+    "undoScheduledChange",
+    "updateSubscription (queued again)",
+    "cancelSubscription (drops the queued change)",
+)
+QUEUED_COLD_TARGET = 3
 # Paying reads the invoice and the customer's cards (side by side), then pays.
 PAY_INVOICE_TARGET = 3
 ADDED_TAX_ID = "DE999999999"
@@ -115,16 +125,24 @@ def _query_variables(session: Session, first_invoice: str, stack: Stack) -> dict
 
 
 def _mutation_steps(session: Session, stack: Stack) -> list[tuple[str, dict[str, Any]]]:
-    """A sequence of writes that each succeed and leave the account usable."""
+    """A sequence of writes that each succeed and leave the account usable; a step named
+    `mutation (what)` is another case of that mutation."""
     subs = session.customer.subscriptions
     cards = session.customer.cards
     resumes = datetime.fromtimestamp(time.time() + 14 * 86_400, UTC).isoformat()
+    team = subs[2]
+    monthly, yearly = stack.catalog.monthly["Team"], stack.catalog.yearly["Team"]
     return [
         ("cancelSubscription", {"subscriptionId": subs[0], "reason": "TOO_EXPENSIVE"}),
         ("renewSubscription", {"subscriptionId": subs[0]}),
         ("pauseSubscription", {"subscriptionId": subs[1], "resumesAt": resumes}),
         ("resumeSubscription", {"subscriptionId": subs[1]}),
-        ("updateSubscription", {"subscriptionId": subs[2], "quantity": 5}),
+        ("updateSubscription", {"subscriptionId": team, "quantity": 5}),
+        ("updateSubscription (to yearly)", {"subscriptionId": team, "priceId": yearly}),
+        ("updateSubscription (queued)", {"subscriptionId": team, "priceId": monthly}),
+        ("undoScheduledChange", {"subscriptionId": team}),
+        ("updateSubscription (queued again)", {"subscriptionId": team, "priceId": monthly}),
+        ("cancelSubscription (drops the queued change)", {"subscriptionId": team}),
         ("createSetupIntent", {}),
         ("setDefaultPaymentMethod", {"paymentMethodId": cards[1]}),
         ("detachPaymentMethod", {"paymentMethodId": cards[0]}),
@@ -188,7 +206,7 @@ async def measure(
         await twice(name, read)
 
     steps = _mutation_steps(session, stack)
-    for name, fields in steps:
+    for step, fields in steps:
         await session.overview()  # the customer has just opened the portal
         if name == "updateSubscription":
             # As a portal does: preview, then confirm with the preview's quote.
@@ -198,10 +216,10 @@ async def measure(
                 "quote": payload_ok(shown, "previewSubscriptionUpdate")["preview"]["quote"],
             }
 
-        async def write(name: str = name, fields: dict[str, Any] = fields) -> None:
+        async def write(name: str = step.split(" ")[0], fields: dict[str, Any] = fields) -> None:
             await session.mutate(name, **fields)
 
-        costs[name] = [await meter.cost(write)]
+        costs[step] = [await meter.cost(write)]
     invoice = await _open_invoice(stack, customer, stack.catalog.monthly["Basic"])
     await session.overview()
     costs["payInvoice"] = [
@@ -255,7 +273,14 @@ def report(cold: dict[str, list[Cost]], warm: dict[str, list[Cost]], machine: st
             ok = cold_cost.rounds <= 1 and warm_cost.requests <= WARM_OVERVIEW_TARGET
             target = f"cold 1 round, warm <= {WARM_OVERVIEW_TARGET}: {'met' if ok else 'MISSED'}"
             checks.append(ok)
-        elif name in MUTATIONS or name in SESSION_MUTATIONS:
+        elif name in QUEUED_STEPS:
+            ok = warm_cost.requests <= MUTATION_TARGET and cold_cost.requests <= QUEUED_COLD_TARGET
+            target = (
+                f"warm <= {MUTATION_TARGET}, cold <= {QUEUED_COLD_TARGET}: "
+                f"{'met' if ok else 'MISSED'}"
+            )
+            checks.append(ok)
+        elif name.split(" ")[0] in MUTATIONS or name in SESSION_MUTATIONS:
             worst = max(cold_cost.requests, warm_cost.requests)
             budget = PAY_INVOICE_TARGET if name == "payInvoice" else MUTATION_TARGET
             ok = worst <= budget

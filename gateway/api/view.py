@@ -8,7 +8,6 @@ from typing import Any
 
 from aiohttp import web
 from cross_web import HTTPException
-from strawberry.aiohttp.views import GraphQLView
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
 from strawberry.types.unset import UnsetType
@@ -22,6 +21,7 @@ from .http_limits import check_rate_limit, principal_kind, refusal_response, str
 from .live.connection import authenticate_connection, connection_headers
 from .live.limits import LIVE_REGISTRY, LIVE_SLOT, LiveLimitError, credential_key
 from .live.websocket import LiveSockets, LiveTransportHandler
+from .media_type import MediaTypeView
 
 SERVICES = web.AppKey("services", Services)
 LIVE_SOCKETS = web.AppKey("live_sockets", LiveSockets)
@@ -31,7 +31,7 @@ WEBSOCKET_HEARTBEAT_SECONDS = 30.0
 WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024
 
 
-class GatewayView(GraphQLView[Context, None]):
+class GatewayView(MediaTypeView):
     graphql_transport_ws_handler_class = LiveTransportHandler
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:

@@ -1,12 +1,19 @@
-"""Writes to the customer's own details (email, name, phone, address, shipping)."""
+"""Writes to the customer's own details (email, name, phone, address, shipping).
+
+A write whose answer was lost is resolved by reading the customer: holding every value sent
+means it was applied (success); otherwise nothing changed and the error says so.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
 from .client import Billing, as_json
+from .errors import BillingError, stripe_errors
 from .models import Customer
-from .writes import forget_customer, stripe_write, with_key
+from .param_match import holds_params
+from .stripe_json import get_json, stripe_path
+from .writes import forget_customer, resolve_lost_answer, stripe_write, with_key
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -26,6 +33,20 @@ async def update_customer(
                 cast("CustomerUpdateParams", {**params, "expand": ["test_clock"]}),
                 with_key(idempotency_key),
             )
+    except BillingError as exc:
+        if not exc.ambiguous:
+            raise
+        return await resolve_lost_answer(exc, lambda: _customer_if(billing, customer_id, params))
     finally:
         await forget_customer(billing, customer_id)
     return Customer.from_stripe(as_json(customer))
+
+
+async def _customer_if(
+    billing: Billing, customer_id: str, params: Mapping[str, Any]
+) -> Customer | None:
+    with stripe_errors(noun="Customer"):
+        data = await get_json(
+            billing, stripe_path("/v1/customers/{}", customer_id), {"expand": ["test_clock"]}
+        )
+    return Customer.from_stripe(data) if holds_params(data, params) else None

@@ -31,6 +31,8 @@ class BillingErrorCode(StrEnum):
     TOO_MANY_STRIPE_CALLS = "TOO_MANY_STRIPE_CALLS"
     STRIPE_UNAVAILABLE = "STRIPE_UNAVAILABLE"
     STRIPE_ERROR = "STRIPE_ERROR"
+    # Stripe did not answer a write and could not be asked afterwards whether it applied it.
+    OUTCOME_UNKNOWN = "OUTCOME_UNKNOWN"
 
 
 class BillingError(Exception):
@@ -44,6 +46,7 @@ class BillingError(Exception):
         param: str | None = None,
         stripe_code: str | None = None,
         decline_code: str | None = None,
+        ambiguous: bool = False,
         retry_after: int | None = None,
     ) -> None:
         super().__init__(message)
@@ -54,9 +57,20 @@ class BillingError(Exception):
         self.param = param
         self.stripe_code = stripe_code
         self.decline_code = decline_code
+        # No answer, or a 5xx: a write may have been applied all the same (re-read Stripe).
+        self.ambiguous = ambiguous
+
+    def say(self, message: str) -> None:
+        """Replace the message (what the customer reads)."""
+        self.message = message
+        self.args = (message,)
 
     def __repr__(self) -> str:
         return f"BillingError({self.code.value}, {self.message!r}, param={self.param!r})"
+
+
+class NotSent(stripe.APIConnectionError):
+    """A request the gateway refused to send (its breaker is open): Stripe never saw it."""
 
 
 class NotFound(BillingError):
@@ -103,7 +117,11 @@ def from_stripe_error(exc: stripe.StripeError, *, noun: str | None = None) -> Bi
         exc.http_status is not None and exc.http_status >= 500
     ):
         logger.warning("Stripe unavailable: %s", type(exc).__name__)
-        return BillingError(BillingErrorCode.STRIPE_UNAVAILABLE, UNAVAILABLE_MESSAGE)
+        return BillingError(
+            BillingErrorCode.STRIPE_UNAVAILABLE,
+            UNAVAILABLE_MESSAGE,
+            ambiguous=not isinstance(exc, NotSent),
+        )
     if isinstance(exc, stripe.AuthenticationError | stripe.PermissionError):
         logger.error("Stripe refused the gateway's API key (%s)", type(exc).__name__)
         return BillingError(BillingErrorCode.STRIPE_ERROR, GENERIC_MESSAGE)

@@ -172,6 +172,26 @@ class PhaseItem:
     quantity: int
 
 
+# Metadata the gateway puts on the schedules it creates to queue a change, so it knows which
+# schedules it may rewrite or release (a schedule the business set up itself is left alone).
+QUEUED_CHANGE_METADATA = {"portal_gateway": "queued_change"}
+
+
+def is_gateway_schedule(obj: Any) -> bool:
+    """Whether an expanded schedule is one the gateway created to queue a change."""
+    metadata = _get(obj, "metadata") or {}
+    return all(_get(metadata, k) == v for k, v in QUEUED_CHANGE_METADATA.items())
+
+
+def _gateway_schedule(obj: Any) -> bool:
+    return (
+        obj is not None
+        and not isinstance(obj, str)
+        and _get(obj, "status") in ("active", "not_started")
+        and is_gateway_schedule(obj)
+    )
+
+
 @dataclass(frozen=True)
 class ScheduledChange:
     """The next phase of a subscription's schedule: what the subscription becomes, and when."""
@@ -296,6 +316,27 @@ class Subscription:
     # clock's frozen time when it came with `test_clock` expanded.
     test_clock_id: str | None = None
     test_clock_time: int | None = None
+    # The attached schedule is one the gateway created to queue a change (known when the
+    # schedule came expanded): it may be rewritten or released on the customer's behalf.
+    schedule_by_gateway: bool = False
+    # When the schedule's current phase began (a rewrite of its phases must keep it).
+    schedule_phase_start: int | None = None
+
+    @property
+    def queued_change(self) -> ScheduledChange | None:
+        """A change the gateway queued that has not started yet (undo, replace or drop it)."""
+        return self.scheduled_change if self.schedule_by_gateway else None
+
+    @property
+    def foreign_schedule_id(self) -> str | None:
+        """A schedule someone else attached (the business): the portal leaves it alone."""
+        return None if self.schedule_by_gateway else self.schedule_id
+
+    @property
+    def gateway_schedule_id(self) -> str | None:
+        """The gateway's own schedule, queued change pending or already started."""
+        return self.schedule_id if self.schedule_by_gateway else None
+
     # Its discounts; a coupon's terms are known only when they came expanded.
     discounts: tuple[Discount, ...] = ()
 
@@ -361,6 +402,10 @@ class Subscription:
             test_clock_time=(
                 None if clock is None or isinstance(clock, str) else _get(clock, "frozen_time")
             ),
+            schedule_by_gateway=_gateway_schedule(_get(obj, "schedule")),
+            schedule_phase_start=_get(_get(_get(obj, "schedule"), "current_phase"), "start_date")
+            if not isinstance(_get(obj, "schedule"), str)
+            else None,
             discounts=_discounts(obj),
         )
 

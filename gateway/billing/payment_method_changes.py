@@ -4,6 +4,10 @@ A subscription's own `default_payment_method` wins over the customer's, so a new
 means one customer write plus one write per such subscription, and removing a card may
 need all of those before the detach. Stripe has no transaction across them: the writes
 run in order, stop at the first failure, and the result says which ones happened.
+
+A write whose answer was lost is resolved by reading its object: the customer's default,
+the subscription's default or the payment method's customer show whether it was applied;
+if so the writes carry on, otherwise the result stops there, that write not applied.
 """
 
 from __future__ import annotations
@@ -11,11 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from .errors import BillingError
-from .writes import forget_customer, stripe_write, with_key
+from .errors import BillingError, stripe_errors
+from .param_match import holds_params
+from .stripe_json import get_json, stripe_path
+from .writes import forget_customer, resolve_lost_answer, stripe_write, with_key
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Awaitable, Callable, Mapping, Sequence
 
     from stripe.params import CustomerUpdateParams, SubscriptionUpdateParams
 
@@ -47,29 +53,76 @@ async def change_payment_methods(
     stripe = billing.stripe.v1
     try:
         if customer_params is not None:
-            with stripe_write(noun="Customer"):
-                await stripe.customers.update_async(
+            path = stripe_path("/v1/customers/{}", customer_id)
+            sent = dict(customer_params)
+            await _step(
+                billing,
+                "Customer",
+                lambda: stripe.customers.update_async(
                     customer_id,
-                    cast("CustomerUpdateParams", dict(customer_params)),
+                    cast("CustomerUpdateParams", sent),
                     with_key(keys.key("customer")),
-                )
+                ),
+                path,
+                sent,
+            )
             done.customer_updated = True
         for subscription_id, params in subscription_changes:
-            with stripe_write(noun="Subscription"):
-                await stripe.subscriptions.update_async(
-                    subscription_id,
-                    cast("SubscriptionUpdateParams", dict(params)),
-                    with_key(keys.key(f"subscription-{subscription_id}")),
-                )
+            await _subscription_step(
+                billing, subscription_id, params, keys.key(f"subscription-{subscription_id}")
+            )
             done.updated_subscriptions.append(subscription_id)
         if detach is not None:
-            with stripe_write(noun="Payment method"):
-                await stripe.payment_methods.detach_async(
+            await _step(
+                billing,
+                "Payment method",
+                lambda: stripe.payment_methods.detach_async(
                     detach, None, with_key(keys.key("detach"))
-                )
+                ),
+                stripe_path("/v1/payment_methods/{}", detach),
+                {"customer": ""},
+            )
             done.detached = True
     except BillingError as exc:
         done.error = exc
     finally:
         await forget_customer(billing, customer_id)
     return done
+
+
+async def _subscription_step(
+    billing: Billing, subscription_id: str, params: Mapping[str, Any], idempotency_key: str
+) -> None:
+    sent = dict(params)
+    await _step(
+        billing,
+        "Subscription",
+        lambda: billing.stripe.v1.subscriptions.update_async(
+            subscription_id, cast("SubscriptionUpdateParams", sent), with_key(idempotency_key)
+        ),
+        stripe_path("/v1/subscriptions/{}", subscription_id),
+        sent,
+    )
+
+
+async def _step(
+    billing: Billing,
+    noun: str,
+    write: Callable[[], Awaitable[object]],
+    path: str,
+    sent: Mapping[str, Any],
+) -> None:
+    """One write; after a lost answer, reading `path` says whether it holds what was sent."""
+    try:
+        with stripe_write(noun=noun):
+            await write()
+    except BillingError as exc:
+        if not exc.ambiguous:
+            raise
+
+        async def applied() -> bool | None:
+            with stripe_errors():
+                found = await get_json(billing, path)
+            return True if holds_params(found, sent) else None
+
+        await resolve_lost_answer(exc, applied)

@@ -1,11 +1,17 @@
 """A subscription change that waits for the end of the period, as a subscription schedule.
 
 Stripe's public way to queue a change: create a schedule from the subscription (its one
-phase mirrors the subscription), then give it two phases, the current items until the
-period ends and the new item after, and release the subscription once the last phase
-starts. Two writes, so when the second fails the first is undone (the schedule released,
-which leaves the subscription exactly as it was); only if that fails too does the error
-say the subscription was left on a schedule.
+phase mirrors the subscription; the gateway marks it as its own in the metadata), then give
+it two phases, the current items until the period ends and the new item after. When the
+subscription already has the gateway's schedule, its phases are rewritten instead (one
+write), which replaces the change queued before.
+
+Lost answers are resolved, not guessed. A phase write without an answer is checked by
+reading the subscription: the change in place is a success; otherwise a schedule made by
+this call is released (confirmed to change nothing) and the error says nothing changed.
+Keys are tied to the schedule they act on, so a retried call never takes a replay of an
+earlier attempt's schedule (released since) for a schedule that holds the change: a
+replayed create that answers with a schedule no longer attached makes a new one.
 """
 
 from __future__ import annotations
@@ -13,19 +19,27 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .client import Billing, as_json
-from .errors import BillingError
-from .models import Subscription
-from .writes import forget_customer, stripe_write, with_key
+from .errors import GENERIC_MESSAGE, BillingError, BillingErrorCode
+from .models import QUEUED_CHANGE_METADATA, Subscription
+from .schedule_release import DROPPED_MESSAGE, release_key, release_schedule
+from .subscription_truth import read_subscription, subscription_if
+from .writes import forget_customer, resolve_lost_answer, stripe_write, with_key
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
+
+    from stripe import SubscriptionSchedule
 
     from .idempotency import IdempotencyKeys
 
 LEFT_ON_SCHEDULE = (
     " The subscription was left attached to a subscription schedule that changes nothing; "
-    "it renews as before."
+    "it renews as before, and the queued change can be undone."
 )
+# A replayed create can answer with an earlier attempt's schedule, released since: then
+# another is made under a key derived from it. Bounded, since each step needs a release.
+MAX_CREATES = 4
+LIVE = ("active", "not_started")
 
 
 async def schedule_change(
@@ -37,6 +51,9 @@ async def schedule_change(
     effective_at: int,
     next_phase: Mapping[str, Any],
     keys: IdempotencyKeys,
+    holds: Callable[[Subscription], bool],
+    schedule_id: str | None = None,
+    phase_start: int | None = None,
     current_discounts: Sequence[Mapping[str, Any]] = (),
 ) -> Subscription:
     """Queue `next_phase` (items, proration behaviour) to start at `effective_at`; the
@@ -44,15 +61,14 @@ async def schedule_change(
 
     Returns the subscription with its schedule expanded, so the queued change shows.
     """
-    schedules = billing.stripe.v1.subscription_schedules
+    created = False
     try:
-        with stripe_write(noun="Subscription"):
-            schedule = await schedules.create_async(
-                {"from_subscription": subscription_id}, with_key(keys.key("schedule"))
-            )
+        if schedule_id is None or phase_start is None:
+            schedule = await _create(billing, subscription_id, keys)
+            schedule_id, phase_start, created = schedule.id, schedule.phases[0].start_date, True
         current: dict[str, Any] = {
             "items": [dict(item) for item in current_items],
-            "start_date": schedule.phases[0].start_date,
+            "start_date": phase_start,
             "end_date": effective_at,
         }
         if current_discounts:
@@ -60,32 +76,98 @@ async def schedule_change(
         phases: Any = [current, dict(next_phase)]
         try:
             with stripe_write(noun="Subscription"):
-                updated = await schedules.update_async(
-                    schedule.id,
+                updated = await billing.stripe.v1.subscription_schedules.update_async(
+                    schedule_id,
                     {
                         "end_behavior": "release",
                         "phases": phases,
                         "expand": ["subscription.schedule"],
                     },
-                    with_key(keys.key("phases")),
+                    with_key(keys.key(f"phases-{schedule_id}")),
                 )
         except BillingError as exc:
-            await _undo(billing, schedule.id, keys, exc)
-            raise
+            failure = exc
+            if exc.ambiguous:
+                try:
+                    return await resolve_lost_answer(
+                        exc, lambda: subscription_if(billing, subscription_id, holds)
+                    )
+                except BillingError as unresolved:
+                    failure = unresolved
+            if created and failure.code is not BillingErrorCode.OUTCOME_UNKNOWN:
+                await _undo(billing, subscription_id, schedule_id, keys, failure)
+            raise failure from None
+        result = Subscription.from_stripe(as_json(updated)["subscription"])
+        if not holds(result):
+            # An answer replayed from an earlier attempt: say what Stripe holds now.
+            return await read_subscription(billing, subscription_id)
+        return result
     finally:
         await forget_customer(billing, customer_id)
-    return Subscription.from_stripe(as_json(updated)["subscription"])
+
+
+async def _create(
+    billing: Billing, subscription_id: str, keys: IdempotencyKeys
+) -> SubscriptionSchedule:
+    """A schedule from the subscription, attached to it now (not a stale replay)."""
+    step = "schedule"
+    for _ in range(MAX_CREATES):
+        with stripe_write(noun="Subscription"):
+            schedule = await billing.stripe.v1.subscription_schedules.create_async(
+                {"from_subscription": subscription_id, "metadata": dict(QUEUED_CHANGE_METADATA)},
+                with_key(keys.key(step)),
+            )
+            if _replayed(schedule):
+                # An earlier attempt's answer: what matters is the schedule as it is now.
+                schedule = await billing.stripe.v1.subscription_schedules.retrieve_async(
+                    schedule.id
+                )
+        if schedule.status in LIVE and schedule.subscription == subscription_id:
+            return schedule
+        step = f"schedule-after-{schedule.id}"
+    raise BillingError(BillingErrorCode.STRIPE_ERROR, GENERIC_MESSAGE)
+
+
+def _replayed(obj: SubscriptionSchedule) -> bool:
+    response = obj.last_response
+    return response is not None and response.headers.get("Idempotent-Replayed") == "true"
 
 
 async def _undo(
-    billing: Billing, schedule_id: str, keys: IdempotencyKeys, cause: BillingError
+    billing: Billing,
+    subscription_id: str,
+    schedule_id: str,
+    keys: IdempotencyKeys,
+    cause: BillingError,
 ) -> None:
     """Release the half-made schedule; if even that fails, say what was left behind."""
     try:
-        with stripe_write(noun="Subscription"):
-            await billing.stripe.v1.subscription_schedules.release_async(
-                schedule_id, {"preserve_cancel_date": True}, with_key(keys.key("undo"))
-            )
+        await release_schedule(
+            billing, subscription_id, schedule_id, keys.key(f"undo-{schedule_id}")
+        )
     except BillingError:
-        cause.message += LEFT_ON_SCHEDULE
-        cause.args = (cause.message,)
+        cause.say(cause.message + LEFT_ON_SCHEDULE)
+
+
+async def undo_queued_change(
+    billing: Billing,
+    customer_id: str,
+    subscription_id: str,
+    schedule_id: str,
+    idempotency_key: str,
+) -> Subscription:
+    """Release the gateway's schedule (the queued change is dropped) and read the result."""
+    try:
+        await release_schedule(
+            billing, subscription_id, schedule_id, release_key(idempotency_key, schedule_id)
+        )
+    finally:
+        await forget_customer(billing, customer_id)
+    try:
+        return await read_subscription(billing, subscription_id)
+    except BillingError as exc:
+        exc.say(DROPPED_MESSAGE + "Reload to see the subscription.")
+        raise
+
+
+__all__ = ["schedule_change", "undo_queued_change"]

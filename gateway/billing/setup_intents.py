@@ -9,15 +9,17 @@ portal can add a card end to end without Stripe.js.
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from . import ids
 from .client import Billing, as_json
-from .errors import NotFound, stripe_errors
+from .errors import BillingError, NotFound, stripe_errors
 from .ids import is_stripe_id
 from .models import PaymentMethod, SetupIntent
-from .writes import forget_customer, stripe_write, with_key
+from .stripe_json import get_json
+from .writes import forget_customer, resolve_lost_answer, stripe_write, with_key
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -26,6 +28,10 @@ if TYPE_CHECKING:
 
 # Stripe's documented test payment methods (`pm_card_visa`, `pm_card_chargeDeclined`, ...).
 TEST_PAYMENT_METHOD_PREFIX = "pm_card_"
+# The metadata key naming the call that created an intent, and how many of the customer's
+# newest intents a lost answer is looked for among.
+CALL_METADATA = "portal_gateway_call"
+RECENT = 100
 
 
 def talks_to_stripe(api_base: str | None) -> bool:
@@ -39,12 +45,33 @@ def talks_to_stripe(api_base: str | None) -> bool:
 async def create_setup_intent(
     billing: Billing, customer_id: str, params: Mapping[str, Any], idempotency_key: str
 ) -> SetupIntent:
-    """`POST /v1/setup_intents` with a decision's parameters (they name the customer)."""
+    """`POST /v1/setup_intents` with a decision's parameters (they name the customer).
+
+    The intent carries a digest of its call's key in its metadata: after a lost answer the
+    customer's newest intents are read and the one with that tag, if any, is the answer.
+    """
+    tag = hashlib.sha256(idempotency_key.encode("utf-8")).hexdigest()[:32]
+    tagged = {**params, "metadata": {**params.get("metadata", {}), CALL_METADATA: tag}}
+
+    async def created() -> SetupIntent | None:
+        with stripe_errors(noun="Customer"):
+            page = await get_json(
+                billing, "/v1/setup_intents", {"customer": customer_id, "limit": RECENT}
+            )
+        for obj in page.get("data", []):
+            if (obj.get("metadata") or {}).get(CALL_METADATA) == tag:
+                return SetupIntent.from_stripe(obj)
+        return None
+
     try:
         with stripe_write(noun="Customer"):
             intent = await billing.stripe.v1.setup_intents.create_async(
-                cast("SetupIntentCreateParams", dict(params)), with_key(idempotency_key)
+                cast("SetupIntentCreateParams", tagged), with_key(idempotency_key)
             )
+    except BillingError as exc:
+        if not exc.ambiguous:
+            raise
+        return await resolve_lost_answer(exc, created)
     finally:
         await forget_customer(billing, customer_id)
     return SetupIntent.from_stripe(as_json(intent))

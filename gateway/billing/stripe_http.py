@@ -26,6 +26,7 @@ import stripe
 from ..observability import metrics
 from ..observability.request_record import count_stripe_request
 from .breaker import Breaker, Failure
+from .errors import NotSent
 from .stripe_budget import spend
 
 if TYPE_CHECKING:
@@ -56,9 +57,7 @@ class ObservedHTTPClient(stripe.AIOHTTPClient):
             metrics.STRIPE_SHORT_CIRCUITED.labels(blocked.value).inc()
             if blocked is Failure.RATE_LIMITED:
                 raise stripe.RateLimitError(FAST_FAIL_MESSAGE, http_status=429)
-            raise stripe.APIConnectionError(  # type: ignore[no-untyped-call]
-                FAST_FAIL_MESSAGE, should_retry=False
-            )
+            raise NotSent(FAST_FAIL_MESSAGE, should_retry=False)  # type: ignore[no-untyped-call]
         return await super().request_with_retries_async(
             method, url, headers, post_data, max_network_retries, _usage=_usage
         )

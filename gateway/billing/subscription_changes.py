@@ -4,20 +4,28 @@ Each sends the exact parameters a policy decision holds, adding only an idempote
 and `expand` (so the answer renders like a read, queued change included). The customer's
 cache is invalidated afterwards, failures too: a write that timed out may still have
 been applied, and the next read must find out from Stripe.
+
+When Stripe's answer is lost (no answer, or a 5xx that may follow an applied change), the
+subscription is read again and `holds` (the decision's own test) says whether the change
+is in place: then the write succeeded; otherwise the error says nothing changed. When the
+decision names the gateway's schedule to release first, that happens before the write, and
+an error after it says the queued change was undone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from .client import Billing, as_json
+from .errors import BillingError
 from .models import Subscription
+from .schedule_release import DROPPED_MESSAGE, release_key, release_schedule
+from .subscription_truth import subscription_if
 from .subscriptions import DISCOUNT_EXPAND
-from .writes import forget_customer, stripe_write, with_key
+from .writes import forget_customer, resolve_lost_answer, stripe_write, with_key
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Mapping
-
     from stripe.params import (
         SubscriptionCancelParams,
         SubscriptionResumeParams,
@@ -31,13 +39,46 @@ def _with_expand(params: Mapping[str, Any]) -> dict[str, Any]:
     return {**params, "expand": EXPAND}
 
 
+Holds = Callable[[Subscription], bool]
+
+
 async def _write(
-    billing: Billing, customer_id: str, send: Callable[[], Awaitable[Any]]
+    billing: Billing,
+    customer_id: str,
+    subscription_id: str,
+    send: Callable[[], Awaitable[Any]],
+    *,
+    idempotency_key: str,
+    holds: Holds | None,
+    release_schedule_id: str | None,
 ) -> Subscription:
     """Run one subscription write, then forget the customer's cache whatever happened."""
+    released = False
     try:
-        with stripe_write(noun="Subscription"):
-            answer = await send()
+        if release_schedule_id is not None:
+            await release_schedule(
+                billing,
+                subscription_id,
+                release_schedule_id,
+                release_key(idempotency_key, release_schedule_id),
+            )
+            released = True
+        try:
+            with stripe_write(noun="Subscription"):
+                answer = await send()
+        except BillingError as exc:
+            failure = exc
+            if exc.ambiguous and holds is not None:
+                check = holds
+                try:
+                    return await resolve_lost_answer(
+                        exc, lambda: subscription_if(billing, subscription_id, check)
+                    )
+                except BillingError as unresolved:
+                    failure = unresolved
+            if released:
+                failure.say(DROPPED_MESSAGE + failure.message)
+            raise failure from None
     finally:
         await forget_customer(billing, customer_id)
     return Subscription.from_stripe(as_json(answer))
@@ -49,16 +90,23 @@ async def update_subscription(
     subscription_id: str,
     params: Mapping[str, Any],
     idempotency_key: str,
+    *,
+    holds: Holds | None = None,
+    release_schedule_id: str | None = None,
 ) -> Subscription:
     """`POST /v1/subscriptions/{id}` with `params`."""
     return await _write(
         billing,
         customer_id,
+        subscription_id,
         lambda: billing.stripe.v1.subscriptions.update_async(
             subscription_id,
             cast("SubscriptionUpdateParams", _with_expand(params)),
             with_key(idempotency_key),
         ),
+        idempotency_key=idempotency_key,
+        holds=holds,
+        release_schedule_id=release_schedule_id,
     )
 
 
@@ -68,16 +116,23 @@ async def cancel_subscription_now(
     subscription_id: str,
     params: Mapping[str, Any],
     idempotency_key: str,
+    *,
+    holds: Holds | None = None,
+    release_schedule_id: str | None = None,
 ) -> Subscription:
     """`DELETE /v1/subscriptions/{id}` with `params` (prorate, cancellation details)."""
     return await _write(
         billing,
         customer_id,
+        subscription_id,
         lambda: billing.stripe.v1.subscriptions.cancel_async(
             subscription_id,
             cast("SubscriptionCancelParams", _with_expand(params)),
             with_key(idempotency_key),
         ),
+        idempotency_key=idempotency_key,
+        holds=holds,
+        release_schedule_id=release_schedule_id,
     )
 
 
@@ -87,14 +142,21 @@ async def resume_subscription(
     subscription_id: str,
     params: Mapping[str, Any],
     idempotency_key: str,
+    *,
+    holds: Holds | None = None,
+    release_schedule_id: str | None = None,
 ) -> Subscription:
     """`POST /v1/subscriptions/{id}/resume`: a subscription in Stripe's `paused` status."""
     return await _write(
         billing,
         customer_id,
+        subscription_id,
         lambda: billing.stripe.v1.subscriptions.resume_async(
             subscription_id,
             cast("SubscriptionResumeParams", _with_expand(params)),
             with_key(idempotency_key),
         ),
+        idempotency_key=idempotency_key,
+        holds=holds,
+        release_schedule_id=release_schedule_id,
     )

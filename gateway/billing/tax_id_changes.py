@@ -1,21 +1,32 @@
-"""Adding and removing a customer's tax IDs."""
+"""Adding and removing a customer's tax IDs.
+
+Adding is idempotent by content: a tax ID the customer already has (same type and value) is
+answered with, not created again, so a customer who retries after a lost answer, with or
+without a `clientMutationId`, never ends up with two. A write whose answer was lost is
+resolved by reading the customer's tax IDs afresh: the one sent is there (added) or not;
+the one removed is gone or not.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, cast
 
 from . import ids
 from .client import Billing, as_json
-from .errors import NotFound
+from .errors import BillingError, NotFound, stripe_errors
 from .ids import is_stripe_id
 from .models import TaxId
-from .tax_ids import list_tax_ids
-from .writes import forget_customer, stripe_write, with_key
+from .stripe_json import get_json, stripe_path
+from .tax_ids import MAX_TAX_IDS, list_tax_ids
+from .writes import forget_customer, resolve_lost_answer, stripe_write, with_key
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from stripe.params import CustomerCreateTaxIdParams
+
+_SPACES = re.compile(r"\s+")
 
 
 async def fetch_tax_id(billing: Billing, customer_id: str, tax_id: str) -> TaxId:
@@ -28,10 +39,40 @@ async def fetch_tax_id(billing: Billing, customer_id: str, tax_id: str) -> TaxId
     raise NotFound("Tax ID")
 
 
+def _same(found: TaxId, params: Mapping[str, Any]) -> bool:
+    def norm(value: object) -> str:
+        return _SPACES.sub("", str(value)).upper()
+
+    return found.type == params.get("type") and norm(found.value) == norm(params.get("value"))
+
+
+def _matching(tax_ids: Iterable[TaxId], params: Mapping[str, Any]) -> TaxId | None:
+    return next((found for found in tax_ids if _same(found, params)), None)
+
+
+async def _fresh_tax_ids(billing: Billing, customer_id: str) -> tuple[TaxId, ...]:
+    """The customer's tax IDs as Stripe holds them now (past the cache)."""
+    with stripe_errors(noun="Customer"):
+        page = await get_json(
+            billing, stripe_path("/v1/customers/{}/tax_ids", customer_id), {"limit": MAX_TAX_IDS}
+        )
+    return tuple(TaxId.from_stripe(obj) for obj in page.get("data", []))
+
+
 async def add_tax_id(
     billing: Billing, customer_id: str, params: Mapping[str, Any], idempotency_key: str
 ) -> TaxId:
-    """`POST /v1/customers/{id}/tax_ids` (type and value); Stripe checks the format."""
+    """`POST /v1/customers/{id}/tax_ids` (type and value); Stripe checks the format.
+
+    The customer's list is read first (cached: the page that offers the form read it).
+    """
+    existing = _matching(await list_tax_ids(billing, customer_id), params)
+    if existing is not None:
+        return existing
+
+    async def added() -> TaxId | None:
+        return _matching(await _fresh_tax_ids(billing, customer_id), params)
+
     try:
         with stripe_write(noun="Customer"):
             created = await billing.stripe.v1.customers.tax_ids.create_async(
@@ -39,6 +80,10 @@ async def add_tax_id(
                 cast("CustomerCreateTaxIdParams", dict(params)),
                 with_key(idempotency_key),
             )
+    except BillingError as exc:
+        if not exc.ambiguous:
+            raise
+        return await resolve_lost_answer(exc, added)
     finally:
         await forget_customer(billing, customer_id)
     return TaxId.from_stripe(as_json(created))
@@ -48,10 +93,19 @@ async def remove_tax_id(
     billing: Billing, customer_id: str, tax_id: str, idempotency_key: str
 ) -> None:
     """`DELETE /v1/customers/{id}/tax_ids/{tax_id}`."""
+
+    async def removed() -> bool | None:
+        gone = all(found.id != tax_id for found in await _fresh_tax_ids(billing, customer_id))
+        return True if gone else None
+
     try:
         with stripe_write(noun="Tax ID"):
             await billing.stripe.v1.customers.tax_ids.delete_async(
                 customer_id, tax_id, None, with_key(idempotency_key)
             )
+    except BillingError as exc:
+        if not exc.ambiguous:
+            raise
+        await resolve_lost_answer(exc, removed)
     finally:
         await forget_customer(billing, customer_id)

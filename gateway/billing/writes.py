@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import stripe
 
 from .errors import BillingError, BillingErrorCode, stripe_errors
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Awaitable, Callable, Iterator
 
     from stripe import RequestOptions
 
     from .client import Billing
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # The `param` a reused key is reported under; the API maps it onto `clientMutationId`.
 IDEMPOTENCY_PARAM = "idempotency_key"
@@ -61,3 +62,32 @@ async def forget_customer(billing: Billing, customer_id: str) -> None:
             billing.customer_ttl,
             exc_info=True,
         )
+
+
+NOT_APPLIED_MESSAGE = (
+    "The billing service failed to answer, and it has not made this change. Please try again."
+)
+UNKNOWN_OUTCOME_MESSAGE = (
+    "Stripe did not answer, and could not be asked afterwards whether it made this change. "
+    "Reload to see what it holds before trying again."
+)
+
+
+async def resolve_lost_answer(cause: BillingError, check: Callable[[], Awaitable[T | None]]) -> T:
+    """After a write failed without a clear answer, ask Stripe what it holds.
+
+    `check` re-reads and returns the written object when the change is in place, None when
+    it is not. Returns that object (the write happened: success), or raises `cause` saying
+    nothing changed; when even the re-read fails, an OUTCOME_UNKNOWN error. Only for
+    `cause.ambiguous` failures: a clear refusal is its own answer.
+    """
+    try:
+        found = await check()
+    except BillingError:
+        logger.warning("could not re-read Stripe after a write without an answer")
+        raise BillingError(BillingErrorCode.OUTCOME_UNKNOWN, UNKNOWN_OUTCOME_MESSAGE) from None
+    if found is not None:
+        logger.info("a write without an answer had been applied; answering with it")
+        return found
+    cause.say(NOT_APPLIED_MESSAGE)
+    raise cause

@@ -121,11 +121,14 @@ async def stripe_wire(request: web.Request, handler: Next) -> web.StreamResponse
             status = 0
             _drop(request)
             return web.Response(status=500)
+        key = ""
         try:
             key = _api_key(request)
             response = await _with_idempotency(request, handler, key, request_id)
         except StripeError as exc:
             response = _error(exc, request_id)
+        if outcome == "500_after" and "Idempotent-Replayed" not in response.headers:
+            response = _failed_after_applying(request, key, request_id)
         status = response.status
         if outcome == "drop_after":
             status = 0
@@ -133,6 +136,16 @@ async def stripe_wire(request: web.Request, handler: Next) -> web.StreamResponse
         return response
     finally:
         runtime.log.record(request.method, request.path, route_name, status, outcome)
+
+
+def _failed_after_applying(request: web.Request, api_key: str, request_id: str) -> web.Response:
+    """A 500 for a request already applied, saved under its key as Stripe saves results."""
+    error = StripeError("An unknown error occurred", status=500, type="api_error")
+    idem_key = request.headers.get("Idempotency-Key")
+    saved = request.app[RUNTIME].idempotency.get((api_key, idem_key or ""))
+    if saved is not None:
+        saved.status, saved.body = 500, error.body(request_id)
+    return _error(error, request_id)
 
 
 def _drop(request: web.Request) -> None:

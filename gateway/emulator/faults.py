@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Outcome = Literal["ok", "429", "500", "drop", "drop_after"]
+Outcome = Literal["ok", "429", "500", "drop", "drop_after", "500_after"]
 
 
 @dataclass
@@ -25,6 +25,10 @@ class FaultRule:
     # Request applied, then the connection closed before the answer: the case
     # idempotency keys exist for.
     rate_drop_after: float = 0.0
+    # Request applied, then answered with a 500, which Stripe saves under the idempotency
+    # key like any result: a retry with the same key gets the 500 again, so only reading
+    # the object tells whether the change happened.
+    rate_500_after: float = 0.0
 
     def matches(self, method: str, path: str) -> bool:
         return self.method in ("*", method) and re.fullmatch(self.path, path) is not None
@@ -61,6 +65,7 @@ class Faults:
                 ("500", rule.rate_500),
                 ("drop", rule.rate_drop),
                 ("drop_after", rule.rate_drop_after),
+                ("500_after", rule.rate_500_after),
             ):
                 if roll < rate:
                     self.injected[outcome] = self.injected.get(outcome, 0) + 1

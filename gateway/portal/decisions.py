@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from gateway.billing.models import Subscription
+
     from .configuration import CancelMode, ScheduleConditionType
 
 StripeParams = dict[str, Any]
@@ -36,6 +38,15 @@ class CancelDecision:
     params: StripeParams
     # When the subscription ends: the current period's end, or now.
     ends_at: int | None
+    # The gateway's own schedule to release first (its queued change is dropped, as Stripe's
+    # portal does): a subscription on a schedule cannot be set to cancel at period end.
+    release_schedule_id: str | None = None
+
+    def holds(self, subscription: Subscription) -> bool:
+        """Whether Stripe's subscription shows this decision applied (after a lost answer)."""
+        if self.call == "cancel":
+            return subscription.status == "canceled"
+        return subscription.is_canceling
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,10 @@ class RenewDecision:
 
     subscription_id: str
     params: StripeParams
+    release_schedule_id: str | None = None
+
+    def holds(self, subscription: Subscription) -> bool:
+        return not subscription.is_canceling
 
 
 @dataclass(frozen=True)
@@ -59,6 +74,16 @@ class UpdateDecision:
     changes_quantity: bool
     promotion_code: str | None
     params: StripeParams
+    # The gateway's own schedule to release first: a change made now replaces a queued one.
+    release_schedule_id: str | None = None
+
+    def holds(self, subscription: Subscription) -> bool:
+        items = [(i.price.id, i.quantity) for i in subscription.items]
+        if items != [(self.price_id, self.quantity)]:
+            return False
+        if self.promotion_code is None:
+            return True
+        return self.promotion_code in {d.promotion_code_id for d in subscription.discounts}
 
 
 @dataclass(frozen=True)
@@ -82,6 +107,32 @@ class ScheduledUpdateDecision:
     next_phase: StripeParams
     # The subscription's discounts in force now, as phase parameters (`{"discount": id}`).
     current_discounts: tuple[dict[str, str], ...] = ()
+    # The gateway's own schedule, when it has one already: its phases are rewritten (from
+    # the current phase's start), which replaces any change queued before.
+    schedule_id: str | None = None
+    schedule_phase_start: int | None = None
+
+    def holds(self, subscription: Subscription) -> bool:
+        change = subscription.queued_change
+        return (
+            change is not None
+            and change.effective_at == self.effective_at
+            and [(i.price_id, i.quantity) for i in change.items] == [(self.price_id, self.quantity)]
+        )
+
+
+@dataclass(frozen=True)
+class UndoScheduledChangeDecision:
+    """Drop the change the gateway queued: POST /v1/subscription_schedules/{id}/release.
+
+    Releasing leaves the subscription exactly as it is now, without the schedule.
+    """
+
+    subscription_id: str
+    schedule_id: str
+
+    def holds(self, subscription: Subscription) -> bool:
+        return subscription.schedule_id != self.schedule_id
 
 
 @dataclass(frozen=True)
@@ -91,6 +142,17 @@ class PauseDecision:
     subscription_id: str
     resumes_at: int | None
     params: StripeParams
+    # The gateway's own schedule whose queued change has started: released first.
+    release_schedule_id: str | None = None
+
+    def holds(self, subscription: Subscription) -> bool:
+        pause = subscription.pause_collection
+        wanted = self.params.get("pause_collection") or {}
+        return (
+            pause is not None
+            and pause.behavior == wanted.get("behavior")
+            and pause.resumes_at == wanted.get("resumes_at")
+        )
 
 
 @dataclass(frozen=True)
@@ -100,6 +162,11 @@ class ResumeDecision:
     subscription_id: str
     call: Literal["update", "resume"]
     params: StripeParams
+
+    def holds(self, subscription: Subscription) -> bool:
+        if self.call == "resume":
+            return subscription.status != "paused"
+        return subscription.pause_collection is None
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ FLOW_ACTIONS: Mapping[FlowType, frozenset[Action]] = {
             SubscriptionAction.SWITCH_PRICE,
             SubscriptionAction.CHANGE_QUANTITY,
             SubscriptionAction.APPLY_PROMOTION_CODE,
+            SubscriptionAction.UNDO_SCHEDULED_CHANGE,
         }
     ),
     "subscription_update_confirm": frozenset(

@@ -21,6 +21,7 @@ PAYMENT_METHOD = "paymentMethod { id isDefault card { brand last4 } }"
 SELECTIONS: dict[str, str] = {
     "cancelSubscription": f"clientMutationId {SUBSCRIPTION} {AFTER}",
     "renewSubscription": f"clientMutationId {SUBSCRIPTION}",
+    "undoScheduledChange": f"clientMutationId {SUBSCRIPTION}",
     "updateSubscription": f"clientMutationId {SUBSCRIPTION} {AFTER}",
     "pauseSubscription": f"clientMutationId {SUBSCRIPTION} {AFTER}",
     "resumeSubscription": f"clientMutationId {SUBSCRIPTION}",

@@ -216,7 +216,7 @@ async def test_partial_failure_says_what_was_applied(
     [error] = payload["userErrors"]
     assert error["code"] == "STRIPE_UNAVAILABLE"
     assert error["message"].startswith(f"Applied: {new_card} became the default payment method.")
-    assert "unavailable" in error["message"]
+    assert "has not made this change" in error["message"]
     assert payload["paymentMethod"]["id"] == new_card
     assert payload["updatedSubscriptionIds"] == []
     customer = await stripe_client.v1.customers.retrieve_async(world.bob.id)

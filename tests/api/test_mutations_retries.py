@@ -275,6 +275,11 @@ async def test_stripe_requests_per_mutation(
         "POST /v1/subscription_schedules",
         "POST /v1/subscription_schedules/{schedule}",
     ]
+    # Undoing it: the release, then the subscription as it now is.
+    assert await requests("undoScheduledChange", subscriptionId=sub) == [
+        "POST /v1/subscription_schedules/{schedule}/release",
+        "GET /v1/subscriptions/{subscription}",
+    ]
 
     # Cold (nothing cached: right after a write elsewhere), each reads once, then writes.
     pm_list = "GET /v1/customers/{customer}/payment_methods"

@@ -229,11 +229,8 @@ async def test_downgrade_is_scheduled_at_period_end(
     assert [(i.price, i.quantity) for i in later.items] == [(world.basic_monthly, 2)]
     assert later.start_date == period_end
     assert later.proration_behavior == "none"
-    # A subscription on a schedule is not changed or canceled here (as in Stripe's portal).
-    again = await mutate(
-        gateway, token, "updateSubscription", subscriptionId=world.bob.subscription, quantity=3
-    )
-    assert codes(again) == [("SUBSCRIPTION_NOT_ELIGIBLE", "subscriptionId")]
+    # The gateway marks the schedule as its own, so the customer can undo or replace it.
+    assert schedule.metadata.to_dict() == {"portal_gateway": "queued_change"}
 
 
 async def test_update_refusals_name_the_field(gateway: RunningGateway, world: World) -> None:

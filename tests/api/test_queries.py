@@ -170,6 +170,7 @@ async def test_subscriptions_with_items_prices_products_and_actions(
         "RENEW": "NOT_CANCELING",
         "RESUME": "NOT_PAUSED",
         "APPLY_PROMOTION_CODE": "FEATURE_DISABLED",
+        "UNDO_SCHEDULED_CHANGE": "NO_SCHEDULED_CHANGE",
         "PAY_INVOICE": "INVOICE_NOT_PAYABLE",
     }
     assert {p["id"] for p in sub["availablePrices"]} == {world.basic_yearly, world.pro_monthly}

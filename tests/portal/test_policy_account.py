@@ -100,7 +100,7 @@ DECISIONS: list[tuple[str, Callable[[], Any], Any]] = [
     ),
     (
         "add a tax ID",
-        lambda: decide_add_tax_id(ctx(), customer(), type="eu_vat", value=" DE123456789 "),
+        lambda: decide_add_tax_id(ctx(), "cus_1", type="eu_vat", value=" DE123456789 "),
         AddTaxIdDecision("cus_1", {"type": "eu_vat", "value": "DE123456789"}),
     ),
     (
@@ -111,7 +111,7 @@ DECISIONS: list[tuple[str, Callable[[], Any], Any]] = [
     (
         "tax IDs inside a customer_update flow",
         lambda: decide_add_tax_id(
-            ctx(flow=Flow("customer_update")), customer(), type="us_ein", value="12-3456789"
+            ctx(flow=Flow("customer_update")), "cus_1", type="us_ein", value="12-3456789"
         ),
         AddTaxIdDecision("cus_1", {"type": "us_ein", "value": "12-3456789"}),
     ),
@@ -342,7 +342,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
     ),
     (
         "tax IDs not allowed",
-        lambda: decide_add_tax_id(ctx(ONLY_EMAIL), customer(), type="eu_vat", value="DE1"),
+        lambda: decide_add_tax_id(ctx(ONLY_EMAIL), "cus_1", type="eu_vat", value="DE1"),
         RefusalCode.FIELD_NOT_ALLOWED,
         "taxId",
     ),
@@ -356,19 +356,19 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
     ),
     (
         "tax IDs with customer updates disabled",
-        lambda: decide_add_tax_id(ctx(CUSTOMER_OFF), customer(), type="eu_vat", value="DE1"),
+        lambda: decide_add_tax_id(ctx(CUSTOMER_OFF), "cus_1", type="eu_vat", value="DE1"),
         RefusalCode.FEATURE_DISABLED,
         None,
     ),
     (
         "bad tax ID type",
-        lambda: decide_add_tax_id(ctx(), customer(), type="VAT", value="DE1"),
+        lambda: decide_add_tax_id(ctx(), "cus_1", type="VAT", value="DE1"),
         RefusalCode.INVALID_INPUT,
         "type",
     ),
     (
         "empty tax ID value",
-        lambda: decide_add_tax_id(ctx(), customer(), type="eu_vat", value="  "),
+        lambda: decide_add_tax_id(ctx(), "cus_1", type="eu_vat", value="  "),
         RefusalCode.INVALID_INPUT,
         "value",
     ),

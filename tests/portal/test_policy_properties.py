@@ -351,7 +351,7 @@ def test_a_disabled_feature_never_allows_anything(generated: Any, reason: str | 
         ],
         "customer_update": [
             decide_customer_update(context, cus, CustomerUpdate(email="a@b.co")),
-            decide_add_tax_id(context, cus, type="eu_vat", value="DE1"),
+            decide_add_tax_id(context, cus.id, type="eu_vat", value="DE1"),
         ],
         "payment_method_update": [
             decide_add_payment_method(context, cus),

@@ -237,6 +237,39 @@ async def test_apply_a_promotion_code(demo: Demo, browsing: Browsing) -> None:
     assert len(subscription.discounts) == 1
 
 
+async def test_a_scheduled_downgrade_can_be_undone(demo: Demo, browsing: Browsing) -> None:
+    page = await browsing.open(await demo.portal_link("active"))
+    change = await open_action(page, "Change plan")
+    await change.get_by_label("Basic monthly").check()
+    await change.get_by_role("button", name="Review change").click()
+    await change.get_by_role("button", name="Confirm change").click()
+    await status(page, "Your plan changes to Basic monthly on")
+    card = subscription_card(page)
+    await expect(card).to_contain_text("Scheduled change")
+    # Cancel stays offered while the change waits (it would drop the change).
+    await expect(card.get_by_role("button", name="Cancel subscription")).to_be_visible()
+
+    undo = await open_action(page, "Undo scheduled change", "Keep your current plan")
+    await expect(undo).to_contain_text("Basic monthly")
+    await undo.get_by_role("button", name="Keep current plan").click()
+    await status(page, "The scheduled change was undone.")
+    await expect(card).not_to_contain_text("Scheduled change")
+    await expect(card.get_by_role("button", name="Undo scheduled change")).to_have_count(0)
+    subscription = await demo.subscription("active")
+    assert subscription.schedule is None
+    assert subscription["items"].data[0].price.id == await _price_id(demo, "pro_monthly")
+
+
+async def test_a_subscription_with_no_action_says_why(demo: Demo, browsing: Browsing) -> None:
+    subscription = await demo.subscription("active")
+    await demo.stripe.v1.subscription_schedules.create_async({"from_subscription": subscription.id})
+    page = await browsing.open(await demo.portal_link("active"))
+    card = subscription_card(page)
+    await expect(card.get_by_role("button")).to_have_count(0)
+    await expect(card).to_contain_text("Nothing can be changed here:")
+    await expect(card).to_contain_text("set up by the business")
+
+
 async def test_a_seeded_promotion_code_shows_its_discount_and_applies_once(
     demo: Demo, browsing: Browsing
 ) -> None:

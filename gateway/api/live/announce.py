@@ -32,6 +32,7 @@ WRITES: dict[str, tuple[LiveEventKind, str | None]] = {
     "cancelSubscription": (LiveEventKind.SUBSCRIPTION, "subscription"),
     "renewSubscription": (LiveEventKind.SUBSCRIPTION, "subscription"),
     "updateSubscription": (LiveEventKind.SUBSCRIPTION, "subscription"),
+    "undoScheduledChange": (LiveEventKind.SUBSCRIPTION, "subscription"),
     "pauseSubscription": (LiveEventKind.SUBSCRIPTION, "subscription"),
     "resumeSubscription": (LiveEventKind.SUBSCRIPTION, "subscription"),
     "updateCustomer": (LiveEventKind.CUSTOMER, None),

@@ -21,6 +21,7 @@ from .renew_subscription import RenewSubscriptionMutation
 from .resume_subscription import ResumeSubscriptionMutation
 from .revoke_portal_session import RevokePortalSessionMutation
 from .set_default_payment_method import SetDefaultPaymentMethodMutation
+from .undo_scheduled_change import UndoScheduledChangeMutation
 from .update_customer import UpdateCustomerMutation
 from .update_subscription import UpdateSubscriptionMutation
 
@@ -32,6 +33,7 @@ MUTATIONS: tuple[type, ...] = (
     CancelSubscriptionMutation,
     RenewSubscriptionMutation,
     UpdateSubscriptionMutation,
+    UndoScheduledChangeMutation,
     PauseSubscriptionMutation,
     ResumeSubscriptionMutation,
     CreateSetupIntentMutation,

@@ -71,6 +71,8 @@ class CancelSubscriptionMutation:
                 decision.subscription_id,
                 decision.params,
                 call.keys.key(decision.call),
+                holds=decision.holds,
+                release_schedule_id=decision.release_schedule_id,
             )
 
         outcome = await SubscriptionMutation(NAME, decide, apply).run(

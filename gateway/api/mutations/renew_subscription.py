@@ -44,6 +44,8 @@ async def _apply(call: MutationCall, decision: RenewDecision) -> models.Subscrip
         decision.subscription_id,
         decision.params,
         call.keys.key("update"),
+        holds=decision.holds,
+        release_schedule_id=decision.release_schedule_id,
     )
 
 

@@ -50,6 +50,7 @@ async def _apply(call: MutationCall, decision: ResumeDecision) -> models.Subscri
         decision.subscription_id,
         decision.params,
         call.keys.key(decision.call),
+        holds=decision.holds,
     )
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from ...billing import models
 from ...billing.errors import BillingError, NotFound
+from ...billing.subscription_truth import read_subscription
 from ..context import Context
 from ..errors import ErrorCode, UserError, user_error
 from ..subscriptions.types import Subscription
@@ -34,8 +35,15 @@ async def rendered(context: Context, subscription: models.Subscription) -> Subsc
 
 
 async def replayed(context: Context, outcome: dict[str, Any]) -> Subscription | UserError:
-    """A retried call's subscription, as it is now."""
+    """A retried call's subscription as Stripe holds it now (read past the cache, so the
+    retry answers with the truth, not with what the first call once saw)."""
     found = await load_subscription(context, str(outcome.get("subscription", "")))
     if isinstance(found, UserError):
         return found
-    return Subscription.from_model(found)
+    try:
+        fresh = await read_subscription(context.billing, found.id)
+    except BillingError as exc:
+        return stripe_failure(exc)
+    if fresh.customer_id != found.customer_id:
+        return user_error(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE, FIELD)
+    return await rendered(context, fresh)

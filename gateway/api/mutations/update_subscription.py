@@ -52,6 +52,8 @@ async def _apply(
             decision.subscription_id,
             decision.params,
             call.keys.key("update"),
+            holds=decision.holds,
+            release_schedule_id=decision.release_schedule_id,
         )
     return await schedule_change(
         billing,
@@ -61,6 +63,9 @@ async def _apply(
         effective_at=decision.effective_at,
         next_phase=decision.next_phase,
         keys=call.keys,
+        holds=decision.holds,
+        schedule_id=decision.schedule_id,
+        phase_start=decision.schedule_phase_start,
         current_discounts=decision.current_discounts,
     )
 

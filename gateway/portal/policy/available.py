@@ -17,6 +17,7 @@ from .customer import customer_update_refusal
 from .invoices import invoice_history_refusal, subscription_pay_refusal
 from .pause import pause_refusal, resume_refusal
 from .payment_methods import payment_method_refusal
+from .queued_change import undo_refusal
 from .renew import renew_refusal
 from .update import quantity_refusal, switch_targets, update_gate
 
@@ -92,6 +93,7 @@ def action_availability(
         ),
         SubscriptionAction.PAUSE: pause_refusal(ctx, subscription),
         SubscriptionAction.RESUME: resume_refusal(ctx, subscription),
+        SubscriptionAction.UNDO_SCHEDULED_CHANGE: undo_refusal(ctx, subscription),
         SubscriptionAction.PAY_INVOICE: subscription_pay_refusal(ctx, subscription),
     }
 

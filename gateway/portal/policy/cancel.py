@@ -15,6 +15,7 @@ from ..configuration import CANCELLATION_REASON_OPTIONS, CancellationReason
 from ..decisions import CancelDecision, StripeParams
 from ..refusals import Refusal, RefusalCode
 from .gates import gate, not_eligible
+from .queued_change import foreign_schedule_refusal
 
 if TYPE_CHECKING:
     from gateway.billing.models import Subscription, SubscriptionStatus
@@ -42,10 +43,9 @@ def cancel_refusal(ctx: PolicyContext, subscription: Subscription) -> Refusal | 
         return refusal
     if subscription.status not in CANCELABLE_STATUSES:
         return not_eligible(f"A subscription that is {subscription.status} cannot be canceled.")
-    if subscription.schedule_id is not None:
-        return not_eligible(
-            "This subscription follows a subscription schedule and cannot be canceled here."
-        )
+    foreign = foreign_schedule_refusal(subscription, "canceled")
+    if foreign is not None:
+        return foreign
     if subscription.is_canceling:
         return Refusal(
             RefusalCode.ALREADY_CANCELING,
@@ -119,6 +119,7 @@ def decide_cancel(
             call="update",
             params=params,
             ends_at=subscription.current_period_end,
+            release_schedule_id=subscription.gateway_schedule_id,
         )
     params = {"prorate": feature.proration_behavior == "create_prorations"}
     if details:

@@ -163,8 +163,9 @@ def decide_customer_update(
 
 
 def decide_add_tax_id(
-    ctx: PolicyContext, customer: Customer, *, type: str, value: str
+    ctx: PolicyContext, customer_id: str, *, type: str, value: str
 ) -> AddTaxIdDecision | Refusal:
+    """Nothing about the customer matters here but who they are (tax IDs are not dated)."""
     refusal = customer_update_refusal(ctx, "tax_id")
     if refusal is not None:
         return refusal
@@ -173,7 +174,7 @@ def decide_add_tax_id(
     cleaned = value.strip()
     if not cleaned or len(cleaned) > MAX_TAX_ID_VALUE:
         return _invalid("The tax ID value is empty or too long.", "value")
-    return AddTaxIdDecision(customer_id=customer.id, params={"type": type, "value": cleaned})
+    return AddTaxIdDecision(customer_id=customer_id, params={"type": type, "value": cleaned})
 
 
 def decide_remove_tax_id(

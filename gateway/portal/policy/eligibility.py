@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .gates import not_eligible
+from .queued_change import foreign_schedule_refusal
 
 if TYPE_CHECKING:
     from gateway.billing.models import Subscription, SubscriptionItem, SubscriptionStatus
@@ -46,10 +47,9 @@ def update_eligibility(config: Configuration, subscription: Subscription) -> Upd
         )
     if subscription.collection_method != "charge_automatically":
         return not_eligible("Subscriptions paid by invoice cannot be changed here.")
-    if subscription.schedule_id is not None:
-        return not_eligible(
-            "This subscription follows a subscription schedule and cannot be changed here."
-        )
+    foreign = foreign_schedule_refusal(subscription, "changed")
+    if foreign is not None:
+        return foreign
     item = subscription.items[0]
     price = item.price
     if not price.is_recurring or price.usage_type == "metered":

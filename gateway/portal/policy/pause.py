@@ -19,6 +19,7 @@ from ..actions import SubscriptionAction
 from ..decisions import PauseDecision, ResumeDecision
 from ..refusals import Refusal, RefusalCode
 from .gates import gate, not_eligible
+from .queued_change import foreign_schedule_refusal, queued_change_refusal
 
 if TYPE_CHECKING:
     from gateway.billing.models import Subscription, SubscriptionStatus
@@ -83,11 +84,9 @@ def pause_refusal(ctx: PolicyContext, subscription: Subscription) -> Refusal | N
         return not_eligible(f"A subscription that is {subscription.status} cannot be paused.")
     if subscription.is_canceling:
         return not_eligible("This subscription is scheduled to cancel and cannot be paused.")
-    if subscription.schedule_id is not None:
-        return not_eligible(
-            "This subscription follows a subscription schedule and cannot be paused here."
-        )
-    return None
+    return foreign_schedule_refusal(subscription, "paused") or queued_change_refusal(
+        subscription, "paused"
+    )
 
 
 def _resumes_at_refusal(ctx: PolicyContext, resumes_at: int | None) -> Refusal | None:
@@ -166,6 +165,7 @@ def decide_pause(
         subscription_id=subscription.id,
         resumes_at=resumes_at,
         params={"pause_collection": pause},
+        release_schedule_id=subscription.gateway_schedule_id,
     )
 
 

@@ -13,6 +13,7 @@ from ..decisions import RenewDecision
 from ..refusals import Refusal, RefusalCode
 from .cancel import CANCELABLE_STATUSES
 from .gates import gate, not_eligible
+from .queued_change import foreign_schedule_refusal
 
 if TYPE_CHECKING:
     from gateway.billing.models import Subscription
@@ -32,10 +33,9 @@ def renew_refusal(ctx: PolicyContext, subscription: Subscription) -> Refusal | N
         return refusal
     if subscription.status not in CANCELABLE_STATUSES:
         return not_eligible(f"A subscription that is {subscription.status} cannot be renewed.")
-    if subscription.schedule_id is not None:
-        return not_eligible(
-            "This subscription follows a subscription schedule and cannot be changed here."
-        )
+    foreign = foreign_schedule_refusal(subscription, "changed")
+    if foreign is not None:
+        return foreign
     if not subscription.is_canceling:
         return Refusal(
             RefusalCode.NOT_CANCELING,
@@ -52,4 +52,5 @@ def decide_renew(ctx: PolicyContext, subscription: Subscription) -> RenewDecisio
     return RenewDecision(
         subscription_id=subscription.id,
         params={"cancel_at_period_end": False, "cancel_at": ""},
+        release_schedule_id=subscription.gateway_schedule_id,
     )

@@ -18,6 +18,7 @@ from ..decisions import ScheduledUpdateDecision, StripeParams, UpdateDecision
 from ..flows import flow_refusal
 from ..refusals import Refusal, RefusalCode
 from .eligibility import Updatable, update_eligibility
+from .queued_change import queued_change_refusal
 from .scheduling import matching_conditions
 
 if TYPE_CHECKING:
@@ -82,6 +83,10 @@ def update_gate(
     eligible = update_eligibility(ctx.configuration, subscription)
     if isinstance(eligible, Refusal):
         return eligible
+    if action is SubscriptionAction.APPLY_PROMOTION_CODE:
+        queued = queued_change_refusal(subscription, "given a promotion code")
+        if queued is not None:
+            return queued
     flow = ctx.flow
     if flow is not None and flow.item is not None:
         item = eligible.item
@@ -172,9 +177,10 @@ def decide_update(
     ]
     if not actions:
         field = "priceId" if request.price_id is not None else "quantity"
-        return Refusal(
-            RefusalCode.INVALID_INPUT, "The subscription already has this plan and quantity.", field
-        )
+        message = "The subscription already has this plan and quantity."
+        if subscription.queued_change is not None:
+            message += " To keep them, undo the queued change (undoScheduledChange)."
+        return Refusal(RefusalCode.INVALID_INPUT, message, field)
     eligible: Updatable | Refusal = base
     for action in actions:
         eligible = update_gate(ctx, subscription, action)
@@ -254,6 +260,8 @@ def decide_update(
                 conditions=conditions,
                 next_phase=next_phase,
                 current_discounts=kept,
+                schedule_id=subscription.gateway_schedule_id,
+                schedule_phase_start=subscription.schedule_phase_start,
             )
     params: StripeParams = {}
     if changes_price or changes_quantity:
@@ -277,6 +285,7 @@ def decide_update(
         changes_quantity=changes_quantity,
         promotion_code=request.promotion_code,
         params=params,
+        release_schedule_id=subscription.gateway_schedule_id,
     )
 
 

@@ -109,6 +109,11 @@ mutation Renew($input: RenewSubscriptionInput!) {
   renewSubscription(input: $input) { subscription { id } ${ERRORS} }
 }`;
 
+export const UNDO_SCHEDULED_CHANGE = `
+mutation UndoScheduledChange($input: UndoScheduledChangeInput!) {
+  undoScheduledChange(input: $input) { subscription { id } ${ERRORS} }
+}`;
+
 export const PAUSE_SUBSCRIPTION = `
 mutation Pause($input: PauseSubscriptionInput!) {
   pauseSubscription(input: $input) {

@@ -4,9 +4,16 @@ import { openDialog } from "../dialog.js";
 import { cancelForm, renewForm } from "./cancel.js";
 import { changePlanForm, promotionCodeForm, seatsForm } from "./change_plan.js";
 import { pauseForm, resumeForm } from "./pause.js";
+import { undoScheduledChangeForm } from "./scheduled_change.js";
 
 /** In the order the buttons appear; `action` is the API's SubscriptionAction. */
 export const SUBSCRIPTION_ACTIONS = [
+  {
+    action: "UNDO_SCHEDULED_CHANGE",
+    label: "Undo scheduled change",
+    title: "Keep your current plan",
+    build: undoScheduledChangeForm,
+  },
   { action: "SWITCH_PRICE", label: "Change plan", title: "Change plan", build: changePlanForm },
   { action: "CHANGE_QUANTITY", label: "Change seats", title: "Change seats", build: seatsForm },
   {

@@ -135,7 +135,16 @@ function actionButtons(portal, subscription) {
       action.label,
     ),
   );
-  return buttons.length ? h("div", { class: "actions" }, buttons) : null;
+  if (buttons.length) return h("div", { class: "actions" }, buttons);
+  return whyNoActions(subscription);
+}
+
+/** No button at all: say why (the reason the API gives for canceling, or the first one). */
+function whyNoActions(subscription) {
+  if (subscription.endedAt || !subscription.unavailableActions.length) return null;
+  const reasons = subscription.unavailableActions;
+  const reason = reasons.find((entry) => entry.action === "CANCEL") ?? reasons[0];
+  return h("p", { class: "muted no-actions" }, `Nothing can be changed here: ${reason.message}`);
 }
 
 export function renderSubscriptions(portal) {

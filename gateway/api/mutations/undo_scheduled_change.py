@@ -1,0 +1,72 @@
+"""`undoScheduledChange`: drop the plan change queued for the end of the period.
+
+The gateway releases the subscription schedule it made for the change, so the subscription
+keeps its current plan and renews as before.
+"""
+
+import strawberry
+
+from ...billing import models
+from ...billing.scheduled_changes import undo_queued_change
+from ...portal.context import PolicyContext
+from ...portal.decisions import UndoScheduledChangeDecision
+from ...portal.policy.queued_change import decide_undo
+from ...portal.refusals import Refusal
+from ..context import Info
+from ..errors import UserError
+from ..fields import mutation
+from ..subscriptions.types import Subscription
+from .calls import MutationCall, client_mutation_id_field
+from .subscription_mutation import SubscriptionMutation
+
+NAME = "undoScheduledChange"
+
+
+@strawberry.input
+class UndoScheduledChangeInput:
+    subscription_id: strawberry.ID
+    client_mutation_id: str | None = client_mutation_id_field()
+
+
+@strawberry.type
+class UndoScheduledChangePayload:
+    client_mutation_id: str | None
+    subscription: Subscription | None = strawberry.field(
+        description="As it is now, with no `scheduledChange`."
+    )
+    user_errors: list[UserError]
+
+
+async def _decide(
+    policy: PolicyContext, subscription: models.Subscription
+) -> UndoScheduledChangeDecision | Refusal:
+    return decide_undo(policy, subscription)
+
+
+async def _apply(call: MutationCall, decision: UndoScheduledChangeDecision) -> models.Subscription:
+    return await undo_queued_change(
+        call.context.billing,
+        call.customer_id,
+        decision.subscription_id,
+        decision.schedule_id,
+        call.keys.key("undo"),
+    )
+
+
+@strawberry.type
+class UndoScheduledChangeMutation:
+    @mutation(
+        description="Undo the plan change queued for the end of the period "
+        "(`scheduledChange`); the subscription keeps its current plan."
+    )
+    async def undo_scheduled_change(
+        self, info: Info, input: UndoScheduledChangeInput
+    ) -> UndoScheduledChangePayload:
+        outcome = await SubscriptionMutation(NAME, _decide, _apply).run(
+            info.context, input, str(input.subscription_id)
+        )
+        return UndoScheduledChangePayload(
+            client_mutation_id=outcome.client_mutation_id,
+            subscription=outcome.subscription,
+            user_errors=outcome.user_errors,
+        )
