@@ -51,7 +51,16 @@ class Settings(BaseSettings):
     # GraphQL abuse limits (SECURITY.md explains each and its default).
     max_query_depth: int = Field(default=10, ge=1, le=100)
     max_aliases: int = Field(default=15, ge=0, le=1000)
-    max_tokens: int = Field(default=2000, ge=50, le=100_000)
+    max_tokens: int = Field(default=1000, ge=50, le=100_000)
+    # Characters in a document (lexing a long string or comment costs CPU, not tokens).
+    max_document_length: int = Field(default=8192, ge=256, le=1_000_000)
+    # Validation's cost, bounded before graphql-core's rules run: fields in the document
+    # (every fragment spread counting its fragment's fields again), fields in one selection
+    # set, and how often one response path may be selected
+    # (gateway/api/extensions/document_size.py).
+    max_fields: int = Field(default=250, ge=10, le=100_000)
+    max_selection_set_fields: int = Field(default=50, ge=5, le=10_000)
+    max_field_repeats: int = Field(default=4, ge=1, le=1000)
     # Cost of one operation: list fields multiply by their page size, Stripe-backed fields
     # weigh more (gateway/api/extensions/cost_limit.py).
     max_query_cost: int = Field(default=2000, ge=1)

@@ -2,32 +2,35 @@
 the operator's settings (same types, different extensions).
 
 Extensions, outermost first: request accounting (the log line), error codes, masking of
-bugs (production), the parser and validation caches, the limits (depth and aliases as
-validation rules built once, so the validation cache can hit; tokens at parse time; cost
-once validated, with the variables), and introspection off unless enabled.
+bugs (production), the parser cache, the document limits (tokens and length at parse time,
+then the document's size, depth and aliases measured before it is validated, and validated
+through a cache), cost once validated (with the variables), and introspection off unless
+enabled.
+
+"Did you mean ...?" suggestions are off unless `field_suggestions` (development): in
+validation, in variable values, and in anything else graphql-core reports.
 """
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
-    AddValidationRules,
     DisableIntrospection,
-    MaxTokensLimiter,
     ParserCache,
     SchemaExtension,
-    ValidationCache,
 )
-from strawberry.extensions.max_aliases import create_validator as alias_limit_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from ..settings import Settings
 from .error_log import is_unexpected, log_errors
 from .extensions import (
+    DocumentLimiter,
+    DocumentLimits,
     ErrorCodes,
     MaskUnexpectedErrors,
     QueryCostLimiter,
@@ -43,14 +46,26 @@ from .queries import Query
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ..settings import Settings
 
-MAX_DEPTH = 10
-MAX_ALIASES = 15
-MAX_TOKENS = 2000
-MAX_COST = 2000
-MAX_BATCH_OPERATIONS = 5
+def _default(name: str) -> int:
+    """A limit's default: the settings are its only home."""
+    default = Settings.model_fields[name].default
+    assert isinstance(default, int)
+    return default
+
+
+MAX_DEPTH = _default("max_query_depth")
+MAX_ALIASES = _default("max_aliases")
+MAX_TOKENS = _default("max_tokens")
+MAX_DOCUMENT_LENGTH = _default("max_document_length")
+MAX_FIELDS = _default("max_fields")
+MAX_SELECTION_SET_FIELDS = _default("max_selection_set_fields")
+MAX_FIELD_REPEATS = _default("max_field_repeats")
+MAX_COST = _default("max_query_cost")
+MAX_BATCH_OPERATIONS = _default("max_batch_operations")
 CACHE_SIZE = 256
+# graphql-core ends a suggestion with " Did you mean 'x'?" (or "... 'x', 'y', or 'z'?").
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
 __all__ = ["MAX_TOKENS", "GatewaySchema", "SchemaLimits", "build_schema", "is_unexpected", "schema"]
 
@@ -62,6 +77,10 @@ class SchemaLimits:
     max_depth: int = MAX_DEPTH
     max_aliases: int = MAX_ALIASES
     max_tokens: int = MAX_TOKENS
+    max_document_length: int = MAX_DOCUMENT_LENGTH
+    max_fields: int = MAX_FIELDS
+    max_selection_set_fields: int = MAX_SELECTION_SET_FIELDS
+    max_field_repeats: int = MAX_FIELD_REPEATS
     max_cost: int = MAX_COST
     # 0: batched requests are refused.
     max_batch_operations: int = MAX_BATCH_OPERATIONS
@@ -72,18 +91,50 @@ class SchemaLimits:
             max_depth=settings.max_query_depth,
             max_aliases=settings.max_aliases,
             max_tokens=settings.max_tokens,
+            max_document_length=settings.max_document_length,
+            max_fields=settings.max_fields,
+            max_selection_set_fields=settings.max_selection_set_fields,
+            max_field_repeats=settings.max_field_repeats,
             max_cost=settings.max_query_cost,
             max_batch_operations=settings.max_batch_operations,
+        )
+
+    def document(self) -> DocumentLimits:
+        return DocumentLimits(
+            max_tokens=self.max_tokens,
+            max_document_length=self.max_document_length,
+            max_fields=self.max_fields,
+            max_selection_set_fields=self.max_selection_set_fields,
+            max_field_repeats=self.max_field_repeats,
+            max_depth=self.max_depth,
+            max_aliases=self.max_aliases,
         )
 
 
 class GatewaySchema(strawberry.Schema):
     masks_errors: bool = False
+    hides_suggestions: bool = True
+    document_limits: DocumentLimits = SchemaLimits().document()
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         log_errors(errors)
+
+    @staticmethod
+    def remove_field_suggestion(error: GraphQLError) -> None:
+        """Strawberry's hook hides field suggestions only; hide every kind (arguments, enum
+        values, input fields, types), wherever an error comes from."""
+        error.message = _SUGGESTION.sub("", error.message)
+
+    def _get_custom_context_kwargs(
+        self, operation_extensions: dict[str, Any] | None = None, *, sync: bool = False
+    ) -> dict[str, Any]:
+        """graphql-core's own switch, for the errors of variable values and execution."""
+        kwargs = super()._get_custom_context_kwargs(operation_extensions, sync=sync)
+        if self.hides_suggestions:
+            kwargs["hide_suggestions"] = True
+        return kwargs
 
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         """Run an operation. Errors raised where the extensions cannot see them (a document
@@ -108,21 +159,16 @@ def build_schema(
     limits: SchemaLimits | None = None,
 ) -> GatewaySchema:
     limits = limits or SchemaLimits()
-    rules = (
-        depth_limit_rule(limits.max_depth, None, None),
-        alias_limit_rule(limits.max_aliases),
-    )
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         RequestAccounting,
         ErrorCodes,
     ]
     if mask_errors:
         extensions.append(MaskUnexpectedErrors)
+    document_limits = limits.document()
     extensions += [
         lambda: ParserCache(maxsize=CACHE_SIZE),
-        lambda: ValidationCache(maxsize=CACHE_SIZE),
-        lambda: AddValidationRules(list(rules)),
-        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
+        lambda: DocumentLimiter(document_limits, hide_suggestions=not field_suggestions),
         lambda: QueryCostLimiter(limits.max_cost),
     ]
     if not introspection:
@@ -142,6 +188,8 @@ def build_schema(
         ),
     )
     built.masks_errors = mask_errors
+    built.hides_suggestions = not field_suggestions
+    built.document_limits = document_limits
     return built
 
 

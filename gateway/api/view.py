@@ -1,27 +1,43 @@
 """The aiohttp view serving /graphql: authenticates each request into a fresh Context.
 
+A JSON body is read strictly (`request_body`). Every request that reaches the body spends
+the caller's rate limit, one token per operation, before anything runs, malformed ones
+(one token) included. The documents of one request share one budget of tokens, characters
+and fields (`extensions.document_limits`).
+
 A WebSocket (`graphql-transport-ws`) is authenticated from its `connection_init` payload
 instead of its headers, holds only subscriptions, and is closed when the app shuts down.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from aiohttp import web
-from cross_web import HTTPException
+from cross_web import (
+    AiohttpHTTPRequestAdapter,
+    AsyncHTTPRequestAdapter,
+    HTTPException,
+    parse_content_type,
+)
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
 from strawberry.types.unset import UnsetType
 
 from ..auth.authenticate import authenticate, bearer_token
+from ..auth.principal import Principal
 from ..billing.stripe_budget import budgeted
 from ..edge.responses import error_response
 from ..observability.request_record import note_principal, note_refused
 from .context import Context, Services
+from .extensions import shared_budget
 from .http_limits import check_rate_limit, principal_kind, refusal_response, stripe_budget_for
 from .live.connection import authenticate_connection, connection_headers
 from .live.limits import LIVE_REGISTRY, LIVE_SLOT, LiveLimitError, credential_key
 from .live.websocket import LiveSockets, LiveTransportHandler
 from .media_type import MediaTypeView
+from .request_body import BadRequestError, decode_json, operations
+
+if TYPE_CHECKING:
+    from .schema import GatewaySchema
 
 SERVICES = web.AppKey("services", Services)
 LIVE_SOCKETS = web.AppKey("live_sockets", LiveSockets)
@@ -29,6 +45,8 @@ LIVE_SOCKETS = web.AppKey("live_sockets", LiveSockets)
 WEBSOCKET_HEARTBEAT_SECONDS = 30.0
 # A subscribe message is a small document; anything larger is refused by the socket.
 WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024
+# The caller, known once authenticated, for the rate limit spent while reading the body.
+PRINCIPAL = web.RequestKey("principal", Principal)
 
 
 class GatewayView(MediaTypeView):
@@ -62,7 +80,46 @@ class GatewayView(MediaTypeView):
         services = request.app[SERVICES]
         principal = await authenticate(request.headers, services.admin_keys, services.sessions)
         note_principal(principal_kind(principal))
+        request[PRINCIPAL] = principal
         return Context(request=request, response=response, services=services, principal=principal)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_json(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            return decode_json(data)
+        except ValueError as exc:  # JSONDecodeError, or bytes that are not UTF-8
+            raise BadRequestError(f"The request body is not valid JSON: {exc}.") from None
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """The body's operations, once the caller's rate limit is spent on them (one token
+        per operation; a body refused as malformed spends one too)."""
+        http_request = cast("AiohttpHTTPRequestAdapter", request).request
+        try:
+            data = await self._read_operations(request)
+        except HTTPException:
+            await self._spend_rate_limit(http_request, 1)
+            raise
+        await self._spend_rate_limit(http_request, len(data) if isinstance(data, list) else 1)
+        return data
+
+    async def _read_operations(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        content_type, _ = parse_content_type(request.content_type or "")
+        if request.method != "POST" or "application/json" not in content_type:
+            return await super().parse_http_body(request)  # GET, or refused content types
+        data = operations(self.parse_json(await request.get_body()))
+        if isinstance(data, list):
+            self._validate_batch_request(data, protocol="http")
+        return data
+
+    async def _spend_rate_limit(self, request: web.Request, operations: int) -> None:
+        principal = request[PRINCIPAL]
+        await check_rate_limit(request, request.app[SERVICES].settings, principal, operations)
 
     async def execute_operation(
         self,
@@ -73,12 +130,12 @@ class GatewayView(MediaTypeView):
         root_value: None,
         sub_response: web.Response,
     ) -> Any:
-        """Spend the caller's rate limit (one token per operation) before running anything,
-        then run the operations on the request's budget of Stripe calls."""
-        settings = context.services.settings
-        operations = len(request_data) if isinstance(request_data, list) else 1
-        await check_rate_limit(request, settings, context.principal, operations)
-        with budgeted(stripe_budget_for(request, settings, context.principal)):
+        """Run the request's operations on its budgets: one of documents (tokens, characters
+        and fields, shared by a batch) and one of Stripe calls. The rate limit was spent
+        when the body was read."""
+        schema = cast("GatewaySchema", self.schema)
+        stripe = stripe_budget_for(request, context.services.settings, context.principal)
+        with shared_budget(schema.document_limits), budgeted(stripe):
             return await super().execute_operation(
                 request, request_adapter, request_data, context, root_value, sub_response
             )

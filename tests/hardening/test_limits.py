@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from graphql import parse
 
 from gateway.api.extensions.cost_limit import STRIPE_WEIGHT, WRITE_WEIGHT, operation_cost
-from gateway.api.schema import MAX_ALIASES, MAX_COST, schema
+from gateway.api.schema import MAX_ALIASES, MAX_COST, MAX_TOKENS, schema
 from tests.hardening.documents import OVERVIEW_VARIABLES, aliased, portal_documents
 
 if TYPE_CHECKING:
@@ -106,11 +106,11 @@ async def test_depth_alias_and_token_limits(
         f"{MAX_ALIASES + 1} aliases found. Allowed: {MAX_ALIASES}",
     )
     assert (await gateway.post(aliased("session { id }", MAX_ALIASES), token=token)).ok()
-    long_document = "{ " + "__typename " * 3000 + "}"
+    long_document = "{ " + "id " * (MAX_TOKENS + 100) + "}"
     refused(
         await gateway.post(long_document, token=token),
-        "GRAPHQL_PARSE_FAILED",
-        "more than 2000 tokens",
+        "DOCUMENT_TOO_COMPLEX",
+        f"more than {MAX_TOKENS} tokens",
     )
     assert await emulator.request_count() == before
 
