@@ -14,6 +14,7 @@ from ..auth.sessions import SessionStore
 from ..billing import models
 from ..billing.client import Billing
 from ..billing.errors import BillingError
+from ..billing.test_clocks import clock_time
 from ..portal.catalog import Catalog
 from ..portal.configuration import Configuration
 from ..portal.context import PolicyContext
@@ -132,25 +133,29 @@ class Context:
 
         Reads use the wall clock. Decisions that date something (a cancel's end, a pause's
         resume) pass `stripe_clock=True` for Stripe's time for this customer: their test
-        clock's frozen time when they have one. A `subscription` or `customer` read with its
-        clock expanded tells that time; else the customer is loaded.
+        clock's frozen time when they have one. A `subscription` or `customer` at hand names
+        the clock; else the customer is loaded.
         """
-        known = subscription or customer
-        if stripe_clock and known is not None and self._stripe_policy is None:
-            if known.test_clock_id is None:
-                self._stripe_policy = self._policy_at(int(time.time()))
-            elif known.test_clock_time is not None:
-                self._stripe_policy = self._policy_at(known.test_clock_time)
-        if stripe_clock:
-            if self._stripe_policy is None:
-                try:
-                    customer = await self.loaders.customer()
-                    now = customer.test_clock_time or int(time.time())
-                except BillingError:
-                    now = int(time.time())
-                self._stripe_policy = self._policy_at(now)
-            return self._stripe_policy
-        return self.read_policy()
+        if not stripe_clock:
+            return self.read_policy()
+        if self._stripe_policy is None:
+            self._stripe_policy = self._policy_at(await self._stripe_now(subscription or customer))
+        return self._stripe_policy
+
+    async def _stripe_now(self, known: models.Subscription | models.Customer | None) -> int:
+        """Stripe's time for this customer: their test clock's, read fresh (it moves without
+        touching the cached objects that name it), else the wall clock."""
+        if known is None:
+            try:
+                known = await self.loaders.customer()
+            except BillingError:
+                return int(time.time())
+        if known.test_clock_id is None:
+            return int(time.time())
+        try:
+            return await clock_time(self.billing, known.test_clock_id)
+        except BillingError:
+            return known.test_clock_time or int(time.time())
 
     def read_policy(self) -> PolicyContext:
         """`policy()` for reads (the wall clock): needs no Stripe read, so fields stay sync."""

@@ -101,3 +101,15 @@ async def preview_update(
     with stripe_errors(noun="Subscription"):
         preview = await post_json(billing, "/v1/invoices/create_preview", params)
     return Invoice.from_stripe(preview)
+
+
+async def preview_schedule(
+    billing: Billing, customer_id: str, schedule_id: str, details: Mapping[str, Any]
+) -> Invoice:
+    """The next invoice if the subscription schedule had `details` (its phases and end
+    behaviour): how a change replacing one already queued is previewed, since the schedule,
+    not the subscription, decides what the period end bills."""
+    params = {"customer": customer_id, "schedule": schedule_id, "schedule_details": dict(details)}
+    with stripe_errors(noun="Subscription"):
+        preview = await post_json(billing, "/v1/invoices/create_preview", params)
+    return Invoice.from_stripe(preview)

@@ -66,14 +66,9 @@ async def schedule_change(
         if schedule_id is None or phase_start is None:
             schedule = await _create(billing, subscription_id, keys)
             schedule_id, phase_start, created = schedule.id, schedule.phases[0].start_date, True
-        current: dict[str, Any] = {
-            "items": [dict(item) for item in current_items],
-            "start_date": phase_start,
-            "end_date": effective_at,
-        }
-        if current_discounts:
-            current["discounts"] = [dict(d) for d in current_discounts]
-        phases: Any = [current, dict(next_phase)]
+        phases = queued_phases(
+            current_items, phase_start, effective_at, next_phase, current_discounts
+        )
         try:
             with stripe_write(noun="Subscription"):
                 updated = await billing.stripe.v1.subscription_schedules.update_async(
@@ -104,6 +99,26 @@ async def schedule_change(
         return result
     finally:
         await forget_customer(billing, customer_id)
+
+
+def queued_phases(
+    current_items: Sequence[Mapping[str, Any]],
+    phase_start: int,
+    effective_at: int,
+    next_phase: Mapping[str, Any],
+    current_discounts: Sequence[Mapping[str, Any]] = (),
+) -> Any:
+    """The schedule's phases for a queued change: the current items until `effective_at`
+    (from the current phase's start), then `next_phase`. The current phase keeps
+    `current_discounts` (a phase without them ends them)."""
+    current: dict[str, Any] = {
+        "items": [dict(item) for item in current_items],
+        "start_date": phase_start,
+        "end_date": effective_at,
+    }
+    if current_discounts:
+        current["discounts"] = [dict(d) for d in current_discounts]
+    return [current, dict(next_phase)]
 
 
 async def _create(
@@ -170,4 +185,4 @@ async def undo_queued_change(
         raise
 
 
-__all__ = ["schedule_change", "undo_queued_change"]
+__all__ = ["queued_phases", "schedule_change", "undo_queued_change"]

@@ -38,8 +38,6 @@ _UNMODELLED = (
     "invoice_items",
     "issuer",
     "on_behalf_of",
-    "schedule",
-    "schedule_details",
 )
 _DETAILS_UNMODELLED = ("billing_mode", "billing_schedules", "default_tax_rates", "pause")
 # subscription_details keys that mean "as if this update were made".
@@ -77,6 +75,8 @@ def _check(params: Obj) -> None:
 def preview(emu: Emulator, params: Obj) -> Obj:
     """The preview invoice, rendered (id `upcoming_in_...`, status draft)."""
     _check(params)
+    if params.get("schedule") is not None or params.get("schedule_details") is not None:
+        return _for_schedule(emu, params)
     details: Obj = params.get("subscription_details") or {}
     sub_id = params.get("subscription")
     customer = params.get("customer")
@@ -107,6 +107,41 @@ def preview(emu: Emulator, params: Obj) -> Obj:
         invoice = _for_subscription(copy_of, sub, details)
     else:
         invoice = _for_new_subscription(copy_of, customer, details, params.get("discounts"))
+    if invoice is None:
+        raise no_upcoming(customer)
+    return render_preview(copy_of, invoice, params.get("preview_mode", "next"))
+
+
+def _for_schedule(emu: Emulator, params: Obj) -> Obj:
+    """A schedule's next invoice, as if `schedule_details` (phases, end_behavior) were set
+    on it. Stripe takes these instead of the subscription ones, never with them."""
+    for key in ("subscription", "subscription_details"):
+        if params.get(key) is not None:
+            raise invalid(
+                f"You cannot pass `{key}` with `schedule` or `schedule_details`.", param=key
+            )
+    if params.get("schedule") is None:
+        raise unsupported("schedule_details without schedule", "invoice previews")
+    stored = emu.get(params["schedule"], "subscription_schedule", param="schedule")
+    customer = stored["customer"]
+    if params.get("customer") not in (None, customer):
+        raise invalid(
+            f"The schedule {stored['id']} does not belong to customer {params['customer']}.",
+            param="schedule",
+        )
+    copy_of = scratch(emu, customer)
+    schedule = copy_of.objects[stored["id"]]
+    details = params.get("schedule_details") or {}
+    if details:
+        try:
+            schedules.update(copy_of, schedule, details)
+        except StripeError as exc:
+            if exc.param:
+                head, bracket, rest = exc.param.partition("[")
+                exc.param = f"schedule_details[{head}]{bracket}{rest}"
+            raise
+    sub = copy_of.objects.get(schedule.get("subscription") or "")
+    invoice = next_renewal(copy_of, sub) if sub is not None else None
     if invoice is None:
         raise no_upcoming(customer)
     return render_preview(copy_of, invoice, params.get("preview_mode", "next"))

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     import stripe
 
     from tests.conftest import RunningEmulator
-    from tests.support.gateway import RunningGateway
+    from tests.support.gateway import GatewayFactory, RunningGateway
     from tests.support.world import World
 
 OVERVIEW = """{ customer { id name taxIds { id } }
@@ -308,3 +308,45 @@ async def test_stripe_requests_per_mutation(
         "GET /v1/customers/{customer}/tax_ids",
         "DELETE /v1/customers/{customer}/tax_ids/{id}",
     ]
+
+
+async def test_a_retry_after_an_undone_queued_change_queues_it_again(
+    gateway_factory: GatewayFactory,
+    world: World,
+    emulator: RunningEmulator,
+    stripe_client: stripe.StripeClient,
+) -> None:
+    """A downgrade's second write (the schedule's phases) fails: when the gateway undoes the
+    half-made schedule and says so, the client's retry with the same id must queue the
+    change for real, not take Stripe's replay of the first attempt's spent schedule."""
+    gateway = await gateway_factory.start(world.configurations(), stripe_max_retries=0)
+    token = await gateway.token_for(world.bob.id)
+    sub = world.bob.subscription
+    fields = {"subscriptionId": sub, "priceId": world.basic_monthly, "clientMutationId": "down"}
+    emulator.runtime.faults.configure(
+        {
+            "rules": [
+                {
+                    "method": "POST",
+                    "path": r"/v1/subscription_schedules/[^/]+",
+                    "rate_500": 1.0,
+                }
+            ]
+        }
+    )
+    first = await mutate(gateway, token, "updateSubscription", **fields)
+    emulator.runtime.faults.configure({"rules": []})
+    stored = await stripe_client.v1.subscriptions.retrieve_async(sub)
+    if first["userErrors"]:
+        assert stored.schedule is None  # undone: the subscription is as it was
+
+    retried = await mutate(gateway, token, "updateSubscription", **fields)
+    assert retried["userErrors"] == []
+    assert retried["subscription"]["scheduledChange"]["items"] == [
+        {"priceId": world.basic_monthly, "quantity": 1}
+    ]
+    stored = await stripe_client.v1.subscriptions.retrieve_async(sub, {"expand": ["schedule"]})
+    schedule: Any = stored.schedule
+    assert schedule is not None, "the answer shows a queued change that Stripe does not hold"
+    assert schedule.status == "active"
+    assert [item.price for item in schedule.phases[-1]["items"]] == [world.basic_monthly]

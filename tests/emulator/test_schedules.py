@@ -325,3 +325,52 @@ async def test_phases_hold_discounts_and_a_left_out_one_is_dropped(
             },
         )
     assert foreign.value.param == "phases[0][discounts][0][discount]"
+
+
+async def test_a_preview_of_new_phases_for_a_schedule(stripe_client: stripe.StripeClient) -> None:
+    """`create_preview` with `schedule` and `schedule_details`: the next invoice as if the
+    schedule had those phases, the schedule itself untouched."""
+    catalog = await make_catalog(stripe_client)
+    clock, sub = await _subscribed(stripe_client, catalog.pro_monthly.id)
+    await advance(stripe_client, clock, APRIL_1 + 10 * DAY)
+    schedule = await stripe_client.v1.subscription_schedules.create_async(
+        {"from_subscription": sub.id}
+    )
+
+    def phases(price: str, quantity: int) -> list[Any]:
+        return [
+            {
+                "start_date": APRIL_1,
+                "end_date": MAY_1,
+                "items": [{"price": catalog.pro_monthly.id, "quantity": 1}],
+            },
+            {"items": [{"price": price, "quantity": quantity}], "proration_behavior": "none"},
+        ]
+
+    await stripe_client.v1.subscription_schedules.update_async(
+        schedule.id, {"phases": phases(catalog.basic_monthly.id, 2), "end_behavior": "release"}
+    )
+    queued = await stripe_client.v1.invoices.create_preview_async({"subscription": sub.id})
+    assert queued.amount_due == 2000
+    replaced = await stripe_client.v1.invoices.create_preview_async(
+        {
+            "schedule": schedule.id,
+            "schedule_details": {
+                "phases": phases(catalog.basic_monthly.id, 1),
+                "end_behavior": "release",
+            },
+        }
+    )
+    assert replaced.amount_due == 1000
+    assert replaced.customer == sub.customer
+    assert [line.period.start for line in replaced.lines.data] == [MAY_1]
+    # A preview changes nothing.
+    again = await stripe_client.v1.subscription_schedules.retrieve_async(schedule.id)
+    assert [(i.price, i.quantity) for i in again.phases[-1].items] == [
+        (catalog.basic_monthly.id, 2)
+    ]
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        await stripe_client.v1.invoices.create_preview_async(
+            {"schedule": schedule.id, "subscription": sub.id}
+        )
+    assert refused.value.param == "subscription"

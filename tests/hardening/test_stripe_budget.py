@@ -238,7 +238,7 @@ async def test_the_answer_to_a_change_is_budgeted_like_a_read(
     """Once the change is made, what its payload asks for is capped again: the preview the
     answer wants is refused, the cancel itself stands."""
     gateway = await gateway_factory.start(world.configurations(), max_stripe_calls_per_request=2)
-    token = await gateway.token_for(world.alice.id)
+    token = await gateway.token_for(world.bob.id)
     emulator.reset_log()
     result = await gateway.post(
         """mutation($id: ID!) {
@@ -246,7 +246,7 @@ async def test_the_answer_to_a_change_is_budgeted_like_a_read(
                subscription { cancelAtPeriodEnd upcomingInvoice { total } } userErrors { code }
              }
            }""",
-        {"id": world.alice.subscription},
+        {"id": world.bob.subscription},
         token=token,
     )
     payload = result.data["cancelSubscription"]
@@ -255,5 +255,5 @@ async def test_the_answer_to_a_change_is_budgeted_like_a_read(
     assert payload["subscription"]["upcomingInvoice"] is None
     assert result.error_codes == ["TOO_MANY_STRIPE_CALLS"]
     assert [e["method"] for e in emulator.runtime.log.entries] == ["GET", "POST"]
-    subscription = await stripe_client.v1.subscriptions.retrieve_async(world.alice.subscription)
+    subscription = await stripe_client.v1.subscriptions.retrieve_async(world.bob.subscription)
     assert subscription.cancel_at_period_end is True

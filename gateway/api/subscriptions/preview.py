@@ -13,8 +13,9 @@ from typing import Any
 
 import strawberry
 
-from ...billing import change_previews
+from ...billing import change_previews, previews
 from ...billing.errors import BillingError, NotFound
+from ...billing.scheduled_changes import queued_phases
 from ...portal.decisions import ScheduledUpdateDecision
 from ...portal.policy.update_timing import ChangeTiming, change_timing
 from ...portal.refusals import Refusal
@@ -138,15 +139,18 @@ async def preview_update(
             return _failed(from_billing(exc))
         timing = change_timing(subscription, decision, item.price, target or item.price)
     try:
-        figures = await change_previews.preview_change(
-            context.billing,
-            scope.customer_id,
-            subscription_id,
-            update,
-            invoiced_now=timing.invoices_now,
-            new_cycle=timing.new_cycle,
-            period_end=item.current_period_end,
-        )
+        if isinstance(decision, ScheduledUpdateDecision) and decision.schedule_id is not None:
+            figures = await _replacing_queued_change(context, decision, decision.schedule_id)
+        else:
+            figures = await change_previews.preview_change(
+                context.billing,
+                scope.customer_id,
+                subscription_id,
+                update,
+                invoiced_now=timing.invoices_now,
+                new_cycle=timing.new_cycle,
+                period_end=item.current_period_end,
+            )
     except BillingError as exc:
         return _failed(from_billing(exc))
     if quote is None:
@@ -181,6 +185,30 @@ async def preview_update(
             invoice=Invoice.from_model(invoice),
         ),
         user_errors=[],
+    )
+
+
+async def _replacing_queued_change(
+    context: Context, decision: ScheduledUpdateDecision, schedule_id: str
+) -> change_previews.ChangePreview:
+    """A queued change replacing the one the gateway's schedule holds: the schedule decides
+    what the period end bills, so Stripe previews the schedule with the new phases."""
+    phase_start = decision.schedule_phase_start or decision.effective_at
+    phases = queued_phases(
+        [{"price": decision.current_price_id, "quantity": decision.current_quantity}],
+        phase_start,
+        decision.effective_at,
+        decision.next_phase,
+        decision.current_discounts,
+    )
+    invoice = await previews.preview_schedule(
+        context.billing,
+        context.scope().customer_id,
+        schedule_id,
+        {"end_behavior": "release", "phases": phases},
+    )
+    return change_previews.ChangePreview(
+        invoice, False, 0, invoice.amount_due, decision.effective_at
     )
 
 
