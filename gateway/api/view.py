@@ -22,7 +22,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
 from strawberry.types.unset import UnsetType
 
-from ..auth.authenticate import authenticate
+from ..auth.authenticate import authenticate, bearer_token
 from ..auth.principal import Principal
 from ..billing.stripe_budget import budgeted
 from ..edge.responses import error_response
@@ -30,7 +30,7 @@ from ..observability.request_record import note_principal, note_refused
 from .context import Context, Services
 from .extensions import shared_budget
 from .http_limits import check_rate_limit, principal_kind, refusal_response, stripe_budget_for
-from .live.connection import AUTHORIZATION, authenticate_connection, connection_headers
+from .live.connection import authenticate_connection, connection_headers
 from .live.limits import LIVE_REGISTRY, LIVE_SLOT, LiveLimitError, credential_key
 from .live.websocket import LiveSockets, LiveTransportHandler
 from .media_type import MediaTypeView
@@ -151,9 +151,11 @@ class GatewayView(MediaTypeView):
         registry = context.request.app.get(LIVE_REGISTRY)
         slot = context.request.get(LIVE_SLOT)
         if registry is not None and slot is not None:
-            authorization = connection_headers(context.connection_params).get(AUTHORIZATION)
+            # The token as authentication reads it, so respelling the header ("bearer",
+            # spaces) is the same credential with the same caps.
+            token = bearer_token(connection_headers(context.connection_params))
             # Raises LiveLimitError, which the handler turns into a coded close.
-            registry.bind(slot, credential_key(authorization, principal.scope.customer_id))
+            registry.bind(slot, credential_key(token, principal.scope.customer_id))
         return await super().on_ws_connect(context)
 
     async def create_websocket_response(

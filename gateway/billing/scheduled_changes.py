@@ -54,8 +54,10 @@ async def schedule_change(
     holds: Callable[[Subscription], bool],
     schedule_id: str | None = None,
     phase_start: int | None = None,
+    current_discounts: Sequence[Mapping[str, Any]] = (),
 ) -> Subscription:
-    """Queue `next_phase` (items, proration behaviour) to start at `effective_at`.
+    """Queue `next_phase` (items, proration behaviour) to start at `effective_at`; the
+    current phase keeps `current_discounts` (a phase without them ends them).
 
     Returns the subscription with its schedule expanded, so the queued change shows.
     """
@@ -64,7 +66,9 @@ async def schedule_change(
         if schedule_id is None or phase_start is None:
             schedule = await _create(billing, subscription_id, keys)
             schedule_id, phase_start, created = schedule.id, schedule.phases[0].start_date, True
-        phases = queued_phases(current_items, phase_start, effective_at, next_phase)
+        phases = queued_phases(
+            current_items, phase_start, effective_at, next_phase, current_discounts
+        )
         try:
             with stripe_write(noun="Subscription"):
                 updated = await billing.stripe.v1.subscription_schedules.update_async(
@@ -102,17 +106,19 @@ def queued_phases(
     phase_start: int,
     effective_at: int,
     next_phase: Mapping[str, Any],
+    current_discounts: Sequence[Mapping[str, Any]] = (),
 ) -> Any:
     """The schedule's phases for a queued change: the current items until `effective_at`
-    (from the current phase's start), then `next_phase`."""
-    return [
-        {
-            "items": [dict(item) for item in current_items],
-            "start_date": phase_start,
-            "end_date": effective_at,
-        },
-        dict(next_phase),
-    ]
+    (from the current phase's start), then `next_phase`. The current phase keeps
+    `current_discounts` (a phase without them ends them)."""
+    current: dict[str, Any] = {
+        "items": [dict(item) for item in current_items],
+        "start_date": phase_start,
+        "end_date": effective_at,
+    }
+    if current_discounts:
+        current["discounts"] = [dict(d) for d in current_discounts]
+    return [current, dict(next_phase)]
 
 
 async def _create(

@@ -6,7 +6,9 @@ discounts active when it was created; they reduce its discountable lines
 (regular period lines, not prorations) in order: a percentage of what is left
 of each line (ROUND_HALF_UP), or an amount spread over the lines in proportion.
 `once` discounts end after the first invoice they reduce; `repeating` ones
-after `duration_in_months`.
+after `duration_in_months`. A `discounts` param may name one of the subscription's own
+discounts (`{"discount": "di_..."}`) to keep it as it is: same id, same end, not redeemed
+again (how a schedule phase carries a subscription's discount on).
 """
 
 from __future__ import annotations
@@ -22,12 +24,19 @@ from .resources.promotion_codes import usable_promotion_code
 if TYPE_CHECKING:
     from .state import Emulator, Obj
 
-# A validated discounts param: (coupon, promotion code or None) pairs.
-Resolved = list[tuple["Obj", "Obj | None"]]
+# A validated discounts param: (coupon, promotion code or None, discount kept or None).
+Resolved = list[tuple["Obj", "Obj | None", "Obj | None"]]
 
 
-def resolve(emu: Emulator, specs: Any, customer: str, currency: str, param: str) -> Resolved:
-    """Check a `discounts` param before anything changes."""
+def resolve(
+    emu: Emulator,
+    specs: Any,
+    customer: str,
+    currency: str,
+    param: str,
+    subscription: str | None = None,
+) -> Resolved:
+    """Check a `discounts` param (of `subscription`, when it exists) before anything changes."""
     if specs in ("", None):
         return []
     resolved: Resolved = []
@@ -39,14 +48,17 @@ def resolve(emu: Emulator, specs: Any, customer: str, currency: str, param: str)
                 f"Specify exactly one of coupon, promotion_code or discount in {name}.",
                 param=name,
             )
+        code = kept = None
         if given[0] == "discount":
-            raise invalid(
-                "The Stripe emulator does not model reusing an existing discount; pass its "
-                "coupon or promotion_code instead.",
-                param=f"{name}[discount]",
-            )
-        code = None
-        if given[0] == "promotion_code":
+            if subscription is None:
+                raise invalid(
+                    "The Stripe emulator models reusing only a subscription's own discounts; "
+                    "pass the coupon or promotion_code instead.",
+                    param=f"{name}[discount]",
+                )
+            kept = _own_discount(emu, spec["discount"], subscription, f"{name}[discount]")
+            coupon = emu.objects[kept["source"]["coupon"]]
+        elif given[0] == "promotion_code":
             code = usable_promotion_code(
                 emu, spec["promotion_code"], customer, f"{name}[promotion_code]"
             )
@@ -59,14 +71,25 @@ def resolve(emu: Emulator, specs: Any, customer: str, currency: str, param: str)
                 f"subscription's currency ({currency}).",
                 param=f"{name}[{given[0]}]",
             )
-        if any(coupon["id"] == seen["id"] for seen, _ in resolved):
+        if any(coupon["id"] == seen["id"] for seen, _, _ in resolved):
             raise invalid(f"The coupon {coupon['id']} is applied twice.", param=name)
-        resolved.append((coupon, code))
+        resolved.append((coupon, code, kept))
     return resolved
 
 
-def _remove(emu: Emulator, sub: Obj, at: int) -> None:
+def _own_discount(emu: Emulator, discount_id: Any, subscription: str, param: str) -> Obj:
+    """A discount the subscription has now (Stripe: "an existing discount on the object")."""
+    sub = emu.objects.get(subscription)
+    if sub is None or discount_id not in sub["discounts"]:
+        raise invalid(f"No such discount: '{discount_id}'", param=param, code="resource_missing")
+    found: Obj = emu.objects[discount_id]
+    return found
+
+
+def _remove(emu: Emulator, sub: Obj, at: int, keep: frozenset[str] = frozenset()) -> None:
     for discount_id in sub["discounts"]:
+        if discount_id in keep:
+            continue
         discount = emu.objects[discount_id]
         discount["end"] = discount["end"] if discount["end"] is not None else at
         emu.emit("customer.discount.deleted", discount)
@@ -80,8 +103,11 @@ def replace(emu: Emulator, sub: Obj, value: Any, resolved: Resolved, at: int) ->
         return
     if not resolved:
         return
-    _remove(emu, sub, at)
-    for coupon, code in resolved:
+    _remove(emu, sub, at, frozenset(kept["id"] for _, _, kept in resolved if kept is not None))
+    for coupon, code, kept in resolved:
+        if kept is not None:
+            sub["discounts"].append(kept["id"])
+            continue
         months = coupon["duration_in_months"] if coupon["duration"] == "repeating" else None
         discount = emu.create(
             "di",

@@ -101,7 +101,7 @@ def preview(emu: Emulator, params: Obj) -> Obj:
             # "The coupons to redeem into discounts for the preview": as if set on the subscription.
             at = lifecycle.now_for(copy_of, sub)
             found = discounts.resolve(
-                copy_of, params["discounts"], customer, sub["currency"], "discounts"
+                copy_of, params["discounts"], customer, sub["currency"], "discounts", sub["id"]
             )
             discounts.replace(copy_of, sub, params["discounts"], found, at)
         invoice = _for_subscription(copy_of, sub, details)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import discounts
 from .errors import invalid, missing_param
 from .item_changes import ItemChange, cadence, items_of, plan, price_of, unsupported
 from .periods import shift
@@ -37,9 +38,21 @@ def timestamp(value: Any, now: int) -> int:
 
 
 def build_phases(
-    emu: Emulator, specs: list[Obj], start: int, customer: str, now: int, param: str = "phases"
+    emu: Emulator,
+    specs: list[Obj],
+    start: int,
+    customer: str,
+    now: int,
+    param: str = "phases",
+    subscription: str | None = None,
 ) -> list[Obj]:
-    """Stored phases from params; each starts where the previous one ends."""
+    """Stored phases from params; each starts where the previous one ends.
+
+    A phase's `discounts` are what the subscription has while it runs: none when left out
+    (Stripe: "If not specified, inherits the discount from the subscription's customer",
+    and customers have no discounts here), else each coupon, promotion code, or one of the
+    subscription's discounts kept (`{"discount": "di_..."}`) as it is.
+    """
     if not specs:
         raise missing_param(param)
     phases: list[Obj] = []
@@ -48,11 +61,19 @@ def build_phases(
         for key in _PHASE_UNMODELLED:
             if spec.get(key) not in (None, "", [], False):
                 raise unsupported(f"{name}[{key}]", "subscription schedules")
-        if spec.get("discounts") or (spec.get("automatic_tax") or {}).get("enabled"):
-            raise unsupported(f"{name}[discounts]", "subscription schedules")
+        if (spec.get("automatic_tax") or {}).get("enabled"):
+            raise unsupported(f"{name}[automatic_tax]", "subscription schedules")
         if "items" not in spec:
             raise missing_param(f"{name}[items]")
         changes = plan(emu, None, spec["items"], f"{name}[items]")
+        phase_discounts = discounts.resolve(
+            emu,
+            spec.get("discounts"),
+            customer,
+            changes[0].price["currency"],
+            f"{name}[discounts]",
+            subscription,
+        )
         if "start_date" in spec and index > 0:
             given = timestamp(spec["start_date"], now)
             if given != start:
@@ -80,7 +101,14 @@ def build_phases(
                 "default_payment_method": pm,
                 "default_tax_rates": [],
                 "description": spec.get("description") or None,
-                "discounts": [],
+                "discounts": [
+                    {
+                        "coupon": coupon["id"] if code is None and kept is None else None,
+                        "discount": kept["id"] if kept is not None else None,
+                        "promotion_code": code["id"] if code is not None else None,
+                    }
+                    for coupon, code, kept in phase_discounts
+                ],
                 "end_date": end,
                 "invoice_settings": None,
                 "items": [

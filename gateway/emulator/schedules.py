@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import lifecycle, subscription_cancel, subscription_create, subscription_update
+from . import discounts, lifecycle, subscription_cancel, subscription_create, subscription_update
 from .errors import StripeError, invalid, missing_param
 from .item_changes import cadence, items_of, period_of, price_of, unsupported
 from .resources.common import apply_metadata, referenced, require_payment_method_of
@@ -148,7 +148,11 @@ def _from_subscription(emu: Emulator, params: Obj) -> Obj:
         "default_payment_method": sub["default_payment_method"],
         "default_tax_rates": [],
         "description": None,
-        "discounts": [],
+        # The phase holds the subscription's discounts as they are.
+        "discounts": [
+            {"coupon": None, "discount": d, "promotion_code": None}
+            for d in discounts.active(emu, sub, emu.now(sub["customer"]))
+        ],
         "end_date": end,
         "invoice_settings": None,
         "items": [
@@ -197,6 +201,8 @@ def start_schedule(emu: Emulator, schedule: Obj, at: int) -> None:
         params["default_payment_method"] = pm
     if params["collection_method"] == "send_invoice":
         params["days_until_due"] = settings["invoice_settings"]["days_until_due"] or 30
+    if phase["discounts"]:
+        params["discounts"] = _specs(phase)
     result = subscription_create.create(emu, params)
     sub = result.subscription
     sub["schedule"] = schedule["id"]
@@ -231,10 +237,34 @@ def _enter_phase(emu: Emulator, schedule: Obj, sub: Obj, phase: Obj, at: int) ->
         subscription_update.reset_cycle(emu, sub, changes, at=at, now=at, behavior=behavior)
     else:
         subscription_update.change_items(emu, sub, changes, at=at, now=at, behavior=behavior)
+    apply_phase_discounts(emu, sub, phase, at)
     after = emu.render(sub)
     previous = {k: before.get(k) for k in after if before.get(k) != after[k]}
     if previous:
         emu.emit("customer.subscription.updated", sub, previous)
+
+
+def _specs(phase: Obj) -> list[Obj]:
+    return [{k: v for k, v in d.items() if v is not None} for d in phase["discounts"]]
+
+
+def apply_phase_discounts(emu: Emulator, sub: Obj, phase: Obj, at: int) -> None:
+    """Give the subscription the phase's discounts (kept ones stay as they are); a code
+    that can no longer be redeemed when the phase starts is left out."""
+    specs = _specs(phase)
+    if [spec.get("discount") for spec in specs] == sub["discounts"]:
+        return
+    usable: list[Obj] = []
+    for spec in specs:
+        try:
+            discounts.resolve(emu, [spec], sub["customer"], sub["currency"], "discounts", sub["id"])
+        except StripeError:
+            continue
+        usable.append(spec)
+    resolved = discounts.resolve(
+        emu, usable, sub["customer"], sub["currency"], "discounts", sub["id"]
+    )
+    discounts.replace(emu, sub, usable or "", resolved, at)
 
 
 def advance_phase(emu: Emulator, schedule: Obj, at: int) -> None:
@@ -347,7 +377,14 @@ def update(emu: Emulator, schedule: Obj, params: Obj) -> Obj:
             )
         else:
             first_start = timestamp(specs[0]["start_date"], now)
-        new = build_phases(emu, specs, first_start, schedule["customer"], now)
+        new = build_phases(
+            emu,
+            specs,
+            first_start,
+            schedule["customer"],
+            now,
+            subscription=schedule["subscription"],
+        )
         if active and new[0]["end_date"] <= now:
             raise invalid(
                 "The end_date of the current phase must be in the future.",
@@ -373,6 +410,15 @@ def update(emu: Emulator, schedule: Obj, params: Obj) -> Obj:
                 current = {**current, "proration_behavior": params["proration_behavior"]}
             if changes_to_needed(emu, sub, current):
                 _enter_phase(emu, schedule, sub, current, now)
+            else:
+                before_sub = emu.render(sub)
+                apply_phase_discounts(emu, sub, current, now)
+                if before_sub["discounts"] != emu.render(sub)["discounts"]:
+                    emu.emit(
+                        "customer.subscription.updated",
+                        sub,
+                        {"discounts": before_sub["discounts"]},
+                    )
         elif phases[0]["start_date"] <= now:
             start_schedule(emu, schedule, now)
     after = emu.render(schedule)

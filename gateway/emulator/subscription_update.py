@@ -115,7 +115,7 @@ def update(emu: Emulator, sub: Obj, params: Obj) -> Result:
     changes = plan(emu, sub, params["items"], "items") if params.get("items") else []
     collection_settings(params, sub)
     resolved = discounts.resolve(
-        emu, params.get("discounts"), sub["customer"], sub["currency"], "discounts"
+        emu, params.get("discounts"), sub["customer"], sub["currency"], "discounts", sub["id"]
     )
     if params.get("payment_behavior") == "error_if_incomplete":
         sub_id = sub["id"]

@@ -92,6 +92,8 @@ class ScheduledUpdateDecision:
 
     billing/ builds a subscription schedule from the subscription, keeps the current phase
     until `effective_at` and adds `next_phase` after it (Stripe's phase parameters).
+    A phase without `discounts` drops the subscription's, so the current phase keeps
+    `current_discounts` and the next one them too, unless the change brings a code.
     """
 
     subscription_id: str
@@ -103,6 +105,8 @@ class ScheduledUpdateDecision:
     effective_at: int
     conditions: tuple[ScheduleConditionType, ...]
     next_phase: StripeParams
+    # The subscription's discounts in force now, as phase parameters (`{"discount": id}`).
+    current_discounts: tuple[dict[str, str], ...] = ()
     # The gateway's own schedule, when it has one already: its phases are rewritten (from
     # the current phase's start), which replaces any change queued before.
     schedule_id: str | None = None

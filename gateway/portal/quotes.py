@@ -73,7 +73,7 @@ def basis_digest(
     """The subscription and the decided Stripe parameters a preview was computed from.
 
     When any of it differs at update time (another change, a renewal, a trial that ended,
-    a configuration edit), the preview's figures no longer hold.
+    another discount, a configuration edit), the preview's figures no longer hold.
     """
     items = [
         (item.id, item.price.id, item.quantity, item.current_period_start, item.current_period_end)
@@ -92,6 +92,8 @@ def basis_digest(
             "cancel_at": subscription.cancel_at,
             "cancel_at_period_end": subscription.cancel_at_period_end,
             "items": items,
+            # What the preview's next invoice took off (another code since bills otherwise).
+            "discounts": sorted(d.id for d in subscription.discounts),
             "decided": decided,
         }
     )

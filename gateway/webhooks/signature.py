@@ -62,10 +62,11 @@ def verified_event(
 
 
 def _timestamp(header: str) -> int | None:
-    """The header's `t=` (the first one, as the SDK reads it)."""
+    """The header's `t=`: the first item named exactly `t`, the one the SDK verified the
+    signature with (a look-alike such as `t =` must not stand in for it)."""
     for item in header.split(","):
         name, _, value = item.partition("=")
-        if name.strip() == "t":
+        if name == "t":
             try:
                 return int(value)
             except ValueError:

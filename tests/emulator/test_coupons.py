@@ -135,3 +135,51 @@ async def test_customer_restricted_code(
             {"promotion": {"type": "coupon", "coupon": "nope"}}
         )
     assert missing.value.param == "promotion[coupon]"
+
+
+async def test_a_first_purchase_code_is_only_for_customers_without_transactions(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    coupon = await stripe_client.v1.coupons.create_async({"percent_off": 50})
+    code = await stripe_client.v1.promotion_codes.create_async(
+        {
+            "promotion": {"type": "coupon", "coupon": coupon.id},
+            "code": "FIRSTBUY",
+            "restrictions": {"first_time_transaction": True},
+        }
+    )
+    product = await stripe_client.v1.products.create_async({"name": "Plan"})
+    price = await stripe_client.v1.prices.create_async(
+        {
+            "product": product.id,
+            "unit_amount": 1000,
+            "currency": "usd",
+            "recurring": {"interval": "month"},
+        }
+    )
+    newcomer = await stripe_client.v1.customers.create_async(
+        {
+            "payment_method": "pm_card_visa",
+            "invoice_settings": {"default_payment_method": "pm_card_visa"},
+        }
+    )
+    first = await stripe_client.v1.subscriptions.create_async(
+        {
+            "customer": newcomer.id,
+            "items": [{"price": price.id}],
+            "discounts": [{"promotion_code": code.id}],
+        }
+    )
+    invoice = await stripe_client.v1.invoices.retrieve_async(str(first.latest_invoice))
+    assert (invoice.status, invoice.amount_paid) == ("paid", 500)
+    # Now the customer has paid once: the code is not theirs any more, on any subscription.
+    second = await stripe_client.v1.subscriptions.create_async(
+        {"customer": newcomer.id, "items": [{"price": price.id}]}
+    )
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        await stripe_client.v1.subscriptions.update_async(
+            second.id, {"discounts": [{"promotion_code": code.id}]}
+        )
+    assert refused.value.param == "discounts[0][promotion_code]"
+    assert "prior transactions" in str(refused.value.user_message)
+    assert (await stripe_client.v1.promotion_codes.retrieve_async(code.id)).times_redeemed == 1

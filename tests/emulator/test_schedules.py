@@ -255,6 +255,78 @@ async def test_changing_the_current_phase_applies_now(stripe_client: stripe.Stri
     assert sorted(ii.amount for ii in pending.data) == [-1500, 3000]
 
 
+async def test_phases_hold_discounts_and_a_left_out_one_is_dropped(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    """Stripe: a phase's `discounts`, "if not specified, inherits the discount from the
+    subscription's customer" (none here), so a subscription's own discount lasts only in the
+    phases that keep it (`{"discount": "di_..."}`)."""
+    catalog = await make_catalog(stripe_client)
+    coupon = await stripe_client.v1.coupons.create_async({"percent_off": 50, "duration": "forever"})
+    kept_clock, kept = await _subscribed(stripe_client, catalog.pro_monthly.id)
+    lost_clock, lost = await _subscribed(stripe_client, catalog.pro_monthly.id)
+    for clock in (kept_clock, lost_clock):
+        await advance(stripe_client, clock, APRIL_1 + 10 * DAY)
+    outcomes = {}
+    for sub, keep in ((kept, True), (lost, False)):
+        with_discount: Any = await stripe_client.v1.subscriptions.update_async(
+            sub.id, {"discounts": [{"coupon": coupon.id}]}
+        )
+        [discount] = with_discount.discounts
+        schedule = await stripe_client.v1.subscription_schedules.create_async(
+            {"from_subscription": sub.id}
+        )
+        assert [(d.discount, d.coupon) for d in schedule.phases[0].discounts] == [(discount, None)]
+        carried = {"discounts": [{"discount": discount}]} if keep else {}
+        updated = await stripe_client.v1.subscription_schedules.update_async(
+            schedule.id,
+            {
+                "phases": [
+                    {
+                        "start_date": APRIL_1,
+                        "end_date": MAY_1,
+                        "items": [{"price": catalog.pro_monthly.id, "quantity": 1}],
+                        **carried,
+                    },
+                    {
+                        "items": [{"price": catalog.basic_monthly.id, "quantity": 1}],
+                        "proration_behavior": "none",
+                        **carried,
+                    },
+                ],
+            },
+        )
+        assert [len(p.discounts) for p in updated.phases] == ([1, 1] if keep else [0, 0])
+        outcomes[sub.id] = discount
+    # Left out of the current phase, the discount ends now; kept, it is the same discount.
+    now_lost: Any = await stripe_client.v1.subscriptions.retrieve_async(lost.id)
+    now_kept: Any = await stripe_client.v1.subscriptions.retrieve_async(kept.id)
+    assert (now_lost.discounts, now_kept.discounts) == ([], [outcomes[kept.id]])
+    for clock in (kept_clock, lost_clock):
+        await advance(stripe_client, clock, MAY_1 + 3600)
+    renewals = {}
+    for sub in (kept, lost):
+        moved = await stripe_client.v1.subscriptions.retrieve_async(sub.id)
+        renewals[sub.id] = (
+            await stripe_client.v1.invoices.retrieve_async(str(moved.latest_invoice))
+        ).amount_due
+    assert renewals == {kept.id: 500, lost.id: 1000}
+    with pytest.raises(stripe.InvalidRequestError) as foreign:
+        await stripe_client.v1.subscription_schedules.update_async(
+            schedule.id,
+            {
+                "phases": [
+                    {
+                        "items": [{"price": catalog.basic_monthly.id}],
+                        "discounts": [{"discount": outcomes[kept.id]}],
+                        "start_date": MAY_1,
+                    }
+                ]
+            },
+        )
+    assert foreign.value.param == "phases[0][discounts][0][discount]"
+
+
 async def test_a_preview_of_new_phases_for_a_schedule(stripe_client: stripe.StripeClient) -> None:
     """`create_preview` with `schedule` and `schedule_details`: the next invoice as if the
     schedule had those phases, the schedule itself untouched."""

@@ -71,9 +71,10 @@ class SocketSlot:
     closed: bool = False
 
 
-def credential_key(authorization: str | None, customer_id: str) -> str:
-    """A digest of the credential (never the secret) and the customer it acts for."""
-    digest = hashlib.sha256((authorization or "").encode("utf-8")).hexdigest()
+def credential_key(token: str | None, customer_id: str) -> str:
+    """A digest of the credential (the bearer token, never stored) and the customer it acts
+    for."""
+    digest = hashlib.sha256((token or "").encode("utf-8")).hexdigest()
     return f"{digest}:{customer_id}"
 
 

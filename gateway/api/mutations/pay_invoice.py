@@ -13,7 +13,8 @@ import strawberry
 from ...billing import models
 from ...billing.errors import BillingError, BillingErrorCode, NotFound
 from ...billing.invoice_payments import pay_invoice
-from ...portal.policy.invoices import decide_pay_invoice
+from ...billing.writes import IDEMPOTENCY_PARAM
+from ...portal.policy.invoices import decide_pay_invoice, invoice_pay_refusal
 from ...portal.policy.payment_methods import view_payment_methods_refusal
 from ...portal.refusals import Refusal
 from ..context import Context, Info
@@ -24,6 +25,7 @@ from ..payment_methods.types import PaymentMethod
 from ..subscriptions.types import Subscription
 from .account_target import load_account, load_customer
 from .calls import client_mutation_id_field, required_id, start_call, stripe_failure
+from .one_at_a_time import one_at_a_time
 from .subscription_target import rendered
 
 NAME = "payInvoice"
@@ -31,6 +33,9 @@ FIELD = "invoiceId"
 NOT_FOUND_MESSAGE = "Invoice not found."
 # Stripe parameters of the payment, as the inputs that set them.
 STRIPE_FIELDS = {"invoice": FIELD, "payment_method": "paymentMethodId"}
+# Failures after which Stripe's invoice, read again, says what happened: an answer lost on
+# the way back, or a refusal of an invoice that was paid or voided since it was read.
+_ASK_STRIPE_AGAIN = frozenset({BillingErrorCode.STRIPE_UNAVAILABLE, BillingErrorCode.INVALID_INPUT})
 
 
 @strawberry.input
@@ -148,12 +153,18 @@ async def _pay(context: Context, data: PayInvoiceInput) -> PayInvoicePayload:
         call.wrote()
         if exc.code is BillingErrorCode.CARD_DECLINED:
             return payload(errors=[stripe_failure(exc, field="paymentMethodId")])
-        if exc.code is BillingErrorCode.STRIPE_UNAVAILABLE:
-            # The payment may have gone through before the answer was lost: ask Stripe.
+        if exc.code in _ASK_STRIPE_AGAIN and exc.param != IDEMPOTENCY_PARAM:
             after = await _reread(context, invoice.id)
-            if after is not None and after.status == "paid":
-                await call.completed({"invoice": after.id})
-                return payload(after, await _subscription_of(context, after))
+            if exc.code is BillingErrorCode.STRIPE_UNAVAILABLE:
+                # The payment may have gone through before the answer was lost.
+                if after is not None and after.status == "paid":
+                    await call.completed({"invoice": after.id})
+                    return payload(after, await _subscription_of(context, after))
+            elif after is not None:
+                # Paid or voided meanwhile (a second click, a stale read): say which.
+                refused = invoice_pay_refusal(policy, after)
+                if refused is not None:
+                    return payload(errors=[from_refusal(refused)])
         return payload(errors=[stripe_failure(exc, fields=STRIPE_FIELDS)])
     outcome = {"invoice": paid.invoice.id}
     if paid.subscription is not None:
@@ -176,4 +187,7 @@ async def _pay(context: Context, data: PayInvoiceInput) -> PayInvoicePayload:
 class PayInvoiceMutation:
     @mutation(description="Pay an open invoice now, with the default card or a chosen one.")
     async def pay_invoice(self, info: Info, input: PayInvoiceInput) -> PayInvoicePayload:
-        return await _pay(info.context, input)
+        context = info.context
+        # A second click waits for the first, then reads the invoice it paid.
+        async with one_at_a_time(context.scope().customer_id, str(input.invoice_id)):
+            return await _pay(context, input)

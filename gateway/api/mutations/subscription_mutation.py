@@ -12,13 +12,15 @@ from typing import Generic, TypeVar
 from ...billing import models
 from ...billing.errors import BillingError
 from ...portal.context import PolicyContext
-from ...portal.refusals import Refusal
+from ...portal.quotes import CHANGED, QUOTE_FIELD
+from ...portal.refusals import Refusal, RefusalCode
 from ..context import Context
 from ..errors import UserError, from_refusal
 from ..sessions.types import AfterCompletion
 from ..subscriptions.types import Subscription
 from .calls import MutationCall, start_call, stripe_failure
 from .flow_completion import after_completion
+from .one_at_a_time import one_at_a_time
 from .subscription_target import load_subscription, rendered, replayed
 
 D = TypeVar("D")
@@ -28,6 +30,8 @@ Decide = Callable[[PolicyContext, models.Subscription], Awaitable[D | Refusal | 
 Apply = Callable[[MutationCall, D], Awaitable[models.Subscription]]
 
 # Stripe parameters of subscription writes, as the inputs that set them.
+# The Stripe parameter a preview's quote sets (the client cannot: see `quoting`).
+QUOTE_PRORATION_PARAM = "proration_date"
 STRIPE_FIELDS = {
     "items[0][price]": "priceId",
     "items[0][quantity]": "quantity",
@@ -58,6 +62,13 @@ class SubscriptionMutation(Generic[D]):
     async def run(
         self, context: Context, data: object, subscription_id: str
     ) -> SubscriptionOutcome:
+        # A double submit waits for the first, then sees what it did.
+        async with one_at_a_time(context.scope().customer_id, str(subscription_id)):
+            return await self._run(context, data, subscription_id)
+
+    async def _run(
+        self, context: Context, data: object, subscription_id: str
+    ) -> SubscriptionOutcome:
         client_id: str | None = getattr(data, "client_mutation_id", None)
 
         def failed(error: UserError) -> SubscriptionOutcome:
@@ -84,6 +95,12 @@ class SubscriptionMutation(Generic[D]):
             updated = await self.apply(call, decision)
         except BillingError as exc:
             call.wrote()
+            if exc.param == QUOTE_PRORATION_PARAM:
+                # Only a quote sets it: Stripe's period moved on since the preview (a renewal
+                # this gateway had not heard of yet).
+                return failed(
+                    from_refusal(Refusal(RefusalCode.QUOTE_EXPIRED, CHANGED, QUOTE_FIELD))
+                )
             return failed(stripe_failure(exc, fields=STRIPE_FIELDS))
         await call.completed({"subscription": updated.id})
         return SubscriptionOutcome(

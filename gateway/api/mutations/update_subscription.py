@@ -66,6 +66,7 @@ async def _apply(
         holds=decision.holds,
         schedule_id=decision.schedule_id,
         phase_start=decision.schedule_phase_start,
+        current_discounts=decision.current_discounts,
     )
 
 

@@ -199,6 +199,7 @@ async def _replacing_queued_change(
         phase_start,
         decision.effective_at,
         decision.next_phase,
+        decision.current_discounts,
     )
     invoice = await previews.preview_schedule(
         context.billing,

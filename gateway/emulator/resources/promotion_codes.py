@@ -51,7 +51,27 @@ def usable_promotion_code(emu: Emulator, code_id: str, customer: str | None, par
         "This promotion code cannot be redeemed by this customer.",
         param=param,
     )
+    if code["restrictions"]["first_time_transaction"] and customer is not None:
+        # Stripe: only for customers "without any successful payments or invoices".
+        require(
+            not _has_transactions(emu, customer),
+            "This promotion code cannot be redeemed because the associated customer has "
+            "prior transactions.",
+            param=param,
+        )
     return code
+
+
+def _has_transactions(emu: Emulator, customer: str) -> bool:
+    """Any finalized invoice (open, paid or uncollectible) of `customer`."""
+    return bool(
+        emu.find(
+            "invoice",
+            lambda i: (
+                i["customer"] == customer and i["status"] in ("open", "paid", "uncollectible")
+            ),
+        )
+    )
 
 
 def _ensure_unique(emu: Emulator, code: str, own_id: str | None) -> None:

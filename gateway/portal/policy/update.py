@@ -245,8 +245,10 @@ def decide_update(
                 "items": [{"price": new_price_id, "quantity": new_quantity}],
                 "proration_behavior": "none",
             }
-            if discounts:
-                next_phase["discounts"] = discounts
+            # A phase left without discounts would end the customer's discount.
+            kept = _discounts_in_force(ctx, subscription)
+            if discounts or kept:
+                next_phase["discounts"] = discounts or list(kept)
             return ScheduledUpdateDecision(
                 subscription_id=subscription.id,
                 item_id=item.id,
@@ -257,6 +259,7 @@ def decide_update(
                 effective_at=item.current_period_end,
                 conditions=conditions,
                 next_phase=next_phase,
+                current_discounts=kept,
                 schedule_id=subscription.gateway_schedule_id,
                 schedule_phase_start=subscription.schedule_phase_start,
             )
@@ -312,6 +315,14 @@ def promotion_code_applied_refusal(
                 "promotionCode",
             )
     return None
+
+
+def _discounts_in_force(
+    ctx: PolicyContext, subscription: Subscription
+) -> tuple[dict[str, str], ...]:
+    """The subscription's discounts in force now, as schedule phase parameters."""
+    now = subscription.test_clock_time or ctx.now
+    return tuple({"discount": d.id} for d in subscription.discounts if d.active_at(now))
 
 
 def _discounts(ctx: PolicyContext, request: UpdateRequest) -> list[dict[str, str]]:
