@@ -59,11 +59,25 @@ ADDED_TAX_ID = "DE999999999"
 SESSION_MUTATIONS = ("createPortalSession", "redeemPortalSession", "endPortalSession")
 
 
+CLOCK_READ = "GET test_helpers/test_clocks/{test_clock}"
+
+
 @dataclass(frozen=True)
 class Cost:
     requests: int
     rounds: int
     routes: Counter[str]
+
+    @property
+    def clock_reads(self) -> int:
+        """Reads of the customer's test clock: decisions that date a change read Stripe's time
+        fresh for a customer on a test clock, which exists only in test mode."""
+        return self.routes[CLOCK_READ]
+
+    @property
+    def live(self) -> int:
+        """What the same operation costs for a live-mode customer (no test clock)."""
+        return self.requests - self.clock_reads
 
 
 def _rounds(entries: list[dict[str, Any]]) -> int:
@@ -263,7 +277,7 @@ def report(cold: dict[str, list[Cost]], warm: dict[str, list[Cost]], machine: st
     """Print the tables; True when every target is met."""
     rows: list[list[object]] = []
     first_sight = cold["overview"][0]
-    rows.append(["overview, first sight", first_sight.requests, first_sight.rounds, "", "", ""])
+    rows.append(["overview, first sight", first_sight.requests, first_sight.rounds, "", "", "", ""])
     checks: list[bool] = []
     for name in cold:
         cold_cost = cold[name][-1]
@@ -274,14 +288,14 @@ def report(cold: dict[str, list[Cost]], warm: dict[str, list[Cost]], machine: st
             target = f"cold 1 round, warm <= {WARM_OVERVIEW_TARGET}: {'met' if ok else 'MISSED'}"
             checks.append(ok)
         elif name in QUEUED_STEPS:
-            ok = warm_cost.requests <= MUTATION_TARGET and cold_cost.requests <= QUEUED_COLD_TARGET
+            ok = warm_cost.live <= MUTATION_TARGET and cold_cost.live <= QUEUED_COLD_TARGET
             target = (
                 f"warm <= {MUTATION_TARGET}, cold <= {QUEUED_COLD_TARGET}: "
                 f"{'met' if ok else 'MISSED'}"
             )
             checks.append(ok)
         elif name.split(" ")[0] in MUTATIONS or name in SESSION_MUTATIONS:
-            worst = max(cold_cost.requests, warm_cost.requests)
+            worst = max(cold_cost.live, warm_cost.live)
             budget = PAY_INVOICE_TARGET if name == "payInvoice" else MUTATION_TARGET
             ok = worst <= budget
             target = f"<= {budget}: {'met' if ok else 'MISSED'}"
@@ -293,17 +307,29 @@ def report(cold: dict[str, list[Cost]], warm: dict[str, list[Cost]], machine: st
                 cold_cost.rounds,
                 warm_cost.requests,
                 warm_cost.rounds,
+                f"{cold_cost.clock_reads} / {warm_cost.clock_reads}",
                 target,
             ]
         )
     print_table(
         "Stripe requests per operation",
-        ["operation", "cold requests", "cold rounds", "warm requests", "warm rounds", "target"],
+        [
+            "operation",
+            "cold requests",
+            "cold rounds",
+            "warm requests",
+            "warm rounds",
+            "test-clock reads (cold / warm)",
+            "target (live mode)",
+        ],
         rows,
         note=(
             "cold: customer cache off (every read goes to Stripe); warm: default cache, the "
             "query's repeat or a mutation right after an overview. rounds: Stripe waits one "
             f"after another (each Stripe request was delayed {ROUND_LATENCY_MS:.0f} ms).\n"
+            "The bench customers live on test clocks (for their months of history); a decision "
+            "that dates a change reads the clock fresh, one request a live-mode customer never "
+            "costs. Targets are judged on the requests without those reads.\n"
             f"{machine}"
         ),
     )
