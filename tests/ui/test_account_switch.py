@@ -54,6 +54,30 @@ async def test_someone_elses_link_asks_before_switching_and_staying_keeps_the_se
     await signed_in_as(page, VICTIM_EMAIL)
 
 
+async def test_a_link_for_an_account_named_like_yours_still_tells_them_apart(
+    demo: Demo, browsing: Browsing
+) -> None:
+    victim = await demo.stripe_customer(VICTIM)
+    # Anyone can name their own account exactly like someone else's.
+    lookalike = await demo.stripe.v1.customers.create_async(
+        {"name": victim.name or "", "email": VICTIM_EMAIL}
+    )
+    demo.roles["lookalike"] = lookalike.id
+    page = await browsing.open(await demo.portal_link(VICTIM))
+    await signed_in_as(page, VICTIM_EMAIL)
+
+    await page.goto(await demo.portal_link("lookalike"))
+    asking = dialog(page)
+    await expect(asking.get_by_role("heading", name=QUESTION)).to_be_visible()
+    current = asking.locator("[data-account=current]")
+    link = asking.locator("[data-account=link]")
+    await expect(current).to_contain_text(victim.id)
+    await expect(link).to_contain_text(lookalike.id)
+    assert await current.inner_text() != await link.inner_text()
+    await asking.get_by_role("button", name="Stay in my account").click()
+    await signed_in_as(page, VICTIM_EMAIL)
+
+
 async def test_escape_keeps_the_session_the_tab_holds(demo: Demo, browsing: Browsing) -> None:
     page = await browsing.open(await demo.portal_link(VICTIM))
     await signed_in_as(page, VICTIM_EMAIL)

@@ -21,8 +21,17 @@ async function whoIs(api) {
   return { id: session.customerId, label };
 }
 
+/** Two labels a customer can tell apart: anyone can name their account like someone
+ * else's, so when the names read alike the customer ids tell them apart. */
+function distinct(current, next) {
+  if (current.label !== next.label) return [current, next];
+  const withId = (who) => ({ ...who, label: `${who.label}, account ${who.id}` });
+  return [withId(current), withId(next)];
+}
+
 /** Ask which account to use; resolves "stay" (also on Escape or Close) or "switch". */
-function ask(current, next) {
+function ask(currentAccount, nextAccount) {
+  const [current, next] = distinct(currentAccount, nextAccount);
   return new Promise((resolve) => {
     let choice = "stay";
     const { dialog } = openDialog({
