@@ -138,11 +138,11 @@ async def _wait_ready(process: Process, path: str) -> None:
 
 
 async def start_emulator(workdir: Path, *, cpu: int | None) -> Process:
-    """`python -m gateway emulator`: an empty Stripe account."""
+    """`python -m stripe_emulator`: an empty Stripe account."""
     port = free_port()
     process = _spawn(
         "emulator",
-        [PYTHON, "-m", "gateway", "emulator", "--host", HOST, "--port", str(port)],
+        [PYTHON, "-m", "stripe_emulator", "--host", HOST, "--port", str(port)],
         url=f"http://{HOST}:{port}",
         workdir=workdir,
         cpu=cpu,

@@ -1,4 +1,7 @@
-"""Command line: serve, demo, emulator, export-schema, check-config."""
+"""Command line: serve, demo, export-schema, check-config.
+
+The emulator has its own: `python -m stripe_emulator`.
+"""
 
 from __future__ import annotations
 
@@ -28,13 +31,6 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=8080)
     demo.add_argument("--emulator-port", type=int, default=12111)
 
-    emulator = commands.add_parser("emulator", help="serve the Stripe API emulator alone")
-    emulator.add_argument("--host", default="127.0.0.1")
-    emulator.add_argument("--port", type=int, default=12111)
-    emulator.add_argument("--seed", choices=["demo"], help="load a data set at start")
-    emulator.add_argument("--webhook-url", help="register a webhook endpoint at start")
-    emulator.add_argument("--webhook-secret", help="its signing secret (whsec_...)")
-
     export = commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     export.add_argument("--output", help="write to this file instead of stdout")
 
@@ -50,17 +46,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "emulator":
-        from .emulator.server import run_emulator
-
-        run_emulator(
-            args.host,
-            args.port,
-            seed=args.seed,
-            webhook_url=args.webhook_url,
-            webhook_secret=args.webhook_secret,
-        )
-        return 0
     if args.command == "serve":
         from .app import serve
         from .settings import Settings

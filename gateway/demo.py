@@ -2,12 +2,14 @@
 
 No Stripe account needed. Prints a portal link (the reference portal, served at /portal),
 the GraphiQL URL, a fresh admin key and a ready access token for a demo customer, then
-serves until interrupted.
+serves until interrupted. The emulator is its own distribution (`emulator/`), installed
+beside the gateway by `scripts/demo`; the gateway's wheel does not carry it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import os
 import secrets
 import sys
@@ -17,9 +19,6 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from .app import SERVICES, create_app
-from .emulator.app import create_app as create_emulator_app
-from .emulator.seed import seeded_promotion_codes, seeded_roles
-from .emulator.server import build
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -143,6 +142,10 @@ def banner(
 
 
 async def serve_demo(host: str, port: int, emulator_port: int) -> None:
+    from stripe_emulator.app import create_app as create_emulator_app
+    from stripe_emulator.seed import seeded_promotion_codes, seeded_roles
+    from stripe_emulator.server import build
+
     emulator_url = f"http://{host}:{emulator_port}"
     emu = build("demo")
     roles = seeded_roles(emu)
@@ -175,6 +178,12 @@ async def serve_demo(host: str, port: int, emulator_port: int) -> None:
 
 
 def run_demo(host: str, port: int, emulator_port: int) -> int:
+    if importlib.util.find_spec("stripe_emulator") is None:
+        print(
+            "the demo needs the Stripe emulator: pip install ./emulator (scripts/demo does)",
+            file=sys.stderr,
+        )
+        return 1
     try:
         asyncio.run(serve_demo(host, port, emulator_port))
     except KeyboardInterrupt:

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import aiohttp
 import pytest
 import stripe
-from aiohttp import web
+from stripe_emulator.testing import TEST_API_KEY, RunningEmulator, running_emulator
 
-from gateway.emulator.app import RUNTIME, Runtime, create_app
-from gateway.emulator.state import Emulator
 from tests.support.gateway import GatewayFactory, RunningGateway
 from tests.support.world import World, build_world
 
@@ -19,37 +16,16 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator
     from pathlib import Path
 
-API_KEY = "sk_test_emulator_0123456789"
+API_KEY = TEST_API_KEY
+__all__ = ["API_KEY", "RunningEmulator"]
 # `redis_server` / `redis_url`: a real Redis for the tests that need one.
 pytest_plugins = ["tests.redis_server"]
 
 
-class RunningEmulator:
-    def __init__(self, url: str, runtime: Runtime) -> None:
-        self.url = url
-        self.runtime = runtime
-
-    @property
-    def emu(self) -> Emulator:
-        return self.runtime.emu
-
-    async def request_count(self, session: aiohttp.ClientSession | None = None) -> int:
-        return len(self.runtime.log.entries)
-
-    def reset_log(self) -> None:
-        self.runtime.log.reset()
-
-
 @pytest.fixture
 async def emulator() -> AsyncIterator[RunningEmulator]:
-    app = create_app(Emulator(seed=1))
-    runner = web.AppRunner(app, handle_signals=False)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield RunningEmulator(f"http://127.0.0.1:{port}", app[RUNTIME])
-    await runner.cleanup()
+    async with running_emulator() as running:
+        yield running
 
 
 @pytest.fixture

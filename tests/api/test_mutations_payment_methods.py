@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from stripe_emulator import app as emulator_app
+from stripe_emulator.errors import StripeError
 
 from gateway.billing.setup_intents import talks_to_stripe
-from gateway.emulator import app as emulator_app
-from gateway.emulator.errors import StripeError
 from tests.api.mutation_calls import codes, mutate
 from tests.support.gateway import ADMIN_KEY
 

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import stripe
 from aiohttp import web
 from pydantic import SecretStr
+from stripe_emulator.app import RUNTIME, Runtime, create_app
+from stripe_emulator.state import Emulator
 
-from gateway.emulator.app import RUNTIME, Runtime, create_app
-from gateway.emulator.state import Emulator
 from gateway.webhooks.handler import WEBHOOK_PATH
 from tests.support.gateway import GatewayFactory, RunningGateway
 from tests.support.world import World, build_world

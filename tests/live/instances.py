@@ -17,9 +17,9 @@ if TYPE_CHECKING:
 
     import redis.asyncio as aioredis
     from aiohttp import web
+    from stripe_emulator.app import Runtime
 
     from gateway.api.context import Services
-    from gateway.emulator.app import Runtime
     from tests.support.gateway import GatewayFactory, RunningGateway
     from tests.support.world import World
 

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 import stripe
 from aiohttp import web
+from stripe_emulator.app import create_app as create_emulator
+from stripe_emulator.state import Emulator
 
-from gateway.emulator.app import create_app as create_emulator
-from gateway.emulator.state import Emulator
 from tests.conftest import API_KEY
 from tests.support.gateway import GatewayFactory
 

@@ -24,19 +24,19 @@ import pytest
 import pytest_asyncio
 import stripe
 from aiohttp import web
+from stripe_emulator.app import create_app as create_emulator_app
+from stripe_emulator.seed import seeded_roles
+from stripe_emulator.server import build
 
 from gateway.app import create_app
 from gateway.demo import demo_settings
-from gateway.emulator.app import create_app as create_emulator_app
-from gateway.emulator.seed import seeded_roles
-from gateway.emulator.server import build
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
     from playwright.async_api import Browser, ConsoleMessage, Page
+    from stripe_emulator.state import Emulator
 
-    from gateway.emulator.state import Emulator
     from gateway.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")

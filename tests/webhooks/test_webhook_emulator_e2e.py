@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 import stripe
+from stripe_emulator.app import RUNTIME, Runtime, create_app
+from stripe_emulator.state import Emulator
 from webhook_helpers import SECRET, WAIT_SECONDS, Instances, eventually, serve
 
-from gateway.emulator.app import RUNTIME, Runtime, create_app
-from gateway.emulator.state import Emulator
 from gateway.webhooks import LiveEvent, LiveEventKind, Subscription
 
 if TYPE_CHECKING:

@@ -1,0 +1,39 @@
+"""Stripe's official Node SDK against the emulator: a second client, written by Stripe, reads
+the emulator's wire format (objects, expansion, lists and auto-pagination, idempotent
+retries, errors as the SDK's own types) the way it reads Stripe's.
+
+`emulator/tests/stripe_node/scenario.mjs` prints one JSON line per step; every step has to pass.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from node_runner import json_lines, require_node, run_node
+
+if TYPE_CHECKING:
+    import pytest
+    from stripe_emulator.testing import RunningEmulator
+
+SCENARIO = Path(__file__).resolve().parents[1] / "stripe_node" / "scenario.mjs"
+SCENARIO_TIMEOUT_SECONDS = 60
+
+
+async def test_stripe_node_sdk_scenario_against_the_emulator(
+    emulator: RunningEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    require_node(SCENARIO.parent, "stripe")
+    caplog.set_level(logging.WARNING)
+    code, stdout, stderr = await run_node(
+        SCENARIO, emulator.url, limit_seconds=SCENARIO_TIMEOUT_SECONDS
+    )
+    steps, summary = json_lines(stdout)
+    failed = [step for step in steps if not step["ok"]]
+    assert failed == [], failed
+    assert code == 0, stderr
+    assert len(steps) >= 8, steps
+    assert summary["summary"] == {"passed": len(steps), "failed": 0}
+    errors = [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
+    assert errors == [], errors
