@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import pytest
     from stripe_emulator.testing import RunningEmulator
 
-SCENARIO = Path(__file__).resolve().parents[1] / "stripe_node" / "scenario.mjs"
+SCENARIO = Path(__file__).resolve().parent / "stripe_node" / "scenario.mjs"
 SCENARIO_TIMEOUT_SECONDS = 60
 
 
