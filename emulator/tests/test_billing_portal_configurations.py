@@ -225,7 +225,7 @@ async def test_subscription_update_rules(stripe_client: stripe.StripeClient) -> 
                         "products": [{"product": product.id, "prices": [monthly.id]}],
                     }
                 }
-            }  # type: ignore[typeddict-item]
+            }
         )
     assert (
         pmu.value.user_message
@@ -241,7 +241,7 @@ async def test_subscription_update_rules(stripe_client: stripe.StripeClient) -> 
                         "products": [{"product": other.id, "prices": [monthly.id]}],
                     },
                 }
-            }  # type: ignore[typeddict-item]
+            }
         )
     assert foreign.value.param == "features[subscription_update][products][0][prices][0]"
     with pytest.raises(stripe.InvalidRequestError) as missing:
@@ -254,7 +254,7 @@ async def test_subscription_update_rules(stripe_client: stripe.StripeClient) -> 
                         "products": [{"product": "prod_nope", "prices": [monthly.id]}],
                     },
                 }
-            }  # type: ignore[typeddict-item]
+            }
         )
     assert missing.value.code == "resource_missing"
     assert missing.value.param == "features[subscription_update][products][0][product]"

@@ -273,7 +273,7 @@ async def test_update_confirm_rules(stripe_client: stripe.StripeClient) -> None:
                     "customer": customer.id,
                     "flow_data": {
                         "type": "subscription_update_confirm",
-                        "subscription_update_confirm": {"subscription": sub.id, "items": items},  # type: ignore[typeddict-item]
+                        "subscription_update_confirm": {"subscription": sub.id, "items": items},
                     },
                 }
             )

@@ -58,7 +58,7 @@ async def _subscribed(
     clock = await make_clock(client, APRIL_1)
     customer = await make_customer(client, clock)
     sub = await client.v1.subscriptions.create_async(
-        {"customer": customer.id, "items": [{"price": price, "quantity": quantity}], **extra}  # type: ignore[typeddict-item]
+        {"customer": customer.id, "items": [{"price": price, "quantity": quantity}], **extra}  # type: ignore[arg-type]
     )
     assert sub.items.data[0].current_period_start == APRIL_1
     return clock, sub

@@ -213,7 +213,7 @@ async def test_bad_discounts_are_refused_before_anything_changes(
                 {
                     "customer": customer.id,
                     "items": [{"price": catalog.basic_monthly.id}],
-                    "discounts": discounts,  # type: ignore[typeddict-item]
+                    "discounts": discounts,
                 }
             )
         assert exc.value.param == param, discounts

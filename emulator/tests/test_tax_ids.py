@@ -78,7 +78,7 @@ async def test_valid_formats(
     customer = await _customer(stripe_client)
     created = await stripe_client.v1.customers.tax_ids.create_async(
         customer.id,
-        {"type": tax_type, "value": value},  # type: ignore[typeddict-item]
+        {"type": tax_type, "value": value},
     )
     assert created.value == value
     assert created.country == country
@@ -101,7 +101,7 @@ async def test_invalid_formats(
     with pytest.raises(stripe.InvalidRequestError) as exc:
         await stripe_client.v1.customers.tax_ids.create_async(
             customer.id,
-            {"type": tax_type, "value": value},  # type: ignore[typeddict-item]
+            {"type": tax_type, "value": value},
         )
     assert exc.value.code == "tax_id_invalid"
     assert exc.value.param == "value"
@@ -113,7 +113,7 @@ async def test_unknown_type_is_refused(stripe_client: stripe.StripeClient) -> No
     with pytest.raises(stripe.InvalidRequestError) as exc:
         await stripe_client.v1.customers.tax_ids.create_async(
             customer.id,
-            {"type": "xx_vat", "value": "1"},  # type: ignore[typeddict-item]
+            {"type": "xx_vat", "value": "1"},
         )
     assert exc.value.code == "parameter_invalid_enum"
     assert exc.value.param == "type"

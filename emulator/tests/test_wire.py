@@ -44,12 +44,12 @@ async def test_unknown_parameters_top_level_and_nested(stripe_client: stripe.Str
     assert top.value.param == "colour"
     assert top.value.user_message == "Received unknown parameter: colour"
     with pytest.raises(stripe.InvalidRequestError) as nested:
-        await stripe_client.v1.customers.create_async({"address": {"line1": "x", "planet": "Mars"}})  # type: ignore[typeddict-unknown-key]
+        await stripe_client.v1.customers.create_async({"address": {"line1": "x", "planet": "Mars"}})  # type: ignore[arg-type]
     assert nested.value.code == "parameter_unknown"
     assert nested.value.param == "address[planet]"
     assert nested.value.user_message == "Received unknown parameter: address[planet]"
     with pytest.raises(stripe.InvalidRequestError) as on_get:
-        await stripe_client.v1.customers.list_async({"colour": "red"})  # type: ignore[typeddict-unknown-key]
+        await stripe_client.v1.customers.list_async({"colour": "red"})  # type: ignore[arg-type]
     assert on_get.value.param == "colour"
 
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 QUERY = "{ session { customerId } }"
 # Slow refill, small bucket: the fourth request within a second is refused.
-TIGHT = {
+TIGHT: dict[str, Any] = {
     "rate_limit_per_second": 0.2,
     "rate_limit_burst": 3,
     "admin_rate_limit_per_second": 0.2,

@@ -67,5 +67,6 @@ async def single(gateway_factory: GatewayFactory, world: World) -> Instance:
 @pytest.fixture
 def stripe_webhooks(pair: Pair, emulator: RunningEmulator) -> Pair:
     """From now on the emulator delivers every event, signed, to instance A."""
+    assert emulator.runtime.deliverer is not None, "the emulator delivers webhooks"
     emulator.runtime.deliverer.register(pair.a.webhook_url, SECRET)
     return pair

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from portal_builders import card, config, ctx, customer, subscription
 
 from gateway.billing.models import Address, Shipping, TaxId
 from gateway.portal.decisions import (
@@ -31,6 +30,7 @@ from gateway.portal.policy.payment_methods import (
     decide_set_default_payment_method,
 )
 from gateway.portal.refusals import Refusal, RefusalCode
+from tests.portal.portal_builders import card, config, ctx, customer, subscription
 
 if TYPE_CHECKING:
     from collections.abc import Callable

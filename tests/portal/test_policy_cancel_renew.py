@@ -6,13 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from portal_builders import NOW, PERIOD_END, config, ctx, subscription
 
 from gateway.portal.decisions import CancelDecision, RenewDecision
 from gateway.portal.flows import Flow
 from gateway.portal.policy.cancel import decide_cancel
 from gateway.portal.policy.renew import decide_renew
 from gateway.portal.refusals import Refusal, RefusalCode
+from tests.portal.portal_builders import NOW, PERIOD_END, config, ctx, subscription
 
 CANCEL = "features.subscription_cancel"
 REASON = f"{CANCEL}.cancellation_reason"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from portal_builders import NOW, PERIOD_END, PRICES, config, ctx, item, subscription
 
 from gateway.billing.models import PauseCollection
 from gateway.portal.actions import SubscriptionAction
@@ -25,6 +24,7 @@ from gateway.portal.policy.available import (
 )
 from gateway.portal.policy.session import validate_flow
 from gateway.portal.refusals import RefusalCode
+from tests.portal.portal_builders import NOW, PERIOD_END, PRICES, config, ctx, item, subscription
 
 A = SubscriptionAction
 

@@ -6,10 +6,10 @@ import asyncio
 from typing import TYPE_CHECKING
 
 import pytest
-from webhook_helpers import Instances, close_cache, make_event, next_event
 
 from gateway.billing.cache import Cache
 from gateway.webhooks import EventBus, create_bus
+from tests.webhooks.webhook_helpers import Instances, close_cache, make_event, next_event
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
