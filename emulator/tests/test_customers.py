@@ -29,6 +29,7 @@ async def test_create_retrieve_update_list(stripe_client: stripe.StripeClient) -
         created.id, {"name": "Ada L", "metadata": {"plan": ""}}
     )
     assert updated.name == "Ada L"
+    assert updated.metadata is not None
     assert updated.metadata.to_dict() == {}
     page = await stripe_client.v1.customers.list_async({"limit": 1})
     assert [c.id for c in page.data] == [created.id]

@@ -129,7 +129,8 @@ async def test_quantity_three_to_five_at_a_third_invoiced_at_once(
     credit, charge = invoice.lines.data
     assert credit.period.start == APRIL_1 + 10 * DAY
     assert credit.period.end == MAY_1
-    details = credit.parent and credit.parent.subscription_item_details
+    assert credit.parent is not None
+    details = credit.parent.subscription_item_details
     assert details is not None
     assert details.proration is True
     assert details.subscription_item == sub.items.data[0].id

@@ -177,7 +177,7 @@ async def test_customer_tax_ids_are_includable_on_retrieve_list_update_and_creat
         customer.id, {"expand": ["tax_ids"]}
     )
     assert retrieved.tax_ids is not None
-    assert retrieved.tax_ids.object == "list"
+    assert retrieved.tax_ids["object"] == "list"
     assert [t.id for t in retrieved.tax_ids.data] == [third.id, second.id]
     assert retrieved.tax_ids.data[0].object == "tax_id"
     assert retrieved.tax_ids.data[0].value == "123456789012"

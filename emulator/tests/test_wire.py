@@ -115,6 +115,7 @@ async def test_expand_up_to_four_levels(stripe_client: stripe.StripeClient) -> N
             "invoice_settings": {"default_payment_method": "pm_card_visa"},
         }
     )
+    assert customer.invoice_settings is not None
     saved = customer.invoice_settings.default_payment_method
     assert isinstance(saved, str)
     intent = await stripe_client.v1.setup_intents.create_async(
@@ -124,6 +125,7 @@ async def test_expand_up_to_four_levels(stripe_client: stripe.StripeClient) -> N
     deep = await stripe_client.v1.setup_intents.retrieve_async(intent.id, {"expand": [four]})
     assert isinstance(deep.payment_method, stripe.PaymentMethod)
     assert isinstance(deep.payment_method.customer, stripe.Customer)
+    assert deep.payment_method.customer.invoice_settings is not None
     nested = deep.payment_method.customer.invoice_settings.default_payment_method
     assert isinstance(nested, stripe.PaymentMethod)
     assert nested.card is not None
