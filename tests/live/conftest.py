@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from tests.support.world import World
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
 def backend(request: pytest.FixtureRequest) -> str | None:
     """None for the in-process backend, else the URL of a real, emptied Redis."""
     if request.param == "memory":

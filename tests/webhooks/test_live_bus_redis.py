@@ -15,6 +15,8 @@ from tests.webhooks.webhook_helpers import eventually, next_event
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
+pytestmark = pytest.mark.redis
+
 
 def event(customer_id: str, n: int = 1) -> LiveEvent:
     return LiveEvent(

@@ -14,6 +14,8 @@ from tests.webhooks.webhook_helpers import Instances, close_cache, make_event, n
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
+pytestmark = pytest.mark.redis
+
 CUSTOMER = "cus_red0000000000000000001"
 
 
