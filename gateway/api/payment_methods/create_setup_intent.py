@@ -16,10 +16,10 @@ from ...billing.setup_intents import create_setup_intent
 from ...portal.policy.payment_methods import decide_add_payment_method
 from ...portal.refusals import Refusal
 from ..context import Context, Info
+from ..customers.account_target import load_customer
 from ..errors import UserError, from_refusal
 from ..fields import mutation
-from .account_target import load_customer
-from .calls import client_mutation_id_field, start_call, stripe_failure
+from ..mutation_kit.calls import client_mutation_id_field, start_call, stripe_failure
 
 NAME = "createSetupIntent"
 

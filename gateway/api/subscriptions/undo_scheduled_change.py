@@ -15,9 +15,9 @@ from ...portal.refusals import Refusal
 from ..context import Info
 from ..errors import UserError
 from ..fields import mutation
-from ..subscriptions.types import Subscription
-from .calls import MutationCall, client_mutation_id_field
+from ..mutation_kit.calls import MutationCall, client_mutation_id_field
 from .subscription_mutation import SubscriptionMutation
+from .types import Subscription
 
 NAME = "undoScheduledChange"
 

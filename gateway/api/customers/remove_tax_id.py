@@ -10,13 +10,13 @@ from ...billing.tax_id_changes import fetch_tax_id, remove_tax_id
 from ...portal.policy.customer import decide_remove_tax_id
 from ...portal.refusals import Refusal
 from ..context import Context, Info
-from ..customers.types import Customer, TaxId
 from ..errors import ErrorCode, UserError, from_refusal, user_error
 from ..fields import field, mutation
+from ..mutation_kit.calls import client_mutation_id_field, required_id, start_call, stripe_failure
+from ..mutation_kit.flow_completion import AFTER_COMPLETION_DESCRIPTION, after_completion
 from ..sessions.types import AfterCompletion
 from .account_target import CUSTOMER_DESCRIPTION, current_customer
-from .calls import client_mutation_id_field, required_id, start_call, stripe_failure
-from .flow_completion import AFTER_COMPLETION_DESCRIPTION, after_completion
+from .types import Customer, TaxId
 
 NAME = "removeTaxId"
 FIELD = "taxIdId"

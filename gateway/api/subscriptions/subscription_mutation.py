@@ -16,12 +16,12 @@ from ...portal.quotes import CHANGED, QUOTE_FIELD
 from ...portal.refusals import Refusal, RefusalCode
 from ..context import Context
 from ..errors import UserError, from_refusal
+from ..mutation_kit.calls import MutationCall, start_call, stripe_failure
+from ..mutation_kit.flow_completion import after_completion
+from ..mutation_kit.one_at_a_time import one_at_a_time
 from ..sessions.types import AfterCompletion
-from ..subscriptions.types import Subscription
-from .calls import MutationCall, start_call, stripe_failure
-from .flow_completion import after_completion
-from .one_at_a_time import one_at_a_time
 from .subscription_target import load_subscription, rendered, replayed
+from .types import Subscription
 
 D = TypeVar("D")
 

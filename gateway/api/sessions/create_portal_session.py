@@ -24,7 +24,7 @@ from ..context import Context, Info
 from ..errors import ErrorCode, UserError, from_billing, input_path, user_error
 from ..fields import mutation
 from ..input_limits import too_long
-from ..sessions.types import AfterCompletionType, FlowType, PortalSession
+from .types import AfterCompletionType, FlowType, PortalSession
 
 if TYPE_CHECKING:
     from ...billing.models import Price, Subscription

@@ -19,11 +19,11 @@ from ..configuration.types import PauseInterval
 from ..context import Info
 from ..errors import UserError
 from ..fields import mutation
+from ..mutation_kit.calls import MutationCall, client_mutation_id_field
+from ..mutation_kit.flow_completion import AFTER_COMPLETION_DESCRIPTION
 from ..sessions.types import AfterCompletion
-from ..subscriptions.types import Subscription
-from .calls import MutationCall, client_mutation_id_field
-from .flow_completion import AFTER_COMPLETION_DESCRIPTION
 from .subscription_mutation import SubscriptionMutation
+from .types import Subscription
 
 NAME = "pauseSubscription"
 

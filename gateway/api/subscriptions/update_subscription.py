@@ -17,14 +17,14 @@ from ...portal.decisions import ScheduledUpdateDecision, UpdateDecision
 from ..context import Info
 from ..errors import UserError
 from ..fields import mutation
+from ..mutation_kit.calls import MutationCall
+from ..mutation_kit.flow_completion import AFTER_COMPLETION_DESCRIPTION
 from ..sessions.types import AfterCompletion
-from ..subscriptions.inputs import UpdateSubscriptionInput
-from ..subscriptions.quoting import accepted_quote
-from ..subscriptions.types import Subscription
-from ..subscriptions.update_request import UpdateOutcome, decide_subscription_update
-from .calls import MutationCall
-from .flow_completion import AFTER_COMPLETION_DESCRIPTION
+from .inputs import UpdateSubscriptionInput
+from .quoting import accepted_quote
 from .subscription_mutation import SubscriptionMutation
+from .types import Subscription
+from .update_request import UpdateOutcome, decide_subscription_update
 
 NAME = "updateSubscription"
 

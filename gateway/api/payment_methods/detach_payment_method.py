@@ -12,13 +12,13 @@ from ...billing.payment_method_changes import change_payment_methods
 from ...portal.policy.payment_methods import decide_detach_payment_method
 from ...portal.refusals import Refusal
 from ..context import Context, Info
+from ..customers.account_target import CUSTOMER_DESCRIPTION, current_customer, load_account
 from ..customers.types import Customer
 from ..errors import UserError, from_refusal
 from ..fields import field, mutation
-from ..payment_methods.types import PaymentMethod
-from .account_target import CUSTOMER_DESCRIPTION, current_customer, load_account
-from .calls import client_mutation_id_field, start_call
+from ..mutation_kit.calls import client_mutation_id_field, start_call
 from .payment_method_target import change_failure, find_payment_method
+from .types import PaymentMethod
 
 NAME = "detachPaymentMethod"
 

@@ -18,15 +18,15 @@ from ...portal.policy.invoices import decide_pay_invoice, invoice_pay_refusal
 from ...portal.policy.payment_methods import view_payment_methods_refusal
 from ...portal.refusals import Refusal
 from ..context import Context, Info
+from ..customers.account_target import load_account, load_customer
 from ..errors import ErrorCode, UserError, from_refusal, user_error
 from ..fields import mutation
-from ..invoices.types import Invoice
+from ..mutation_kit.calls import client_mutation_id_field, required_id, start_call, stripe_failure
+from ..mutation_kit.one_at_a_time import one_at_a_time
 from ..payment_methods.types import PaymentMethod
+from ..subscriptions.subscription_target import rendered
 from ..subscriptions.types import Subscription
-from .account_target import load_account, load_customer
-from .calls import client_mutation_id_field, required_id, start_call, stripe_failure
-from .one_at_a_time import one_at_a_time
-from .subscription_target import rendered
+from .types import Invoice
 
 NAME = "payInvoice"
 FIELD = "invoiceId"

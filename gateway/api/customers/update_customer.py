@@ -14,13 +14,13 @@ from ...billing.errors import BillingError
 from ...portal.policy.customer import UNSET, CustomerUpdate, decide_customer_update
 from ...portal.refusals import Refusal
 from ..context import Context, Info
-from ..customers.types import Customer
 from ..errors import UserError, from_refusal
 from ..fields import mutation
+from ..mutation_kit.calls import client_mutation_id_field, start_call, stripe_failure
+from ..mutation_kit.flow_completion import AFTER_COMPLETION_DESCRIPTION, after_completion
 from ..sessions.types import AfterCompletion
 from .account_target import load_customer
-from .calls import client_mutation_id_field, start_call, stripe_failure
-from .flow_completion import AFTER_COMPLETION_DESCRIPTION, after_completion
+from .types import Customer
 
 NAME = "updateCustomer"
 STRIPE_FIELDS = {"shipping[name]": "shipping", "shipping[address]": "shipping"}
