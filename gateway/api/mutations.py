@@ -1,7 +1,10 @@
-"""The Mutation root: one file per mutation, merged here.
+"""The Mutation root, merged from each domain's mutations (one file each, beside the domain's
+queries and types).
 
-A mutation file defines `<Name>Input`, `<Name>Payload` (with `userErrors`) and a
-`<Name>Mutation` type holding the resolver; add that type to `MUTATIONS`.
+A mutation file declares `SPEC = MutationSpec(name=..., completes=..., announces=...)` and
+defines `<Name>Input`, `<Name>Payload` (with `userErrors`) and a `<Name>Mutation` type whose
+resolver is decorated with `SPEC.field(...)`; add that type to `MUTATIONS` (the order is the
+schema's). `declarations` refuses, at import, a field declared without a spec.
 """
 
 from strawberry.tools import merge_types
@@ -10,6 +13,7 @@ from .customers.add_tax_id import AddTaxIdMutation
 from .customers.remove_tax_id import RemoveTaxIdMutation
 from .customers.update_customer import UpdateCustomerMutation
 from .invoices.pay_invoice import PayInvoiceMutation
+from .mutation_kit.spec import MutationSpec, declarations
 from .payment_methods.confirm_setup_intent_for_testing import ConfirmSetupIntentForTestingMutation
 from .payment_methods.create_setup_intent import CreateSetupIntentMutation
 from .payment_methods.detach_payment_method import DetachPaymentMethodMutation
@@ -45,5 +49,8 @@ MUTATIONS: tuple[type, ...] = (
     RemoveTaxIdMutation,
     PayInvoiceMutation,
 )
+
+# What each field of the root completes and announces, in the schema's order.
+SPECS: tuple[MutationSpec, ...] = declarations(MUTATIONS)
 
 Mutation = merge_types("Mutation", MUTATIONS)
