@@ -4,12 +4,13 @@ a write announces, and how an instance notices a catalog change."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TYPE_CHECKING
 
 import pytest
 
 from gateway.api.customers.add_tax_id import SPEC as ADD_TAX_ID
-from gateway.api.live.announce import write_event
+from gateway.api.live.announce import Announcement, write_event
 from gateway.api.live.connection import connection_headers
 from gateway.api.live.stream import visible
 from gateway.api.live.types import BillingEvent, BillingEventSource
@@ -140,6 +141,17 @@ def test_a_write_event_names_the_changed_object_or_else_the_customer() -> None:
     again = write_event(CANCEL.name, CANCEL.announces, ALICE, {"subscription": "sub_1"})
     assert again is not None
     assert again.event_id != cancel.event_id
+
+
+def test_an_announced_entry_missing_from_the_outcome_is_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    misspelled = Announcement(LiveEventKind.SUBSCRIPTION, changed="subscripton")
+    with caplog.at_level(logging.WARNING, logger="gateway.api.live.announce"):
+        event = write_event("cancelSubscription", misspelled, ALICE, {"subscription": "sub_1"})
+    assert event is not None
+    assert event.object_id == ALICE
+    assert "cancelSubscription announces 'subscripton', not in its outcome" in caplog.text
 
 
 @pytest.fixture

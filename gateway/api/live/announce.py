@@ -50,6 +50,9 @@ def write_event(
     if announces is None:
         return None
     changed = outcome.get(announces.changed) if announces.changed is not None else None
+    if announces.changed is not None and announces.changed not in outcome:
+        # A declaration naming an entry its outcome does not have: said, not silently lost.
+        logger.warning("%s announces %r, not in its outcome", mutation, announces.changed)
     return LiveEvent(
         customer_id=customer_id,
         kind=announces.kind,
