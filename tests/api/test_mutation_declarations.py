@@ -12,11 +12,10 @@ from graphql import GraphQLObjectType
 from strawberry.types.base import StrawberryObjectDefinition
 
 import gateway.api
-from gateway.api.live.announce import Announcement
+from gateway.api.live.announce import Announcement, LiveEventKind
 from gateway.api.mutation_kit.spec import MutationSpec, declaration, declarations
 from gateway.api.mutations import MUTATIONS, SPECS
 from gateway.api.schema import schema
-from gateway.webhooks import LiveEventKind
 
 
 def declared_in_modules() -> list[MutationSpec]:

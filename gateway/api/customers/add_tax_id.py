@@ -6,11 +6,10 @@ from ...billing.errors import BillingError, NotFound
 from ...billing.tax_id_changes import add_tax_id, fetch_tax_id
 from ...portal.policy.customer import decide_add_tax_id
 from ...portal.refusals import Refusal
-from ...webhooks import LiveEventKind
 from ..context import Context, Info
 from ..errors import ErrorCode, UserError, from_refusal, user_error
 from ..fields import field
-from ..live.announce import Announcement
+from ..live.announce import Announcement, LiveEventKind
 from ..mutation_kit.calls import client_mutation_id_field, start_call, stripe_failure
 from ..mutation_kit.flow_completion import AFTER_COMPLETION_DESCRIPTION, after_completion
 from ..mutation_kit.spec import MutationSpec

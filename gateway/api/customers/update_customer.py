@@ -13,10 +13,9 @@ from ...billing.customer_changes import update_customer
 from ...billing.errors import BillingError
 from ...portal.policy.customer import UNSET, CustomerUpdate, decide_customer_update
 from ...portal.refusals import Refusal
-from ...webhooks import LiveEventKind
 from ..context import Context, Info
 from ..errors import UserError, from_refusal
-from ..live.announce import Announcement
+from ..live.announce import Announcement, LiveEventKind
 from ..mutation_kit.calls import client_mutation_id_field, start_call, stripe_failure
 from ..mutation_kit.flow_completion import AFTER_COMPLETION_DESCRIPTION, after_completion
 from ..mutation_kit.spec import MutationSpec

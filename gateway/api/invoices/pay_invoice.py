@@ -17,11 +17,10 @@ from ...billing.writes import IDEMPOTENCY_PARAM
 from ...portal.policy.invoices import decide_pay_invoice, invoice_pay_refusal
 from ...portal.policy.payment_methods import view_payment_methods_refusal
 from ...portal.refusals import Refusal
-from ...webhooks import LiveEventKind
 from ..context import Context, Info
 from ..customers.account_target import load_account, load_customer
 from ..errors import ErrorCode, UserError, from_refusal, user_error
-from ..live.announce import Announcement
+from ..live.announce import Announcement, LiveEventKind
 from ..mutation_kit.calls import client_mutation_id_field, required_id, start_call, stripe_failure
 from ..mutation_kit.one_at_a_time import one_at_a_time
 from ..mutation_kit.spec import MutationSpec

@@ -80,4 +80,4 @@ async def announce_write(
         logger.warning("could not publish %s for %s", event.type, customer_id, exc_info=True)
 
 
-__all__ = ["Announcement", "announce_write", "write_event"]
+__all__ = ["Announcement", "LiveEventKind", "announce_write", "write_event"]

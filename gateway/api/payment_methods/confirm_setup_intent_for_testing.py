@@ -17,13 +17,12 @@ from ...billing.setup_intents import (
 )
 from ...portal.policy.payment_methods import decide_add_payment_method
 from ...portal.refusals import Refusal
-from ...webhooks import LiveEventKind
 from ..context import Context, Info
 from ..customers.account_target import CUSTOMER_DESCRIPTION, current_customer, load_customer
 from ..customers.types import Customer
 from ..errors import ErrorCode, UserError, from_refusal, user_error
 from ..fields import field
-from ..live.announce import Announcement
+from ..live.announce import Announcement, LiveEventKind
 from ..mutation_kit.calls import client_mutation_id_field, required_id, start_call, stripe_failure
 from ..mutation_kit.spec import MutationSpec
 from .create_setup_intent import SetupIntent

@@ -11,13 +11,12 @@ from ...billing import models
 from ...billing.payment_method_changes import change_payment_methods
 from ...portal.policy.payment_methods import decide_set_default_payment_method
 from ...portal.refusals import Refusal
-from ...webhooks import LiveEventKind
 from ..context import Context, Info
 from ..customers.account_target import CUSTOMER_DESCRIPTION, current_customer, load_account
 from ..customers.types import Customer
 from ..errors import UserError, from_refusal
 from ..fields import field
-from ..live.announce import Announcement
+from ..live.announce import Announcement, LiveEventKind
 from ..mutation_kit.calls import client_mutation_id_field, start_call
 from ..mutation_kit.flow_completion import AFTER_COMPLETION_DESCRIPTION, after_completion
 from ..mutation_kit.spec import MutationSpec

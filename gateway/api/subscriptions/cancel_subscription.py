@@ -12,11 +12,10 @@ from ...portal.context import PolicyContext
 from ...portal.decisions import CancelDecision
 from ...portal.policy.cancel import decide_cancel
 from ...portal.refusals import Refusal
-from ...webhooks import LiveEventKind
 from ..configuration.types import CancellationReason
 from ..context import Info
 from ..errors import UserError
-from ..live.announce import Announcement
+from ..live.announce import Announcement, LiveEventKind
 from ..mutation_kit.calls import MutationCall, client_mutation_id_field
 from ..mutation_kit.flow_completion import AFTER_COMPLETION_DESCRIPTION
 from ..mutation_kit.spec import MutationSpec

@@ -14,12 +14,11 @@ from ...portal.context import PolicyContext
 from ...portal.decisions import PauseDecision
 from ...portal.policy.pause import decide_pause
 from ...portal.refusals import Refusal
-from ...webhooks import LiveEventKind
 from ..common.times import unix_seconds
 from ..configuration.types import PauseInterval
 from ..context import Info
 from ..errors import UserError
-from ..live.announce import Announcement
+from ..live.announce import Announcement, LiveEventKind
 from ..mutation_kit.calls import MutationCall, client_mutation_id_field
 from ..mutation_kit.flow_completion import AFTER_COMPLETION_DESCRIPTION
 from ..mutation_kit.spec import MutationSpec

@@ -8,10 +8,9 @@ from ...portal.context import PolicyContext
 from ...portal.decisions import RenewDecision
 from ...portal.policy.renew import decide_renew
 from ...portal.refusals import Refusal
-from ...webhooks import LiveEventKind
 from ..context import Info
 from ..errors import UserError
-from ..live.announce import Announcement
+from ..live.announce import Announcement, LiveEventKind
 from ..mutation_kit.calls import MutationCall, client_mutation_id_field
 from ..mutation_kit.spec import MutationSpec
 from .subscription_mutation import SubscriptionMutation

@@ -14,10 +14,9 @@ from ...billing.scheduled_changes import schedule_change
 from ...billing.subscription_changes import update_subscription
 from ...portal.context import PolicyContext
 from ...portal.decisions import ScheduledUpdateDecision, UpdateDecision
-from ...webhooks import LiveEventKind
 from ..context import Info
 from ..errors import UserError
-from ..live.announce import Announcement
+from ..live.announce import Announcement, LiveEventKind
 from ..mutation_kit.calls import MutationCall
 from ..mutation_kit.flow_completion import AFTER_COMPLETION_DESCRIPTION
 from ..mutation_kit.spec import MutationSpec
