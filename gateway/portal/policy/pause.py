@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 
 from ..actions import SubscriptionAction
 from ..decisions import PauseDecision, ResumeDecision
-from ..refusals import Refusal, RefusalCode
 from ..flows import flow_refusal
+from ..refusals import Refusal, RefusalCode
 from .gates import gate, not_eligible
 from .queued_change import foreign_schedule_refusal, queued_change_refusal
 

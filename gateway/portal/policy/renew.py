@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 from ..actions import SubscriptionAction
 from ..decisions import RenewDecision
+from ..flows import flow_refusal
 from ..refusals import Refusal, RefusalCode
 from .cancel import CANCELABLE_STATUSES
-from ..flows import flow_refusal
 from .gates import not_eligible
 from .queued_change import foreign_schedule_refusal
 
