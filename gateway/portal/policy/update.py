@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ...errors import ErrorCode
 from ..actions import SubscriptionAction
 from ..decisions import ScheduledUpdateDecision, StripeParams, UpdateDecision
 from ..flows import flow_refusal
-from ..refusals import Refusal, RefusalCode
+from ..refusals import Refusal
 from .eligibility import Updatable, update_eligibility
 from .queued_change import queued_change_refusal
 from .scheduling import matching_conditions
@@ -72,11 +73,11 @@ def update_gate(
     feature = ctx.configuration.features.subscription_update
     if not feature.enabled:
         return Refusal(
-            RefusalCode.FEATURE_DISABLED, "Changing subscriptions is not available in this portal."
+            ErrorCode.FEATURE_DISABLED, "Changing subscriptions is not available in this portal."
         )
     if not feature.allows(_UPDATE_TYPE[action]):
         return Refusal(
-            RefusalCode.FEATURE_DISABLED,
+            ErrorCode.FEATURE_DISABLED,
             f"{_WHAT[action]} is not available in this portal.",
             _FIELD[action],
         )
@@ -96,7 +97,7 @@ def update_gate(
         }
         if flow.item.id != item.id or not wanted.get(action, False):
             return Refusal(
-                RefusalCode.FLOW_RESTRICTED,
+                ErrorCode.FLOW_RESTRICTED,
                 f"This session is limited to {flow.purpose}.",
                 _FIELD[action],
             )
@@ -106,14 +107,14 @@ def update_gate(
 def quantity_refusal(limits: AdjustableQuantity, quantity: int) -> Refusal | None:
     if not limits.enabled:
         return Refusal(
-            RefusalCode.QUANTITY_NOT_ALLOWED,
+            ErrorCode.QUANTITY_NOT_ALLOWED,
             "The quantity of this plan cannot be changed.",
             "quantity",
         )
     if quantity < limits.minimum or (limits.maximum is not None and quantity > limits.maximum):
         upper = f" and at most {limits.maximum}" if limits.maximum is not None else ""
         return Refusal(
-            RefusalCode.QUANTITY_NOT_ALLOWED,
+            ErrorCode.QUANTITY_NOT_ALLOWED,
             f"The quantity must be at least {max(limits.minimum, 1)}{upper}.",
             "quantity",
         )
@@ -128,7 +129,7 @@ def _price_refusal(
     rule = feature.rule_listing_price(price_id)
 
     def refuse(message: str) -> Refusal:
-        return Refusal(RefusalCode.PRICE_NOT_ALLOWED, message, "priceId")
+        return Refusal(ErrorCode.PRICE_NOT_ALLOWED, message, "priceId")
 
     if rule is None or price is None or price.id != price_id:
         return refuse(f"{price_id} is not one of the plans offered here.")
@@ -154,11 +155,11 @@ def decide_update(
 ) -> UpdateDecision | ScheduledUpdateDecision | Refusal:
     """Decide a price, quantity and/or promotion code change; `target_price` is the new Price."""
     if request.price_id is None and request.quantity is None and request.promotion_code is None:
-        return Refusal(RefusalCode.INVALID_INPUT, "Nothing to change was given.")
+        return Refusal(ErrorCode.INVALID_INPUT, "Nothing to change was given.")
     if request.quantity is not None and request.quantity <= 0:
-        return Refusal(RefusalCode.INVALID_INPUT, "The quantity must be at least 1.", "quantity")
+        return Refusal(ErrorCode.INVALID_INPUT, "The quantity must be at least 1.", "quantity")
     if request.promotion_code is not None and not request.promotion_code.strip():
-        return Refusal(RefusalCode.INVALID_INPUT, "The promotion code is empty.", "promotionCode")
+        return Refusal(ErrorCode.INVALID_INPUT, "The promotion code is empty.", "promotionCode")
     # Which kinds of change this is decides which rules apply; that needs the current item.
     base = update_eligibility(ctx.configuration, subscription)
     item = base.item if isinstance(base, Updatable) else None
@@ -180,7 +181,7 @@ def decide_update(
         message = "The subscription already has this plan and quantity."
         if subscription.queued_change is not None:
             message += " To keep them, undo the queued change (undoScheduledChange)."
-        return Refusal(RefusalCode.INVALID_INPUT, message, field)
+        return Refusal(ErrorCode.INVALID_INPUT, message, field)
     eligible: Updatable | Refusal = base
     for action in actions:
         eligible = update_gate(ctx, subscription, action)
@@ -200,13 +201,13 @@ def decide_update(
     if flow is not None and flow.item is not None:
         if (flow.item.price or item.price.id) != new_price_id:
             return Refusal(
-                RefusalCode.FLOW_RESTRICTED,
+                ErrorCode.FLOW_RESTRICTED,
                 f"This session is limited to {flow.purpose}.",
                 "priceId",
             )
         if (flow.item.quantity or item.quantity) != new_quantity:
             return Refusal(
-                RefusalCode.FLOW_RESTRICTED,
+                ErrorCode.FLOW_RESTRICTED,
                 f"This session is limited to {flow.purpose}.",
                 "quantity",
             )
@@ -230,7 +231,7 @@ def decide_update(
     ):
         # Only a preview's quote carries a proration date: that preview is of another period.
         return Refusal(
-            RefusalCode.QUOTE_EXPIRED,
+            ErrorCode.QUOTE_EXPIRED,
             "This quote is for an earlier billing period. Preview the change again.",
             "quote",
         )
@@ -310,7 +311,7 @@ def promotion_code_applied_refusal(
         if same_code or same_coupon:
             what = discount.promotion_code or wanted
             return Refusal(
-                RefusalCode.PROMOTION_CODE_ALREADY_APPLIED,
+                ErrorCode.PROMOTION_CODE_ALREADY_APPLIED,
                 f"The promotion code {what} is already applied to this subscription.",
                 "promotionCode",
             )
