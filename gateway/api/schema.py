@@ -37,7 +37,6 @@ from .extensions import (
     RequestAccounting,
     account,
     coded,
-    mask_unexpected,
 )
 from .live.subscriptions import LiveUpdates
 from .mutations import Mutation
@@ -112,7 +111,8 @@ class SchemaLimits:
 
 
 class GatewaySchema(strawberry.Schema):
-    masks_errors: bool = False
+    # Production's: bugs answered with an id only (None: with their message, to debug).
+    masker: MaskUnexpectedErrors | None = None
     hides_suggestions: bool = True
     document_limits: DocumentLimits = SchemaLimits().document()
 
@@ -137,15 +137,19 @@ class GatewaySchema(strawberry.Schema):
         return kwargs
 
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
-        """Run an operation. Errors raised where the extensions cannot see them (a document
-        refused while parsing, a failing extension) are coded and masked here too."""
+        """Run an operation over HTTP, and note its error codes for the request log.
+
+        The extensions code and mask every error of an operation they see through. One that
+        fails (an extension raising) is answered after they have all finished: its errors
+        go through the same coding and the same `MaskUnexpectedErrors` here.
+        """
         allowed = kwargs.get("allowed_operation_types")
         if allowed is not None:
             # Subscriptions are served over WebSocket only (`schema.stream`), never over HTTP.
             kwargs["allowed_operation_types"] = set(allowed) - {OperationType.SUBSCRIPTION}
         result = await super().execute(*args, **kwargs)
         if result.errors:
-            errors = mask_unexpected(result.errors) if self.masks_errors else result.errors
+            errors = self.masker.mask(result.errors) if self.masker else result.errors
             result.errors = coded(errors)
         account(result)
         return result
@@ -187,7 +191,7 @@ def build_schema(
             ),
         ),
     )
-    built.masks_errors = mask_errors
+    built.masker = MaskUnexpectedErrors() if mask_errors else None
     built.hides_suggestions = not field_suggestions
     built.document_limits = document_limits
     return built
