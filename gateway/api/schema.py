@@ -46,43 +46,34 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 
-def _default(name: str) -> int:
-    """A limit's default: the settings are its only home."""
-    default = Settings.model_fields[name].default
-    assert isinstance(default, int)
-    return default
-
-
-MAX_DEPTH = _default("max_query_depth")
-MAX_ALIASES = _default("max_aliases")
-MAX_TOKENS = _default("max_tokens")
-MAX_DOCUMENT_LENGTH = _default("max_document_length")
-MAX_FIELDS = _default("max_fields")
-MAX_SELECTION_SET_FIELDS = _default("max_selection_set_fields")
-MAX_FIELD_REPEATS = _default("max_field_repeats")
-MAX_COST = _default("max_query_cost")
-MAX_BATCH_OPERATIONS = _default("max_batch_operations")
 CACHE_SIZE = 256
 # graphql-core ends a suggestion with " Did you mean 'x'?" (or "... 'x', 'y', or 'z'?").
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
-__all__ = ["MAX_TOKENS", "GatewaySchema", "SchemaLimits", "build_schema", "is_unexpected", "schema"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "GatewaySchema",
+    "SchemaLimits",
+    "build_schema",
+    "is_unexpected",
+    "schema",
+]
 
 
 @dataclass(frozen=True)
 class SchemaLimits:
-    """What one request may ask for; `from_settings` reads the GATEWAY_MAX_* settings."""
+    """What one request may ask for: the GATEWAY_MAX_* settings (their defaults live there)."""
 
-    max_depth: int = MAX_DEPTH
-    max_aliases: int = MAX_ALIASES
-    max_tokens: int = MAX_TOKENS
-    max_document_length: int = MAX_DOCUMENT_LENGTH
-    max_fields: int = MAX_FIELDS
-    max_selection_set_fields: int = MAX_SELECTION_SET_FIELDS
-    max_field_repeats: int = MAX_FIELD_REPEATS
-    max_cost: int = MAX_COST
+    max_depth: int
+    max_aliases: int
+    max_tokens: int
+    max_document_length: int
+    max_fields: int
+    max_selection_set_fields: int
+    max_field_repeats: int
+    max_cost: int
     # 0: batched requests are refused.
-    max_batch_operations: int = MAX_BATCH_OPERATIONS
+    max_batch_operations: int
 
     @classmethod
     def from_settings(cls, settings: "Settings") -> "SchemaLimits":
@@ -98,6 +89,11 @@ class SchemaLimits:
             max_batch_operations=settings.max_batch_operations,
         )
 
+    @classmethod
+    def defaults(cls) -> "SchemaLimits":
+        """The settings' defaults, whatever the environment says."""
+        return cls.from_settings(Settings.model_construct())
+
     def document(self) -> DocumentLimits:
         return DocumentLimits(
             max_tokens=self.max_tokens,
@@ -110,11 +106,14 @@ class SchemaLimits:
         )
 
 
+DEFAULT_LIMITS = SchemaLimits.defaults()
+
+
 class GatewaySchema(strawberry.Schema):
     # Production's: bugs answered with an id only (None: with their message, to debug).
     masker: MaskUnexpectedErrors | None = None
     hides_suggestions: bool = True
-    document_limits: DocumentLimits = SchemaLimits().document()
+    document_limits: DocumentLimits = DEFAULT_LIMITS.document()
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -162,7 +161,7 @@ def build_schema(
     field_suggestions: bool = False,
     limits: SchemaLimits | None = None,
 ) -> GatewaySchema:
-    limits = limits or SchemaLimits()
+    limits = limits or DEFAULT_LIMITS
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         RequestAccounting,
         ErrorCodes,
