@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from ..errors import ErrorCode, SessionErrorCode
+from ..errors import ErrorCode
+from ..errors import SessionErrorCode as SessionErrorCode
 from ..portal.flows import Flow
 from .after_completion import AfterCompletion
 from .clock import Clock, system_clock

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 import stripe
 
-from ..errors import BillingErrorCode, ErrorCode
+from ..errors import BillingErrorCode as BillingErrorCode
+from ..errors import ErrorCode
 from .stripe_budget import StripeCallRefused
 
 if TYPE_CHECKING:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ..errors import RefusalCode
+from ..errors import RefusalCode
 
 
 @dataclass(frozen=True)
@@ -20,3 +18,7 @@ class Refusal:
 
 def refuse(code: RefusalCode, message: str, field: str | None = None) -> Refusal:
     return Refusal(code, message, field)
+
+
+# The policy's codes are named here too: they are part of what the policy answers.
+__all__ = ["Refusal", "RefusalCode", "refuse"]
