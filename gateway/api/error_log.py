@@ -27,10 +27,15 @@ _DELIBERATE = (
 )
 
 
+def is_bug(exc: Exception) -> bool:
+    """Raised by a mistake, not to refuse something on purpose."""
+    return not isinstance(exc, _DELIBERATE)
+
+
 def is_unexpected(error: GraphQLError) -> bool:
     """A bug rather than a deliberate error or a validation failure."""
     original = error.original_error
-    return original is not None and not isinstance(original, _DELIBERATE)
+    return isinstance(original, Exception) and is_bug(original)
 
 
 def log_errors(errors: list[GraphQLError]) -> None:

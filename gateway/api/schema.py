@@ -1,8 +1,9 @@
 """The GraphQL schema. `schema` is what `export-schema` prints; the app builds its own with
 the operator's settings (same types, different extensions).
 
-Extensions, outermost first: request accounting (the log line), error codes, masking of
-bugs (production), the parser cache, the document limits (tokens and length at parse time,
+Extensions, outermost first: masking of bugs (production; outermost, so that it masks
+what any other extension raises), request accounting (the log line), error codes, the
+parser cache, the document limits (tokens and length at parse time,
 then the document's size, depth and aliases measured before it is validated, and validated
 through a cache), cost once validated (with the variables), and introspection off unless
 enabled.
@@ -110,8 +111,6 @@ DEFAULT_LIMITS = SchemaLimits.defaults()
 
 
 class GatewaySchema(strawberry.Schema):
-    # Production's: bugs answered with an id only (None: with their message, to debug).
-    masker: MaskUnexpectedErrors | None = None
     hides_suggestions: bool = True
     document_limits: DocumentLimits = DEFAULT_LIMITS.document()
 
@@ -138,9 +137,8 @@ class GatewaySchema(strawberry.Schema):
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         """Run an operation over HTTP, and note its error codes for the request log.
 
-        The extensions code and mask every error of an operation they see through. One that
-        fails (an extension raising) is answered after they have all finished: its errors
-        go through the same coding and the same `MaskUnexpectedErrors` here.
+        An extension that fails is answered after the extensions have finished (masked on
+        its way out by `MaskUnexpectedErrors`): its error gets its code here.
         """
         allowed = kwargs.get("allowed_operation_types")
         if allowed is not None:
@@ -148,8 +146,7 @@ class GatewaySchema(strawberry.Schema):
             kwargs["allowed_operation_types"] = set(allowed) - {OperationType.SUBSCRIPTION}
         result = await super().execute(*args, **kwargs)
         if result.errors:
-            errors = self.masker.mask(result.errors) if self.masker else result.errors
-            result.errors = coded(errors)
+            result.errors = coded(result.errors)
         account(result)
         return result
 
@@ -162,12 +159,11 @@ def build_schema(
     limits: SchemaLimits | None = None,
 ) -> GatewaySchema:
     limits = limits or DEFAULT_LIMITS
-    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
-        RequestAccounting,
-        ErrorCodes,
-    ]
-    if mask_errors:
-        extensions.append(MaskUnexpectedErrors)
+    # Outermost, so that the errors of every other extension pass through it.
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = (
+        [MaskUnexpectedErrors] if mask_errors else []
+    )
+    extensions += [RequestAccounting, ErrorCodes]
     document_limits = limits.document()
     extensions += [
         lambda: ParserCache(maxsize=CACHE_SIZE),
@@ -190,7 +186,6 @@ def build_schema(
             ),
         ),
     )
-    built.masker = MaskUnexpectedErrors() if mask_errors else None
     built.hides_suggestions = not field_suggestions
     built.document_limits = document_limits
     return built

@@ -5,18 +5,25 @@ Strawberry's `MaskErrors`, told which errors are bugs (`is_unexpected`: delibera
 one: "Unexpected error (id ...)." with `extensions.code` INTERNAL_ERROR and
 `extensions.errorId`, the id `log_errors` logged the traceback under (a fresh one, logged
 here, if it was not logged yet). Being Strawberry's, it masks each result of a stream too.
+
+A bug in another extension's hook escapes the operation, and Strawberry answers it after
+every extension has finished; this one masks it on its way out, so nothing else has to.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from typing import TYPE_CHECKING
 
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from ..error_log import ERROR_ID, is_unexpected
+from ..error_log import ERROR_ID, is_bug, is_unexpected
 from .error_codes import INTERNAL_ERROR
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 logger = logging.getLogger("gateway.api")
 
@@ -55,9 +62,18 @@ class MaskUnexpectedErrors(MaskErrors):
             extensions={"code": INTERNAL_ERROR, ERROR_ID: error_id},
         )
 
-    def mask(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        """`errors` with each bug masked: for a result no extension saw (see `GatewaySchema`)."""
-        return self._process_errors(errors)
+    def on_operation(self) -> Iterator[None]:
+        """Mask the result, or a bug raised by another extension on its way out."""
+        try:
+            yield from super().on_operation()
+        except GraphQLError as error:
+            if not self.should_mask_error(error):
+                raise
+            raise self.anonymise_error(error) from None
+        except Exception as exc:
+            if not is_bug(exc):
+                raise  # Strawberry's own refusals: no query, an operation type not served
+            raise self.anonymise_error(GraphQLError(str(exc), original_error=exc)) from None
 
 
 __all__ = ["MESSAGE", "MaskUnexpectedErrors"]
