@@ -7,11 +7,11 @@ from typing import Any
 import strawberry
 from aiohttp import web
 
+from .. import models
 from ..auth.admin_keys import AdminKeys
 from ..auth.clock import Clock
 from ..auth.principal import CustomerScope, Principal
 from ..auth.sessions import SessionStore
-from ..billing import models
 from ..billing.client import Billing
 from ..billing.errors import BillingError
 from ..billing.test_clocks import clock_time

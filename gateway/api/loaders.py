@@ -25,7 +25,7 @@ from ..billing import (
     subscriptions,
     tax_ids,
 )
-from ..billing.models import (
+from ..models import (
     Customer,
     Invoice,
     InvoicePage,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from portal_builders import card, config, ctx, customer, subscription
 
-from gateway.billing.models import Address, Shipping, TaxId
+from gateway.models import Address, Shipping, TaxId
 from gateway.portal.decisions import (
     AddTaxIdDecision,
     CustomerUpdateDecision,

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from portal_builders import NOW, PERIOD_END, PRICES, config, ctx, item, subscription
 
-from gateway.billing.models import PauseCollection
+from gateway.models import PauseCollection
 from gateway.portal.actions import SubscriptionAction
 from gateway.portal.catalog import Catalog
 from gateway.portal.flows import (

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from portal_builders import NOW, card, config, ctx, customer, subscription
 
-from gateway.billing.models import Discount, Invoice
+from gateway.models import Discount, Invoice
 from gateway.portal.actions import SubscriptionAction
 from gateway.portal.decisions import PayInvoiceDecision
 from gateway.portal.flows import Flow

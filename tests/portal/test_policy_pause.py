@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from portal_builders import DAY, NOW, PERIOD_END, config, ctx, subscription
 
-from gateway.billing.models import PauseCollection
+from gateway.models import PauseCollection
 from gateway.portal.configuration import PauseIntervalOption
 from gateway.portal.decisions import PauseDecision, ResumeDecision
 from gateway.portal.flows import Flow

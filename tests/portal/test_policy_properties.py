@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from portal_builders import NOW, PERIOD_END, PERIOD_START, PRICES, card, customer
 
-from gateway.billing.models import PauseCollection, Price, Subscription, SubscriptionItem
+from gateway.models import PauseCollection, Price, Subscription, SubscriptionItem
 from gateway.portal.actions import SubscriptionAction
 from gateway.portal.catalog import Catalog
 from gateway.portal.configuration import Configuration

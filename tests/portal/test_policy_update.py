@@ -17,7 +17,7 @@ from portal_builders import (
     subscription,
 )
 
-from gateway.billing.models import PauseCollection, Price
+from gateway.models import PauseCollection, Price
 from gateway.portal.catalog import Catalog
 from gateway.portal.decisions import ScheduledUpdateDecision, UpdateDecision
 from gateway.portal.flows import Flow, FlowDiscount, FlowItem

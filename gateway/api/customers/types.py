@@ -4,7 +4,7 @@ from typing import Self
 
 import strawberry
 
-from ...billing import models
+from ... import models
 from ...billing.errors import BillingError
 from ...portal.policy.payment_methods import view_payment_methods_refusal
 from ..common.types import Address, Shipping

@@ -8,7 +8,7 @@ from typing import Self
 
 import strawberry
 
-from ...billing import models
+from ... import models
 from ...billing.errors import BillingError
 from ...portal.actions import InvoiceAction
 from ...portal.policy.invoices import invoice_pay_refusal

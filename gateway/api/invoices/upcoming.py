@@ -1,6 +1,6 @@
 """The next invoice of one of the customer's subscriptions."""
 
-from ...billing import models
+from ... import models
 from ...billing.errors import BillingError, NotFound
 from ..context import Info
 from ..errors import billing_failure

@@ -6,7 +6,7 @@ an optional reason the configuration offers; the policy decides which and how.
 
 import strawberry
 
-from ...billing import models
+from ... import models
 from ...billing.subscription_changes import cancel_subscription_now, update_subscription
 from ...portal.context import PolicyContext
 from ...portal.decisions import CancelDecision

@@ -7,7 +7,7 @@ FORBIDDEN: card details go from the browser to Stripe, never through the gateway
 
 import strawberry
 
-from ...billing import models
+from ... import models
 from ...billing.errors import BillingError, NotFound
 from ...billing.setup_intents import (
     TEST_PAYMENT_METHOD_PREFIX,

@@ -27,7 +27,7 @@ from ..input_limits import too_long
 from ..sessions.types import AfterCompletionType, FlowType, PortalSession
 
 if TYPE_CHECKING:
-    from ...billing.models import Price, Subscription
+    from ...models import Price, Subscription
 
 
 @strawberry.enum

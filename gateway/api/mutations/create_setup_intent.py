@@ -10,7 +10,7 @@ from typing import Self
 
 import strawberry
 
-from ...billing import models
+from ... import models
 from ...billing.errors import BillingError
 from ...billing.setup_intents import create_setup_intent
 from ...portal.policy.payment_methods import decide_add_payment_method

@@ -7,7 +7,7 @@ subscriptions that charged the removed one are pointed at it, before the detach.
 
 import strawberry
 
-from ...billing import models
+from ... import models
 from ...billing.payment_method_changes import change_payment_methods
 from ...portal.policy.payment_methods import decide_detach_payment_method
 from ...portal.refusals import Refusal

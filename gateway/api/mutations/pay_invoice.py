@@ -10,7 +10,7 @@ import asyncio
 
 import strawberry
 
-from ...billing import models
+from ... import models
 from ...billing.errors import BillingError, BillingErrorCode, NotFound
 from ...billing.invoice_payments import pay_invoice
 from ...billing.writes import IDEMPOTENCY_PARAM

@@ -6,7 +6,7 @@ missing one). A change that stopped part way says what was applied before the fa
 
 from dataclasses import dataclass
 
-from ...billing import models
+from ... import models
 from ...billing.payment_method_accounts import PaymentMethodAccount
 from ...billing.payment_method_changes import PaymentMethodChange
 from ..errors import ErrorCode, UserError, user_error

@@ -4,7 +4,7 @@ from typing import Any
 
 import strawberry
 
-from ...billing import models
+from ... import models
 from ...billing.errors import BillingError, NotFound
 from ...billing.tax_id_changes import fetch_tax_id, remove_tax_id
 from ...portal.policy.customer import decide_remove_tax_id

@@ -2,7 +2,7 @@
 
 import strawberry
 
-from ...billing import models
+from ... import models
 from ...billing.subscription_changes import update_subscription
 from ...portal.context import PolicyContext
 from ...portal.decisions import RenewDecision

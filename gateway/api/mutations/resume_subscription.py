@@ -7,7 +7,7 @@ endpoint. The policy says which.
 
 import strawberry
 
-from ...billing import models
+from ... import models
 from ...billing.subscription_changes import resume_subscription, update_subscription
 from ...portal.context import PolicyContext
 from ...portal.decisions import ResumeDecision

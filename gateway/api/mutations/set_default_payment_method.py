@@ -7,7 +7,7 @@ charging the old card) at it too; the payload lists those subscriptions.
 
 import strawberry
 
-from ...billing import models
+from ... import models
 from ...billing.payment_method_changes import change_payment_methods
 from ...portal.policy.payment_methods import decide_set_default_payment_method
 from ...portal.refusals import Refusal

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from ...billing import models
+from ... import models
 from ...billing.errors import BillingError
 from ...portal.context import PolicyContext
 from ...portal.quotes import CHANGED, QUOTE_FIELD

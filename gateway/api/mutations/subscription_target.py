@@ -3,7 +3,7 @@ exactly like a missing one), and the subscription a write returned, rendered."""
 
 from typing import Any
 
-from ...billing import models
+from ... import models
 from ...billing.errors import BillingError, NotFound
 from ...billing.subscription_truth import read_subscription
 from ..context import Context

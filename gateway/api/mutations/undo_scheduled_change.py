@@ -6,7 +6,7 @@ keeps its current plan and renews as before.
 
 import strawberry
 
-from ...billing import models
+from ... import models
 from ...billing.scheduled_changes import undo_queued_change
 from ...portal.context import PolicyContext
 from ...portal.decisions import UndoScheduledChangeDecision

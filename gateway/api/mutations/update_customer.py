@@ -8,7 +8,7 @@ from typing import Any
 
 import strawberry
 
-from ...billing import models
+from ... import models
 from ...billing.customer_changes import update_customer
 from ...billing.errors import BillingError
 from ...portal.policy.customer import UNSET, CustomerUpdate, decide_customer_update

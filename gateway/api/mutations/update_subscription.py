@@ -9,7 +9,7 @@ the change is prorated as of the moment Stripe makes it. A client never picks th
 
 import strawberry
 
-from ...billing import models
+from ... import models
 from ...billing.scheduled_changes import schedule_change
 from ...billing.subscription_changes import update_subscription
 from ...portal.context import PolicyContext

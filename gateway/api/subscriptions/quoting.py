@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import secrets
 
-from ...billing import models
+from ... import models
 from ...portal.decisions import ScheduledUpdateDecision, UpdateDecision
 from ...portal.quotes import Quote, basis_digest, change_digest, check_quote, sign_quote
 from ...settings import Settings

@@ -7,7 +7,7 @@ from typing import Self
 
 import strawberry
 
-from ...billing import models
+from ... import models
 from ...billing.errors import BillingError
 from ...portal.actions import SubscriptionAction
 from ...portal.policy.available import action_availability

@@ -13,7 +13,7 @@ it makes the change).
 
 from dataclasses import replace
 
-from ...billing import models
+from ... import models
 from ...billing.errors import BillingError
 from ...billing.promotion_codes import find_promotion_code
 from ...portal.context import PolicyContext

@@ -25,7 +25,7 @@ from ..refusals import Refusal, RefusalCode
 from .gates import gate, not_eligible
 
 if TYPE_CHECKING:
-    from gateway.billing.models import Subscription
+    from gateway.models import Subscription
 
     from ..context import PolicyContext
 

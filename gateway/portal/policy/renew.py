@@ -16,7 +16,7 @@ from .gates import gate, not_eligible
 from .queued_change import foreign_schedule_refusal
 
 if TYPE_CHECKING:
-    from gateway.billing.models import Subscription
+    from gateway.models import Subscription
 
     from ..context import PolicyContext
 
