@@ -31,7 +31,6 @@ from .auth.clock import Clock, system_clock
 from .auth.rate_limit import RateLimiter
 from .auth.sessions import SessionStore
 from .billing.breaker import Breaker
-from .billing.cache import Cache
 from .billing.client import Billing, open_stripe
 from .billing.errors import BillingError
 from .billing.health import stripe_answers
@@ -43,6 +42,7 @@ from .observability.metrics import metrics_handler
 from .portal.problems import ConfigurationError
 from .source_changes import Generations, SourceChanges
 from .sources import load_sources
+from .store import Cache
 from .ui.routes import add_portal_routes
 from .webhooks import WEBHOOK_PATH, WEBHOOKS, StripeWebhooks, create_bus, stripe_webhook
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..models import Product
 from . import ids
-from .cache import CATALOG
+from .cache_scopes import CATALOG
 from .errors import NotFound, stripe_errors
 from .ids import is_stripe_id
 from .stripe_json import get_json, stripe_path

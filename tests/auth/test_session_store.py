@@ -10,7 +10,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from gateway.auth.sessions import SessionError, SessionErrorCode, SessionStore
-from gateway.billing.cache import Cache
+from gateway.store import Cache
 from tests.support.gateway import FakeClock
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from gateway.auth.rate_limit import Limit, RateLimiter
-from gateway.billing.cache import Cache
+from gateway.store import Cache
 from tests.support.gateway import Result
 
 if TYPE_CHECKING:

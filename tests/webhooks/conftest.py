@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 from webhook_helpers import Endpoint, Instances
 
-from gateway.billing.cache import Cache
+from gateway.store import Cache
 from gateway.webhooks import InMemoryBus
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from gateway.webhooks import LiveEvent, LiveEventKind, Subscription
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
-    from gateway.billing.cache import Cache
+    from gateway.store import Cache
     from gateway.webhooks import InMemoryBus
 
 API_KEY = "sk_test_emulator_0123456789"

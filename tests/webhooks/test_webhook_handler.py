@@ -9,7 +9,7 @@ import aiohttp
 from aiohttp import web
 from webhook_helpers import SECRET, Endpoint, Instances, make_event, next_event, serve
 
-from gateway.billing.cache import CATALOG, CONFIGURATIONS
+from gateway.billing.cache_scopes import CATALOG, CONFIGURATIONS
 from gateway.webhooks import (
     WEBHOOK_PATH,
     WEBHOOKS,
@@ -23,7 +23,7 @@ from gateway.webhooks import (
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
-    from gateway.billing.cache import Cache
+    from gateway.store import Cache
 
 CUSTOMER = "cus_hdl0000000000000000001"
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 from webhook_helpers import Instances, close_cache, make_event, next_event
 
-from gateway.billing.cache import Cache
+from gateway.store import Cache
 from gateway.webhooks import EventBus, create_bus
 
 if TYPE_CHECKING:
