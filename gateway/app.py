@@ -37,6 +37,7 @@ from .billing.health import stripe_answers
 from .edge.body_limit import body_limit
 from .edge.cors import cors
 from .edge.request_log import request_log
+from .live_bus import create_bus
 from .observability.json_logs import configure_logging
 from .observability.metrics import metrics_handler
 from .portal.problems import ConfigurationError
@@ -44,7 +45,7 @@ from .source_changes import Generations, SourceChanges
 from .sources import load_sources
 from .store import Cache
 from .ui.routes import add_portal_routes
-from .webhooks import WEBHOOK_PATH, WEBHOOKS, StripeWebhooks, create_bus, stripe_webhook
+from .webhooks import WEBHOOK_PATH, WEBHOOKS, StripeWebhooks, stripe_webhook
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable

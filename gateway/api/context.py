@@ -15,6 +15,7 @@ from ..auth.sessions import SessionStore
 from ..billing.client import Billing
 from ..billing.errors import BillingError
 from ..billing.test_clocks import clock_time
+from ..live_bus import EventBus, InMemoryBus
 from ..portal.catalog import Catalog
 from ..portal.configuration import Configuration
 from ..portal.context import PolicyContext
@@ -24,7 +25,6 @@ from ..portal.registry import (
     UnknownConfigurationError,
 )
 from ..settings import Settings
-from ..webhooks import EventBus, InMemoryBus
 from .errors import ErrorCode, GatewayError, forbidden, unauthenticated
 from .loaders import Loaders
 

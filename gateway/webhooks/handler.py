@@ -29,13 +29,13 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from ..billing.cache_scopes import invalidate_catalog, invalidate_configurations
-from .events import LiveEvent
+from ..live_bus import LiveEvent
 from .routing import Impact, impact_of
 from .signature import TOLERANCE_SECONDS, InvalidWebhook, verified_event
 
 if TYPE_CHECKING:
+    from ..live_bus import EventBus
     from ..store import Cache
-    from .bus import EventBus
 
 logger = logging.getLogger(__name__)
 

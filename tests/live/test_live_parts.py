@@ -15,10 +15,10 @@ from gateway.api.live.types import BillingEvent, BillingEventSource
 from gateway.api.mutations import MUTATIONS
 from gateway.auth.principal import CustomerScope
 from gateway.billing.cache_scopes import invalidate_catalog, invalidate_configurations
+from gateway.live_bus import LiveEvent, LiveEventKind
 from gateway.portal.flows import Flow
 from gateway.source_changes import SourceChanges
 from gateway.store import Cache
-from gateway.webhooks import LiveEvent, LiveEventKind
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator

@@ -8,8 +8,8 @@ import aiohttp
 import pytest
 from webhook_helpers import Endpoint, Instances
 
+from gateway.live_bus import InMemoryBus
 from gateway.store import Cache
-from gateway.webhooks import InMemoryBus
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator

@@ -9,8 +9,8 @@ import pytest
 import redis.asyncio as aioredis
 from webhook_helpers import eventually, next_event
 
-from gateway.webhooks import LiveEvent, LiveEventKind, create_bus
-from gateway.webhooks.redis_bus import RedisBus
+from gateway.live_bus import LiveEvent, LiveEventKind, create_bus
+from gateway.live_bus.redis_bus import RedisBus
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator

@@ -10,15 +10,8 @@ from aiohttp import web
 from webhook_helpers import SECRET, Endpoint, Instances, make_event, next_event, serve
 
 from gateway.billing.cache_scopes import CATALOG, CONFIGURATIONS
-from gateway.webhooks import (
-    WEBHOOK_PATH,
-    WEBHOOKS,
-    InMemoryBus,
-    LatestOnly,
-    LiveEventKind,
-    StripeWebhooks,
-    stripe_webhook,
-)
+from gateway.live_bus import InMemoryBus, LatestOnly, LiveEventKind
+from gateway.webhooks import WEBHOOK_PATH, WEBHOOKS, StripeWebhooks, stripe_webhook
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import pytest
 from webhook_helpers import Instances, close_cache, make_event, next_event
 
+from gateway.live_bus import EventBus, create_bus
 from gateway.store import Cache
-from gateway.webhooks import EventBus, create_bus
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator

@@ -10,8 +10,8 @@ import pytest
 from webhook_helpers import Endpoint, Instances, make_event, next_event, signature
 
 if TYPE_CHECKING:
+    from gateway.live_bus import InMemoryBus
     from gateway.store import Cache
-    from gateway.webhooks import InMemoryBus
 
 CUSTOMER = "cus_sig0000000000000000001"
 

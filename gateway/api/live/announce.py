@@ -16,7 +16,7 @@ import secrets
 import time
 from typing import TYPE_CHECKING, Any
 
-from ...webhooks import LiveEvent, LiveEventKind
+from ...live_bus import LiveEvent, LiveEventKind
 from .types import GATEWAY_EVENT_PREFIX
 
 if TYPE_CHECKING:
