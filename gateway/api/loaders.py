@@ -193,7 +193,7 @@ class Loaders:
         _in_background(self._prefetch_upcoming(may_see))
 
     async def _prefetch_upcoming(self, may_see: Callable[[str], bool]) -> None:
-        known = await subscription_ids.recall(self._billing, self.customer_id)
+        known = await subscription_ids.recall_subscription_ids(self._billing, self.customer_id)
         await asyncio.gather(
             *(self._upcoming.load(sub_id) for sub_id in known if may_see(sub_id)),
             return_exceptions=True,

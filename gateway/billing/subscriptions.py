@@ -37,7 +37,7 @@ async def list_subscriptions(billing: Billing, customer_id: str) -> tuple[Subscr
                 "/v1/subscriptions",
                 {"customer": customer_id, "limit": PAGE_SIZE, "expand": LIST_EXPAND},
             )
-        await subscription_ids.remember(billing, customer_id, data.get("data"))
+        await subscription_ids.remember_subscription_ids(billing, customer_id, data.get("data"))
         return data
 
     found = await billing.cache.customer_cached(

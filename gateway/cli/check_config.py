@@ -15,8 +15,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..portal.catalog import Catalog
-from ..portal.config_check import check_configuration_file
+from ..portal import Catalog, check_configuration_file
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -39,9 +38,7 @@ def stripe_fetcher(settings: Settings) -> StripeFetcher:
     """Read the catalog and the configured `bpc_...` ids through billing/ (the default)."""
 
     async def fetch() -> StripeSources:
-        from ..billing.catalog_fetch import fetch_catalog
-        from ..billing.client import open_stripe
-        from ..billing.portal_configurations import fetch_portal_configurations
+        from ..billing import fetch_catalog, fetch_portal_configurations, open_stripe
 
         async with open_stripe(settings) as client:
             products, prices = await fetch_catalog(client)

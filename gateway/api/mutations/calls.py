@@ -14,7 +14,12 @@ from typing import Any
 import strawberry
 
 from ...billing.errors import BillingError
-from ...billing.idempotency import IdempotencyKeys, idempotency_keys, recall, remember
+from ...billing.idempotency import (
+    IdempotencyKeys,
+    idempotency_keys,
+    recall_outcome,
+    remember_outcome,
+)
 from ...billing.stripe_budget import begin_change, end_change
 from ...billing.writes import IDEMPOTENCY_PARAM, REUSED_KEY_MESSAGE
 from ..context import Context
@@ -60,7 +65,7 @@ class MutationCall:
         """After the writes succeeded: `outcome` (ids) answers a retry of this call."""
         self.wrote()
         end_change()
-        await remember(self.context.billing.cache, self.keys, self.fingerprint, outcome)
+        await remember_outcome(self.context.billing.cache, self.keys, self.fingerprint, outcome)
         await announce_write(self.context.services, self.name, self.customer_id, outcome)
 
 
@@ -81,7 +86,7 @@ async def start_call(context: Context, name: str, data: object) -> MutationCall 
     actor = scope.session_id or f"admin:{scope.customer_id}"
     keys = idempotency_keys(actor, name, client_id)
     fingerprint = _fingerprint(data)
-    memo = await recall(context.billing.cache, keys)
+    memo = await recall_outcome(context.billing.cache, keys)
     if memo is not None and memo.fingerprint != fingerprint:
         return user_error(ErrorCode.INVALID_INPUT, REUSED_KEY_MESSAGE, CLIENT_MUTATION_ID_FIELD)
     return MutationCall(
