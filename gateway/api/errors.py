@@ -13,8 +13,8 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 
-from ..billing.errors import BillingError
-from ..portal.refusals import Refusal
+from ..billing import BillingError
+from ..portal import Refusal
 
 
 @strawberry.enum(description="Why a request was refused; stable, for frontends to branch on.")

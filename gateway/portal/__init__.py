@@ -25,7 +25,7 @@ from .decisions import (
     UndoScheduledChangeDecision,
     UpdateDecision,
 )
-from .flows import Flow, FlowDataError, FlowType
+from .flows import FLOW_TYPES, Flow, FlowDataError, FlowType
 from .policy.available import action_availability
 from .policy.cancel import MAX_COMMENT, decide_cancel
 from .policy.customer import (
@@ -67,6 +67,7 @@ from .registry import ConfigurationRegistry, InactiveConfigurationError, Unknown
 
 __all__ = [
     "CHANGED",
+    "FLOW_TYPES",
     "MAX_COMMENT",
     "MAX_EMAIL",
     "MAX_NAME",

@@ -5,8 +5,7 @@ forgotten what they read before it), so it shows the new state.
 """
 
 from ... import models
-from ...billing.errors import BillingError, NotFound
-from ...billing.payment_method_accounts import PaymentMethodAccount, read_payment_method_account
+from ...billing import BillingError, NotFound, PaymentMethodAccount, read_payment_method_account
 from ..context import Context, Info
 from ..errors import ErrorCode, UserError, billing_failure, user_error
 from ..mutation_kit.calls import stripe_failure

@@ -13,15 +13,17 @@ from typing import Any
 
 import strawberry
 
-from ...billing.errors import BillingError
-from ...billing.idempotency import (
+from ...billing import (
+    IDEMPOTENCY_PARAM,
+    REUSED_KEY_MESSAGE,
+    BillingError,
     IdempotencyKeys,
+    begin_change,
+    end_change,
     idempotency_keys,
     recall_outcome,
     remember_outcome,
 )
-from ...billing.stripe_budget import begin_change, end_change
-from ...billing.writes import IDEMPOTENCY_PARAM, REUSED_KEY_MESSAGE
 from ..context import Context
 from ..errors import ErrorCode, UserError, from_billing, user_error
 from ..input_limits import too_long

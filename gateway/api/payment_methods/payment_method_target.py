@@ -7,8 +7,7 @@ missing one). A change that stopped part way says what was applied before the fa
 from dataclasses import dataclass
 
 from ... import models
-from ...billing.payment_method_accounts import PaymentMethodAccount
-from ...billing.payment_method_changes import PaymentMethodChange
+from ...billing import PaymentMethodAccount, PaymentMethodChange
 from ..errors import ErrorCode, UserError, user_error
 from ..mutation_kit.calls import required_id, stripe_failure
 

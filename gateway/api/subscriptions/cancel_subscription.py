@@ -7,11 +7,8 @@ an optional reason the configuration offers; the policy decides which and how.
 import strawberry
 
 from ... import models
-from ...billing.subscription_changes import cancel_subscription_now, update_subscription
-from ...portal.context import PolicyContext
-from ...portal.decisions import CancelDecision
-from ...portal.policy.cancel import decide_cancel
-from ...portal.refusals import Refusal
+from ...billing import cancel_subscription_now, update_subscription
+from ...portal import CancelDecision, PolicyContext, Refusal, decide_cancel
 from ..configuration.types import CancellationReason
 from ..context import Info
 from ..errors import UserError

@@ -10,10 +10,8 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from ... import models
-from ...billing.errors import BillingError
-from ...portal.context import PolicyContext
-from ...portal.quotes import CHANGED, QUOTE_FIELD
-from ...portal.refusals import Refusal, RefusalCode
+from ...billing import BillingError
+from ...portal import CHANGED, QUOTE_FIELD, PolicyContext, Refusal, RefusalCode
 from ..context import Context
 from ..errors import UserError, from_refusal
 from ..mutation_kit.calls import MutationCall, start_call, stripe_failure
