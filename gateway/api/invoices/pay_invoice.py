@@ -11,7 +11,7 @@ import asyncio
 import strawberry
 
 from ... import models
-from ...billing import IDEMPOTENCY_PARAM, BillingError, BillingErrorCode, NotFound, pay_invoice
+from ...billing import IDEMPOTENCY_PARAM, BillingError, NotFound, pay_invoice
 from ...portal import Refusal, decide_pay_invoice, invoice_pay_refusal, view_payment_methods_refusal
 from ..context import Context, Info
 from ..customers.account_target import load_account, load_customer
@@ -36,7 +36,7 @@ NOT_FOUND_MESSAGE = "Invoice not found."
 STRIPE_FIELDS = {"invoice": FIELD, "payment_method": "paymentMethodId"}
 # Failures after which Stripe's invoice, read again, says what happened: an answer lost on
 # the way back, or a refusal of an invoice that was paid or voided since it was read.
-_ASK_STRIPE_AGAIN = frozenset({BillingErrorCode.STRIPE_UNAVAILABLE, BillingErrorCode.INVALID_INPUT})
+_ASK_STRIPE_AGAIN = frozenset({ErrorCode.STRIPE_UNAVAILABLE, ErrorCode.INVALID_INPUT})
 
 
 @strawberry.input
@@ -152,11 +152,11 @@ async def _pay(context: Context, data: PayInvoiceInput) -> PayInvoicePayload:
         )
     except BillingError as exc:
         call.wrote()
-        if exc.code is BillingErrorCode.CARD_DECLINED:
+        if exc.code is ErrorCode.CARD_DECLINED:
             return payload(errors=[stripe_failure(exc, field="paymentMethodId")])
         if exc.code in _ASK_STRIPE_AGAIN and exc.param != IDEMPOTENCY_PARAM:
             after = await _reread(context, invoice.id)
-            if exc.code is BillingErrorCode.STRIPE_UNAVAILABLE:
+            if exc.code is ErrorCode.STRIPE_UNAVAILABLE:
                 # The payment may have gone through before the answer was lost.
                 if after is not None and after.status == "paid":
                     await call.completed({"invoice": after.id})
