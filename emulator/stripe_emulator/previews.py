@@ -264,7 +264,6 @@ def render_preview(emu: Emulator, invoice: Obj, mode: str) -> Obj:
             "object": "list",
             "data": data,
             "has_more": False,
-            "total_count": len(data),
             "url": f"/v1/invoices/{preview_id}/lines",
         },
     )

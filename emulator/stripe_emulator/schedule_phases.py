@@ -110,6 +110,7 @@ def build_phases(
                     for coupon, code, kept in phase_discounts
                 ],
                 "end_date": end,
+                "billing_thresholds": None,
                 "invoice_settings": None,
                 "items": [
                     {

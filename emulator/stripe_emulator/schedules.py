@@ -31,7 +31,6 @@ def _new_schedule(emu: Emulator, customer: Obj, params: Obj, phases: list[Obj]) 
             "billing_mode": {
                 "flexible": {"proration_discounts": "included"},
                 "type": "flexible",
-                "updated_at": None,
             },
             "canceled_at": None,
             "completed_at": None,
@@ -48,7 +47,10 @@ def _new_schedule(emu: Emulator, customer: Obj, params: Obj, phases: list[Obj]) 
                 "description": None,
                 "invoice_settings": {
                     "account_tax_ids": None,
+                    "custom_fields": None,
                     "days_until_due": None,
+                    "description": None,
+                    "footer": None,
                     "issuer": {"type": "self"},
                 },
                 "on_behalf_of": None,
@@ -154,6 +156,7 @@ def _from_subscription(emu: Emulator, params: Obj) -> Obj:
             for d in discounts.active(emu, sub, emu.now(sub["customer"]))
         ],
         "end_date": end,
+        "billing_thresholds": None,
         "invoice_settings": None,
         "items": [
             {

@@ -185,7 +185,8 @@ def _new_fields(
         "automatic_tax": {"disabled_reason": None, "enabled": False, "liability": None},
         "billing_cycle_anchor": now,
         "billing_cycle_anchor_config": None,
-        "billing_mode": {"flexible": flexible, "type": mode, "updated_at": None},
+        # `updated_at` appears once the billing mode is migrated, never as null.
+        "billing_mode": {"flexible": flexible, "type": mode},
         "billing_schedules": [],
         "billing_thresholds": None,
         "cancel_at": None,
@@ -208,8 +209,15 @@ def _new_fields(
         "description": params.get("description"),
         "discounts": [],
         "ended_at": None,
-        "invoice_settings": {"account_tax_ids": None, "issuer": {"type": "self"}},
+        "invoice_settings": {
+            "account_tax_ids": None,
+            "custom_fields": None,
+            "description": None,
+            "footer": None,
+            "issuer": {"type": "self"},
+        },
         "latest_invoice": None,
+        "managed_payments": None,
         "metadata": apply_metadata({}, params.get("metadata") or {}),
         "next_pending_invoice_item_invoice": None,
         "on_behalf_of": None,
@@ -229,7 +237,9 @@ def _new_fields(
         "test_clock": customer.get("test_clock"),
         "transfer_data": None,
         "trial_end": None,
-        "trial_settings": {"end_behavior": {"missing_payment_method": end_behavior}},
+        "trial_settings": {
+            "end_behavior": {"billing_cycle_anchor": None, "missing_payment_method": end_behavior}
+        },
         "trial_start": None,
         "_items": [],
         "_trial_will_end_sent": False,

@@ -175,9 +175,11 @@ def _apply_simple(emu: Emulator, sub: Obj, params: Obj, now: int) -> None:
         save = params["payment_settings"].get("save_default_payment_method")
         if save:
             sub["payment_settings"]["save_default_payment_method"] = save
-    if "trial_settings" in params:
-        behavior = params["trial_settings"]["end_behavior"]["missing_payment_method"]
-        sub["trial_settings"] = {"end_behavior": {"missing_payment_method": behavior}}
+    behavior = ((params.get("trial_settings") or {}).get("end_behavior") or {}).get(
+        "missing_payment_method"
+    )
+    if behavior is not None:
+        sub["trial_settings"]["end_behavior"]["missing_payment_method"] = behavior
     if sub["status"] not in ENDED:
         apply_cancel_fields(emu, sub, params, now)
     elif "cancellation_details" in params:

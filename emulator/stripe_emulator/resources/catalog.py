@@ -23,7 +23,7 @@ from stripe.params import (
 
 from ..errors import StripeError, invalid, missing_param
 from ..router import Call, route
-from ..state import Emulator, Obj, require
+from ..state import Emulator, Obj, includable, require
 from .common import apply_metadata, created_filter, emit_update, exclusive, optional, referenced
 
 if TYPE_CHECKING:
@@ -289,7 +289,6 @@ def _new_price(emu: Emulator, params: Obj, context: str = "") -> Obj:
             "active": params.get("active", True),
             "billing_scheme": "per_unit",
             "currency": _currency(params["currency"]),
-            "currency_options": None,
             "custom_unit_amount": custom,
             "lookup_key": lookup_key,
             "metadata": apply_metadata({}, params.get("metadata", {})),
@@ -304,6 +303,20 @@ def _new_price(emu: Emulator, params: Obj, context: str = "") -> Obj:
             "unit_amount_decimal": decimal,
         },
     )
+
+
+@includable("price", "currency_options")
+def price_currency_options(emu: Emulator, price: Obj) -> Obj:
+    """A price's `currency_options` when expanded (Stripe leaves them out otherwise): one
+    currency per price here, the price's own."""
+    return {
+        price["currency"]: {
+            "custom_unit_amount": price["custom_unit_amount"],
+            "tax_behavior": price["tax_behavior"],
+            "unit_amount": price["unit_amount"],
+            "unit_amount_decimal": price["unit_amount_decimal"],
+        }
+    }
 
 
 @route("POST", "/v1/prices", PriceCreateParams)

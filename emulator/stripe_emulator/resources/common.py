@@ -60,8 +60,15 @@ def require_payment_method_of(emu: Emulator, pm_id: str, customer: str, param: s
 
 
 def previous_attributes(before: Obj, after: Obj) -> Obj:
-    """The top-level fields an update changed, with their old values (`previous_attributes`)."""
-    return {key: before.get(key) for key in after if before.get(key) != after[key]}
+    """The top-level fields an update changed, with their old values (`previous_attributes`).
+
+    A field Stripe sends only sometimes (a subscription's `status_details`) counts when it
+    was there before; one that just appeared has no old value to give, and Stripe's schema
+    has no null for it.
+    """
+    return {key: before[key] for key in before if key in after and before[key] != after[key]} | {
+        key: before[key] for key in before if key not in after
+    }
 
 
 def emit_update(emu: Emulator, event_type: str, obj: Obj, before: Obj) -> Obj:

@@ -13,7 +13,12 @@ from stripe.params import (
 )
 
 from ..router import Call, route
-from .common import apply_metadata, created_filter, require_payment_method_of
+from .common import (
+    apply_metadata,
+    created_filter,
+    previous_attributes,
+    require_payment_method_of,
+)
 from .payment_methods import attach
 
 if TYPE_CHECKING:
@@ -137,7 +142,7 @@ def update_customer(call: Call) -> Obj:
     before = call.emu.render(customer)
     _apply(call, customer, call.params)
     after = call.emu.render(customer)
-    previous = {key: before[key] for key in after if before.get(key) != after[key]}
+    previous = previous_attributes(before, after)
     if previous:
         call.emu.emit("customer.updated", customer, previous)
     return after

@@ -41,7 +41,6 @@ def render_invoice(emu: Emulator, invoice: Obj) -> Obj:
         "data": clone(lines[:LINES_SHOWN]),
         "has_more": len(lines) > LINES_SHOWN,
         "object": "list",
-        "total_count": len(lines),
         "url": f"/v1/invoices/{invoice['id']}/lines",
     }
     token = invoice["_token"]

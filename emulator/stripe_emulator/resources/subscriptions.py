@@ -91,6 +91,9 @@ def render_subscription(emu: Emulator, sub: Obj) -> Obj:
         "object": "list",
         "url": f"/v1/subscription_items?subscription={sub['id']}",
     }
+    # Stripe sends `status_details` only while there are details (a pause), never null.
+    if body.get("status_details") is None:
+        body.pop("status_details", None)
     return body
 
 
@@ -198,4 +201,7 @@ def delete_discount(call: Call) -> Obj:
         raise invalid(f"The subscription {sub['id']} has no discount.", param="subscription")
     first = call.emu.objects[sub["discounts"][0]]
     discounts.replace(call.emu, sub, "", [], lifecycle.now_for(call.emu, sub))
-    return {**call.emu.render(first), "deleted": True}
+    # A deleted discount has no `end` (Stripe's DeletedDiscount).
+    body = {**call.emu.render(first), "deleted": True}
+    body.pop("end", None)
+    return body
