@@ -61,6 +61,9 @@ def _error(
     )
 
 
+TEST_KEY_PREFIX = "sk_test_"
+
+
 def _api_key(request: web.Request) -> str:
     """The secret key from Bearer auth, or from Basic auth as `curl -u sk_test_...:` sends it."""
     header = request.headers.get("Authorization", "")
@@ -79,7 +82,8 @@ def _api_key(request: web.Request) -> str:
             "YOUR_SECRET_KEY').",
             status=401,
         )
-    if not key.startswith("sk_test_") or len(key) < 12:
+    # Any test secret key: `sk_test_` and anything after it (live and restricted keys fail).
+    if not key.startswith(TEST_KEY_PREFIX) or len(key) == len(TEST_KEY_PREFIX):
         masked = key[:8] + "*" * max(0, len(key) - 12) + key[-4:]
         raise StripeError(f"Invalid API Key provided: {masked}", status=401)
     return key

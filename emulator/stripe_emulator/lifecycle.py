@@ -77,7 +77,7 @@ def reject_unmodelled(params: Obj, names: tuple[str, ...]) -> None:
     if settings.get("account_tax_ids") not in (None, "", []):
         raise unsupported("invoice_settings[account_tax_ids]", "subscriptions")
     if (settings.get("issuer") or {}).get("type", "self") != "self":
-        raise unsupported("invoice_settings[issuer] (other than self)", "subscriptions")
+        raise unsupported("invoice_settings[issuer][type]", "subscriptions (only `self`)")
 
 
 def collection_settings(params: Obj, current: Obj | None = None) -> tuple[str, int | None]:
