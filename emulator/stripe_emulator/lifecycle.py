@@ -76,8 +76,34 @@ def reject_unmodelled(params: Obj, names: tuple[str, ...]) -> None:
     settings = params.get("invoice_settings") or {}
     if settings.get("account_tax_ids") not in (None, "", []):
         raise unsupported("invoice_settings[account_tax_ids]", "subscriptions")
+    if ((params.get("payment_settings") or {}).get("payment_method_options")) not in (None, ""):
+        raise unsupported("payment_settings[payment_method_options]", "subscriptions")
+    types = (params.get("payment_settings") or {}).get("payment_method_types")
+    if types and any(t != "card" for t in types):
+        raise unsupported("payment_settings[payment_method_types]", "subscriptions (cards only)")
+    flexible = (params.get("billing_mode") or {}).get("flexible") or {}
+    if flexible.get("proration_discounts", "included") != "included":
+        # Discounts never reduce proration lines here, so only `included` is true to it.
+        raise unsupported("billing_mode[flexible][proration_discounts]", "subscriptions")
     if (settings.get("issuer") or {}).get("type", "self") != "self":
         raise unsupported("invoice_settings[issuer][type]", "subscriptions (only `self`)")
+
+
+def apply_settings(sub: Obj, params: Obj) -> None:
+    """Invoice settings copied to the subscription's invoices, and its payment method types."""
+    settings = params.get("invoice_settings") or {}
+    stored = sub["invoice_settings"]
+    if "custom_fields" in settings:
+        fields = settings["custom_fields"]
+        stored["custom_fields"] = (
+            [{"name": f["name"], "value": f["value"]} for f in fields] if fields else None
+        )
+    for key in ("description", "footer"):
+        if key in settings:
+            stored[key] = settings[key] or None
+    payment = params.get("payment_settings") or {}
+    if "payment_method_types" in payment:
+        sub["payment_settings"]["payment_method_types"] = payment["payment_method_types"] or None
 
 
 def collection_settings(params: Obj, current: Obj | None = None) -> tuple[str, int | None]:

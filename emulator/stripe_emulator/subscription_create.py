@@ -16,6 +16,7 @@ from .item_changes import (
 from .lifecycle import (
     TRIAL_WILL_END_NOTICE,
     Result,
+    apply_settings,
     collection_settings,
     issue,
     payment_error,
@@ -133,6 +134,7 @@ def create(emu: Emulator, params: Obj) -> Result:
         _new_fields(emu, customer, params, currency, method, days, now, mode),
         customer=customer["id"],
     )
+    apply_settings(sub, params)
     interval, count = cadence(prices[0])
     if trial_end is not None:
         end, sub["billing_cycle_anchor"] = trial_end, trial_end
@@ -149,11 +151,12 @@ def create(emu: Emulator, params: Obj) -> Result:
     invoice = invoicing.new_invoice(
         emu, sub, billing_reason="subscription_create", period=(now, now), at=now
     )
+    # Prorations on create come from a billing_cycle_anchor: `none` bills nothing until it.
+    free = params.get("proration_behavior") == "none"
     for item in items_of(emu, sub):
         if trial_end is not None:
             trial_line(emu, invoice, item, now, end)
         elif anchor is not None:
-            free = params.get("proration_behavior") == "none"
             partial_line(emu, invoice, item, now, end, free=free)
         else:
             full_line(emu, invoice, item, now, end)

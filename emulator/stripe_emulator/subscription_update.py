@@ -21,6 +21,7 @@ from .item_changes import (
 from .lifecycle import (
     ENDED,
     Result,
+    apply_settings,
     collection_settings,
     dry_run_decline,
     emit_changed,
@@ -171,6 +172,7 @@ def _apply_simple(emu: Emulator, sub: Obj, params: Obj, now: int) -> None:
             if pause
             else None
         )
+    apply_settings(sub, params)
     if "payment_settings" in params:
         save = params["payment_settings"].get("save_default_payment_method")
         if save:

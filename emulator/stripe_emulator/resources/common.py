@@ -39,7 +39,9 @@ def created_filter(spec: Any) -> Callable[[int], bool]:
         "lt": lambda a, b: a < b,
         "lte": lambda a, b: a <= b,
     }
-    return lambda ts: all(ops[op](ts, int(bound)) for op, bound in spec.items())
+    # Read (and check) every bound now, not lazily per object.
+    bounds = [(ops[op], int(bound)) for op, bound in spec.items()]
+    return lambda ts: all(compare(ts, bound) for compare, bound in bounds)
 
 
 def require_payment_method_of(emu: Emulator, pm_id: str, customer: str, param: str) -> Obj:

@@ -63,7 +63,8 @@ def _amounts(params: Obj) -> tuple[float | None, int | None, str | None]:
     if "percent_off" in params:
         percent = params["percent_off"]
         require(0 < percent <= 100, "percent_off must be between 0 and 100.", param="percent_off")
-        return percent, None, None
+        currency = params.get("currency")
+        return percent, None, currency.lower() if currency else None
     if "amount_off" not in params:
         raise missing_param("percent_off")
     require(params["amount_off"] > 0, "amount_off must be greater than 0.", param="amount_off")

@@ -182,10 +182,15 @@ def create_customer(call: Call) -> Obj:
 @route("GET", "/v1/customers", CustomerListParams)
 def list_customers(call: Call) -> Obj:
     email = call.params.get("email")
+    clock = call.params.get("test_clock")
     created = created_filter(call.params.get("created"))
     found = call.emu.find(
         "customer",
-        lambda c: (email is None or c["email"] == email) and created(c["created"]),
+        lambda c: (
+            (email is None or c["email"] == email)
+            and (clock is None or c["test_clock"] == clock)
+            and created(c["created"])
+        ),
     )
     return call.emu.page(found, call.params, "/v1/customers")
 

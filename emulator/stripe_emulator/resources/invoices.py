@@ -130,12 +130,12 @@ def _page_lines(lines: list[Obj], params: Obj) -> Obj:
     return {"data": chosen, "has_more": len(window) > limit, "object": "list", "url": ""}
 
 
-@route("POST", "/v1/invoices/{invoice}/pay", InvoicePayParams)
+@route("POST", "/v1/invoices/{invoice}/pay", InvoicePayParams, inert=("off_session",))
 @with_origin
 def pay_invoice(call: Call) -> Obj:
     invoice = _stored(call)
     params = call.params
-    for key in ("source", "mandate"):
+    for key in ("source", "mandate", "forgive"):
         if params.get(key):
             raise unsupported(key, "invoice payments")
     status = invoice["status"]

@@ -130,7 +130,7 @@ def customer_subscriptions(emu: Emulator, customer: Obj) -> Obj:
     return emu.page(found, {}, f"/v1/customers/{customer['id']}/subscriptions")
 
 
-@route("POST", "/v1/subscriptions", SubscriptionCreateParams)
+@route("POST", "/v1/subscriptions", SubscriptionCreateParams, inert=("off_session",))
 @with_origin
 def create_subscription(call: Call) -> Obj:
     return call.emu.render(subscription_create.create(call.emu, call.params).subscription)
@@ -152,7 +152,12 @@ def retrieve_subscription(call: Call) -> Obj:
     return call.emu.render(stored(call))
 
 
-@route("POST", "/v1/subscriptions/{subscription}", SubscriptionUpdateParams)
+@route(
+    "POST",
+    "/v1/subscriptions/{subscription}",
+    SubscriptionUpdateParams,
+    inert=("off_session",),
+)
 @with_origin
 def update_subscription(call: Call) -> Obj:
     sub = stored(call)
