@@ -559,3 +559,16 @@ async def _lists(client: stripe.StripeClient, customer: str) -> None:
     await v1.invoices.list_async({"customer": customer, "limit": 100})
     await v1.subscriptions.list_async({"status": "all", "limit": 100})
     await v1.invoice_items.list_async({"limit": 100})
+    # Everything once more, one by one and with expansions: each object's own answer.
+    for price in (await v1.prices.list_async({"limit": 100})).data:
+        await v1.prices.retrieve_async(price.id, {"expand": ["product"]})
+    for invoice in (await v1.invoices.list_async({"limit": 100})).data:
+        assert invoice.id is not None
+        await v1.invoices.retrieve_async(invoice.id, {"expand": ["payments", "customer"]})
+        await v1.invoices.line_items.list_async(invoice.id, {"limit": 2})
+    for someone in (await v1.customers.list_async({"limit": 100})).data:
+        await v1.customers.retrieve_async(someone.id, {"expand": ["tax_ids", "subscriptions"]})
+    for schedule in (await v1.subscription_schedules.list_async({"limit": 100})).data:
+        await v1.subscription_schedules.retrieve_async(schedule.id, {"expand": ["subscription"]})
+    for item in (await v1.invoice_items.list_async({"limit": 100})).data:
+        await v1.invoice_items.retrieve_async(item.id, {"expand": ["customer"]})

@@ -67,6 +67,20 @@ class StripeSchemas:
             return [f"{where}: Stripe has no event type {event.get('type')!r}"]
         return self.check(event, schema, where, frozenset())
 
+    def stored(self, obj: Any, where: str) -> list[str]:
+        """Violations in an object as the emulator renders it (any type, nothing expanded)."""
+        if isinstance(obj, dict) and obj.get("object") == "event":
+            return self.event(obj, where)
+        kind = obj.get("object") if isinstance(obj, dict) else None
+        deleted = isinstance(obj, dict) and obj.get("deleted") is True
+        for schema in self.schemas.values():
+            if (
+                schema.get("x-object") == kind
+                and ("deleted" in schema.get("required", [])) == deleted
+            ):
+                return self.check(obj, schema, where, frozenset())
+        return [f"{where}: Stripe has no object type {kind!r}"]
+
     def resolve(self, schema: Any) -> Any:
         while isinstance(schema, dict) and "$ref" in schema:
             schema = self.schemas[schema["$ref"][len(PREFIX) :]]

@@ -210,3 +210,14 @@ async def test_tax_id_data_adds_tax_ids_or_refuses_the_customer(
         )
     assert bad.value.param == "tax_id_data[1][value]"
     assert len(emulator.emu.find("customer")) == count
+
+
+async def test_a_deleted_customer_answers_its_stub_even_when_expanded(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    customer = await stripe_client.v1.customers.create_async({"name": "Gone"})
+    await stripe_client.v1.customers.delete_async(customer.id)
+    stub = await stripe_client.v1.customers.retrieve_async(
+        customer.id, {"expand": ["tax_ids", "subscriptions"]}
+    )
+    assert stub.to_dict() == {"id": customer.id, "object": "customer", "deleted": True}
