@@ -187,6 +187,12 @@ def _for_subscription(emu: Emulator, sub: Obj, details: Obj) -> Obj | None:
     update: Obj = {key: details[key] for key in _UPDATE_KEYS if key in details}
     anchor = details.get("billing_cycle_anchor")
     if anchor is not None:
+        if anchor["type"] != "timestamp" and anchor.get("timestamp") is not None:
+            raise invalid(
+                "subscription_details[billing_cycle_anchor][timestamp] goes with "
+                "type=timestamp only.",
+                param="subscription_details[billing_cycle_anchor][timestamp]",
+            )
         if anchor["type"] == "timestamp":
             raise invalid(
                 "For existing subscriptions, subscription_details[billing_cycle_anchor] can "

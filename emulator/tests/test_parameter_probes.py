@@ -1,7 +1,8 @@
 """No parameter is silently ignored: each one Stripe documents is modelled or refused by name.
 
 For every route the emulator serves, each param of the SDK's params TypedDict (and each
-key of a nested object param, two levels down) is sent alone on top of a valid request.
+key of its nested objects, at any depth, in the first element of lists of objects too) is
+sent alone on top of a valid request, its parents holding only their required keys.
 The answer must be one of:
 
 - a 2xx whose handler read the param (it is modelled: stored, checked or acted on);
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from stripe_emulator.testing import RunningEmulator
 
 README = Path(__file__).parents[1] / "README.md"
-MAX_DEPTH = 2
+MAX_DEPTH = 10
 # Params every endpoint shares, handled by the wire layer.
 _WIRE = frozenset({"expand", "limit", "starting_after", "ending_before"})
 
@@ -56,6 +57,18 @@ def encode(params: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
         else:
             pairs.append((name, str(value)))
     return pairs
+
+
+def _object_of(hint: Any) -> tuple[Any, list[str]]:
+    """The TypedDict `hint` is, or holds a list of (then the keys go under index `0`)."""
+    if is_typeddict(hint):
+        return hint, []
+    if get_origin(hint) is list:
+        (item,) = get_args(hint)
+        for member in _members(item):
+            if is_typeddict(member):
+                return member, ["0"]
+    return None, []
 
 
 def _members(hint: Any) -> list[Any]:
@@ -147,11 +160,12 @@ class Prober:
         if len(keys) >= MAX_DEPTH:
             return
         for member in _members(hint):
-            if is_typeddict(member):
-                sub_fields, required = _fields(member)
+            inner, prefix = _object_of(member)
+            if inner is not None:
+                sub_fields, required = _fields(inner)
                 for key, sub_hint in sorted(sub_fields.items()):
                     if key not in required:
-                        await self._one(route, base, [*keys, key], sub_hint)
+                        await self._one(route, base, [*keys, *prefix, key], sub_hint)
 
     def _nest(
         self, route: Route, keys: list[str], value: Any, params: dict[str, Any]
@@ -160,12 +174,24 @@ class Prober:
         assert route.schema is not None
         merged = dict(params)
         node, schema = merged, route.schema
-        for key in keys[:-1]:
+        parents = [key for key in keys[:-1] if key != "0"]
+        for key in parents:
             hint = _fields(schema)[0][key]
-            sample = self.world.sample(hint, key)
-            node[key] = {**sample, **(node.get(key) or {})}
-            node = node[key]
-            schema = next(m for m in _members(hint) if is_typeddict(m))
+            inner, prefix = next(
+                found for m in _members(hint) if (found := _object_of(m))[0] is not None
+            )
+            assert inner is not None
+            sample = self.world.sample(inner, key)
+            if prefix:
+                # A list of objects: the probe goes into its first element.
+                existing = list(node.get(key) or [{}])
+                existing[0] = {**sample, **existing[0]}
+                node[key] = existing
+                node = existing[0]
+            else:
+                node[key] = {**sample, **(node.get(key) or {})}
+                node = node[key]
+            schema = inner
         node[keys[-1]] = value
         return merged
 
@@ -559,8 +585,21 @@ async def test_no_parameter_is_silently_ignored(
     assert ignored == [], "accepted but never read:\n" + "\n".join(ignored)
     assert sent >= 600
     readme = README.read_text()
-    unlisted = sorted(p for p in prober.refusals if f"`{p}`" not in readme)
-    assert unlisted == [], "refusals missing from emulator/README.md"
+    unlisted = sorted(p for p in prober.refusals if not _listed(p, readme))
+    assert unlisted == [], "refusals missing from emulator/README.md: " + ", ".join(unlisted)
+
+
+def _listed(param: str, readme: str) -> bool:
+    """The README names the param, an object param it belongs to (`a[b]` for `a[b][c]`), or
+    the key in any list of objects (`items[][tax_rates]`, wherever the `items` list is)."""
+    parts = ["" if p.isdigit() else p for p in re.findall(r"[^\[\]]+", param)]
+    names = {parts[0] + "".join(f"[{p}]" for p in parts[1:n]) for n in range(1, len(parts) + 1)}
+    names |= {
+        parts[i] + "".join(f"[{p}]" for p in parts[i + 1 :])
+        for i in range(1, len(parts) - 1)
+        if parts[i + 1] == ""
+    }
+    return any(f"`{name}`" in readme for name in names)
 
 
 def test_params_accepted_without_effect_are_listed_in_the_readme() -> None:

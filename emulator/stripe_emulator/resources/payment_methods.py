@@ -188,6 +188,8 @@ def update_payment_method(call: Call) -> Obj:
     if "us_bank_account" in params:
         raise invalid("This PaymentMethod is not a us_bank_account.", param="us_bank_account")
     card = params.get("card", {})
+    if "networks" in card:
+        raise unsupported("card[networks]", "payment method updates")
     if not 1 <= card.get("exp_month", 1) <= 12:
         raise StripeError(
             "Your card's expiration month is invalid.",

@@ -73,6 +73,11 @@ def _reject_unsupported(params: Obj) -> None:
     for key in _UNMODELLED:
         if key in params:
             raise invalid(f"This emulator does not model {key} on setup intents.", param=key)
+    options = params.get("payment_method_options") or {}
+    for key in sorted(set(dict.keys(options)) - {"card"}):
+        raise unsupported(f"payment_method_options[{key}]", "setup intents (cards only)")
+    for key in sorted(set(dict.keys(options.get("card") or {})) - {"request_three_d_secure"}):
+        raise unsupported(f"payment_method_options[card][{key}]", "setup intents")
     exclusive(
         params,
         "allowed_payment_method_types",
@@ -302,6 +307,9 @@ def confirm_setup_intent(call: Call) -> Obj:
     if "allowed_payment_method_types" in call.params:
         allowed = call.params["allowed_payment_method_types"]
         _apply(call.emu, intent, {"allowed_payment_method_types": allowed})
+    if "payment_method_options" in call.params:
+        options = call.params["payment_method_options"]
+        _apply(call.emu, intent, {"payment_method_options": options})
     _confirm(call.emu, intent, call.params)
     return call.emu.render(intent)
 
