@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 README = Path(__file__).parents[1] / "README.md"
 MAX_DEPTH = 10
+# Keys the SDK marks optional but a usable object needs (a phase's items, an item's price).
+_USUALLY_NEEDED = frozenset({"items", "price", "unit_amount", "address", "line1", "products"})
 # Params every endpoint shares, handled by the wire layer.
 _WIRE = frozenset({"expand", "limit", "starting_after", "ending_before"})
 
@@ -90,7 +92,8 @@ class World:
         for member in _members(hint):
             if is_typeddict(member):
                 fields, required = _fields(member)
-                return {key: self.sample(fields[key], key) for key in sorted(required)}
+                wanted = sorted(required | (_USUALLY_NEEDED & set(fields)))
+                return {key: self.sample(fields[key], key) for key in wanted}
             if get_origin(member) is list:
                 (item,) = get_args(member)
                 return [self.sample(item, name)]
@@ -150,6 +153,10 @@ class Prober:
         value = self.world.sample(hint, keys[-1])
         what = f"{route.method} {route.pattern} {path}"
         url, params = await base()
+        if path.startswith("schedule") and "subscription" in params:
+            # A preview of a schedule names the schedule instead of the subscription.
+            params = {k: v for k, v in params.items() if k != "subscription"}
+            params["schedule"] = self.world.ids["schedule"]
         probe = self._nest(route, keys, value, params)
         if not any(name.startswith(path) for name, _ in encode(probe)):
             # An object with no keys cannot be form-encoded: the SDK sends nothing either.
@@ -297,6 +304,7 @@ async def _world(
     schedule = await v1.subscription_schedules.create_async(
         {"from_subscription": (await subscription()).id}
     )
+    ids["schedule"] = schedule.id
     tax_id = await v1.customers.tax_ids.create_async(
         customer.id, {"type": "us_ein", "value": "12-3456789"}
     )
