@@ -174,6 +174,11 @@ def test_every_webhook_payload_is_signed_and_validates(run: Run) -> None:
     assert not problems, "\n".join(sorted(set(problems)))
 
 
+def test_the_kept_schemas_cover_every_route() -> None:
+    """A new route needs its schemas: rerun `schemas/regenerate.py` (see its docstring)."""
+    assert set(SCHEMAS.operations) == {path_key(r.method, r.pattern) for r in ROUTES}
+
+
 def test_the_validator_sees_presence_violations() -> None:
     """What the SDK's `Optional` hides: missing-but-required, null-but-not-nullable, extras."""
     good = {

@@ -29,6 +29,7 @@ OUTPUT = Path(__file__).with_name("stripe-api.json")
 PREFIX = "#/components/schemas/"
 # From Stripe's API reference: properties left out unless expanded.
 INCLUDABLE = {
+    "coupon": ["applies_to"],
     "customer": [
         "cash_balance",
         "invoice_credit_balance",
