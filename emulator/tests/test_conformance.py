@@ -144,7 +144,9 @@ def test_the_scenario_is_broad(run: Run) -> None:
     print(
         f"conformance: {len(_ok(run))} answers ({len(distinct)} distinct, "
         f"{sum(1 for a in _ok(run) if a.expand)} with expand[]) over {len(answered)} endpoints; "
-        f"{sum(1 for _ in run.emu.of_type('event'))} events, {len(run.recorder.hooks)} webhooks"
+        f"{sum(1 for _ in run.emu.of_type('event'))} events "
+        f"({sum(1 for e in run.emu.of_type('event') if 'previous_attributes' in e['data'])} "
+        f"with previous_attributes), {len(run.recorder.hooks)} webhooks"
     )
 
 
