@@ -159,6 +159,9 @@ async def _customer(client: stripe.StripeClient) -> stripe.Customer:
     )
     await v1.customers.retrieve_async(customer.id, {"expand": ["tax_ids", "subscriptions"]})
     await v1.customers.retrieve_async(
+        customer.id, {"expand": ["tax", "sources", "invoice_credit_balance"]}
+    )
+    await v1.customers.retrieve_async(
         customer.id, {"expand": ["invoice_settings.default_payment_method"]}
     )
     vat = await v1.customers.tax_ids.create_async(

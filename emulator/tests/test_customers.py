@@ -221,3 +221,19 @@ async def test_a_deleted_customer_answers_its_stub_even_when_expanded(
         customer.id, {"expand": ["tax_ids", "subscriptions"]}
     )
     assert stub.to_dict() == {"id": customer.id, "object": "customer", "deleted": True}
+
+
+async def test_the_other_includables_are_there_when_expanded(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    customer = await stripe_client.v1.customers.create_async({"name": "Plain"})
+    plain = await stripe_client.v1.customers.retrieve_async(customer.id)
+    assert not {"tax", "sources", "invoice_credit_balance"} & set(plain.to_dict())
+    full = await stripe_client.v1.customers.retrieve_async(
+        customer.id, {"expand": ["tax", "sources", "invoice_credit_balance"]}
+    )
+    assert full.tax is not None
+    assert (full.tax.automatic_tax, full.tax.provider) == ("not_collecting", "stripe")
+    assert full.sources is not None
+    assert (full.sources.data, full.sources.url) == ([], f"/v1/customers/{customer.id}/sources")
+    assert full.to_dict()["invoice_credit_balance"] == {}

@@ -16,6 +16,7 @@ from stripe.params import (
 from ..errors import invalid
 from ..item_changes import unsupported
 from ..router import Call, route
+from ..state import includable
 from .common import (
     apply_metadata,
     created_filter,
@@ -26,7 +27,7 @@ from .payment_methods import attach
 from .tax_ids import add_tax_id, checked_value
 
 if TYPE_CHECKING:
-    from ..state import Obj
+    from ..state import Emulator, Obj
 
 _SIMPLE = (
     "email",
@@ -234,3 +235,25 @@ def delete_customer(call: Call) -> Obj:
     customer["deleted"] = True
     call.emu.emit("customer.deleted", customer)
     return {"id": customer["id"], "object": "customer", "deleted": True}
+
+
+# Includable properties Stripe leaves out unless expanded, as an account without Sources,
+# credit balances or Stripe Tax has them.
+@includable("customer", "sources")
+def customer_sources(emu: Emulator, customer: Obj) -> Obj:
+    return emu.page([], {}, f"/v1/customers/{customer['id']}/sources")
+
+
+@includable("customer", "invoice_credit_balance")
+def customer_invoice_credit_balance(emu: Emulator, customer: Obj) -> Obj:
+    return {}
+
+
+@includable("customer", "tax")
+def customer_tax(emu: Emulator, customer: Obj) -> Obj:
+    return {
+        "automatic_tax": "not_collecting",
+        "ip_address": None,
+        "location": None,
+        "provider": "stripe",
+    }
