@@ -268,3 +268,22 @@ async def test_admin_only_fields_stay_closed_to_sign_in_tokens(
         token=token,
     )
     assert result.error_codes == ["FORBIDDEN"]
+
+
+async def test_ending_a_portal_session_with_a_sign_in_token_says_what_to_do(
+    signed_in: RunningGateway, world: World, identity_provider: IdentityProvider
+) -> None:
+    token = identity_provider.token(world.alice.id)
+    result = await signed_in.post(
+        "mutation { endPortalSession { sessionId userErrors { code message } } }", token=token
+    )
+    payload = result.ok()["endPortalSession"]
+    assert payload["sessionId"] is None
+    assert payload["userErrors"] == [
+        {
+            "code": "INVALID_INPUT",
+            "message": "A sign-in token has no portal session to end: sign out of the app instead.",
+        }
+    ]
+    # The token still works: the gateway cannot end what it did not issue.
+    assert (await signed_in.post(WHO, token=token)).ok()["session"]["customerId"] == world.alice.id
