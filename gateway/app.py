@@ -140,6 +140,8 @@ def _lifecycle(
                 refresher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await refresher
+                if services.jwt is not None:
+                    await services.jwt.close()
                 await bus.close()
                 await cache.close()
 

@@ -18,11 +18,21 @@ from tests.auth.test_jwt_http import WHO, hs256_with, refusal
 from tests.support.identity import AUDIENCE, CUSTOMER_CLAIM, new_key
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tests.support.gateway import GatewayFactory, RunningGateway
     from tests.support.identity import IdentityProvider
     from tests.support.world import World
 
 SECRET = "a-shared-secret-of-more-than-32-bytes!"
+
+
+async def eventually(check: Callable[[], bool], seconds: float = 5.0) -> None:
+    async with asyncio.timeout(seconds):
+        while True:
+            if check():
+                return
+            await asyncio.sleep(0.01)
 
 
 async def _start(
@@ -116,12 +126,44 @@ async def test_the_last_good_keys_stay_in_use_while_the_provider_is_down(
     identity_provider.down = True
     await asyncio.sleep(0.2)
     assert await _customer_of(gateway, token) == world.alice.id
-    assert identity_provider.jwks_requests >= 2  # it did try again
+    await eventually(lambda: identity_provider.jwks_requests >= 2)  # it did try again
+    assert await _customer_of(gateway, token) == world.alice.id
 
     identity_provider.down = False
     identity_provider.rotate()
     await asyncio.sleep(0.2)
     assert await _customer_of(gateway, identity_provider.token(world.bob.id)) == world.bob.id
+
+
+async def test_stale_keys_are_read_again_without_holding_requests_up(
+    gateway_factory: GatewayFactory, world: World, identity_provider: IdentityProvider
+) -> None:
+    gateway = await _start(
+        gateway_factory,
+        world,
+        identity_provider,
+        jwt_keys_max_age_seconds=0.1,
+        jwt_keys_refetch_seconds=0.1,
+    )
+    token = identity_provider.token(world.alice.id)
+    assert await _customer_of(gateway, token) == world.alice.id
+    hold = identity_provider.hold = asyncio.Event()
+    await asyncio.sleep(0.2)
+
+    # The stale keys start a read that the provider holds; requests use the keys at hand.
+    assert await _customer_of(gateway, token) == world.alice.id
+    await eventually(lambda: identity_provider.jwks_requests + identity_provider.held >= 2)
+    for _ in range(3):
+        assert await _customer_of(gateway, token) == world.alice.id
+    assert not hold.is_set()
+
+    rotated = identity_provider.rotate(keep_old=True, alg="ES256")
+    hold.set()
+    await eventually(lambda: identity_provider.jwks_requests >= 2)
+    await asyncio.sleep(0.2)
+    claims = identity_provider.claims(world.bob.id)
+    signed = identity_provider.sign(claims, key=rotated)
+    assert await _customer_of(gateway, signed) == world.bob.id
 
 
 async def test_a_provider_never_reached_refuses_with_keys_unavailable(

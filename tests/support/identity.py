@@ -21,6 +21,8 @@ from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 from tests.support.gateway import RunningGateway
 
 if TYPE_CHECKING:
+    import asyncio
+
     from tests.support.gateway import GatewayFactory
 
 AUDIENCE = "https://billing.example.com"
@@ -54,6 +56,10 @@ class IdentityProvider:
     url: str = ""
     keys: list[SigningKey] = field(default_factory=list)
     down: bool = False
+    # While set and not yet released, discovery and JWKS requests wait (a hanging provider).
+    hold: asyncio.Event | None = None
+    # Requests that met `hold` (counted when they arrive).
+    held: int = 0
     jwks_requests: int = 0
     _serial: int = 0
 
@@ -89,6 +95,9 @@ class IdentityProvider:
         return self.keys[0]
 
     async def _discovery(self, request: web.Request) -> web.Response:
+        if self.hold is not None:
+            self.held += 1
+            await self.hold.wait()
         if self.down:
             return web.Response(status=503)
         return web.json_response(
@@ -101,6 +110,8 @@ class IdentityProvider:
 
     async def _jwks(self, request: web.Request) -> web.Response:
         self.jwks_requests += 1
+        if self.hold is not None:
+            await self.hold.wait()
         if self.down:
             return web.Response(status=503)
         return web.json_response({"keys": [key.public_jwk() for key in self.keys]})

@@ -62,6 +62,10 @@ class JwtAuthenticator:
             )
         return cls(config, billing, keys)
 
+    async def close(self) -> None:
+        if self.keys is not None:
+            await self.keys.close()
+
     async def scope(self, token: str) -> CustomerScope:
         """The scope the token grants; `JwtRefusal` says why not (logged with its detail).
         Stripe failures while finding the customer raise `BillingError`."""

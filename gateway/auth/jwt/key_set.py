@@ -1,7 +1,8 @@
 """The identity provider's signing keys: fetched, cached, refetched when they rotate.
 
 Keys come from the JWKS URLs, or from the issuer's discovery document (`jwks_uri`). They are
-used for `max_age` seconds, then read again. A token naming a `kid` that is not known
+used for `max_age` seconds, then read again in the background: requests go on with the
+keys at hand, so a slow provider never holds them up. A token naming a `kid` that is not known
 triggers a read at once, but never more often than every `refetch` seconds, so a stream of
 invented `kid`s cannot turn into a stream of requests to the provider. When the provider
 cannot be reached (or answers nonsense) the last good keys stay in use.
@@ -13,6 +14,7 @@ ignored, so no published key can ever verify an HS256 token.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -102,6 +104,7 @@ class KeySet:
         self._fetched_at = float("-inf")
         self._tried_at = float("-inf")
         self._lock = asyncio.Lock()
+        self._background: asyncio.Task[None] | None = None
         self.fetches = 0
 
     async def keys_for(self, kid: str | None, alg: str) -> list[PyJWK]:
@@ -109,8 +112,10 @@ class KeySet:
         reading the keys again where allowed). Raises `KeysUnavailableError` when no key set
         was ever read."""
         now = self._clock()
-        if self._loaded is None or now - self._fetched_at >= self._max_age:
+        if self._loaded is None:
             await self._refresh(now)
+        elif now - self._fetched_at >= self._max_age and not self._lock.locked():
+            self._background = asyncio.get_running_loop().create_task(self._refresh(now))
         found = self._match(kid, alg)
         if not found and kid is not None and now - self._tried_at >= self._refetch:
             await self._refresh(now)
@@ -137,6 +142,13 @@ class KeySet:
         if prepared or kid is None:
             loaded.prepared[(kid, alg)] = prepared
         return prepared
+
+    async def close(self) -> None:
+        """Stop a background read (at shutdown, before the HTTP session closes)."""
+        if self._background is not None and not self._background.done():
+            self._background.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._background
 
     async def _refresh(self, seen_at: float) -> None:
         """Read the keys once for everyone waiting (a read that finished after `seen_at` is
