@@ -138,6 +138,7 @@ def _refused_tokens(provider: IdentityProvider, alice: str, bob: str) -> dict[st
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     stranger = new_key(provider.current.kid)
+    attacker = new_key("attacker", "ES256")
     return {
         "alg-none": (jwt.encode(claims, None, algorithm="none"), "TOKEN_ALGORITHM_NOT_ALLOWED"),
         "hs256-with-public-key": (
@@ -182,6 +183,16 @@ def _refused_tokens(provider: IdentityProvider, alice: str, bob: str) -> dict[st
             "TOKEN_BAD_SIGNATURE",
         ),
         "tampered-signature": (_flipped(provider.sign(claims)), "TOKEN_BAD_SIGNATURE"),
+        "own-key-embedded-in-header": (
+            provider.sign(
+                claims,
+                key=attacker,
+                headers={"jwk": attacker.public_jwk(), "jku": "http://127.0.0.1:9/jwks.json"},
+            ),
+            "TOKEN_UNKNOWN_KEY",
+        ),
+        "subject-too-long": (provider.sign({**claims, "sub": "u" * 256}), "TOKEN_INVALID_CLAIM"),
+        "subject-a-number": (provider.sign({**claims, "sub": 42}), "TOKEN_INVALID_CLAIM"),
         "garbage": ("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOjF9.!!!", "TOKEN_MALFORMED"),
         "not-json-header": ("eyJub3QganNvbg.eyJzdWIiOjF9.c2ln", "TOKEN_MALFORMED"),
     }
@@ -207,6 +218,9 @@ REFUSALS = [
     "customer-does-not-exist",
     "tampered-payload",
     "tampered-signature",
+    "own-key-embedded-in-header",
+    "subject-too-long",
+    "subject-a-number",
     "garbage",
     "not-json-header",
 ]
