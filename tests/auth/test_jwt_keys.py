@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from gateway.settings import Settings
 from tests.auth.test_jwt_http import WHO, hs256_with, refusal
+from tests.auth.test_jwt_http import b64 as base64url
 from tests.support.identity import AUDIENCE, CUSTOMER_CLAIM, new_key
 
 if TYPE_CHECKING:
@@ -190,32 +191,18 @@ async def test_jwks_urls_work_without_discovery_or_issuer(
 
 
 async def test_a_symmetric_key_published_in_the_jwks_is_never_used(
-    gateway_factory: GatewayFactory,
-    world: World,
-    identity_provider: IdentityProvider,
-    monkeypatch: pytest.MonkeyPatch,
+    gateway_factory: GatewayFactory, world: World, identity_provider: IdentityProvider
 ) -> None:
     """Even with HS256 allowed (a secret set), an `oct` key in the JWKS verifies nothing."""
-    published = {
-        "kty": "oct",
-        "kid": "oct-1",
-        "k": "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA",
-    }
-    original = type(identity_provider.current).public_jwk
-    keys = identity_provider.keys
-
-    def with_oct(self: Any) -> dict[str, Any]:
-        jwk = original(self)
-        return published if self is keys[-1] and self.kid == "oct-1" else jwk
-
-    identity_provider.rotate(keep_old=True)
-    identity_provider.keys[-1].kid = "oct-1"
-    monkeypatch.setattr(type(identity_provider.current), "public_jwk", with_oct)
-    gateway = await _start(gateway_factory, world, identity_provider, jwt_hs256_secret=SECRET)
-    claims = identity_provider.claims(world.alice.id)
-    token = jwt.encode(
-        claims, b"secret-secret-secret-secret-secret", algorithm="HS256", headers={"kid": "oct-1"}
+    published = b"published-secret-published-secret"
+    identity_provider.extra_jwks.append(
+        {"kty": "oct", "kid": "oct-1", "alg": "HS256", "k": base64url(published)}
     )
+    gateway = await _start(gateway_factory, world, identity_provider, jwt_hs256_secret=SECRET)
+    await _customer_of(gateway, identity_provider.token(world.alice.id))  # the keys are read
+    claims = identity_provider.claims(world.alice.id)
+    token = jwt.encode(claims, published, algorithm="HS256", headers={"kid": "oct-1"})
+
     assert refusal(await gateway.post(WHO, token=token)) == (
         "UNAUTHENTICATED",
         "TOKEN_BAD_SIGNATURE",
@@ -301,3 +288,19 @@ def test_settings_that_cannot_work_are_refused_at_start(
     values.update(overrides)
     with pytest.raises(ValidationError, match=complaint.replace("[", r"\[")):
         Settings(**values)
+
+
+def test_the_settings_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GATEWAY_JWT_ISSUER", "https://login.example.com/")
+    monkeypatch.setenv("GATEWAY_JWT_AUDIENCE", "https://billing.example.com, mobile")
+    monkeypatch.setenv("GATEWAY_JWT_ALGORITHMS", "RS256,ES256")
+    monkeypatch.setenv("GATEWAY_JWT_JWKS_URLS", "https://a.example/jwks.json")
+    monkeypatch.setenv("GATEWAY_JWT_CUSTOMER_CLAIM", "app_metadata.stripe_customer_id")
+
+    settings = Settings()
+
+    assert settings.jwt_enabled
+    assert settings.jwt_audience == ["https://billing.example.com", "mobile"]
+    assert settings.jwt_algorithms == ["RS256", "ES256"]
+    assert settings.jwt_jwks_urls == ["https://a.example/jwks.json"]
+    assert Settings(_env_file=None, jwt_issuer=None, jwt_jwks_urls=[]).jwt_enabled is False

@@ -58,6 +58,8 @@ class IdentityProvider:
     down: bool = False
     # While set and not yet released, discovery and JWKS requests wait (a hanging provider).
     hold: asyncio.Event | None = None
+    # Published beside the signing keys as they are (keys the gateway must ignore).
+    extra_jwks: list[dict[str, Any]] = field(default_factory=list)
     # Requests that met `hold` (counted when they arrive).
     held: int = 0
     jwks_requests: int = 0
@@ -114,7 +116,8 @@ class IdentityProvider:
             await self.hold.wait()
         if self.down:
             return web.Response(status=503)
-        return web.json_response({"keys": [key.public_jwk() for key in self.keys]})
+        keys = [key.public_jwk() for key in self.keys] + self.extra_jwks
+        return web.json_response({"keys": keys})
 
     def claims(self, customer_id: str | None = None, **overrides: Any) -> dict[str, Any]:
         now = int(time.time())
