@@ -75,7 +75,7 @@ class Context:
         """The customer this request acts for; a top-level error when there is none."""
         principal = self.principal
         if principal.problem is not None:
-            code = ErrorCode(principal.problem_code or "UNAUTHENTICATED")
+            code = principal.problem_code or ErrorCode.UNAUTHENTICATED
             if principal.problem_reason is not None:
                 raise GatewayError(code, principal.problem, reason=principal.problem_reason)
             raise GatewayError(code, principal.problem)
@@ -91,7 +91,7 @@ class Context:
         principal = self.principal
         if principal.problem is not None:
             raise GatewayError(
-                ErrorCode(principal.problem_code or "UNAUTHENTICATED"), principal.problem
+                principal.problem_code or ErrorCode.UNAUTHENTICATED, principal.problem
             )
         if not principal.is_admin:
             if principal.scope is None:

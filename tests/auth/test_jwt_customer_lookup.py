@@ -155,3 +155,24 @@ async def test_a_user_id_claim_that_is_not_text_is_refused(
     assert refusal(await gateway.post(WHO, token=missing))[1] == "TOKEN_MISSING_CLAIM"
     assert refusal(await gateway.post(WHO, token=number))[1] == "TOKEN_INVALID_CLAIM"
     assert refusal(await gateway.post(WHO, token=huge))[1] == "TOKEN_INVALID_CLAIM"
+
+
+async def test_a_failing_search_is_stripe_unavailable_not_a_refused_user(
+    by_user_id: RunningGateway,
+    world: World,
+    identity_provider: IdentityProvider,
+    stripe_client: stripe.StripeClient,
+    emulator: RunningEmulator,
+) -> None:
+    await _tag(stripe_client, world.alice.id, "u_alice")
+    emulator.runtime.faults.configure(
+        {"rules": [{"path": "/v1/customers/search", "rate_500": 1.0}]}
+    )
+
+    failed = await by_user_id.post(WHO, token=_token(identity_provider, "u_alice"))
+    emulator.runtime.faults.configure({"rules": []})
+    recovered = await by_user_id.post(WHO, token=_token(identity_provider, "u_alice"))
+
+    assert failed.error_codes == ["STRIPE_UNAVAILABLE"]
+    # Nothing was remembered about the user while Stripe failed.
+    assert recovered.ok()["session"]["customerId"] == world.alice.id
