@@ -138,8 +138,12 @@ async def main(args: argparse.Namespace) -> int:
                 customer = await client.v1.customers.create_async(
                     params={"metadata": {"app_user_id": "user_1"}}
                 )
-                rows = await _rows(settings, lookup_settings, client, http, keys, issuer, customer)
-                rows = [(name, alg, *(await _measure(check, checks))) for name, alg, check in rows]
+                checked = await _rows(
+                    settings, lookup_settings, client, http, keys, issuer, customer
+                )
+                rows = [
+                    (name, alg, *(await _measure(check, checks))) for name, alg, check in checked
+                ]
     finally:
         await runner.cleanup()
     baseline = rows[0][3]

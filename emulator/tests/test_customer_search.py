@@ -28,8 +28,8 @@ async def test_a_metadata_clause_finds_exactly_the_customers_with_that_value(
 
     found = await _search(stripe_client, "metadata['user_id']:'user_42'")
 
-    assert found.object == "search_result"
-    assert found.url == "/v1/customers/search"
+    assert found["object"] == "search_result"
+    assert found["url"] == "/v1/customers/search"
     assert [c.id for c in found.data] == [wanted]
     assert found.has_more is False
     assert found.next_page is None

@@ -140,7 +140,7 @@ def _refused_tokens(provider: IdentityProvider, alice: str, bob: str) -> dict[st
     stranger = new_key(provider.current.kid)
     attacker = new_key("attacker", "ES256")
     return {
-        "alg-none": (jwt.encode(claims, None, algorithm="none"), "TOKEN_ALGORITHM_NOT_ALLOWED"),
+        "alg-none": (jwt.encode(claims, "", algorithm="none"), "TOKEN_ALGORITHM_NOT_ALLOWED"),
         "hs256-with-public-key": (
             hs256_with(public_pem, claims, provider.current.kid),
             "TOKEN_ALGORITHM_NOT_ALLOWED",
