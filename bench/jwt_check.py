@@ -38,9 +38,9 @@ from gateway.auth.admin_keys import AdminKeys
 from gateway.auth.authenticate import authenticate
 from gateway.auth.jwt import JwtAuthenticator
 from gateway.auth.sessions import SessionStore
-from gateway.billing.cache import Cache
 from gateway.billing.client import Billing, open_stripe
 from gateway.settings import Settings
+from gateway.store import Cache
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable

@@ -13,13 +13,11 @@ import hashlib
 import logging
 from typing import TYPE_CHECKING
 
-from ...billing.customer_search import customers_with_metadata
-from ...billing.customers import fetch_customer
-from ...billing.errors import BillingError, NotFound
+from ...billing import BillingError, NotFound, customers_with_metadata, fetch_customer
 from .refusal import JwtRefusal, RefusalReason
 
 if TYPE_CHECKING:
-    from ...billing.client import Billing
+    from ...billing import Billing
 
 logger = logging.getLogger(__name__)
 
