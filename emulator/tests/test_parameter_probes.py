@@ -432,6 +432,9 @@ async def _world(
         "GET /v1/coupons": fixed("/v1/coupons"),
         "GET /v1/coupons/{coupon}": fixed(f"/v1/coupons/{coupon.id}"),
         "GET /v1/customers": fixed("/v1/customers"),
+        "GET /v1/customers/search": fixed(
+            "/v1/customers/search", {"query": "metadata['segment']:'smb'"}
+        ),
         "GET /v1/customers/{customer}": fixed(f"/v1/customers/{c}"),
         "GET /v1/customers/{customer}/payment_methods": fixed(f"/v1/customers/{c}/payment_methods"),
         "GET /v1/customers/{customer}/payment_methods/{payment_method}": fixed(
