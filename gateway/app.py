@@ -43,6 +43,7 @@ from .observability.metrics import metrics_handler
 from .portal.problems import ConfigurationError
 from .source_changes import Generations, SourceChanges
 from .sources import load_sources
+from .ui.graphiql_page import add_graphiql_routes, graphiql_page
 from .ui.routes import add_portal_routes
 from .webhooks import WEBHOOK_PATH, WEBHOOKS, StripeWebhooks, create_bus, stripe_webhook
 
@@ -222,6 +223,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
             limits=limits,
         ),
         graphql_ide="graphiql" if settings.graphiql else None,
+        ide_page=graphiql_page,
         allow_queries_via_get=False,
         multipart_uploads_enabled=False,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
@@ -238,6 +240,8 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
     if settings.metrics:
         token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
         app.router.add_get("/metrics", metrics_handler(token))
+    if settings.graphiql:
+        add_graphiql_routes(app)
     if settings.portal_ui:
         add_portal_routes(app, settings)
     return app
