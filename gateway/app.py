@@ -40,6 +40,7 @@ from .edge.cors import cors
 from .edge.request_log import request_log
 from .observability.json_logs import configure_logging
 from .observability.metrics import metrics_handler
+from .observability.tracing import TRACING, provider_from_environment, use_provider
 from .portal.problems import ConfigurationError
 from .source_changes import Generations, SourceChanges
 from .sources import load_sources
@@ -201,7 +202,9 @@ async def _close_sockets(app: web.Application) -> None:
 
 
 def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Application:
-    """The gateway as an aiohttp app (started and stopped by an AppRunner or `run_app`)."""
+    """The gateway as an aiohttp app (started and stopped by an AppRunner or `run_app`).
+
+    Traced when tracing is on (`observability.tracing`: `serve` turns it on from OTEL_*)."""
     limits = SchemaLimits.from_settings(settings)
     app = web.Application(
         client_max_size=settings.max_request_bytes,
@@ -221,6 +224,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
             mask_errors=settings.environment == "production",
             field_suggestions=settings.environment == "development",
             limits=limits,
+            tracer_provider=TRACING.provider,
         ),
         graphql_ide="graphiql" if settings.graphiql else None,
         ide_page=graphiql_page,
@@ -253,6 +257,7 @@ def serve(settings: Settings) -> int:
     if not settings.stripe_api_key.get_secret_value():
         logger.error("GATEWAY_STRIPE_API_KEY is not set")
         return 2
+    use_provider(provider_from_environment())
     app = create_app(settings)
     app.on_startup.append(_freeze_startup_objects)
     web.run_app(app, host=settings.host, port=settings.port, print=None)

@@ -39,12 +39,15 @@ from .extensions import (
     coded,
     mask_unexpected,
 )
+from .extensions.operation_tracing import operation_tracing
 from .live.subscriptions import LiveUpdates
 from .mutations import Mutation
 from .queries import Query
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from opentelemetry.trace import TracerProvider
 
 
 def _default(name: str) -> int:
@@ -157,12 +160,14 @@ def build_schema(
     mask_errors: bool = True,
     field_suggestions: bool = False,
     limits: SchemaLimits | None = None,
+    tracer_provider: "TracerProvider | None" = None,
 ) -> GatewaySchema:
     limits = limits or SchemaLimits()
-    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
-        RequestAccounting,
-        ErrorCodes,
-    ]
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = []
+    if tracer_provider is not None:
+        # Outermost, so the operation's span covers every other extension's work.
+        extensions.append(operation_tracing(tracer_provider))
+    extensions += [RequestAccounting, ErrorCodes]
     if mask_errors:
         extensions.append(MaskUnexpectedErrors)
     document_limits = limits.document()

@@ -19,6 +19,7 @@ from aiocache.backends.redis import RedisCache
 from aiocache.serializers import JsonSerializer
 
 from ..observability.metrics import CACHE_LOOKUPS, cache_kind
+from ..observability.tracing import trace_redis
 from .decoded_json import DecodedJson, as_decoded
 
 if TYPE_CHECKING:
@@ -73,7 +74,9 @@ def _backend(url: str | None) -> Any:
         options["password"] = parts.password
     if parts.scheme == "rediss":
         options["ssl"] = True
-    return _Redis(**options)
+    backend = _Redis(**options)
+    trace_redis(backend.client)
+    return backend
 
 
 def _text(raw: Any) -> Any:
