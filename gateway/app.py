@@ -44,6 +44,12 @@ from .observability.tracing import TRACING, provider_from_environment, use_provi
 from .portal.problems import ConfigurationError
 from .source_changes import Generations, SourceChanges
 from .sources import load_sources
+from .startup import (
+    announce_listening,
+    announce_stopping,
+    configuration_file_problems,
+    report_configuration_error,
+)
 from .ui.graphiql_page import add_graphiql_routes, graphiql_page
 from .ui.routes import add_portal_routes
 from .webhooks import WEBHOOK_PATH, WEBHOOKS, StripeWebhooks, create_bus, stripe_webhook
@@ -252,15 +258,40 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
 
 
 def serve(settings: Settings) -> int:
-    """Run until interrupted (`python -m gateway serve`)."""
+    """Run until SIGINT or SIGTERM (`python -m gateway serve`): then stop listening, close
+    live sockets (1001, going away), give requests in flight `shutdown_grace_seconds` to
+    finish, and close the connections to Stripe and Redis. Problems are one log line each."""
     configure_logging(settings.log_format)
     if not settings.stripe_api_key.get_secret_value():
         logger.error("GATEWAY_STRIPE_API_KEY is not set")
         return 2
-    use_provider(provider_from_environment())
+    problems = configuration_file_problems(settings)
+    for problem in problems:
+        logger.error("invalid portal configuration: %s", problem)
+    if problems:
+        return 2
+    try:
+        use_provider(provider_from_environment())
+    except ValueError as exc:
+        logger.error("%s", exc)
+        return 2
     app = create_app(settings)
     app.on_startup.append(_freeze_startup_objects)
-    web.run_app(app, host=settings.host, port=settings.port, print=None)
+    app.on_shutdown.insert(0, announce_stopping(settings.shutdown_grace_seconds))
+    try:
+        web.run_app(
+            app,
+            host=settings.host,
+            port=settings.port,
+            shutdown_timeout=settings.shutdown_grace_seconds,
+            print=announce_listening,
+        )
+    except ConfigurationError as exc:
+        report_configuration_error(exc)
+        return 2
+    except OSError as exc:
+        logger.error("cannot listen on %s:%s: %s", settings.host, settings.port, exc.strerror)
+        return 2
     return 0
 
 

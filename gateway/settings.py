@@ -17,6 +17,8 @@ class Settings(BaseSettings):
     environment: Literal["production", "development"] = "production"
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
+    # On SIGTERM (or SIGINT): stop accepting, then give requests in flight this long to finish.
+    shutdown_grace_seconds: float = Field(default=30.0, ge=0, le=3600)
 
     stripe_api_key: SecretStr = SecretStr("")
     # Point the real SDK somewhere else (the emulator); None means Stripe itself.
