@@ -20,7 +20,7 @@ from ...billing.writes import IDEMPOTENCY_PARAM, REUSED_KEY_MESSAGE
 from ..context import Context
 from ..errors import ErrorCode, UserError, from_billing, user_error
 from ..input_limits import too_long
-from ..live.announce import announce_write
+from ..live.announce import announce_write, announce_writing
 
 MAX_CLIENT_MUTATION_ID = 200
 CLIENT_MUTATION_ID_FIELD = "clientMutationId"
@@ -61,7 +61,9 @@ class MutationCall:
         self.wrote()
         end_change()
         await remember(self.context.billing.cache, self.keys, self.fingerprint, outcome)
-        await announce_write(self.context.services, self.name, self.customer_id, outcome)
+        await announce_write(
+            self.context.services, self.name, self.customer_id, outcome, self.keys.base
+        )
 
 
 async def start_call(context: Context, name: str, data: object) -> MutationCall | UserError:
@@ -84,6 +86,8 @@ async def start_call(context: Context, name: str, data: object) -> MutationCall 
     memo = await recall(context.billing.cache, keys)
     if memo is not None and memo.fingerprint != fingerprint:
         return user_error(ErrorCode.INVALID_INPUT, REUSED_KEY_MESSAGE, CLIENT_MUTATION_ID_FIELD)
+    if memo is None:
+        await announce_writing(context.services, name, keys.base)
     return MutationCall(
         context=context,
         name=name,
