@@ -5,9 +5,9 @@
 // error, and the page is told at once rather than at its next request.
 
 import { ApiError } from "./api.js";
+import { LIVE } from "./queries.js";
 
 const PROTOCOL = "graphql-transport-ws";
-const SUBSCRIPTION = "subscription Live { billingEvents { id kind source } }";
 const RETRY_SECONDS = [1, 2, 5, 10, 30];
 // Close codes of a socket whose credentials no longer hold.
 const CREDENTIALS_REFUSED = [4401, 4403];
@@ -78,7 +78,7 @@ export class LiveUpdates {
     if (data.type === "connection_ack") {
       this.failures = 0;
       socket.send(
-        JSON.stringify({ id: "billing", type: "subscribe", payload: { query: SUBSCRIPTION } }),
+        JSON.stringify({ id: "billing", type: "subscribe", payload: { query: LIVE } }),
       );
     } else if (data.type === "ping") {
       socket.send(JSON.stringify({ type: "pong" }));
