@@ -113,6 +113,11 @@ class Settings(BaseSettings):
     # without one it can only use test cards against the emulator.
     stripe_publishable_key: str | None = None
 
+    @property
+    def stripe_test_mode(self) -> bool:
+        """A test-mode key (`sk_test_`, `rk_test_`): Stripe's documented test values apply."""
+        return self.stripe_api_key.get_secret_value().startswith(("sk_test_", "rk_test_"))
+
     @field_validator("admin_keys", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:

@@ -121,7 +121,7 @@ async def test_a_retried_stripe_call_counts_its_resends(
         }
     )
     spans.clear()
-    payload = await mutate(gateway, token, "addTaxId", type="eu_vat", value="DE111222333")
+    payload = await mutate(gateway, token, "addTaxId", type="eu_vat", value="DE111222339")
     emulator.runtime.faults.configure({"rules": []})
     assert payload["userErrors"] == []
     (post,) = [

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 CUSTOMER = "features.customer_update"
 PM = "features.payment_method_update"
-HOME = Address(line1="1 Main St", city="Springfield", postal_code="12345", country="US")
+HOME = Address(line1="1 Main St", city="Springfield", state="IL", postal_code="62701", country="US")
 ONLY_EMAIL = config(**{f"{CUSTOMER}.allowed_updates": ["email"]})
 
 DECISIONS: list[tuple[str, Callable[[], Any], Any]] = [
@@ -65,7 +65,8 @@ DECISIONS: list[tuple[str, Callable[[], Any], Any]] = [
                 "address": {
                     "line1": "1 Main St",
                     "city": "Springfield",
-                    "postal_code": "12345",
+                    "state": "IL",
+                    "postal_code": "62701",
                     "country": "US",
                 }
             },
@@ -74,7 +75,7 @@ DECISIONS: list[tuple[str, Callable[[], Any], Any]] = [
     (
         "shipping",
         lambda: decide_customer_update(
-            ctx(), customer(), CustomerUpdate(shipping=Shipping("Ada", HOME, "+15550100"))
+            ctx(), customer(), CustomerUpdate(shipping=Shipping("Ada", HOME, "(650) 253-0000"))
         ),
         CustomerUpdateDecision(
             "cus_1",
@@ -85,10 +86,11 @@ DECISIONS: list[tuple[str, Callable[[], Any], Any]] = [
                     "address": {
                         "line1": "1 Main St",
                         "city": "Springfield",
-                        "postal_code": "12345",
+                        "state": "IL",
+                        "postal_code": "62701",
                         "country": "US",
                     },
-                    "phone": "+15550100",
+                    "phone": "+16502530000",
                 }
             },
         ),
@@ -100,8 +102,8 @@ DECISIONS: list[tuple[str, Callable[[], Any], Any]] = [
     ),
     (
         "add a tax ID",
-        lambda: decide_add_tax_id(ctx(), "cus_1", type="eu_vat", value=" DE123456789 "),
-        AddTaxIdDecision("cus_1", {"type": "eu_vat", "value": "DE123456789"}),
+        lambda: decide_add_tax_id(ctx(), "cus_1", type="eu_vat", value=" DE811907980 "),
+        AddTaxIdDecision("cus_1", {"type": "eu_vat", "value": "DE811907980"}),
     ),
     (
         "remove a tax ID",
@@ -308,7 +310,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
             ctx(), customer(), CustomerUpdate(address=Address(country="USA"))
         ),
         RefusalCode.INVALID_INPUT,
-        "address",
+        "address.country",
     ),
     (
         "empty address",
@@ -322,7 +324,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
             ctx(), customer(), CustomerUpdate(shipping=Shipping(" ", HOME))
         ),
         RefusalCode.INVALID_INPUT,
-        "shipping",
+        "shipping.name",
     ),
     (
         "shipping without an address",
@@ -330,7 +332,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
             ctx(), customer(), CustomerUpdate(shipping=Shipping("Ada", None))
         ),
         RefusalCode.INVALID_INPUT,
-        "shipping",
+        "shipping.address",
     ),
     (
         "customer update inside a payment method flow",

@@ -4,6 +4,7 @@ import strawberry
 
 from ...billing.errors import BillingError, NotFound
 from ...billing.tax_id_changes import add_tax_id, fetch_tax_id
+from ...billing.tax_ids import list_tax_ids
 from ...portal.policy.customer import decide_add_tax_id
 from ...portal.refusals import Refusal
 from ..context import Context, Info
@@ -72,8 +73,19 @@ async def _add_tax_id(context: Context, data: AddTaxIdInput) -> AddTaxIdPayload:
     # Billing reads the customer's tax ID list (cached when the portal just showed it): it
     # proves the customer exists, and a tax ID they already have is answered with, not added
     # twice. Nothing here is dated, so the customer itself is not read.
+    try:
+        existing = await list_tax_ids(context.billing, call.customer_id)
+    except NotFound:
+        return failed(user_error(ErrorCode.NOT_FOUND, "Customer not found."))
+    except BillingError as exc:
+        return failed(stripe_failure(exc))
     decision = decide_add_tax_id(
-        await context.policy(), call.customer_id, type=data.type.strip(), value=data.value
+        await context.policy(),
+        call.customer_id,
+        type=data.type.strip(),
+        value=data.value,
+        existing=existing,
+        test_mode=context.services.settings.stripe_test_mode,
     )
     if isinstance(decision, Refusal):
         return failed(from_refusal(decision))
