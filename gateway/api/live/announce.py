@@ -2,11 +2,11 @@
 at once, with or without webhooks configured.
 
 A successful customer mutation publishes one event after its writes (whose cache entries
-billing/ dropped already, so a refetch sees the change). Its `type` is `gateway.<mutation>`
-and its id `gwevt_...`; Stripe's webhooks for the same change are its echo and are not
-published again (`webhooks/echoes.py`). A mutation that changes
-nothing a customer sees (`createSetupIntent`) publishes nothing. Publishing never fails a
-mutation: the write happened, so a bus error is only logged.
+billing/ dropped already, so a refetch sees the change), as its declaration's `announces`
+says. Its `type` is `gateway.<mutation>` and its id `gwevt_...`; Stripe's webhooks for the
+same change are its echo and are not published again (`webhooks/echoes.py`). A mutation
+that changes nothing a customer sees (`createSetupIntent`) announces nothing. Publishing
+never fails a mutation: the write happened, so a bus error is only logged.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...webhooks import LiveEvent, LiveEventKind
@@ -28,34 +29,33 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 GATEWAY_EVENT_TYPE = "gateway.{}"
-# Mutation -> (what changed, the outcome entry naming the changed object; else the customer).
-WRITES: dict[str, tuple[LiveEventKind, str | None]] = {
-    "cancelSubscription": (LiveEventKind.SUBSCRIPTION, "subscription"),
-    "renewSubscription": (LiveEventKind.SUBSCRIPTION, "subscription"),
-    "updateSubscription": (LiveEventKind.SUBSCRIPTION, "subscription"),
-    "undoScheduledChange": (LiveEventKind.SUBSCRIPTION, "subscription"),
-    "pauseSubscription": (LiveEventKind.SUBSCRIPTION, "subscription"),
-    "resumeSubscription": (LiveEventKind.SUBSCRIPTION, "subscription"),
-    "updateCustomer": (LiveEventKind.CUSTOMER, None),
-    "addTaxId": (LiveEventKind.CUSTOMER, None),
-    "removeTaxId": (LiveEventKind.CUSTOMER, None),
-    "setDefaultPaymentMethod": (LiveEventKind.PAYMENT_METHOD, "payment_method"),
-    "detachPaymentMethod": (LiveEventKind.PAYMENT_METHOD, "detached"),
-    "confirmSetupIntentForTesting": (LiveEventKind.PAYMENT_METHOD, "setup_intent"),
-    "payInvoice": (LiveEventKind.INVOICE, "invoice"),
-}
 
 
-def write_event(mutation: str, customer_id: str, outcome: Mapping[str, Any]) -> LiveEvent | None:
+@dataclass(frozen=True)
+class Announcement:
+    """What a mutation's success tells live subscribers: the kind of object it changed, and
+    the outcome entry naming that object (None: the customer)."""
+
+    kind: LiveEventKind
+    changed: str | None = None
+
+
+def write_event(
+    mutation: str,
+    announces: Announcement | None,
+    customer_id: str,
+    outcome: Mapping[str, Any],
+) -> LiveEvent | None:
     """The live event for a successful `mutation`, or None when it changes nothing visible."""
-    spec = WRITES.get(mutation)
-    if spec is None:
+    if announces is None:
         return None
-    kind, key = spec
-    changed = outcome.get(key) if key is not None else None
+    changed = outcome.get(announces.changed) if announces.changed is not None else None
+    if announces.changed is not None and announces.changed not in outcome:
+        # A declaration naming an entry its outcome does not have: said, not silently lost.
+        logger.warning("%s announces %r, not in its outcome", mutation, announces.changed)
     return LiveEvent(
         customer_id=customer_id,
-        kind=kind,
+        kind=announces.kind,
         type=GATEWAY_EVENT_TYPE.format(mutation),
         event_id=GATEWAY_EVENT_PREFIX + secrets.token_hex(12),
         object_id=changed if isinstance(changed, str) and changed else customer_id,
@@ -63,26 +63,29 @@ def write_event(mutation: str, customer_id: str, outcome: Mapping[str, Any]) -> 
     )
 
 
-async def announce_writing(services: Services, mutation: str, call_base: str) -> None:
+async def announce_writing(
+    services: Services, announces: Announcement | None, call_base: str
+) -> None:
     """Before a call that will announce its change writes: Stripe's echo waits for it."""
-    if mutation not in WRITES:
+    if announces is None:
         return
     try:
         await mark_writing(services.billing.cache, call_base)
     except Exception:  # the store's own connection errors vary by backend
-        logger.warning("could not mark %s as writing", mutation, exc_info=True)
+        logger.warning("could not mark call %s as writing", call_base, exc_info=True)
 
 
 async def announce_write(
     services: Services,
     mutation: str,
+    announces: Announcement | None,
     customer_id: str,
     outcome: Mapping[str, Any],
     call_base: str,
 ) -> None:
     """Publish `mutation`'s change to the customer's live subscribers (any instance), once:
     Stripe's webhooks for the writes of `call_base` are known as its echo."""
-    event = write_event(mutation, customer_id, outcome)
+    event = write_event(mutation, announces, customer_id, outcome)
     if event is None:
         return
     try:
@@ -92,4 +95,4 @@ async def announce_write(
         logger.warning("could not publish %s for %s", event.type, customer_id, exc_info=True)
 
 
-__all__ = ["WRITES", "announce_write", "announce_writing", "write_event"]
+__all__ = ["Announcement", "LiveEventKind", "announce_write", "announce_writing", "write_event"]
