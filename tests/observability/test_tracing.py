@@ -78,6 +78,10 @@ async def test_a_request_is_one_trace_with_its_stripe_and_redis_calls(
     assert server.attributes is not None
     assert server.attributes["http.response.status_code"] == 200
     (operation,) = named(finished, "GraphQL Query: TracedSubscriptions")
+    assert operation.attributes is not None
+    assert operation.attributes["graphql.operation.type"] == "query"
+    # The document's text (whose literals may hold customers' details) is not on the span.
+    assert "query" not in operation.attributes
     assert operation.parent is not None
     assert operation.parent.span_id == server.context.span_id
     stripe_calls = named(finished, "stripe ")
@@ -153,6 +157,25 @@ async def test_a_callers_traceparent_is_continued_and_failures_marked(
     failed = named(finished, "stripe GET /v1/subscriptions")
     assert failed
     assert all(span.status.status_code is StatusCode.ERROR for span in failed)
+
+
+async def test_no_customer_detail_reaches_a_span(
+    spans: InMemorySpanExporter, gateway_factory: GatewayFactory, world: World
+) -> None:
+    gateway = await gateway_factory.start(world.configurations())
+    token = await gateway.token_for(world.alice.id)
+    spans.clear()
+    document = (
+        "mutation TracedRename { updateCustomer(input: "
+        '{name: "Alice Secretname", phone: "+49 30 7654321"}) { userErrors { code } } }'
+    )
+    assert (await gateway.post(document, token=token)).ok()["updateCustomer"]["userErrors"] == []
+    finished = spans.get_finished_spans()
+    assert named(finished, "GraphQL Query: TracedRename")
+    for span in finished:
+        text = f"{span.name} {dict(span.attributes or {})} {[e.attributes for e in span.events]}"
+        assert "Secretname" not in text, span.name
+        assert "7654321" not in text, span.name
 
 
 async def test_off_without_otel_variables(
