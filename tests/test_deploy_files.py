@@ -35,7 +35,7 @@ def test_every_gateway_variable_is_a_valid_setting() -> None:
         fields = {key.removeprefix("GATEWAY_").lower(): value for key, value in environment.items()}
         unknown = set(fields) - set(Settings.model_fields)
         assert unknown == set(), unknown
-        settings = Settings(**fields)
+        settings = Settings.model_validate(fields)
         assert settings.redis_url == "redis://redis:6379/0"
         assert settings.host == "0.0.0.0"
         assert _seconds(services[name]["stop_grace_period"]) > settings.shutdown_grace_seconds

@@ -18,7 +18,7 @@ from ..errors import ErrorCode
 from .refusals import Refusal
 
 if TYPE_CHECKING:
-    from gateway.billing.models import Address
+    from gateway.models import Address
 
     from .decisions import StripeParams
 

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING
 from ..billing.idempotency import PREFIX
 
 if TYPE_CHECKING:
-    from ..billing.cache import Cache
-    from .events import LiveEventKind
+    from ..live_bus import LiveEventKind
+    from ..store import Cache
 
 # Stripe resends an undelivered event for up to three days.
 ANNOUNCED_TTL_SECONDS = 4 * 24 * 3600

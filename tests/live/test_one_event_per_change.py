@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from gateway.billing.cache import Cache
-from gateway.webhooks import LiveEventKind
+from gateway.live_bus import LiveEventKind
+from gateway.store import Cache
 from gateway.webhooks.echoes import is_echo, mark_announced, mark_writing
 from tests.live.instances import settled
 from tests.live.test_instances import subscriber
@@ -38,14 +38,16 @@ async def test_a_mutation_reaches_a_subscriber_once_with_webhooks_on(
     a, b = stripe_webhooks.a, stripe_webhooks.b
     token = await b.gateway.token_for(world.bob.id)
     async with await subscriber(b, token, world.bob.id) as live:
-        delivered = len(emulator.runtime.deliverer.deliveries)
+        deliverer = emulator.runtime.deliverer
+        assert deliverer is not None
+        delivered = len(deliverer.deliveries)
         cancel = await b.gateway.post(CANCEL, {"id": world.bob.subscription}, token=token)
         assert cancel.ok()["cancelSubscription"]["userErrors"] == []
         event = await live.next_event("1")
         assert (event["type"], event["source"]) == ("gateway.cancelSubscription", "GATEWAY")
         await settled(emulator.runtime)
         # Stripe did send its webhook for the change, to A, and A took it (200).
-        echoes = emulator.runtime.deliverer.deliveries[delivered:]
+        echoes = deliverer.deliveries[delivered:]
         types = {emulator.runtime.emu.objects[d["event"]]["type"] for d in echoes}
         assert "customer.subscription.updated" in types, echoes
         assert {d["status"] for d in echoes} == {200}, echoes

@@ -93,7 +93,7 @@ async def test_a_request_is_one_trace_with_its_stripe_and_redis_calls(
         assert attributes["http.response.status_code"] == 200
         assert attributes["http.request.resend_count"] == 0
         # The route's template, never a customer's id.
-        assert world.alice.id not in attributes["url.template"]
+        assert world.alice.id not in str(attributes["url.template"])
     assert any(
         span.attributes and span.attributes["url.template"] == "/v1/subscriptions"
         for span in stripe_calls
@@ -131,7 +131,7 @@ async def test_a_retried_stripe_call_counts_its_resends(
     (post,) = [
         span
         for span in named(spans.get_finished_spans(), "stripe POST")
-        if span.attributes and span.attributes["url.template"].endswith("/tax_ids")
+        if span.attributes and str(span.attributes["url.template"]).endswith("/tax_ids")
     ]
     assert post.attributes is not None
     assert post.attributes["http.request.resend_count"] == 1

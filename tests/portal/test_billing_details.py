@@ -8,12 +8,12 @@ import re
 
 import pytest
 
-from gateway.billing.models import Address
+from gateway.billing import STRIPE_TAX_ID_TYPES as TAX_ID_TYPES
+from gateway.models import Address
 from gateway.portal.addresses import address_params
 from gateway.portal.phones import phone_param
 from gateway.portal.refusals import Refusal
 from gateway.portal.tax_id_formats import (
-    TAX_ID_TYPES,
     VALIDATORS,
     _module,
     compact,
@@ -33,7 +33,8 @@ def test_each_type_accepts_its_librarys_examples(tax_type: str) -> None:
     examples = re.findall(r">>> validate\('([^']+)'\)[^\n]*\n'", module.__doc__ or "")
     assert examples, tax_type
     for example in examples:
-        assert tax_id_value(tax_type, example, test_mode=False) == example.strip(), example
+        checked = tax_id_value(tax_type, example, test_mode=False, known_types=TAX_ID_TYPES)
+        assert checked == example.strip(), example
 
 
 def test_spellings_of_one_number_compare_equal() -> None:

@@ -21,7 +21,7 @@ GUIDE_URL = "wss://billing.example.com/graphql"
 
 def live_snippet() -> str:
     """The guide's code block that opens the WebSocket."""
-    blocks = re.findall(r"```js\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.DOTALL)
+    blocks: list[str] = re.findall(r"```js\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.DOTALL)
     (snippet,) = [block for block in blocks if "graphql-transport-ws" in block]
     assert GUIDE_URL in snippet
     return snippet

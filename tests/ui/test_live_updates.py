@@ -14,7 +14,7 @@ from tests.ui.pages import expect, open_action, status, subscription_card
 if TYPE_CHECKING:
     from tests.ui.conftest import Browsing, Demo
 
-pytestmark = pytest.mark.usefixtures("no_script_errors")
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("no_script_errors")]
 
 
 async def until_streaming(demo: Demo, role: str, count: int = 1) -> None:

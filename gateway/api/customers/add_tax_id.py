@@ -2,11 +2,15 @@
 
 import strawberry
 
-from ...billing.errors import BillingError, NotFound
-from ...billing.tax_id_changes import add_tax_id, fetch_tax_id
-from ...billing.tax_ids import list_tax_ids
-from ...portal.policy.customer import decide_add_tax_id
-from ...portal.refusals import Refusal
+from ...billing import (
+    STRIPE_TAX_ID_TYPES,
+    BillingError,
+    NotFound,
+    add_tax_id,
+    fetch_tax_id,
+    list_tax_ids,
+)
+from ...portal import Refusal, decide_add_tax_id
 from ..context import Context, Info
 from ..errors import ErrorCode, UserError, from_refusal, user_error
 from ..fields import field
@@ -92,6 +96,7 @@ async def _add_tax_id(context: Context, data: AddTaxIdInput) -> AddTaxIdPayload:
         value=data.value,
         existing=existing,
         test_mode=context.services.settings.stripe_test_mode,
+        known_types=STRIPE_TAX_ID_TYPES,
     )
     if isinstance(decision, Refusal):
         return failed(from_refusal(decision))

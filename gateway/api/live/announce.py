@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ...webhooks import LiveEvent, LiveEventKind
+from ...live_bus import LiveEvent, LiveEventKind
 from ...webhooks.echoes import mark_announced, mark_writing
 from .types import GATEWAY_EVENT_PREFIX
 

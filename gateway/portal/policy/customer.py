@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Literal
 
-from gateway.billing.models import Address, Customer, Shipping, TaxId
+from gateway.models import Address, Customer, Shipping, TaxId
 
 from ...errors import ErrorCode
 from ..actions import AccountAction
@@ -179,6 +179,7 @@ def decide_add_tax_id(
     value: str,
     existing: Iterable[TaxId] = (),
     test_mode: bool = False,
+    known_types: frozenset[str] | None = None,
 ) -> AddTaxIdDecision | Refusal:
     """A tax ID of a type Stripe knows, valid by its official format and checksum, that the
     customer (whose tax IDs are `existing`) does not have yet, however it is spelled."""
@@ -187,7 +188,7 @@ def decide_add_tax_id(
         return refusal
     if value.strip() and duplicate(type, value.strip(), existing) is not None:
         return _invalid("This tax ID is already on the account.", "value")
-    cleaned = tax_id_value(type, value, test_mode=test_mode)
+    cleaned = tax_id_value(type, value, test_mode=test_mode, known_types=known_types)
     if isinstance(cleaned, Refusal):
         return cleaned
     return AddTaxIdDecision(customer_id=customer_id, params={"type": type, "value": cleaned})

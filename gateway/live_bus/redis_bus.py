@@ -24,11 +24,11 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from ..observability.tracing import trace_redis
-from .bus import QUEUE_SIZE, EventBus
+from .base import QUEUE_SIZE, EventBus
 from .events import LiveEvent
 
 if TYPE_CHECKING:
-    from .bus import Subscription
+    from .base import Subscription
 
 logger = logging.getLogger(__name__)
 

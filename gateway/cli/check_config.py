@@ -3,7 +3,8 @@
 Without Stripe the file is checked on its own. With `--with-stripe` the catalog (products
 and prices) and the configurations named in GATEWAY_PORTAL_CONFIGURATION_IDS are read from
 Stripe first, so listed prices are checked against what exists and the default is checked
-across both sources, exactly as the server does when it starts.
+across both sources, exactly as the server does when it starts. The reading lives here,
+the checking in `portal/` (which does no I/O).
 """
 
 from __future__ import annotations
@@ -14,10 +15,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .catalog import Catalog
-from .loading import load_configuration_file
-from .problems import errors_only
-from .registry import collect_configurations
+from ..portal import Catalog, check_configuration_file
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -37,13 +35,10 @@ StripeFetcher = Callable[[], Coroutine[Any, Any, StripeSources]]
 
 
 def stripe_fetcher(settings: Settings) -> StripeFetcher:
-    """Read the catalog and the configured `bpc_...` ids through billing/ (the CLI's default)."""
+    """Read the catalog and the configured `bpc_...` ids through billing/ (the default)."""
 
     async def fetch() -> StripeSources:
-        # Imported here: the policy engine never needs billing's I/O, only this command does.
-        from ..billing.catalog_fetch import fetch_catalog
-        from ..billing.client import open_stripe
-        from ..billing.portal_configurations import fetch_portal_configurations
+        from ..billing import fetch_catalog, fetch_portal_configurations, open_stripe
 
         async with open_stripe(settings) as client:
             products, prices = await fetch_catalog(client)
@@ -53,6 +48,26 @@ def stripe_fetcher(settings: Settings) -> StripeFetcher:
         return StripeSources(Catalog.build(products, prices), configurations)
 
     return fetch
+
+
+def _fetcher_from_environment(stream: TextIO) -> StripeFetcher | None:
+    """The Stripe reader the GATEWAY_* settings describe, or None once it said, in one line
+    each, what is missing or invalid (no key is not "the billing service is unavailable")."""
+    from pydantic import ValidationError
+
+    from ..settings import Settings
+    from ..startup import settings_problems
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        for line in settings_problems(exc):
+            print(f"invalid setting {line}", file=stream)
+        return None
+    if not settings.stripe_api_key.get_secret_value():
+        print("cannot read the catalog from Stripe: GATEWAY_STRIPE_API_KEY is not set", file=stream)
+        return None
+    return stripe_fetcher(settings)
 
 
 def check_config_command(
@@ -67,31 +82,19 @@ def check_config_command(
     catalog: Catalog | None = None
     stripe_configurations: Sequence[Mapping[str, Any]] = ()
     if with_stripe:
-        try:
+        if fetch_stripe is None:
+            fetch_stripe = _fetcher_from_environment(stream)
             if fetch_stripe is None:
-                from ..settings import Settings
-
-                fetch_stripe = stripe_fetcher(Settings())
+                return 1
+        try:
             sources = asyncio.run(fetch_stripe())
         except Exception as error:  # any failure to read Stripe is reported, not raised
             print(f"cannot read the catalog from Stripe: {error}", file=stream)
             return 1
         catalog, stripe_configurations = sources.catalog, sources.configurations
-    loaded = load_configuration_file(path, catalog=catalog)
-    configurations, problems = collect_configurations(
-        loaded, stripe_configurations, catalog=catalog
+    result = check_configuration_file(
+        path, catalog=catalog, stripe_configurations=stripe_configurations
     )
-    from_file = set(loaded.problems)
-    for problem in problems:
-        print(f"{path}: {problem}" if problem in from_file else str(problem), file=stream)
-    errors = errors_only(problems)
-    if errors:
-        print(f"{len(errors)} problem(s) found; the configuration is invalid.", file=stream)
-        return 1
-    default = next(c.id for c in configurations if c.is_default)
-    checked = "checked against the Stripe catalog" if with_stripe else "checked"
-    print(
-        f"OK: {len(configurations)} configuration(s) {checked}; the default is {default}.",
-        file=stream,
-    )
-    return 0
+    for line in result.lines:
+        print(line, file=stream)
+    return 0 if result.valid else 1
