@@ -58,6 +58,7 @@ def named(finished: tuple[ReadableSpan, ...], prefix: str) -> list[ReadableSpan]
     return [span for span in finished if span.name.startswith(prefix)]
 
 
+@pytest.mark.redis
 async def test_a_request_is_one_trace_with_its_stripe_and_redis_calls(
     spans: InMemorySpanExporter,
     gateway_factory: GatewayFactory,

@@ -9,6 +9,8 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
+import pytest
+
 from tests.support.png import pixels
 from tests.ui.conftest import ADMIN_KEY, ARTIFACTS
 from tests.ui.pages import expect
@@ -36,6 +38,7 @@ async def _offline(page: Page, blocked: list[str]) -> None:
     await page.route("**/*", route)
 
 
+@pytest.mark.browser
 async def test_graphiql_renders_and_runs_a_query_offline(
     demo: Demo, browsing: Browsing, no_script_errors: None
 ) -> None:

@@ -7,12 +7,12 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
+
 from gateway.api.live import stream
 from tests.ui.test_live_updates import until_streaming
 
 if TYPE_CHECKING:
-    import pytest
-
     from tests.ui.conftest import Browsing, Demo
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "frontend-guide.md"
@@ -27,6 +27,7 @@ def live_snippet() -> str:
     return snippet
 
 
+@pytest.mark.browser
 async def test_the_guides_live_snippet_refetches_then_signs_out(
     demo: Demo, browsing: Browsing, monkeypatch: pytest.MonkeyPatch
 ) -> None:
