@@ -55,7 +55,7 @@ QUEUED_STEPS = (
 QUEUED_COLD_TARGET = 3
 # Paying reads the invoice and the customer's cards (side by side), then pays.
 PAY_INVOICE_TARGET = 3
-ADDED_TAX_ID = "DE999999999"
+ADDED_TAX_ID = "DE999999995"
 SESSION_MUTATIONS = ("createPortalSession", "redeemPortalSession", "endPortalSession")
 
 

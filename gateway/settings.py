@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     environment: Literal["production", "development"] = "production"
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
+    # On SIGTERM (or SIGINT): stop accepting, then give requests in flight this long to finish.
+    shutdown_grace_seconds: float = Field(default=30.0, ge=0, le=3600)
 
     stripe_api_key: SecretStr = SecretStr("")
     # Point the real SDK somewhere else (the emulator); None means Stripe itself.
@@ -146,6 +148,11 @@ class Settings(BaseSettings):
     jwt_keys_refetch_seconds: float = Field(default=30.0, ge=0)
     # How long a user id -> customer lookup is remembered (a miss: a tenth of it, at least 1 s).
     jwt_customer_lookup_ttl_seconds: float = Field(default=300.0, ge=0)
+
+    @property
+    def stripe_test_mode(self) -> bool:
+        """A test-mode key (`sk_test_`, `rk_test_`): Stripe's documented test values apply."""
+        return self.stripe_api_key.get_secret_value().startswith(("sk_test_", "rk_test_"))
 
     @field_validator("admin_keys", mode="before")
     @classmethod

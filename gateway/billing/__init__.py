@@ -37,6 +37,7 @@ from .subscription_ids import recall_subscription_ids
 from .subscription_truth import read_subscription
 from .subscriptions import fetch_subscription, list_subscriptions
 from .tax_id_changes import add_tax_id, fetch_tax_id, remove_tax_id
+from .tax_id_types import STRIPE_TAX_ID_TYPES
 from .tax_ids import list_tax_ids
 from .test_clocks import clock_time
 from .writes import IDEMPOTENCY_PARAM, REUSED_KEY_MESSAGE
@@ -44,6 +45,7 @@ from .writes import IDEMPOTENCY_PARAM, REUSED_KEY_MESSAGE
 __all__ = [
     "IDEMPOTENCY_PARAM",
     "REUSED_KEY_MESSAGE",
+    "STRIPE_TAX_ID_TYPES",
     "TEST_PAYMENT_METHOD_PREFIX",
     "Billing",
     "BillingError",

@@ -12,7 +12,8 @@ Order of work for one delivery, each step only after the previous one succeeded:
    out-of-order deliveries cannot leave the cache holding an older state. Every instance
    watches the catalog and configurations generations and reloads its in-memory copy when
    they move (`gateway.source_changes`).
-4. Publish a `LiveEvent` to the customer's subscribers (they order by `created`).
+4. Publish a `LiveEvent` to the customer's subscribers (they order by `created`), unless it
+   is the echo of a change the gateway made and announced itself (`echoes`).
 
 When step 3 or 4 fails (Redis unreachable), the claim is released and the answer is 503,
 so Stripe's retry processes the event again. The work is a few cache operations, so the
@@ -30,6 +31,7 @@ from pydantic import SecretStr
 
 from ..billing.cache_scopes import invalidate_catalog, invalidate_configurations
 from ..live_bus import LiveEvent
+from .echoes import is_echo
 from .routing import Impact, impact_of
 from .signature import TOLERANCE_SECONDS, InvalidWebhook, verified_event
 
@@ -52,6 +54,8 @@ class ParsedEvent:
     created: int
     object: dict[str, Any]
     previous_attributes: dict[str, Any]
+    # The `Idempotency-Key` of the API request that caused the event (Stripe's `request`).
+    idempotency_key: str | None = None
 
 
 class StripeWebhooks:
@@ -131,6 +135,9 @@ class StripeWebhooks:
         # Invalidate before publishing: a subscriber that refetches on the event must miss
         # the cache and read Stripe's current state.
         await self._cache.invalidate_customer(impact.customer_id)
+        if await is_echo(self._cache, event.idempotency_key, impact.kind):
+            # The gateway announced this change itself when it made it (`echoes`).
+            return False
         object_id = event.object.get("id")
         await self._bus.publish(
             LiveEvent(
@@ -162,12 +169,15 @@ def parse_event(raw: dict[str, Any]) -> ParsedEvent:
                 "invalid_event", f"The event's {name!r} is missing or not a {kind.__name__}."
             )
     previous = raw["data"].get("previous_attributes")
+    request = raw.get("request")
+    key = request.get("idempotency_key") if isinstance(request, dict) else None
     return ParsedEvent(
         id=raw["id"],
         type=raw["type"],
         created=raw["created"],
         object=raw["data"]["object"],
         previous_attributes=previous if isinstance(previous, dict) else {},
+        idempotency_key=key if isinstance(key, str) else None,
     )
 
 

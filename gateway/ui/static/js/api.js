@@ -1,5 +1,7 @@
 // The GraphQL client: one POST per operation, the access token as a Bearer header.
 
+import { REDEEM_SESSION } from "./queries.js";
+
 const TOKEN_KEY = "portal.session";
 
 /** A request that failed as a whole: network, HTTP, or a top-level GraphQL error. */
@@ -87,9 +89,7 @@ export class Api {
    */
   async exchange(code) {
     const data = await this.send(
-      `mutation Redeem($code: String!) {
-        redeemPortalSession(code: $code) { accessToken expiresAt userErrors { code message field } }
-      }`,
+      REDEEM_SESSION,
       { code },
     );
     const payload = data.redeemPortalSession;
