@@ -10,7 +10,9 @@ entry at once without scanning or deleting keys. Orphans expire by their own TTL
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
@@ -36,6 +38,21 @@ GENERATION_TTL_SECONDS = 7 * 24 * 3600
 SCOPE_PREFIX = "scope:"
 CATALOG = "catalog"
 CONFIGURATIONS = "configurations"
+
+
+# Where a customer document records when it expires (wall clock), so an update in place
+# keeps the bound on its staleness (`cache_updates.py`).
+EXPIRES_AT = "_gateway_expires_at"
+_STORE_UNLESS_MOVED = """
+if tonumber(redis.call('GET', KEYS[2]) or '0') ~= tonumber(ARGV[2]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+return 1
+"""
+
+
+def events_key(customer_id: str) -> str:
+    """The counter of events applied to a customer's cached data (`cache_updates.py`)."""
+    return f"events:{customer_id}"
 
 
 class _Redis(RedisCache):  # type: ignore[misc]
@@ -145,9 +162,7 @@ class Cache:
 
     # -- customer data -------------------------------------------------------
     async def generation(self, customer_id: str) -> int:
-        # Counters are raw integers in memory and digit strings in Redis, never JSON documents.
-        value = await self._backend.get(f"gen:{customer_id}", loads_fn=_counter)
-        return int(value or 0)
+        return await self.counter(f"gen:{customer_id}")
 
     async def invalidate_customer(self, customer_id: str) -> None:
         """Forget everything cached for this customer (call after every write for them)."""
@@ -181,7 +196,9 @@ class Cache:
         except Exception:
             logger.warning("cache read failed; loading from Stripe", exc_info=True)
             return build(await load())
-        return await self._read_through(key, cache_kind(kind), ttl, load, build, keep)
+        return await self._read_through(
+            key, cache_kind(kind), ttl, load, build, keep, guard=events_key(customer_id)
+        )
 
     async def customer_peek(
         self, customer_id: str, kind: str, build: Callable[[Json], T] = as_decoded
@@ -222,9 +239,12 @@ class Cache:
         load: Callable[[], Awaitable[Json]],
         build: Callable[[Json], T],
         keep: Callable[[Json], bool] | None = None,
+        *,
+        guard: str | None = None,
     ) -> T:
         try:
             text = await self._lookup(key, kind)
+            seen = None if text is not None or guard is None else await self.counter(guard)
         except Exception:
             logger.warning("cache read failed; loading from Stripe", exc_info=True)
             return build(await load())
@@ -235,10 +255,42 @@ class Cache:
         if keep is not None and not keep(loaded):
             return build(loaded)
         try:
-            await self._backend.set(key, loaded, ttl=ttl)
+            if guard is None or seen is None:
+                await self._backend.set(key, loaded, ttl=ttl)
+            else:
+                await self._store_unless_moved(key, loaded, ttl, guard, seen)
         except Exception:
             logger.warning("cache write failed", exc_info=True)
         return build(loaded)
+
+    async def counter(self, key: str) -> int:
+        """A counter kept with `increment` (0 when absent)."""
+        # Counters are raw integers in memory and digit strings in Redis, never JSON documents.
+        return int(await self._backend.get(key, loads_fn=_counter) or 0)
+
+    async def _store_unless_moved(
+        self, key: str, loaded: Json, ttl: float, guard: str, seen: int
+    ) -> None:
+        """Store a document loaded while the counter `guard` read `seen`, unless it moved
+        meanwhile: an event for the customer was applied during the load, and the loaded
+        state may be older than the event's (`cache_updates.py`). Atomic on both backends."""
+        if isinstance(loaded, dict):
+            loaded = {**loaded, EXPIRES_AT: time.time() + ttl}
+        redis = self.redis
+        if redis is None:
+            # The memory backend never suspends between these two calls: nothing interleaves.
+            if await self.counter(guard) == seen:
+                await self._backend.set(key, loaded, ttl=ttl)
+            return
+        await redis.eval(
+            _STORE_UNLESS_MOVED,
+            2,
+            NAMESPACE + key,
+            NAMESPACE + guard,
+            json.dumps(loaded),
+            seen,
+            max(1, int(ttl * 1000)),
+        )
 
     async def _lookup(self, key: str, kind: str) -> Any:
         """The cached text under `key` (None when absent), counted as a hit or a miss."""
