@@ -154,3 +154,53 @@ async def test_list_retrieve_delete_and_scope(
     with pytest.raises(stripe.InvalidRequestError) as nobody:
         await stripe_client.v1.customers.tax_ids.list_async("cus_nope")
     assert nobody.value.http_status == 404
+
+
+async def test_customer_tax_ids_are_includable_on_retrieve_list_update_and_create(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    """Stripe leaves `tax_ids` out of a customer unless `expand[]=tax_ids` names it; then it is
+    the first page of the customer's tax IDs, as `/v1/customers/{id}/tax_ids` lists them."""
+    customer = await _customer(stripe_client)
+    assert "tax_ids" not in (await stripe_client.v1.customers.retrieve_async(customer.id))
+    first = await stripe_client.v1.customers.tax_ids.create_async(
+        customer.id, {"type": "us_ein", "value": "12-3456789"}
+    )
+    second = await stripe_client.v1.customers.tax_ids.create_async(
+        customer.id, {"type": "ca_bn", "value": "123456789"}
+    )
+    await stripe_client.v1.customers.tax_ids.delete_async(customer.id, first.id)
+    third = await stripe_client.v1.customers.tax_ids.create_async(
+        customer.id, {"type": "au_arn", "value": "123456789012"}
+    )
+    retrieved = await stripe_client.v1.customers.retrieve_async(
+        customer.id, {"expand": ["tax_ids"]}
+    )
+    assert retrieved.tax_ids is not None
+    assert retrieved.tax_ids.object == "list"
+    assert [t.id for t in retrieved.tax_ids.data] == [third.id, second.id]
+    assert retrieved.tax_ids.data[0].object == "tax_id"
+    assert retrieved.tax_ids.data[0].value == "123456789012"
+    assert retrieved.tax_ids.has_more is False
+    assert retrieved.tax_ids.url == f"/v1/customers/{customer.id}/tax_ids"
+    updated = await stripe_client.v1.customers.update_async(
+        customer.id, {"name": "Acme AG", "expand": ["tax_ids"]}
+    )
+    assert updated.tax_ids is not None
+    assert [t.id for t in updated.tax_ids.data] == [third.id, second.id]
+    listed = await stripe_client.v1.customers.list_async({"expand": ["data.tax_ids"], "limit": 3})
+    mine = next(c for c in listed.data if c.id == customer.id)
+    assert mine.tax_ids is not None
+    assert [t.id for t in mine.tax_ids.data] == [third.id, second.id]
+    fresh = await stripe_client.v1.customers.create_async({"expand": ["tax_ids"]})
+    assert fresh.tax_ids is not None
+    assert fresh.tax_ids.data == []
+    assert fresh.tax_ids.url == f"/v1/customers/{fresh.id}/tax_ids"
+    for _ in range(11):
+        await stripe_client.v1.customers.tax_ids.create_async(
+            fresh.id, {"type": "us_ein", "value": "12-3456789"}
+        )
+    paged = await stripe_client.v1.customers.retrieve_async(fresh.id, {"expand": ["tax_ids"]})
+    assert paged.tax_ids is not None
+    assert len(paged.tax_ids.data) == 10
+    assert paged.tax_ids.has_more is True

@@ -23,6 +23,7 @@ from stripe.params import (
 from ..clone import clone
 from ..errors import invalid, resource_missing
 from ..router import Call, route
+from ..state import includable
 
 if TYPE_CHECKING:
     from ..state import Emulator, Obj
@@ -155,13 +156,23 @@ def create_tax_id(call: Call) -> Obj:
     return call.emu.render(tax_id)
 
 
+def _of_customer(emu: Emulator, customer: str) -> list[Obj]:
+    return emu.find("tax_id", lambda t: t["customer"] == customer and not t.get("deleted"))
+
+
 @route("GET", "/v1/customers/{customer}/tax_ids", CustomerTaxIdListParams)
 def list_tax_ids(call: Call) -> Obj:
     customer = _customer(call)
-    found = call.emu.find(
-        "tax_id", lambda t: t["customer"] == customer["id"] and not t.get("deleted")
-    )
+    found = _of_customer(call.emu, customer["id"])
     return call.emu.page(found, call.params, f"/v1/customers/{customer['id']}/tax_ids")
+
+
+@includable("customer", "tax_ids")
+def customer_tax_ids(emu: Emulator, customer: Obj) -> Obj:
+    """A customer's `tax_ids` when expanded (Stripe leaves it out otherwise): the first page
+    of ten, as the tax IDs list endpoint gives it."""
+    found = _of_customer(emu, customer["id"])
+    return emu.page(found, {}, f"/v1/customers/{customer['id']}/tax_ids")
 
 
 def _tax_id(call: Call) -> Obj:
