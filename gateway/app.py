@@ -97,7 +97,7 @@ def _lifecycle(
         async with open_stripe(settings, breaker) as client:
             services = Services(
                 settings=settings,
-                billing=Billing(client, cache, customer_ttl=settings.customer_cache_ttl_seconds),
+                billing=Billing(client, cache, customer_ttl=settings.customer_cache_seconds),
                 sessions=SessionStore(
                     cache,
                     portal_url=settings.portal_url,

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     session_code_ttl_seconds: int = Field(default=300, gt=0, le=3600)
     access_token_ttl_seconds: int = Field(default=3600, gt=0, le=7 * 24 * 3600)
     customer_cache_ttl_seconds: float = Field(default=30.0, ge=0)
+    # With webhooks configured (`webhook_secret`), events keep the cached customer data up
+    # to date in place, so it lives this long instead (the bound on a missed webhook).
+    customer_cache_max_staleness_seconds: float = Field(default=3600.0, ge=0)
     # How long a preview's quote holds its figures for `updateSubscription`.
     quote_ttl_seconds: int = Field(default=300, ge=10, le=3600)
     # Signs quotes (HMAC-SHA256). Unset: a key derived from the Stripe API key, which every
@@ -110,6 +113,16 @@ class Settings(BaseSettings):
     # With a publishable key the portal adds cards with Stripe.js (loaded from Stripe);
     # without one it can only use test cards against the emulator.
     stripe_publishable_key: str | None = None
+
+    @property
+    def customer_cache_seconds(self) -> float:
+        """How long customer data is cached: the staleness bound when webhooks keep it up to
+        date, else the short TTL (0 turns the cache off either way)."""
+        if self.customer_cache_ttl_seconds <= 0:
+            return 0.0
+        if self.webhook_secret is not None and self.webhook_secret.get_secret_value().strip():
+            return self.customer_cache_max_staleness_seconds
+        return self.customer_cache_ttl_seconds
 
     @field_validator("admin_keys", mode="before")
     @classmethod

@@ -10,9 +10,9 @@ entry at once without scanning or deleting keys. Orphans expire by their own TTL
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-import time
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
@@ -40,9 +40,6 @@ CATALOG = "catalog"
 CONFIGURATIONS = "configurations"
 
 
-# Where a customer document records when it expires (wall clock), so an update in place
-# keeps the bound on its staleness (`cache_updates.py`).
-EXPIRES_AT = "_gateway_expires_at"
 _STORE_UNLESS_MOVED = """
 if tonumber(redis.call('GET', KEYS[2]) or '0') ~= tonumber(ARGV[2]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
@@ -263,6 +260,23 @@ class Cache:
             logger.warning("cache write failed", exc_info=True)
         return build(loaded)
 
+    def stored_key(self, key: str) -> str:
+        """The backend's own name for `key` (with the namespace), for atomic scripts."""
+        name: str = self._backend.build_key(key)
+        return name
+
+    async def expires_in(self, key: str) -> float:
+        """Seconds until `key` expires (0 when absent or kept forever): an update in place
+        keeps a document's expiry, the bound on its staleness (`cache_updates.py`)."""
+        redis = self.redis
+        if redis is not None:
+            millis = int(await redis.pttl(self.stored_key(key)))
+            return millis / 1000 if millis > 0 else 0.0
+        timer = self._backend._handlers.get(self.stored_key(key))
+        if timer is None:
+            return 0.0
+        return max(0.0, float(timer.when()) - asyncio.get_running_loop().time())
+
     async def counter(self, key: str) -> int:
         """A counter kept with `increment` (0 when absent)."""
         # Counters are raw integers in memory and digit strings in Redis, never JSON documents.
@@ -274,8 +288,6 @@ class Cache:
         """Store a document loaded while the counter `guard` read `seen`, unless it moved
         meanwhile: an event for the customer was applied during the load, and the loaded
         state may be older than the event's (`cache_updates.py`). Atomic on both backends."""
-        if isinstance(loaded, dict):
-            loaded = {**loaded, EXPIRES_AT: time.time() + ttl}
         redis = self.redis
         if redis is None:
             # The memory backend never suspends between these two calls: nothing interleaves.
@@ -285,8 +297,8 @@ class Cache:
         await redis.eval(
             _STORE_UNLESS_MOVED,
             2,
-            NAMESPACE + key,
-            NAMESPACE + guard,
+            self.stored_key(key),
+            self.stored_key(guard),
             json.dumps(loaded),
             seen,
             max(1, int(ttl * 1000)),

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from .cache import EXPIRES_AT, GENERATION_TTL_SECONDS, NAMESPACE, events_key
+from .cache import GENERATION_TTL_SECONDS, events_key
 from .cached_objects import DROP, SAME, Outcome, in_page, nested_in_page, replaced, with_nested
 from .subscription_ids import ids_key
 
@@ -83,7 +83,7 @@ async def order_of(cache: Cache, object_id: str, created: int) -> Order:
     redis = cache.redis
     if redis is not None:
         result = await redis.eval(
-            _RAISE_VERSION, 1, NAMESPACE + key, created, VERSION_TTL_SECONDS
+            _RAISE_VERSION, 1, cache.stored_key(key), created, VERSION_TTL_SECONDS
         )
         return Order(int(result))
     stored = await cache.get(key)
@@ -155,8 +155,8 @@ def plan_for(event_type: str, obj: Json, previous: Json, customer_id: str) -> Pl
         plan.edits["payment_methods"] = lambda page: in_page(page, obj, belongs=belongs)
     elif kind == "invoice":
         deleted = event_type.endswith(".deleted") or bool(obj.get("deleted"))
-        plan.edits[f"invoice:{object_id}"] = (lambda _: DROP) if deleted else (
-            lambda doc: replaced(doc, obj)
+        plan.edits[f"invoice:{object_id}"] = (
+            (lambda _: DROP) if deleted else (lambda doc: replaced(doc, obj))
         )
         plan.invoice = {**obj, "deleted": True} if deleted else obj
         subscription = _invoice_subscription(obj)
@@ -237,9 +237,7 @@ async def _previewed(cache: Cache, customer_id: str, prefix: str, wanted: set[st
         found.update(i for i in hinted if isinstance(i, str))
     listed = await cache.get(prefix + "subscriptions")
     if isinstance(listed, dict):
-        found.update(
-            str(row["id"]) for row in listed.get("data") or [] if isinstance(row, dict)
-        )
+        found.update(str(row["id"]) for row in listed.get("data") or [] if isinstance(row, dict))
     return found
 
 
@@ -248,8 +246,8 @@ async def remember_invoice_page(cache: Cache, customer_id: str, kind: str) -> No
     key = f"cus:{customer_id}:{await cache.generation(customer_id)}:{INVOICE_PAGES}"
     redis = cache.redis
     if redis is not None:
-        await redis.sadd(NAMESPACE + key, kind)
-        await redis.expire(NAMESPACE + key, GENERATION_TTL_SECONDS)
+        await redis.sadd(cache.stored_key(key), kind)
+        await redis.expire(cache.stored_key(key), GENERATION_TTL_SECONDS)
         return
     kinds = await cache.get(key)
     listed = [k for k in kinds if isinstance(k, str)] if isinstance(kinds, list) else []
@@ -261,7 +259,7 @@ async def _update_invoice_pages(cache: Cache, prefix: str, invoice: Json) -> Non
     key = prefix + INVOICE_PAGES
     redis = cache.redis
     if redis is not None:
-        raw = await redis.smembers(NAMESPACE + key)
+        raw = await redis.smembers(cache.stored_key(key))
         kinds = [k.decode() if isinstance(k, bytes) else str(k) for k in raw]
     else:
         listed = await cache.get(key)
@@ -272,15 +270,8 @@ async def _update_invoice_pages(cache: Cache, prefix: str, invoice: Json) -> Non
         await update_document(
             cache,
             prefix + kind,
-            lambda page, first=first_page: in_page(
-                page, invoice, belongs=belongs, first_page=first
-            ),
+            partial(in_page, new=invoice, belongs=belongs, first_page=first_page),
         )
-
-
-def _remaining(doc: Json) -> float:
-    expires = doc.get(EXPIRES_AT)
-    return float(expires) - time.time() if isinstance(expires, int | float) else 0.0
 
 
 async def update_document(cache: Cache, key: str, edit: Callable[[Json], Outcome]) -> None:
@@ -291,7 +282,7 @@ async def update_document(cache: Cache, key: str, edit: Callable[[Json], Outcome
         doc = await cache.get(key)
         if isinstance(doc, dict):
             outcome = edit(doc)
-            ttl = _remaining(doc)
+            ttl = await cache.expires_in(key)
             if outcome is DROP or (isinstance(outcome, dict) and ttl <= 0):
                 await cache.delete(key)
             elif isinstance(outcome, dict):
@@ -299,7 +290,7 @@ async def update_document(cache: Cache, key: str, edit: Callable[[Json], Outcome
         return
     from redis.exceptions import WatchError
 
-    name = NAMESPACE + key
+    name = cache.stored_key(key)
     for _ in range(UPDATE_ATTEMPTS):
         async with redis.pipeline(transaction=True) as pipe:
             try:
@@ -311,10 +302,10 @@ async def update_document(cache: Cache, key: str, edit: Callable[[Json], Outcome
                 outcome = edit(doc) if isinstance(doc, dict) else DROP
                 if outcome is SAME:
                     return
-                ttl = _remaining(doc) if isinstance(doc, dict) else 0.0
+                millis = int(await pipe.pttl(name))
                 pipe.multi()
-                if isinstance(outcome, dict) and ttl > 0:
-                    pipe.set(name, json.dumps(outcome), px=max(1, int(ttl * 1000)))
+                if isinstance(outcome, dict) and millis > 0:
+                    pipe.set(name, json.dumps(outcome), px=millis)
                 else:
                     pipe.delete(name)
                 await pipe.execute()

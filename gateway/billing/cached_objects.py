@@ -36,10 +36,15 @@ def _field(cached: object, new: object) -> tuple[bool, object]:
     """(ok, value): `new` with `cached`'s expansion kept when both name the same object."""
     if isinstance(new, str) and _expanded_id(cached) is not None:
         return (True, cached) if _expanded_id(cached) == new else (False, None)
-    if isinstance(new, list) and isinstance(cached, list) and cached:
-        if all(isinstance(v, str) for v in new) and all(_expanded_id(v) for v in cached):
-            same = [_expanded_id(v) for v in cached] == new
-            return (True, cached) if same else (False, None)
+    if (
+        isinstance(new, list)
+        and isinstance(cached, list)
+        and cached
+        and all(isinstance(v, str) for v in new)
+        and all(_expanded_id(v) for v in cached)
+    ):
+        same = [_expanded_id(v) for v in cached] == new
+        return (True, cached) if same else (False, None)
     return True, new
 
 
@@ -124,10 +129,8 @@ def in_page(page: Json, new: Json, *, belongs: bool, first_page: bool = True) ->
     if not first_page:
         return DROP
     created = _created(new)
-    position = next(
-        (i for i, cached in enumerate(data) if isinstance(cached, dict) and _created(cached) <= created),
-        len(data),
-    )
+    older = (i for i, row in enumerate(data) if isinstance(row, dict) and _created(row) <= created)
+    position = next(older, len(data))
     if position == len(data) and page.get("has_more"):
         return SAME  # older than everything shown: it belongs to a later page
     if _collapsed(new):
