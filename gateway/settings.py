@@ -92,6 +92,13 @@ class Settings(BaseSettings):
     admin_stripe_calls_burst: int = Field(default=200, ge=1)
     customer_stripe_calls_per_second: float = Field(default=10.0, ge=0)
     customer_stripe_calls_burst: int = Field(default=200, ge=1)
+    # The whole account's budget: Stripe requests per second all instances together send
+    # (shared through Redis), well under Stripe's limit so the merchant's own backend keeps
+    # its share; 0 turns it off. Writes go first; a read waiting longer than
+    # `stripe_account_read_wait_seconds` for a slot fails with RATE_LIMITED.
+    stripe_account_requests_per_second: float = Field(default=40.0, ge=0)
+    stripe_account_burst: int = Field(default=80, ge=1)
+    stripe_account_read_wait_seconds: float = Field(default=0.5, ge=0, le=30)
 
     # Live updates over WebSocket (SECURITY.md): open sockets per credential and per client
     # address, and billingEvents streams per socket and per credential (all sockets).

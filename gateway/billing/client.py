@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from stripe._base_address import BaseAddresses
 
     from ..settings import Settings
+    from .account_budget import AccountBudget
     from .cache import Cache
 
 # The catalog (products, prices) changes rarely and is the same for every customer.
@@ -42,15 +43,17 @@ class Billing:
 
 @asynccontextmanager
 async def open_stripe(
-    settings: Settings, breaker: Breaker | None = None
+    settings: Settings, breaker: Breaker | None = None, account: AccountBudget | None = None
 ) -> AsyncIterator[stripe.StripeClient]:
     """A `StripeClient` over one aiohttp session, closed when the block ends.
 
     Every attempt is bounded by `stripe_timeout_seconds`; the SDK retries connection
     failures, 409s and 5xx up to `stripe_max_retries` times with the same idempotency key;
-    `breaker` (one from the settings if not given) makes calls fail fast during an outage.
+    `breaker` (one from the settings if not given) makes calls fail fast during an outage;
+    `account` bounds the requests per second the whole account is sent.
     """
     http_client = ObservedHTTPClient(
+        account=account,
         breaker=breaker
         or Breaker(settings.stripe_breaker_threshold, settings.stripe_breaker_seconds),
         timeout=aiohttp.ClientTimeout(
