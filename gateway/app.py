@@ -99,7 +99,12 @@ def _lifecycle(
         async with open_stripe(settings, breaker, account) as client:
             services = Services(
                 settings=settings,
-                billing=Billing(client, cache, customer_ttl=settings.customer_cache_seconds),
+                billing=Billing(
+                    client,
+                    cache,
+                    customer_ttl=settings.customer_cache_seconds,
+                    kept_by_webhooks=settings.webhooks_configured,
+                ),
                 sessions=SessionStore(
                     cache,
                     portal_url=settings.portal_url,

@@ -127,9 +127,15 @@ class Settings(BaseSettings):
         date, else the short TTL (0 turns the cache off either way)."""
         if self.customer_cache_ttl_seconds <= 0:
             return 0.0
-        if self.webhook_secret is not None and self.webhook_secret.get_secret_value().strip():
+        if self.webhooks_configured:
             return self.customer_cache_max_staleness_seconds
         return self.customer_cache_ttl_seconds
+
+    @property
+    def webhooks_configured(self) -> bool:
+        return self.webhook_secret is not None and bool(
+            self.webhook_secret.get_secret_value().strip()
+        )
 
     @field_validator("admin_keys", mode="before")
     @classmethod

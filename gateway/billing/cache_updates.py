@@ -70,6 +70,8 @@ class Plan:
     # Subscriptions whose next-invoice preview it may change; ALL for every one.
     previews: set[str] = field(default_factory=set)
     invoice: Json | None = None
+    # Every cached invoice page is dropped (a write may have invoiced at once).
+    invoice_pages: bool = False
 
 
 def version_key(object_id: str) -> str:
@@ -213,6 +215,7 @@ async def apply_written(cache: Cache, customer_id: str, obj: Json) -> bool:
     plan = plan_for(f"{kind}.{event_type}", obj, {"written": True}, customer_id)
     if plan is None:
         return False
+    plan.invoice_pages = kind == "subscription"
     await _carry_out(cache, customer_id, plan)
     return True
 
@@ -223,6 +226,9 @@ async def _carry_out(cache: Cache, customer_id: str, plan: Plan) -> None:
         await update_document(cache, prefix + kind, edit)
     if plan.invoice is not None:
         await _update_invoice_pages(cache, prefix, plan.invoice)
+    if plan.invoice_pages:
+        for kind in await _invoice_page_kinds(cache, prefix):
+            await cache.delete(prefix + kind)
     if plan.previews:
         for subscription in await _previewed(cache, customer_id, prefix, plan.previews):
             await cache.delete(f"{prefix}upcoming:{subscription}")
@@ -255,17 +261,19 @@ async def remember_invoice_page(cache: Cache, customer_id: str, kind: str) -> No
         await cache.set(key, [*listed, kind], ttl=GENERATION_TTL_SECONDS)
 
 
-async def _update_invoice_pages(cache: Cache, prefix: str, invoice: Json) -> None:
+async def _invoice_page_kinds(cache: Cache, prefix: str) -> list[str]:
     key = prefix + INVOICE_PAGES
     redis = cache.redis
     if redis is not None:
         raw = await redis.smembers(cache.stored_key(key))
-        kinds = [k.decode() if isinstance(k, bytes) else str(k) for k in raw]
-    else:
-        listed = await cache.get(key)
-        kinds = [k for k in listed if isinstance(k, str)] if isinstance(listed, list) else []
+        return [k.decode() if isinstance(k, bytes) else str(k) for k in raw]
+    listed = await cache.get(key)
+    return [k for k in listed if isinstance(k, str)] if isinstance(listed, list) else []
+
+
+async def _update_invoice_pages(cache: Cache, prefix: str, invoice: Json) -> None:
     belongs = not invoice.get("deleted")
-    for kind in kinds:
+    for kind in await _invoice_page_kinds(cache, prefix):
         first_page = kind.endswith(":")  # `invoices:<limit>:<cursor>`, no cursor
         await update_document(
             cache,

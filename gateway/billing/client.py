@@ -35,6 +35,9 @@ class Billing:
     cache: Cache
     customer_ttl: float = 30.0
     catalog_ttl: float = CATALOG_TTL_SECONDS
+    # Stripe's webhooks keep the cached customer data up to date (cache_updates.py), so a
+    # write puts its answer in place instead of emptying the customer's cache.
+    kept_by_webhooks: bool = False
 
     async def invalidate_customer(self, customer_id: str) -> None:
         """Every write for a customer ends with this, so the next read sees the change."""

@@ -74,6 +74,7 @@ async def add_tax_id(
     async def added() -> TaxId | None:
         return _matching(await _fresh_tax_ids(billing, customer_id), params)
 
+    written: dict[str, Any] | None = None
     try:
         with stripe_write(noun="Customer"):
             created = await billing.stripe.v1.customers.tax_ids.create_async(
@@ -81,13 +82,14 @@ async def add_tax_id(
                 cast("CustomerCreateTaxIdParams", dict(params)),
                 with_key(idempotency_key),
             )
+        written = as_json(created)
     except BillingError as exc:
         if not exc.ambiguous:
             raise
         return await resolve_lost_answer(exc, added)
     finally:
-        await forget_customer(billing, customer_id)
-    return TaxId.from_stripe(as_json(created))
+        await forget_customer(billing, customer_id, written)
+    return TaxId.from_stripe(written)
 
 
 async def remove_tax_id(
@@ -99,11 +101,13 @@ async def remove_tax_id(
         gone = all(found.id != tax_id for found in await _fresh_tax_ids(billing, customer_id))
         return True if gone else None
 
+    written: dict[str, Any] | None = None
     try:
         with stripe_write(noun="Tax ID"):
-            await billing.stripe.v1.customers.tax_ids.delete_async(
+            deleted = await billing.stripe.v1.customers.tax_ids.delete_async(
                 customer_id, tax_id, None, with_key(idempotency_key)
             )
+        written = as_json(deleted)
     except NotFound:
         # The tax IDs come cached with the customer: one deleted since reads as itself.
         await forget_customer(billing, customer_id)
@@ -115,4 +119,4 @@ async def remove_tax_id(
             raise
         await resolve_lost_answer(exc, removed)
     finally:
-        await forget_customer(billing, customer_id)
+        await forget_customer(billing, customer_id, written)
