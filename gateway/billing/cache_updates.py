@@ -274,11 +274,20 @@ async def _invoice_page_kinds(cache: Cache, prefix: str) -> list[str]:
 async def _update_invoice_pages(cache: Cache, prefix: str, invoice: Json) -> None:
     belongs = not invoice.get("deleted")
     for kind in await _invoice_page_kinds(cache, prefix):
-        first_page = kind.endswith(":")  # `invoices:<limit>:<cursor>`, no cursor
+        parts = kind.split(":", 2)  # `invoices:<limit>:<cursor>`
+        if len(parts) != 3:
+            continue
+        _, limit, cursor = parts
         await update_document(
             cache,
             prefix + kind,
-            partial(in_page, new=invoice, belongs=belongs, first_page=first_page),
+            partial(
+                in_page,
+                new=invoice,
+                belongs=belongs,
+                first_page=not cursor,
+                limit=int(limit) if limit.isdigit() else None,
+            ),
         )
 
 

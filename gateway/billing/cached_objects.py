@@ -102,13 +102,15 @@ def _created(obj: Json) -> int:
     return value if isinstance(value, int) else 0
 
 
-def in_page(page: Json, new: Json, *, belongs: bool, first_page: bool = True) -> Outcome:
+def in_page(
+    page: Json, new: Json, *, belongs: bool, first_page: bool = True, limit: int | None = None
+) -> Outcome:
     """A cached list page (newest first) after `new`.
 
     In the page: replaced, or removed when it no longer `belongs` (detached, canceled). Not
     in it and belonging: joins a first page at its place by `created` (a full page then
-    drops its oldest and has more); a page further on is dropped (its cursor is an object
-    whose place the page cannot tell).
+    drops its oldest and has more: `limit`, else its length when it had more); a page
+    further on is dropped (its cursor is an object whose place the page cannot tell).
     """
     data = page.get("data")
     if not isinstance(data, list):
@@ -136,7 +138,8 @@ def in_page(page: Json, new: Json, *, belongs: bool, first_page: bool = True) ->
     if _collapsed(new):
         return DROP  # a newcomer whose expansions the cache cannot fill in
     rows = [*data[:position], new, *data[position:]]
-    limit = len(data) if page.get("has_more") else None
+    if limit is None and page.get("has_more"):
+        limit = len(data)
     has_more = bool(page.get("has_more"))
     if limit is not None and len(rows) > limit:
         rows, has_more = rows[:limit], True
