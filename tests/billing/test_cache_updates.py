@@ -8,6 +8,8 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gateway.billing.cache import Cache
 from gateway.billing.cache_updates import (
@@ -231,3 +233,31 @@ async def test_an_event_the_table_does_not_know_asks_for_emptying(cache: Cache) 
     assert not await apply_event(
         cache, CUS, "customer.source.created", 10, {"id": "card_1", "object": "card"}, {}
     )
+
+
+STATES = ("incomplete", "trialing", "active", "past_due", "unpaid", "paused")
+
+
+@settings(max_examples=60, deadline=None)
+@given(order=st.permutations(range(1, len(STATES))), again=st.lists(st.integers(1, 5)))
+def test_any_delivery_order_ends_on_stripes_newest_state(
+    order: list[int], again: list[int]
+) -> None:
+    """Events for states 1..5 (one second apart) arrive in any order, some twice (a replay
+    past the webhook's own dedupe); the cached list ends on the newest state, applied or
+    read again from Stripe, never an older one."""
+
+    async def story() -> None:
+        cache = Cache.from_url(None)
+        newest = len(STATES) - 1
+        stripe_now = Loads(page(sub("sub_a", STATES[newest])))
+        await cache.customer_cached(CUS, "subscriptions", TTL, Loads(page(sub("sub_a", STATES[0]))))
+        for n in [*order, *again]:
+            await apply_event(
+                cache, CUS, "customer.subscription.updated", 100 + n, sub("sub_a", STATES[n]), {}
+            )
+        listed = await cache.customer_cached(CUS, "subscriptions", TTL, stripe_now)
+        assert [s["status"] for s in listed["data"]] == [STATES[newest]]
+        await cache.close()
+
+    asyncio.run(story())
