@@ -107,6 +107,11 @@ class Cache:
     def __init__(self, backend: Any) -> None:
         self._backend = backend
         self._decoded = DecodedJson()
+        # The memory backend's own dict: a warm read looks there directly (aiocache's
+        # call layers cost more than the lookup, several times per request).
+        self._memory: dict[str, Any] | None = (
+            None if self.shared else getattr(backend, "_cache", None)
+        )
 
     @classmethod
     def from_url(cls, url: str | None) -> Cache:
@@ -280,6 +285,8 @@ class Cache:
     async def counter(self, key: str) -> int:
         """A counter kept with `increment` (0 when absent)."""
         # Counters are raw integers in memory and digit strings in Redis, never JSON documents.
+        if self._memory is not None:
+            return _counter(self._memory.get(self.stored_key(key)))
         return int(await self._backend.get(key, loads_fn=_counter) or 0)
 
     async def _store_unless_moved(
@@ -306,7 +313,10 @@ class Cache:
 
     async def _lookup(self, key: str, kind: str) -> Any:
         """The cached text under `key` (None when absent), counted as a hit or a miss."""
-        text = await self._backend.get(key, loads_fn=_text)
+        if self._memory is not None:
+            text = self._memory.get(self.stored_key(key))
+        else:
+            text = await self._backend.get(key, loads_fn=_text)
         CACHE_LOOKUPS.labels(kind, "miss" if text is None else "hit").inc()
         return text
 
