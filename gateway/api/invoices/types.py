@@ -13,6 +13,7 @@ from ...billing.errors import BillingError
 from ...portal.actions import InvoiceAction
 from ...portal.policy.invoices import invoice_pay_refusal
 from ..catalog.types import Price
+from ..common.converted import Converted
 from ..common.types import PageInfo, required_timestamp, timestamp
 from ..context import Info
 from ..discounts.types import Discount
@@ -111,7 +112,12 @@ class Invoice:
     model: strawberry.Private[models.Invoice]
 
     @classmethod
-    def from_model(cls, invoice: models.Invoice) -> Self:
+    def from_model(cls, invoice: models.Invoice) -> "Invoice":
+        """Built once per invoice model (`Converted`)."""
+        return _INVOICES(invoice)
+
+    @classmethod
+    def build(cls, invoice: models.Invoice) -> "Invoice":
         return cls(
             id=None if invoice.is_preview else strawberry.ID(invoice.id),
             number=invoice.number,
@@ -150,6 +156,9 @@ class Invoice:
             return []
         refusal = invoice_pay_refusal(info.context.read_policy(), self.model)
         return [InvoiceAction.PAY] if refusal is None else []
+
+
+_INVOICES: Converted[models.Invoice, Invoice] = Converted(Invoice.build)
 
 
 @strawberry.type
