@@ -1,9 +1,10 @@
 """Where the running gateway's portal configurations and catalog come from, and their refresh.
 
 Configurations come from the file (`GATEWAY_PORTAL_CONFIG`), from Stripe by id
-(`GATEWAY_PORTAL_CONFIGURATION_IDS`), or, when neither is set, from every active
-configuration in the Stripe account. The catalog (products and prices) is read whole, so
-listed prices are validated at start and `plans` and the policy never wait on Stripe.
+(`GATEWAY_PORTAL_CONFIGURATION_IDS`), or, when neither is set, from every configuration
+in the Stripe account (inactive ones only serve the sessions created under them). The
+catalog (products and prices) is read whole, so listed prices are validated at start and
+`plans` and the policy never wait on Stripe.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
-"""Typed spellings of `@strawberry.field(...)` / `@strawberry.mutation(...)` with arguments.
+"""A typed spelling of `@strawberry.field(...)` with arguments.
 
-Strawberry's overloads type the parametrised decorators as returning `Any`, which strict
-mypy rejects on every resolver; these keep the resolver's own signature.
+Strawberry's overloads type the parametrised decorator as returning `Any`, which strict
+mypy rejects on every resolver; this keeps the resolver's own signature. Mutations are
+declared through their `MutationSpec.field` instead.
 """
 
 from collections.abc import Callable
@@ -14,7 +15,3 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def field(*, description: str, name: str | None = None) -> Callable[[F], F]:
     return cast("Callable[[F], F]", strawberry.field(description=description, name=name))
-
-
-def mutation(*, description: str, name: str | None = None) -> Callable[[F], F]:
-    return cast("Callable[[F], F]", strawberry.mutation(description=description, name=name))

@@ -103,12 +103,23 @@ def collect_configurations(
     problems = list(file_configurations.problems if file_configurations else ())
     for data in stripe_configurations:
         config, found = parse_stripe_configuration(data, catalog=catalog)
+        if data.get("active") is False and errors_only(found):
+            # Only sessions created before it was deactivated still use it: an old,
+            # no longer valid configuration must not stop the gateway serving the others.
+            problems += [_skipped(p) for p in found]
+            continue
         problems += found
         if config is not None:
             configurations.append(config)
     if not errors_only(problems):
         problems += registry_problems(configurations)
     return configurations, problems
+
+
+def _skipped(problem: ConfigProblem) -> ConfigProblem:
+    return ConfigProblem(
+        problem.path, f"{problem.message} (inactive configuration, skipped)", "warning"
+    )
 
 
 def build_registry(

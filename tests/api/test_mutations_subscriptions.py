@@ -153,10 +153,15 @@ async def test_renew_undoes_a_scheduled_cancel(
         None,
         None,
     )
+    # A portal without the cancel feature still lets a customer keep a subscription that is
+    # about to end (canceled earlier, or by the merchant): nobody is stuck.
+    canceled = await mutate(gateway, token, "cancelSubscription", subscriptionId=sub)
+    assert canceled["subscription"]["isCanceling"] is True
     minimal = await gateway.token_for(world.bob.id, configuration="minimal")
-    assert codes(await mutate(gateway, minimal, "renewSubscription", subscriptionId=sub)) == [
-        ("FEATURE_DISABLED", None)
-    ]
+    kept = await mutate(gateway, minimal, "renewSubscription", subscriptionId=sub)
+    assert kept["userErrors"] == []
+    stored = await stripe_client.v1.subscriptions.retrieve_async(sub)
+    assert (stored.cancel_at_period_end, stored.cancel_at) == (False, None)
 
 
 # -- update -----------------------------------------------------------------------------
@@ -354,8 +359,9 @@ async def test_pause_dates_are_checked_against_stripes_clock(
         gateway, minimal, "pauseSubscription", subscriptionId=sub, resumesAt=iso(now + DAY)
     )
     assert codes(off) == [("FEATURE_DISABLED", None)]
+    # Resuming needs no feature; this subscription is simply not paused.
     assert codes(await mutate(gateway, minimal, "resumeSubscription", subscriptionId=sub)) == [
-        ("FEATURE_DISABLED", None)
+        ("NOT_PAUSED", "subscriptionId")
     ]
 
 
@@ -483,3 +489,20 @@ async def test_a_rate_limited_write_changes_nothing(
     assert stored.cancel_at_period_end is False
     data = (await gateway.post("{ subscriptions { isCanceling } }", token=token)).ok()
     assert data["subscriptions"] == [{"isCanceling": False}]
+
+
+async def test_a_paused_customer_resumes_from_a_portal_without_pausing(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    """Paused earlier (or by the merchant), then sent a portal that does not offer pausing:
+    the customer can still take the subscription back."""
+    sub = world.alice.subscription
+    now = await clock_now(stripe_client, world.alice.id)
+    await stripe_client.v1.subscriptions.update_async(
+        sub, {"pause_collection": {"behavior": "void", "resumes_at": now + 20 * DAY}}
+    )
+    minimal = await gateway.token_for(world.alice.id, configuration="minimal")
+    resumed = await mutate(gateway, minimal, "resumeSubscription", subscriptionId=sub)
+    assert resumed["userErrors"] == []
+    stored = await stripe_client.v1.subscriptions.retrieve_async(sub)
+    assert (stored.status, stored.pause_collection) == ("active", None)

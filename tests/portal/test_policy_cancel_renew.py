@@ -276,14 +276,6 @@ RENEW_REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
         "subscriptionId",
     ),
     (
-        "cancel feature disabled",
-        lambda: decide_renew(
-            ctx(config(**{f"{CANCEL}.enabled": False})), subscription(cancel_at_period_end=True)
-        ),
-        RefusalCode.FEATURE_DISABLED,
-        None,
-    ),
-    (
         "already ended",
         lambda: decide_renew(ctx(), subscription(status="canceled", cancel_at_period_end=True)),
         RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
@@ -325,3 +317,13 @@ def test_renew_clears_both_ways_of_scheduling_a_cancel(scheduled: dict[str, Any]
     assert decide_renew(ctx(), subscription(**scheduled)) == RenewDecision(
         "sub_1", {"cancel_at_period_end": False, "cancel_at": ""}
     )
+
+
+def test_renew_needs_no_cancel_feature() -> None:
+    """A customer keeps the subscription they are about to lose though the portal no longer
+    offers canceling: turning the feature off must not trap a pending cancel."""
+    off = ctx(config(**{f"{CANCEL}.enabled": False}))
+    for pending in (subscription(cancel_at_period_end=True), subscription(cancel_at=PERIOD_END)):
+        decision = decide_renew(off, pending)
+        assert isinstance(decision, RenewDecision)
+        assert decision.params == {"cancel_at_period_end": False, "cancel_at": ""}

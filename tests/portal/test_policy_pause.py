@@ -153,12 +153,6 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
         None,
     ),
     (
-        "resume disabled",
-        lambda: decide_resume(ctx(DISABLED), subscription(status="paused")),
-        RefusalCode.FEATURE_DISABLED,
-        None,
-    ),
-    (
         "already paused collection",
         lambda: decide_pause(
             ctx(), subscription(pause=PauseCollection("void")), resumes_at=NOW + DAY
@@ -264,3 +258,10 @@ def test_pause_and_resume_refusals(
     refusal = run()
     assert isinstance(refusal, Refusal), refusal
     assert (refusal.code, refusal.field) == (code, field)
+
+
+def test_resume_needs_no_pause_feature() -> None:
+    """A paused subscription can always be taken back, even where pausing is not offered."""
+    decision = decide_resume(ctx(DISABLED), subscription(status="paused"))
+    assert isinstance(decision, ResumeDecision)
+    assert decision.call == "resume"

@@ -252,3 +252,21 @@ def test_check_config_reports_unusable_stripe_settings(
     assert check_config_command(str(path), with_stripe=True, out=out) == 1
     assert out.getvalue().startswith("cannot read the catalog from Stripe: ")
     assert "stripe_max_retries" in out.getvalue()
+
+
+def test_an_invalid_inactive_configuration_is_skipped_with_a_warning() -> None:
+    """Listing the account includes retired configurations; one that no longer loads must
+    not stop the gateway serving the active ones (an active one that fails still does)."""
+    broken = {"enabled": True, "mode": "sometimes"}
+    retired = _stripe("bpc_old", active=False)
+    retired["features"] = {**retired["features"], "subscription_cancel": broken}
+    configurations, problems = collect_configurations(
+        None, [_stripe("bpc_a", is_default=True), retired]
+    )
+    assert [c.id for c in configurations] == ["bpc_a"]
+    assert problems
+    assert all(p.severity == "warning" for p in problems), problems
+    assert all("inactive configuration, skipped" in str(p) for p in problems)
+    active = {**retired, "active": True}
+    _, problems = collect_configurations(None, [_stripe("bpc_a", is_default=True), active])
+    assert any(p.severity == "error" and p.path.startswith("bpc_old") for p in problems)

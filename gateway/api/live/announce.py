@@ -2,10 +2,11 @@
 at once, with or without webhooks configured.
 
 A successful customer mutation publishes one event after its writes (whose cache entries
-billing/ dropped already, so a refetch sees the change). Its `type` is `gateway.<mutation>`
-and its id `gwevt_...`; when Stripe's webhooks for the same change arrive they are
-published too, which costs a client at most a redundant refetch. A mutation that changes
-nothing a customer sees (`createSetupIntent`) publishes nothing. Publishing never fails a
+billing/ dropped already, so a refetch sees the change), as its declaration's `announces`
+says. Its `type` is `gateway.<mutation>` and its id `gwevt_...`; when Stripe's webhooks for
+the same change arrive they are published too, which costs a client at most a redundant
+refetch. A mutation that changes nothing a customer sees (`createSetupIntent`) announces
+nothing. Publishing never fails a
 mutation: the write happened, so a bus error is only logged.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...webhooks import LiveEvent, LiveEventKind
@@ -27,34 +29,33 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 GATEWAY_EVENT_TYPE = "gateway.{}"
-# Mutation -> (what changed, the outcome entry naming the changed object; else the customer).
-WRITES: dict[str, tuple[LiveEventKind, str | None]] = {
-    "cancelSubscription": (LiveEventKind.SUBSCRIPTION, "subscription"),
-    "renewSubscription": (LiveEventKind.SUBSCRIPTION, "subscription"),
-    "updateSubscription": (LiveEventKind.SUBSCRIPTION, "subscription"),
-    "undoScheduledChange": (LiveEventKind.SUBSCRIPTION, "subscription"),
-    "pauseSubscription": (LiveEventKind.SUBSCRIPTION, "subscription"),
-    "resumeSubscription": (LiveEventKind.SUBSCRIPTION, "subscription"),
-    "updateCustomer": (LiveEventKind.CUSTOMER, None),
-    "addTaxId": (LiveEventKind.CUSTOMER, None),
-    "removeTaxId": (LiveEventKind.CUSTOMER, None),
-    "setDefaultPaymentMethod": (LiveEventKind.PAYMENT_METHOD, "payment_method"),
-    "detachPaymentMethod": (LiveEventKind.PAYMENT_METHOD, "detached"),
-    "confirmSetupIntentForTesting": (LiveEventKind.PAYMENT_METHOD, "setup_intent"),
-    "payInvoice": (LiveEventKind.INVOICE, "invoice"),
-}
 
 
-def write_event(mutation: str, customer_id: str, outcome: Mapping[str, Any]) -> LiveEvent | None:
+@dataclass(frozen=True)
+class Announcement:
+    """What a mutation's success tells live subscribers: the kind of object it changed, and
+    the outcome entry naming that object (None: the customer)."""
+
+    kind: LiveEventKind
+    changed: str | None = None
+
+
+def write_event(
+    mutation: str,
+    announces: Announcement | None,
+    customer_id: str,
+    outcome: Mapping[str, Any],
+) -> LiveEvent | None:
     """The live event for a successful `mutation`, or None when it changes nothing visible."""
-    spec = WRITES.get(mutation)
-    if spec is None:
+    if announces is None:
         return None
-    kind, key = spec
-    changed = outcome.get(key) if key is not None else None
+    changed = outcome.get(announces.changed) if announces.changed is not None else None
+    if announces.changed is not None and announces.changed not in outcome:
+        # A declaration naming an entry its outcome does not have: said, not silently lost.
+        logger.warning("%s announces %r, not in its outcome", mutation, announces.changed)
     return LiveEvent(
         customer_id=customer_id,
-        kind=kind,
+        kind=announces.kind,
         type=GATEWAY_EVENT_TYPE.format(mutation),
         event_id=GATEWAY_EVENT_PREFIX + secrets.token_hex(12),
         object_id=changed if isinstance(changed, str) and changed else customer_id,
@@ -63,10 +64,14 @@ def write_event(mutation: str, customer_id: str, outcome: Mapping[str, Any]) -> 
 
 
 async def announce_write(
-    services: Services, mutation: str, customer_id: str, outcome: Mapping[str, Any]
+    services: Services,
+    mutation: str,
+    announces: Announcement | None,
+    customer_id: str,
+    outcome: Mapping[str, Any],
 ) -> None:
     """Publish `mutation`'s change to the customer's live subscribers (any instance)."""
-    event = write_event(mutation, customer_id, outcome)
+    event = write_event(mutation, announces, customer_id, outcome)
     if event is None:
         return
     try:
@@ -75,4 +80,4 @@ async def announce_write(
         logger.warning("could not publish %s for %s", event.type, customer_id, exc_info=True)
 
 
-__all__ = ["WRITES", "announce_write", "write_event"]
+__all__ = ["Announcement", "LiveEventKind", "announce_write", "write_event"]

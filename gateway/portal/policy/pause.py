@@ -1,4 +1,8 @@
-"""Pause and resume, both gated by `features.subscription_pause.enabled`.
+"""Pause, gated by `features.subscription_pause.enabled`, and resume, which is not.
+
+Resuming needs no feature: a customer whose subscription is paused (by their own earlier
+choice, by the merchant, or by Stripe when a trial ended without a payment method) can
+always take it back, even from a portal that does not offer pausing.
 
 The gateway pauses payment collection (`pause_collection[behavior]=void`): the
 subscription stays active, its invoices are voided until it resumes, optionally at
@@ -17,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from ..actions import SubscriptionAction
 from ..decisions import PauseDecision, ResumeDecision
+from ..flows import flow_refusal
 from ..refusals import Refusal, RefusalCode
 from .gates import gate, not_eligible
 from .queued_change import foreign_schedule_refusal, queued_change_refusal
@@ -170,13 +175,7 @@ def decide_pause(
 
 
 def resume_refusal(ctx: PolicyContext, subscription: Subscription) -> Refusal | None:
-    refusal = gate(
-        ctx,
-        SubscriptionAction.RESUME,
-        enabled=ctx.configuration.features.subscription_pause.enabled,
-        feature="Pausing and resuming subscriptions",
-        subscription_id=subscription.id,
-    )
+    refusal = flow_refusal(ctx.flow, SubscriptionAction.RESUME, subscription.id)
     if refusal is not None:
         return refusal
     if subscription.status in ("canceled", "incomplete", "incomplete_expired"):

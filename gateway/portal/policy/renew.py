@@ -1,7 +1,9 @@
 """Undo a scheduled cancel ("Renew"), before the subscription has ended.
 
 Stripe's portal may schedule a cancel with either `cancel_at_period_end` or `cancel_at`
-(flexible billing mode uses the latter), so renewing clears both.
+(flexible billing mode uses the latter), so renewing clears both. Renewing needs no feature:
+a portal whose cancel feature is off (or was turned off after the customer canceled) must
+not leave a customer unable to keep the subscription they are about to lose.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from typing import TYPE_CHECKING
 
 from ..actions import SubscriptionAction
 from ..decisions import RenewDecision
+from ..flows import flow_refusal
 from ..refusals import Refusal, RefusalCode
 from .cancel import CANCELABLE_STATUSES
-from .gates import gate, not_eligible
+from .gates import not_eligible
 from .queued_change import foreign_schedule_refusal
 
 if TYPE_CHECKING:
@@ -22,13 +25,7 @@ if TYPE_CHECKING:
 
 
 def renew_refusal(ctx: PolicyContext, subscription: Subscription) -> Refusal | None:
-    refusal = gate(
-        ctx,
-        SubscriptionAction.RENEW,
-        enabled=ctx.configuration.features.subscription_cancel.enabled,
-        feature="Canceling and renewing subscriptions",
-        subscription_id=subscription.id,
-    )
+    refusal = flow_refusal(ctx.flow, SubscriptionAction.RENEW, subscription.id)
     if refusal is not None:
         return refusal
     if subscription.status not in CANCELABLE_STATUSES:

@@ -16,12 +16,13 @@ from ...portal.quotes import CHANGED, QUOTE_FIELD
 from ...portal.refusals import Refusal, RefusalCode
 from ..context import Context
 from ..errors import UserError, from_refusal
+from ..mutation_kit.calls import MutationCall, start_call, stripe_failure
+from ..mutation_kit.flow_completion import after_completion
+from ..mutation_kit.one_at_a_time import one_at_a_time
+from ..mutation_kit.spec import MutationSpec
 from ..sessions.types import AfterCompletion
-from ..subscriptions.types import Subscription
-from .calls import MutationCall, start_call, stripe_failure
-from .flow_completion import after_completion
-from .one_at_a_time import one_at_a_time
 from .subscription_target import load_subscription, rendered, replayed
+from .types import Subscription
 
 D = TypeVar("D")
 
@@ -55,7 +56,7 @@ class SubscriptionOutcome:
 class SubscriptionMutation(Generic[D]):
     """A mutation's own steps: `decide` (the policy) and `apply` (the write it names)."""
 
-    name: str
+    mutation: MutationSpec
     decide: Decide[D]
     apply: Apply[D]
 
@@ -74,14 +75,16 @@ class SubscriptionMutation(Generic[D]):
         def failed(error: UserError) -> SubscriptionOutcome:
             return SubscriptionOutcome(client_id, None, None, [error])
 
-        call = await start_call(context, self.name, data)
+        call = await start_call(context, self.mutation, data)
         if isinstance(call, UserError):
             return failed(call)
         if call.replayed is not None:
             again = await replayed(context, call.replayed)
             if isinstance(again, UserError):
                 return failed(again)
-            return SubscriptionOutcome(client_id, again, after_completion(context, self.name), [])
+            return SubscriptionOutcome(
+                client_id, again, after_completion(context, self.mutation), []
+            )
         subscription = await load_subscription(context, subscription_id)
         if isinstance(subscription, UserError):
             return failed(subscription)
@@ -104,5 +107,8 @@ class SubscriptionMutation(Generic[D]):
             return failed(stripe_failure(exc, fields=STRIPE_FIELDS))
         await call.completed({"subscription": updated.id})
         return SubscriptionOutcome(
-            client_id, await rendered(context, updated), after_completion(context, self.name), []
+            client_id,
+            await rendered(context, updated),
+            after_completion(context, self.mutation),
+            [],
         )

@@ -10,15 +10,21 @@ from ...billing.tax_id_changes import fetch_tax_id, remove_tax_id
 from ...portal.policy.customer import decide_remove_tax_id
 from ...portal.refusals import Refusal
 from ..context import Context, Info
-from ..customers.types import Customer, TaxId
 from ..errors import ErrorCode, UserError, from_refusal, user_error
-from ..fields import field, mutation
+from ..fields import field
+from ..live.announce import Announcement, LiveEventKind
+from ..mutation_kit.calls import client_mutation_id_field, required_id, start_call, stripe_failure
+from ..mutation_kit.flow_completion import AFTER_COMPLETION_DESCRIPTION, after_completion
+from ..mutation_kit.spec import MutationSpec
 from ..sessions.types import AfterCompletion
 from .account_target import CUSTOMER_DESCRIPTION, current_customer
-from .calls import client_mutation_id_field, required_id, start_call, stripe_failure
-from .flow_completion import AFTER_COMPLETION_DESCRIPTION, after_completion
+from .types import Customer, TaxId
 
-NAME = "removeTaxId"
+SPEC = MutationSpec(
+    name="removeTaxId",
+    completes=("customer_update",),
+    announces=Announcement(LiveEventKind.CUSTOMER),
+)
 FIELD = "taxIdId"
 
 
@@ -64,11 +70,11 @@ async def _remove_tax_id(context: Context, data: RemoveTaxIdInput) -> RemoveTaxI
         return RemoveTaxIdPayload(
             client_mutation_id=data.client_mutation_id,
             removed_tax_id=TaxId.from_model(tax_id),
-            after_completion=after_completion(context, NAME),
+            after_completion=after_completion(context, SPEC),
             user_errors=[],
         )
 
-    call = await start_call(context, NAME, data)
+    call = await start_call(context, SPEC, data)
     if isinstance(call, UserError):
         return failed(call)
     if call.replayed is not None:
@@ -112,6 +118,6 @@ async def _find_tax_id(
 
 @strawberry.type
 class RemoveTaxIdMutation:
-    @mutation(description="Remove one of the customer's tax IDs.")
+    @SPEC.field(description="Remove one of the customer's tax IDs.")
     async def remove_tax_id(self, info: Info, input: RemoveTaxIdInput) -> RemoveTaxIdPayload:
         return await _remove_tax_id(info.context, input)

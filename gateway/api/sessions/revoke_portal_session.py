@@ -4,7 +4,13 @@ import strawberry
 
 from ..context import Info
 from ..errors import ErrorCode, UserError, user_error
-from ..fields import mutation
+from ..mutation_kit.spec import MutationSpec
+
+SPEC = MutationSpec(
+    name="revokePortalSession",
+    completes=(),
+    announces=None,
+)
 
 
 @strawberry.input
@@ -20,7 +26,7 @@ class RevokePortalSessionPayload:
 
 @strawberry.type
 class RevokePortalSessionMutation:
-    @mutation(description="Admin: end a portal session (for example when the customer logs out).")
+    @SPEC.field(description="Admin: end a portal session (for example when the customer logs out).")
     async def revoke_portal_session(
         self, info: Info, input: RevokePortalSessionInput
     ) -> RevokePortalSessionPayload:

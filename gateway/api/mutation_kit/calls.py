@@ -21,6 +21,7 @@ from ..context import Context
 from ..errors import ErrorCode, UserError, from_billing, user_error
 from ..input_limits import too_long
 from ..live.announce import announce_write
+from .spec import MutationSpec
 
 MAX_CLIENT_MUTATION_ID = 200
 CLIENT_MUTATION_ID_FIELD = "clientMutationId"
@@ -44,7 +45,7 @@ def _fingerprint(data: object) -> str:
 @dataclass(frozen=True)
 class MutationCall:
     context: Context
-    name: str
+    mutation: MutationSpec
     customer_id: str
     client_mutation_id: str | None
     keys: IdempotencyKeys
@@ -61,10 +62,18 @@ class MutationCall:
         self.wrote()
         end_change()
         await remember(self.context.billing.cache, self.keys, self.fingerprint, outcome)
-        await announce_write(self.context.services, self.name, self.customer_id, outcome)
+        await announce_write(
+            self.context.services,
+            self.mutation.name,
+            self.mutation.announces,
+            self.customer_id,
+            outcome,
+        )
 
 
-async def start_call(context: Context, name: str, data: object) -> MutationCall | UserError:
+async def start_call(
+    context: Context, mutation: MutationSpec, data: object
+) -> MutationCall | UserError:
     """Authenticate (a top-level error when there is no customer) and prepare the call."""
     begin_change()
     scope = context.scope()
@@ -79,14 +88,14 @@ async def start_call(context: Context, name: str, data: object) -> MutationCall 
     if overlong is not None:
         return overlong
     actor = scope.session_id or f"admin:{scope.customer_id}"
-    keys = idempotency_keys(actor, name, client_id)
+    keys = idempotency_keys(actor, mutation.name, client_id)
     fingerprint = _fingerprint(data)
     memo = await recall(context.billing.cache, keys)
     if memo is not None and memo.fingerprint != fingerprint:
         return user_error(ErrorCode.INVALID_INPUT, REUSED_KEY_MESSAGE, CLIENT_MUTATION_ID_FIELD)
     return MutationCall(
         context=context,
-        name=name,
+        mutation=mutation,
         customer_id=scope.customer_id,
         client_mutation_id=client_id,
         keys=keys,

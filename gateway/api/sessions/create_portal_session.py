@@ -22,12 +22,18 @@ from ...portal.policy.session import validate_flow
 from ...portal.registry import InactiveConfigurationError, UnknownConfigurationError
 from ..context import Context, Info
 from ..errors import ErrorCode, UserError, from_billing, input_path, user_error
-from ..fields import mutation
 from ..input_limits import too_long
-from ..sessions.types import AfterCompletionType, FlowType, PortalSession
+from ..mutation_kit.spec import MutationSpec
+from .types import AfterCompletionType, FlowType, PortalSession
 
 if TYPE_CHECKING:
     from ...billing.models import Price, Subscription
+
+SPEC = MutationSpec(
+    name="createPortalSession",
+    completes=(),
+    announces=None,
+)
 
 
 @strawberry.enum
@@ -289,7 +295,7 @@ async def create_portal_session(
 
 @strawberry.type
 class CreatePortalSessionMutation:
-    @mutation(description="Admin: start a portal session for a customer; give them `url`.")
+    @SPEC.field(description="Admin: start a portal session for a customer; give them `url`.")
     async def create_portal_session(
         self, info: Info, input: CreatePortalSessionInput
     ) -> CreatePortalSessionPayload:

@@ -14,15 +14,20 @@ from ...billing.errors import BillingError
 from ...portal.policy.customer import UNSET, CustomerUpdate, decide_customer_update
 from ...portal.refusals import Refusal
 from ..context import Context, Info
-from ..customers.types import Customer
 from ..errors import UserError, from_refusal
-from ..fields import mutation
+from ..live.announce import Announcement, LiveEventKind
+from ..mutation_kit.calls import client_mutation_id_field, start_call, stripe_failure
+from ..mutation_kit.flow_completion import AFTER_COMPLETION_DESCRIPTION, after_completion
+from ..mutation_kit.spec import MutationSpec
 from ..sessions.types import AfterCompletion
 from .account_target import load_customer
-from .calls import client_mutation_id_field, start_call, stripe_failure
-from .flow_completion import AFTER_COMPLETION_DESCRIPTION, after_completion
+from .types import Customer
 
-NAME = "updateCustomer"
+SPEC = MutationSpec(
+    name="updateCustomer",
+    completes=("customer_update",),
+    announces=Announcement(LiveEventKind.CUSTOMER),
+)
 STRIPE_FIELDS = {"shipping[name]": "shipping", "shipping[address]": "shipping"}
 
 
@@ -111,11 +116,11 @@ async def _update_customer(context: Context, data: UpdateCustomerInput) -> Updat
         return UpdateCustomerPayload(
             client_mutation_id=data.client_mutation_id,
             customer=Customer.from_model(customer),
-            after_completion=after_completion(context, NAME),
+            after_completion=after_completion(context, SPEC),
             user_errors=[],
         )
 
-    call = await start_call(context, NAME, data)
+    call = await start_call(context, SPEC, data)
     if isinstance(call, UserError):
         return failed(call)
     customer = await load_customer(context)
@@ -140,7 +145,9 @@ async def _update_customer(context: Context, data: UpdateCustomerInput) -> Updat
 
 @strawberry.type
 class UpdateCustomerMutation:
-    @mutation(description="Change the customer's email, name, phone, address or shipping details.")
+    @SPEC.field(
+        description="Change the customer's email, name, phone, address or shipping details."
+    )
     async def update_customer(
         self, info: Info, input: UpdateCustomerInput
     ) -> UpdateCustomerPayload:

@@ -14,12 +14,17 @@ from ...portal.policy.queued_change import decide_undo
 from ...portal.refusals import Refusal
 from ..context import Info
 from ..errors import UserError
-from ..fields import mutation
-from ..subscriptions.types import Subscription
-from .calls import MutationCall, client_mutation_id_field
+from ..live.announce import Announcement, LiveEventKind
+from ..mutation_kit.calls import MutationCall, client_mutation_id_field
+from ..mutation_kit.spec import MutationSpec
 from .subscription_mutation import SubscriptionMutation
+from .types import Subscription
 
-NAME = "undoScheduledChange"
+SPEC = MutationSpec(
+    name="undoScheduledChange",
+    completes=(),
+    announces=Announcement(LiveEventKind.SUBSCRIPTION, changed="subscription"),
+)
 
 
 @strawberry.input
@@ -55,14 +60,14 @@ async def _apply(call: MutationCall, decision: UndoScheduledChangeDecision) -> m
 
 @strawberry.type
 class UndoScheduledChangeMutation:
-    @mutation(
+    @SPEC.field(
         description="Undo the plan change queued for the end of the period "
         "(`scheduledChange`); the subscription keeps its current plan."
     )
     async def undo_scheduled_change(
         self, info: Info, input: UndoScheduledChangeInput
     ) -> UndoScheduledChangePayload:
-        outcome = await SubscriptionMutation(NAME, _decide, _apply).run(
+        outcome = await SubscriptionMutation(SPEC, _decide, _apply).run(
             info.context, input, str(input.subscription_id)
         )
         return UndoScheduledChangePayload(

@@ -10,12 +10,17 @@ from ...portal.policy.renew import decide_renew
 from ...portal.refusals import Refusal
 from ..context import Info
 from ..errors import UserError
-from ..fields import mutation
-from ..subscriptions.types import Subscription
-from .calls import MutationCall, client_mutation_id_field
+from ..live.announce import Announcement, LiveEventKind
+from ..mutation_kit.calls import MutationCall, client_mutation_id_field
+from ..mutation_kit.spec import MutationSpec
 from .subscription_mutation import SubscriptionMutation
+from .types import Subscription
 
-NAME = "renewSubscription"
+SPEC = MutationSpec(
+    name="renewSubscription",
+    completes=(),
+    announces=Announcement(LiveEventKind.SUBSCRIPTION, changed="subscription"),
+)
 
 
 @strawberry.input
@@ -51,11 +56,11 @@ async def _apply(call: MutationCall, decision: RenewDecision) -> models.Subscrip
 
 @strawberry.type
 class RenewSubscriptionMutation:
-    @mutation(description="Keep a subscription that is scheduled to cancel (undo the cancel).")
+    @SPEC.field(description="Keep a subscription that is scheduled to cancel (undo the cancel).")
     async def renew_subscription(
         self, info: Info, input: RenewSubscriptionInput
     ) -> RenewSubscriptionPayload:
-        outcome = await SubscriptionMutation(NAME, _decide, _apply).run(
+        outcome = await SubscriptionMutation(SPEC, _decide, _apply).run(
             info.context, input, str(input.subscription_id)
         )
         return RenewSubscriptionPayload(

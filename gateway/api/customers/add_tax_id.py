@@ -7,15 +7,21 @@ from ...billing.tax_id_changes import add_tax_id, fetch_tax_id
 from ...portal.policy.customer import decide_add_tax_id
 from ...portal.refusals import Refusal
 from ..context import Context, Info
-from ..customers.types import Customer, TaxId
 from ..errors import ErrorCode, UserError, from_refusal, user_error
-from ..fields import field, mutation
+from ..fields import field
+from ..live.announce import Announcement, LiveEventKind
+from ..mutation_kit.calls import client_mutation_id_field, start_call, stripe_failure
+from ..mutation_kit.flow_completion import AFTER_COMPLETION_DESCRIPTION, after_completion
+from ..mutation_kit.spec import MutationSpec
 from ..sessions.types import AfterCompletion
 from .account_target import CUSTOMER_DESCRIPTION, current_customer
-from .calls import client_mutation_id_field, start_call, stripe_failure
-from .flow_completion import AFTER_COMPLETION_DESCRIPTION, after_completion
+from .types import Customer, TaxId
 
-NAME = "addTaxId"
+SPEC = MutationSpec(
+    name="addTaxId",
+    completes=("customer_update",),
+    announces=Announcement(LiveEventKind.CUSTOMER),
+)
 
 
 @strawberry.input
@@ -52,11 +58,11 @@ async def _add_tax_id(context: Context, data: AddTaxIdInput) -> AddTaxIdPayload:
         return AddTaxIdPayload(
             client_mutation_id=data.client_mutation_id,
             tax_id=tax_id,
-            after_completion=after_completion(context, NAME),
+            after_completion=after_completion(context, SPEC),
             user_errors=[],
         )
 
-    call = await start_call(context, NAME, data)
+    call = await start_call(context, SPEC, data)
     if isinstance(call, UserError):
         return failed(call)
     if call.replayed is not None:
@@ -90,6 +96,6 @@ async def _add_tax_id(context: Context, data: AddTaxIdInput) -> AddTaxIdPayload:
 
 @strawberry.type
 class AddTaxIdMutation:
-    @mutation(description="Add a tax ID (VAT number, ...) to the customer.")
+    @SPEC.field(description="Add a tax ID (VAT number, ...) to the customer.")
     async def add_tax_id(self, info: Info, input: AddTaxIdInput) -> AddTaxIdPayload:
         return await _add_tax_id(info.context, input)

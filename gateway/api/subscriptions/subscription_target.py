@@ -8,8 +8,8 @@ from ...billing.errors import BillingError, NotFound
 from ...billing.subscription_truth import read_subscription
 from ..context import Context
 from ..errors import ErrorCode, UserError, user_error
-from ..subscriptions.types import Subscription
-from .calls import required_id, stripe_failure
+from ..mutation_kit.calls import required_id, stripe_failure
+from .types import Subscription
 
 FIELD = "subscriptionId"
 NOT_FOUND_MESSAGE = "Subscription not found."

@@ -18,15 +18,21 @@ from ...billing.setup_intents import (
 from ...portal.policy.payment_methods import decide_add_payment_method
 from ...portal.refusals import Refusal
 from ..context import Context, Info
+from ..customers.account_target import CUSTOMER_DESCRIPTION, current_customer, load_customer
 from ..customers.types import Customer
 from ..errors import ErrorCode, UserError, from_refusal, user_error
-from ..fields import field, mutation
-from ..payment_methods.types import PaymentMethod
-from .account_target import CUSTOMER_DESCRIPTION, current_customer, load_customer
-from .calls import client_mutation_id_field, required_id, start_call, stripe_failure
+from ..fields import field
+from ..live.announce import Announcement, LiveEventKind
+from ..mutation_kit.calls import client_mutation_id_field, required_id, start_call, stripe_failure
+from ..mutation_kit.spec import MutationSpec
 from .create_setup_intent import SetupIntent
+from .types import PaymentMethod
 
-NAME = "confirmSetupIntentForTesting"
+SPEC = MutationSpec(
+    name="confirmSetupIntentForTesting",
+    completes=(),
+    announces=Announcement(LiveEventKind.PAYMENT_METHOD, changed="setup_intent"),
+)
 FIELD = "setupIntentId"
 STRIPE_ONLY = (
     "Setup intents are confirmed in the browser with Stripe.js; the gateway confirms them "
@@ -84,7 +90,7 @@ async def _confirm(
 
     # A retry with the same clientMutationId confirms with the same idempotency key, and
     # Stripe answers as it did the first time.
-    call = await start_call(context, NAME, data)
+    call = await start_call(context, SPEC, data)
     if isinstance(call, UserError):
         return payload(None, None, None, [call])
     if talks_to_stripe(context.services.settings.stripe_api_base):
@@ -141,7 +147,7 @@ async def _confirm(
 
 @strawberry.type
 class ConfirmSetupIntentForTestingMutation:
-    @mutation(
+    @SPEC.field(
         description="Demo mode only: confirm a setup intent with a Stripe test payment method."
     )
     async def confirm_setup_intent_for_testing(

@@ -10,7 +10,7 @@ from ...billing import models
 from ...billing.payment_method_accounts import PaymentMethodAccount
 from ...billing.payment_method_changes import PaymentMethodChange
 from ..errors import ErrorCode, UserError, user_error
-from .calls import required_id, stripe_failure
+from ..mutation_kit.calls import required_id, stripe_failure
 
 FIELD = "paymentMethodId"
 NOT_FOUND_MESSAGE = "Payment method not found."

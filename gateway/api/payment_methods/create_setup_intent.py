@@ -16,12 +16,16 @@ from ...billing.setup_intents import create_setup_intent
 from ...portal.policy.payment_methods import decide_add_payment_method
 from ...portal.refusals import Refusal
 from ..context import Context, Info
+from ..customers.account_target import load_customer
 from ..errors import UserError, from_refusal
-from ..fields import mutation
-from .account_target import load_customer
-from .calls import client_mutation_id_field, start_call, stripe_failure
+from ..mutation_kit.calls import client_mutation_id_field, start_call, stripe_failure
+from ..mutation_kit.spec import MutationSpec
 
-NAME = "createSetupIntent"
+SPEC = MutationSpec(
+    name="createSetupIntent",
+    completes=(),
+    announces=None,
+)
 
 
 @strawberry.enum
@@ -75,7 +79,7 @@ async def _create(context: Context, data: CreateSetupIntentInput) -> CreateSetup
 
     # A retry with the same clientMutationId sends the same idempotency key, and Stripe
     # answers with the intent it created the first time.
-    call = await start_call(context, NAME, data)
+    call = await start_call(context, SPEC, data)
     if isinstance(call, UserError):
         return payload(None, [call])
     customer = await load_customer(context)
@@ -97,7 +101,7 @@ async def _create(context: Context, data: CreateSetupIntentInput) -> CreateSetup
 
 @strawberry.type
 class CreateSetupIntentMutation:
-    @mutation(description="Start adding a payment method: confirm `clientSecret` with Stripe.js.")
+    @SPEC.field(description="Start adding a payment method: confirm `clientSecret` with Stripe.js.")
     async def create_setup_intent(
         self, info: Info, input: CreateSetupIntentInput
     ) -> CreateSetupIntentPayload:

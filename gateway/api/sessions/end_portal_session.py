@@ -4,7 +4,13 @@ import strawberry
 
 from ..context import Info
 from ..errors import ErrorCode, UserError, user_error
-from ..fields import mutation
+from ..mutation_kit.spec import MutationSpec
+
+SPEC = MutationSpec(
+    name="endPortalSession",
+    completes=(),
+    announces=None,
+)
 
 
 @strawberry.type
@@ -15,7 +21,7 @@ class EndPortalSessionPayload:
 
 @strawberry.type
 class EndPortalSessionMutation:
-    @mutation(description="End the current portal session (sign out).")
+    @SPEC.field(description="End the current portal session (sign out).")
     async def end_portal_session(self, info: Info) -> EndPortalSessionPayload:
         scope = info.context.scope()
         if scope.session_id is None:

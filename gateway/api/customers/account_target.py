@@ -8,9 +8,9 @@ from ...billing import models
 from ...billing.errors import BillingError, NotFound
 from ...billing.payment_method_accounts import PaymentMethodAccount, read_payment_method_account
 from ..context import Context, Info
-from ..customers.types import Customer
 from ..errors import ErrorCode, UserError, billing_failure, user_error
-from .calls import stripe_failure
+from ..mutation_kit.calls import stripe_failure
+from .types import Customer
 
 CUSTOMER_DESCRIPTION = "The customer after the change (read when asked for)."
 

@@ -12,15 +12,21 @@ from ...billing.payment_method_changes import change_payment_methods
 from ...portal.policy.payment_methods import decide_detach_payment_method
 from ...portal.refusals import Refusal
 from ..context import Context, Info
+from ..customers.account_target import CUSTOMER_DESCRIPTION, current_customer, load_account
 from ..customers.types import Customer
 from ..errors import UserError, from_refusal
-from ..fields import field, mutation
-from ..payment_methods.types import PaymentMethod
-from .account_target import CUSTOMER_DESCRIPTION, current_customer, load_account
-from .calls import client_mutation_id_field, start_call
+from ..fields import field
+from ..live.announce import Announcement, LiveEventKind
+from ..mutation_kit.calls import client_mutation_id_field, start_call
+from ..mutation_kit.spec import MutationSpec
 from .payment_method_target import change_failure, find_payment_method
+from .types import PaymentMethod
 
-NAME = "detachPaymentMethod"
+SPEC = MutationSpec(
+    name="detachPaymentMethod",
+    completes=(),
+    announces=Announcement(LiveEventKind.PAYMENT_METHOD, changed="detached"),
+)
 
 
 @strawberry.input
@@ -68,7 +74,7 @@ async def _detach(context: Context, data: DetachPaymentMethodInput) -> DetachPay
             user_errors=errors,
         )
 
-    call = await start_call(context, NAME, data)
+    call = await start_call(context, SPEC, data)
     if isinstance(call, UserError):
         return payload(None, None, [], [call])
     account = await load_account(context)
@@ -121,7 +127,7 @@ async def _detach(context: Context, data: DetachPaymentMethodInput) -> DetachPay
 
 @strawberry.type
 class DetachPaymentMethodMutation:
-    @mutation(description="Remove a saved payment method (it cannot be used again).")
+    @SPEC.field(description="Remove a saved payment method (it cannot be used again).")
     async def detach_payment_method(
         self, info: Info, input: DetachPaymentMethodInput
     ) -> DetachPaymentMethodPayload:

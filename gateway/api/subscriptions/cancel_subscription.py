@@ -15,14 +15,19 @@ from ...portal.refusals import Refusal
 from ..configuration.types import CancellationReason
 from ..context import Info
 from ..errors import UserError
-from ..fields import mutation
+from ..live.announce import Announcement, LiveEventKind
+from ..mutation_kit.calls import MutationCall, client_mutation_id_field
+from ..mutation_kit.flow_completion import AFTER_COMPLETION_DESCRIPTION
+from ..mutation_kit.spec import MutationSpec
 from ..sessions.types import AfterCompletion
-from ..subscriptions.types import Subscription
-from .calls import MutationCall, client_mutation_id_field
-from .flow_completion import AFTER_COMPLETION_DESCRIPTION
 from .subscription_mutation import SubscriptionMutation
+from .types import Subscription
 
-NAME = "cancelSubscription"
+SPEC = MutationSpec(
+    name="cancelSubscription",
+    completes=("subscription_cancel",),
+    announces=Announcement(LiveEventKind.SUBSCRIPTION, changed="subscription"),
+)
 
 
 @strawberry.input
@@ -53,7 +58,7 @@ class CancelSubscriptionPayload:
 
 @strawberry.type
 class CancelSubscriptionMutation:
-    @mutation(description="Cancel a subscription, at period end or now as the portal is set up.")
+    @SPEC.field(description="Cancel a subscription, at period end or now as the portal is set up.")
     async def cancel_subscription(
         self, info: Info, input: CancelSubscriptionInput
     ) -> CancelSubscriptionPayload:
@@ -75,7 +80,7 @@ class CancelSubscriptionMutation:
                 release_schedule_id=decision.release_schedule_id,
             )
 
-        outcome = await SubscriptionMutation(NAME, decide, apply).run(
+        outcome = await SubscriptionMutation(SPEC, decide, apply).run(
             info.context, input, str(input.subscription_id)
         )
         return CancelSubscriptionPayload(

@@ -12,17 +12,23 @@ from ...billing.payment_method_changes import change_payment_methods
 from ...portal.policy.payment_methods import decide_set_default_payment_method
 from ...portal.refusals import Refusal
 from ..context import Context, Info
+from ..customers.account_target import CUSTOMER_DESCRIPTION, current_customer, load_account
 from ..customers.types import Customer
 from ..errors import UserError, from_refusal
-from ..fields import field, mutation
-from ..payment_methods.types import PaymentMethod
+from ..fields import field
+from ..live.announce import Announcement, LiveEventKind
+from ..mutation_kit.calls import client_mutation_id_field, start_call
+from ..mutation_kit.flow_completion import AFTER_COMPLETION_DESCRIPTION, after_completion
+from ..mutation_kit.spec import MutationSpec
 from ..sessions.types import AfterCompletion
-from .account_target import CUSTOMER_DESCRIPTION, current_customer, load_account
-from .calls import client_mutation_id_field, start_call
-from .flow_completion import AFTER_COMPLETION_DESCRIPTION, after_completion
 from .payment_method_target import change_failure, find_payment_method
+from .types import PaymentMethod
 
-NAME = "setDefaultPaymentMethod"
+SPEC = MutationSpec(
+    name="setDefaultPaymentMethod",
+    completes=("payment_method_update",),
+    announces=Announcement(LiveEventKind.PAYMENT_METHOD, changed="payment_method"),
+)
 
 
 @strawberry.input
@@ -69,11 +75,11 @@ async def _set_default(
             client_mutation_id=data.client_mutation_id,
             payment_method=PaymentMethod.from_model(method, method.id) if method else None,
             updated_subscription_ids=_ids(updated),
-            after_completion=after_completion(context, NAME) if not errors else None,
+            after_completion=after_completion(context, SPEC) if not errors else None,
             user_errors=errors,
         )
 
-    call = await start_call(context, NAME, data)
+    call = await start_call(context, SPEC, data)
     if isinstance(call, UserError):
         return payload(None, [], [call])
     account = await load_account(context)
@@ -110,7 +116,9 @@ async def _set_default(
 
 @strawberry.type
 class SetDefaultPaymentMethodMutation:
-    @mutation(description="Make a saved payment method the one invoices and subscriptions charge.")
+    @SPEC.field(
+        description="Make a saved payment method the one invoices and subscriptions charge."
+    )
     async def set_default_payment_method(
         self, info: Info, input: SetDefaultPaymentMethodInput
     ) -> SetDefaultPaymentMethodPayload:

@@ -18,17 +18,22 @@ from ...portal.policy.invoices import decide_pay_invoice, invoice_pay_refusal
 from ...portal.policy.payment_methods import view_payment_methods_refusal
 from ...portal.refusals import Refusal
 from ..context import Context, Info
+from ..customers.account_target import load_account, load_customer
 from ..errors import ErrorCode, UserError, from_refusal, user_error
-from ..fields import mutation
-from ..invoices.types import Invoice
+from ..live.announce import Announcement, LiveEventKind
+from ..mutation_kit.calls import client_mutation_id_field, required_id, start_call, stripe_failure
+from ..mutation_kit.one_at_a_time import one_at_a_time
+from ..mutation_kit.spec import MutationSpec
 from ..payment_methods.types import PaymentMethod
+from ..subscriptions.subscription_target import rendered
 from ..subscriptions.types import Subscription
-from .account_target import load_account, load_customer
-from .calls import client_mutation_id_field, required_id, start_call, stripe_failure
-from .one_at_a_time import one_at_a_time
-from .subscription_target import rendered
+from .types import Invoice
 
-NAME = "payInvoice"
+SPEC = MutationSpec(
+    name="payInvoice",
+    completes=(),
+    announces=Announcement(LiveEventKind.INVOICE, changed="invoice"),
+)
 FIELD = "invoiceId"
 NOT_FOUND_MESSAGE = "Invoice not found."
 # Stripe parameters of the payment, as the inputs that set them.
@@ -112,7 +117,7 @@ async def _pay(context: Context, data: PayInvoiceInput) -> PayInvoicePayload:
             user_errors=errors or [],
         )
 
-    call = await start_call(context, NAME, data)
+    call = await start_call(context, SPEC, data)
     if isinstance(call, UserError):
         return payload(errors=[call])
     invoice_id = str(data.invoice_id).strip()
@@ -185,7 +190,7 @@ async def _pay(context: Context, data: PayInvoiceInput) -> PayInvoicePayload:
 
 @strawberry.type
 class PayInvoiceMutation:
-    @mutation(description="Pay an open invoice now, with the default card or a chosen one.")
+    @SPEC.field(description="Pay an open invoice now, with the default card or a chosen one.")
     async def pay_invoice(self, info: Info, input: PayInvoiceInput) -> PayInvoicePayload:
         context = info.context
         # A second click waits for the first, then reads the invoice it paid.

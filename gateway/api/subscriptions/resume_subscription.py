@@ -15,12 +15,17 @@ from ...portal.policy.pause import decide_resume
 from ...portal.refusals import Refusal
 from ..context import Info
 from ..errors import UserError
-from ..fields import mutation
-from ..subscriptions.types import Subscription
-from .calls import MutationCall, client_mutation_id_field
+from ..live.announce import Announcement, LiveEventKind
+from ..mutation_kit.calls import MutationCall, client_mutation_id_field
+from ..mutation_kit.spec import MutationSpec
 from .subscription_mutation import SubscriptionMutation
+from .types import Subscription
 
-NAME = "resumeSubscription"
+SPEC = MutationSpec(
+    name="resumeSubscription",
+    completes=(),
+    announces=Announcement(LiveEventKind.SUBSCRIPTION, changed="subscription"),
+)
 
 
 @strawberry.input
@@ -56,11 +61,11 @@ async def _apply(call: MutationCall, decision: ResumeDecision) -> models.Subscri
 
 @strawberry.type
 class ResumeSubscriptionMutation:
-    @mutation(description="Resume a paused subscription.")
+    @SPEC.field(description="Resume a paused subscription.")
     async def resume_subscription(
         self, info: Info, input: ResumeSubscriptionInput
     ) -> ResumeSubscriptionPayload:
-        outcome = await SubscriptionMutation(NAME, _decide, _apply).run(
+        outcome = await SubscriptionMutation(SPEC, _decide, _apply).run(
             info.context, input, str(input.subscription_id)
         )
         return ResumeSubscriptionPayload(

@@ -18,14 +18,19 @@ from ..common.times import unix_seconds
 from ..configuration.types import PauseInterval
 from ..context import Info
 from ..errors import UserError
-from ..fields import mutation
+from ..live.announce import Announcement, LiveEventKind
+from ..mutation_kit.calls import MutationCall, client_mutation_id_field
+from ..mutation_kit.flow_completion import AFTER_COMPLETION_DESCRIPTION
+from ..mutation_kit.spec import MutationSpec
 from ..sessions.types import AfterCompletion
-from ..subscriptions.types import Subscription
-from .calls import MutationCall, client_mutation_id_field
-from .flow_completion import AFTER_COMPLETION_DESCRIPTION
 from .subscription_mutation import SubscriptionMutation
+from .types import Subscription
 
-NAME = "pauseSubscription"
+SPEC = MutationSpec(
+    name="pauseSubscription",
+    completes=("subscription_pause",),
+    announces=Announcement(LiveEventKind.SUBSCRIPTION, changed="subscription"),
+)
 
 
 @strawberry.input
@@ -74,7 +79,7 @@ async def _apply(call: MutationCall, decision: PauseDecision) -> models.Subscrip
 
 @strawberry.type
 class PauseSubscriptionMutation:
-    @mutation(description="Pause payment collection on a subscription until `resumesAt`.")
+    @SPEC.field(description="Pause payment collection on a subscription until `resumesAt`.")
     async def pause_subscription(
         self, info: Info, input: PauseSubscriptionInput
     ) -> PauseSubscriptionPayload:
@@ -89,7 +94,7 @@ class PauseSubscriptionMutation:
             )
             return decide_pause(policy, subscription, resumes_at=resumes_at, pause_for=pause_for)
 
-        outcome = await SubscriptionMutation(NAME, decide, _apply).run(
+        outcome = await SubscriptionMutation(SPEC, decide, _apply).run(
             info.context, input, str(input.subscription_id)
         )
         return PauseSubscriptionPayload(

@@ -16,17 +16,22 @@ from ...portal.context import PolicyContext
 from ...portal.decisions import ScheduledUpdateDecision, UpdateDecision
 from ..context import Info
 from ..errors import UserError
-from ..fields import mutation
+from ..live.announce import Announcement, LiveEventKind
+from ..mutation_kit.calls import MutationCall
+from ..mutation_kit.flow_completion import AFTER_COMPLETION_DESCRIPTION
+from ..mutation_kit.spec import MutationSpec
 from ..sessions.types import AfterCompletion
-from ..subscriptions.inputs import UpdateSubscriptionInput
-from ..subscriptions.quoting import accepted_quote
-from ..subscriptions.types import Subscription
-from ..subscriptions.update_request import UpdateOutcome, decide_subscription_update
-from .calls import MutationCall
-from .flow_completion import AFTER_COMPLETION_DESCRIPTION
+from .inputs import UpdateSubscriptionInput
+from .quoting import accepted_quote
 from .subscription_mutation import SubscriptionMutation
+from .types import Subscription
+from .update_request import UpdateOutcome, decide_subscription_update
 
-NAME = "updateSubscription"
+SPEC = MutationSpec(
+    name="updateSubscription",
+    completes=("subscription_update", "subscription_update_confirm"),
+    announces=Announcement(LiveEventKind.SUBSCRIPTION, changed="subscription"),
+)
 
 
 @strawberry.type
@@ -72,7 +77,7 @@ async def _apply(
 
 @strawberry.type
 class UpdateSubscriptionMutation:
-    @mutation(
+    @SPEC.field(
         description="Change a subscription's price and/or quantity, or apply a promotion code."
     )
     async def update_subscription(
@@ -91,7 +96,7 @@ class UpdateSubscriptionMutation:
             )
 
         steps = SubscriptionMutation[UpdateDecision | ScheduledUpdateDecision](
-            NAME, decide_update, _apply
+            SPEC, decide_update, _apply
         )
         outcome = await steps.run(context, input, str(input.subscription_id))
         return UpdateSubscriptionPayload(

@@ -8,7 +8,13 @@ from ...auth.sessions import SessionError
 from ..common.types import required_timestamp
 from ..context import Info
 from ..errors import ErrorCode, UserError, user_error
-from ..fields import mutation
+from ..mutation_kit.spec import MutationSpec
+
+SPEC = MutationSpec(
+    name="redeemPortalSession",
+    completes=(),
+    announces=None,
+)
 
 
 @strawberry.type
@@ -22,7 +28,7 @@ class RedeemPortalSessionPayload:
 
 @strawberry.type
 class RedeemPortalSessionMutation:
-    @mutation(description="Exchange a portal session's code (works once, for a few minutes).")
+    @SPEC.field(description="Exchange a portal session's code (works once, for a few minutes).")
     async def redeem_portal_session(self, info: Info, code: str) -> RedeemPortalSessionPayload:
         try:
             token = await info.context.services.sessions.redeem(code.strip())
