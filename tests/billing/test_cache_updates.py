@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import SecretStr
 
 from gateway.billing.cache import Cache
 from gateway.billing.cache_updates import (
@@ -19,6 +20,7 @@ from gateway.billing.cache_updates import (
     order_of,
     remember_invoice_page,
 )
+from gateway.settings import Settings
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -261,3 +263,12 @@ def test_any_delivery_order_ends_on_stripes_newest_state(
         await cache.close()
 
     asyncio.run(story())
+
+
+def test_the_staleness_bound_applies_only_with_webhooks() -> None:
+    """Without webhooks nothing keeps the cache up to date: today's short TTL stays."""
+    assert Settings().customer_cache_seconds == 30.0
+    assert Settings(webhook_secret=SecretStr("whsec_x")).customer_cache_seconds == 3600.0
+    assert Settings(webhook_secret=SecretStr("  ")).customer_cache_seconds == 30.0
+    off = Settings(webhook_secret=SecretStr("whsec_x"), customer_cache_ttl_seconds=0)
+    assert off.customer_cache_seconds == 0.0
