@@ -200,8 +200,8 @@ async def apply_event(
         return True
     if order is Order.SAME_SECOND:
         plan.edits = {kind: (lambda _: DROP) for kind in plan.edits}
-        if plan.invoice is not None:
-            plan.invoice = {**plan.invoice, "deleted": True}
+        if plan.invoice is not None:  # the pages holding it are read again
+            plan.invoice, plan.invoice_pages = None, True
     await _carry_out(cache, customer_id, plan)
     return True
 

@@ -272,3 +272,18 @@ def test_the_staleness_bound_applies_only_with_webhooks() -> None:
     assert Settings(webhook_secret=SecretStr("  ")).customer_cache_seconds == 30.0
     off = Settings(webhook_secret=SecretStr("whsec_x"), customer_cache_ttl_seconds=0)
     assert off.customer_cache_seconds == 0.0
+
+
+async def test_two_states_of_an_invoice_in_one_second_reload_its_pages(cache: Cache) -> None:
+    def invoice(status: str) -> dict[str, Any]:
+        return {"id": "in_1", "object": "invoice", "customer": CUS, "created": 5, "status": status}
+
+    first = Loads(page(invoice("open")))
+    await read(cache, "invoices:10:", first)
+    await remember_invoice_page(cache, CUS, "invoices:10:")
+    await apply_event(cache, CUS, "invoice.finalized", 50, invoice("open"), {})
+    await apply_event(cache, CUS, "invoice.paid", 50, invoice("paid"), {})
+    first.value = page(invoice("paid"))
+    # Not removed (it still exists), not guessed: read again.
+    assert [i["status"] for i in (await read(cache, "invoices:10:", first))["data"]] == ["paid"]
+    assert first.calls == 2
