@@ -21,8 +21,9 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..errors import ErrorCode
 from ..observability import metrics
-from .stripe_budget import RATE_LIMITED, StripeCallRefused
+from .stripe_budget import StripeCallRefused
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -145,7 +146,7 @@ class AccountBudget:
                 metrics.STRIPE_BUDGET.labels(kind, "refused").inc()
                 seconds = max(1, math.ceil(wait))
                 raise StripeCallRefused(
-                    RATE_LIMITED,
+                    ErrorCode.RATE_LIMITED,
                     "The billing service is busy right now (this account's Stripe requests "
                     f"per second are used up). Try again in {seconds} second(s).",
                     seconds,

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...errors import ErrorCode
 from ..actions import SubscriptionAction
 from ..configuration import CANCELLATION_REASON_OPTIONS, CancellationReason
 from ..decisions import CancelDecision, StripeParams
-from ..refusals import Refusal, RefusalCode
+from ..refusals import Refusal
 from .gates import gate, not_eligible
 from .queued_change import foreign_schedule_refusal
 
@@ -48,7 +49,7 @@ def cancel_refusal(ctx: PolicyContext, subscription: Subscription) -> Refusal | 
         return foreign
     if subscription.is_canceling:
         return Refusal(
-            RefusalCode.ALREADY_CANCELING,
+            ErrorCode.ALREADY_CANCELING,
             "This subscription is already scheduled to cancel.",
             "subscriptionId",
         )
@@ -65,13 +66,13 @@ def _details(
         return {}
     if not config.enabled:
         return Refusal(
-            RefusalCode.REASON_NOT_ALLOWED,
+            ErrorCode.REASON_NOT_ALLOWED,
             "This portal does not collect cancellation reasons.",
             "reason" if reason is not None else "comment",
         )
     if comment is not None and len(comment) > MAX_COMMENT:
         return Refusal(
-            RefusalCode.INVALID_INPUT,
+            ErrorCode.INVALID_INPUT,
             f"The comment is longer than {MAX_COMMENT} characters.",
             "comment",
         )
@@ -84,7 +85,7 @@ def _details(
         offered = [*config.options, *(config.feedback_options or ())]
         known = "is not offered" if reason in CANCELLATION_REASON_OPTIONS else "is not a reason"
         return Refusal(
-            RefusalCode.REASON_NOT_ALLOWED,
+            ErrorCode.REASON_NOT_ALLOWED,
             f"{reason!r} {known}; choose one of: {', '.join(offered)}.",
             "reason",
         )
