@@ -202,7 +202,8 @@ async def apply_event(
         plan.edits = {kind: (lambda _: DROP) for kind in plan.edits}
         if plan.invoice is not None:  # the pages holding it are read again
             plan.invoice, plan.invoice_pages = None, True
-    await _carry_out(cache, customer_id, plan)
+    version = (object_id, created) if object_id and order is Order.NEWER else None
+    await _carry_out(cache, customer_id, plan, version)
     return True
 
 
@@ -220,12 +221,14 @@ async def apply_written(cache: Cache, customer_id: str, obj: Json) -> bool:
     return True
 
 
-async def _carry_out(cache: Cache, customer_id: str, plan: Plan) -> None:
+async def _carry_out(
+    cache: Cache, customer_id: str, plan: Plan, version: tuple[str, int] | None = None
+) -> None:
     prefix = f"cus:{customer_id}:{await cache.generation(customer_id)}:"
     for kind, edit in plan.edits.items():
-        await update_document(cache, prefix + kind, edit)
+        await update_document(cache, prefix + kind, edit, version)
     if plan.invoice is not None:
-        await _update_invoice_pages(cache, prefix, plan.invoice)
+        await _update_invoice_pages(cache, prefix, plan.invoice, version)
     if plan.invoice_pages:
         for kind in await _invoice_page_kinds(cache, prefix):
             await cache.delete(prefix + kind)
@@ -271,7 +274,9 @@ async def _invoice_page_kinds(cache: Cache, prefix: str) -> list[str]:
     return [k for k in listed if isinstance(k, str)] if isinstance(listed, list) else []
 
 
-async def _update_invoice_pages(cache: Cache, prefix: str, invoice: Json) -> None:
+async def _update_invoice_pages(
+    cache: Cache, prefix: str, invoice: Json, version: tuple[str, int] | None
+) -> None:
     belongs = not invoice.get("deleted")
     for kind in await _invoice_page_kinds(cache, prefix):
         parts = kind.split(":", 2)  # `invoices:<limit>:<cursor>`
@@ -288,12 +293,24 @@ async def _update_invoice_pages(cache: Cache, prefix: str, invoice: Json) -> Non
                 first_page=not cursor,
                 limit=int(limit) if limit.isdigit() else None,
             ),
+            version,
         )
 
 
-async def update_document(cache: Cache, key: str, edit: Callable[[Json], Outcome]) -> None:
+async def update_document(
+    cache: Cache,
+    key: str,
+    edit: Callable[[Json], Outcome],
+    version: tuple[str, int] | None = None,
+) -> None:
     """Apply `edit` to the document under `key`, if cached, keeping its expiry; atomic
-    (Redis: optimistic, WATCH; when the document keeps changing under it, it is dropped)."""
+    (Redis: optimistic, WATCH; when the document keeps changing under it, it is dropped).
+
+    `version` (object id, event `created`): the edit writes that event's state only while
+    it is still the newest ordered for the object. An event ordered after it (on another
+    instance, or another task) may already have read the document: the older state must
+    not land after it. Dropping is always allowed. (The memory backend never suspends
+    between ordering and editing, so nothing can come between them there.)"""
     redis = cache.redis
     if redis is None:
         doc = await cache.get(key)
@@ -308,10 +325,11 @@ async def update_document(cache: Cache, key: str, edit: Callable[[Json], Outcome
     from redis.exceptions import WatchError
 
     name = cache.stored_key(key)
+    watched = [name] if version is None else [name, cache.stored_key(version_key(version[0]))]
     for _ in range(UPDATE_ATTEMPTS):
         async with redis.pipeline(transaction=True) as pipe:
             try:
-                await pipe.watch(name)
+                await pipe.watch(*watched)
                 raw = await pipe.get(name)
                 if raw is None:
                     return
@@ -319,6 +337,10 @@ async def update_document(cache: Cache, key: str, edit: Callable[[Json], Outcome
                 outcome = edit(doc) if isinstance(doc, dict) else DROP
                 if outcome is SAME:
                     return
+                if isinstance(outcome, dict) and version is not None:
+                    newest = await pipe.get(watched[1])
+                    if newest is None or int(newest) != version[1]:
+                        return  # a newer event about the object came in meanwhile
                 millis = int(await pipe.pttl(name))
                 pipe.multi()
                 if isinstance(outcome, dict) and millis > 0:

@@ -5,6 +5,7 @@ the expiry an update keeps."""
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -19,7 +20,9 @@ from gateway.billing.cache_updates import (
     apply_written,
     order_of,
     remember_invoice_page,
+    update_document,
 )
+from gateway.billing.cached_objects import in_page
 from gateway.settings import Settings
 
 if TYPE_CHECKING:
@@ -287,3 +290,25 @@ async def test_two_states_of_an_invoice_in_one_second_reload_its_pages(cache: Ca
     # Not removed (it still exists), not guessed: read again.
     assert [i["status"] for i in (await read(cache, "invoices:10:", first))["data"]] == ["paid"]
     assert first.calls == 2
+
+
+async def test_an_older_state_never_lands_after_a_newer_event_read_the_list(
+    redis_url: str,
+) -> None:
+    """Two instances on one Redis: an attach is ordered first, but before its edit lands, a
+    detach of the same card (a newer event) is ordered and applied on the other instance.
+    The attach's edit must not put the detached card back."""
+    first, second = Cache.from_url(redis_url), Cache.from_url(redis_url)
+    card = {"id": "pm_race", "object": "payment_method", "customer": CUS, "created": 5}
+    load = Loads(page({**card, "id": "pm_other"}))
+    await first.customer_cached(CUS, "payment_methods", TTL, load)
+    assert await order_of(first, "pm_race", 100) is Order.NEWER  # the attach, ordered
+    await apply_event(second, CUS, "payment_method.detached", 101, {**card, "customer": None}, {})
+    key = f"cus:{CUS}:0:payment_methods"
+    await update_document(
+        first, key, partial(in_page, new=card, belongs=True), version=("pm_race", 100)
+    )
+    listed = await first.customer_cached(CUS, "payment_methods", TTL, load)
+    assert [pm["id"] for pm in listed["data"]] == ["pm_other"]
+    await first.close()
+    await second.close()
