@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ..settings import Settings
-    from .cache import Cache
+    from ..store import Cache
 
 BUCKET_KEY = "stripe-account-budget"
 # The share of the burst only writes may use.

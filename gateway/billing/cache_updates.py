@@ -24,14 +24,14 @@ from enum import IntEnum
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from .cache import GENERATION_TTL_SECONDS, events_key
+from ..store import GENERATION_TTL_SECONDS, events_key
 from .cached_objects import DROP, SAME, Outcome, in_page, nested_in_page, replaced, with_nested
 from .subscription_ids import ids_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from .cache import Cache
+    from ..store import Cache
 
 logger = logging.getLogger(__name__)
 

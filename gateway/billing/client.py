@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from stripe._base_address import BaseAddresses
 
     from ..settings import Settings
+    from ..store import Cache
     from .account_budget import AccountBudget
-    from .cache import Cache
 
 # The catalog (products, prices) changes rarely and is the same for every customer.
 CATALOG_TTL_SECONDS = 300.0

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..models import Customer, TaxId
 from . import ids
 from .errors import NotFound, stripe_errors
 from .ids import is_stripe_id
-from .models import Customer, TaxId
 from .stripe_json import get_json, stripe_path
 
 if TYPE_CHECKING:
@@ -47,10 +47,10 @@ async def fetch_record(billing: Billing, customer_id: str) -> CustomerRecord:
 
 async def fetch_customer(billing: Billing, customer_id: str) -> Customer:
     """The customer, or `NotFound` when it is missing or deleted."""
-    return existing(await fetch_record(billing, customer_id))
+    return existing_customer(await fetch_record(billing, customer_id))
 
 
-def existing(record: CustomerRecord) -> Customer:
+def existing_customer(record: CustomerRecord) -> Customer:
     if record.customer is None:
         raise NotFound("Customer")
     return record.customer

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from ..models import Invoice, InvoicePage
 from . import ids
 from .cache_updates import remember_invoice_page
 from .errors import NotFound, stripe_errors
 from .ids import is_stripe_id
-from .models import Invoice, InvoicePage
 from .ownership import owned_by
 from .stripe_json import get_json, stripe_path
 

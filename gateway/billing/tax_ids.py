@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .customers import existing, fetch_record
+from ..models import TaxId
+from .customers import existing_customer, fetch_record
 from .errors import stripe_errors
-from .models import TaxId
 from .stripe_json import get_json, stripe_path
 
 if TYPE_CHECKING:
@@ -51,5 +51,5 @@ async def customer_tax_ids(billing: Billing, customer_id: str) -> tuple[TaxId, .
     """The customer's tax IDs, read with the customer (cached with it); `NotFound` when the
     customer is deleted."""
     record = await fetch_record(billing, customer_id)
-    existing(record)
+    existing_customer(record)
     return await tax_ids_of(billing, customer_id, record)

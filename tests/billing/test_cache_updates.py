@@ -13,7 +13,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import SecretStr
 
-from gateway.billing.cache import Cache
 from gateway.billing.cache_updates import (
     Order,
     apply_event,
@@ -24,6 +23,7 @@ from gateway.billing.cache_updates import (
 )
 from gateway.billing.cached_objects import in_page
 from gateway.settings import Settings
+from gateway.store import Cache
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -32,7 +32,7 @@ CUS = "cus_upd0000000000000000001"
 TTL = 60.0
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
 async def cache(request: pytest.FixtureRequest) -> AsyncIterator[Cache]:
     url = None if request.param == "memory" else request.getfixturevalue("redis_url")
     store = Cache.from_url(url)
@@ -231,7 +231,9 @@ async def test_an_update_keeps_the_documents_expiry(cache: Cache) -> None:
     await apply_written(cache, CUS, {"id": CUS, "object": "customer", "name": "B"})
     key = f"cus:{CUS}:0:customer"
     assert 0 < await cache.expires_in(key) <= 0.31
-    assert (await cache.get(key))["name"] == "B"
+    stored = await cache.get(key)
+    assert stored is not None
+    assert stored["name"] == "B"
 
 
 async def test_an_event_the_table_does_not_know_asks_for_emptying(cache: Cache) -> None:
@@ -261,7 +263,7 @@ def test_any_delivery_order_ends_on_stripes_newest_state(
             await apply_event(
                 cache, CUS, "customer.subscription.updated", 100 + n, sub("sub_a", STATES[n]), {}
             )
-        listed = await cache.customer_cached(CUS, "subscriptions", TTL, stripe_now)
+        listed: dict[str, Any] = await cache.customer_cached(CUS, "subscriptions", TTL, stripe_now)
         assert [s["status"] for s in listed["data"]] == [STATES[newest]]
         await cache.close()
 
@@ -292,6 +294,7 @@ async def test_two_states_of_an_invoice_in_one_second_reload_its_pages(cache: Ca
     assert first.calls == 2
 
 
+@pytest.mark.redis
 async def test_an_older_state_never_lands_after_a_newer_event_read_the_list(
     redis_url: str,
 ) -> None:
@@ -308,7 +311,7 @@ async def test_an_older_state_never_lands_after_a_newer_event_read_the_list(
     await update_document(
         first, key, partial(in_page, new=card, belongs=True), version=("pm_race", 100)
     )
-    listed = await first.customer_cached(CUS, "payment_methods", TTL, load)
+    listed: dict[str, Any] = await first.customer_cached(CUS, "payment_methods", TTL, load)
     assert [pm["id"] for pm in listed["data"]] == ["pm_other"]
     await first.close()
     await second.close()

@@ -7,23 +7,24 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
-from webhook_helpers import SECRET, Endpoint, Instances, make_event, next_event, serve
 
-from gateway.billing.cache import CATALOG, CONFIGURATIONS, events_key
-from gateway.webhooks import (
-    WEBHOOK_PATH,
-    WEBHOOKS,
-    InMemoryBus,
-    LatestOnly,
-    LiveEventKind,
-    StripeWebhooks,
-    stripe_webhook,
+from gateway.billing.cache_scopes import CATALOG, CONFIGURATIONS
+from gateway.live_bus import InMemoryBus, LatestOnly, LiveEventKind
+from gateway.store import events_key
+from gateway.webhooks import WEBHOOK_PATH, WEBHOOKS, StripeWebhooks, stripe_webhook
+from tests.webhooks.webhook_helpers import (
+    SECRET,
+    Endpoint,
+    Instances,
+    make_event,
+    next_event,
+    serve,
 )
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
-    from gateway.billing.cache import Cache
+    from gateway.store import Cache
 
 CUSTOMER = "cus_hdl0000000000000000001"
 
@@ -96,7 +97,7 @@ async def test_an_event_updates_the_customers_cached_data_in_place(
         )
     )
     assert status == 200
-    cached = await cache.customer_cached(CUSTOMER, "customer", 60, load)
+    cached: dict[str, Any] = await cache.customer_cached(CUSTOMER, "customer", 60, load)
     assert (cached["email"], load.calls) == ("new@example.com", 1)
     # Another customer's entry is left alone.
     await cache.customer_cached("cus_other", "customer", 60, other)
@@ -204,7 +205,7 @@ async def test_out_of_order_deliveries_never_leave_the_older_state(
     await cache.customer_cached(CUSTOMER, "subscriptions", 60, load)
     await endpoint.deliver(newer)
     await endpoint.deliver(older)  # a retry of an earlier event, arriving late
-    page = await cache.customer_cached(CUSTOMER, "subscriptions", 60, load)
+    page: dict[str, Any] = await cache.customer_cached(CUSTOMER, "subscriptions", 60, load)
     assert ([sub["status"] for sub in page["data"]], load.calls) == (["past_due"], 1)
 
     latest = LatestOnly()

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from webhook_helpers import Instances, close_cache, make_event, next_event
 
-from gateway.billing.cache import Cache, events_key
-from gateway.webhooks import EventBus, create_bus
+from gateway.live_bus import EventBus, create_bus
+from gateway.store import Cache, events_key
+from tests.webhooks.webhook_helpers import Instances, close_cache, make_event, next_event
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
+
+pytestmark = pytest.mark.redis
 
 CUSTOMER = "cus_red0000000000000000001"
 
@@ -82,7 +84,7 @@ async def test_an_event_on_one_instance_updates_the_entry_another_cached(
     (cache_a, cache_b), (bus_a, _, _) = caches, buses
     calls = 0
 
-    async def load() -> dict[str, int]:
+    async def load() -> dict[str, Any]:
         nonlocal calls
         calls += 1
         return {"id": CUSTOMER, "object": "customer", "name": "Old", "load": calls}
@@ -95,7 +97,7 @@ async def test_an_event_on_one_instance_updates_the_entry_another_cached(
     await a.deliver(
         make_event("customer.updated", {"id": CUSTOMER, "object": "customer", "name": "New"})
     )
-    cached = await cache_b.customer_cached(CUSTOMER, "customer", 60.0, load)
+    cached: dict[str, Any] = await cache_b.customer_cached(CUSTOMER, "customer", 60.0, load)
     assert (cached["name"], cached["load"], calls) == ("New", 1, 1)
     # The update kept the entry's expiry: a missed webhook stays bounded by it.
     key = f"cus:{CUSTOMER}:0:customer"
