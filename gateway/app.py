@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+import aiohttp
 from aiohttp import web
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
@@ -28,6 +29,7 @@ from .api.schema import SchemaLimits, build_schema
 from .api.view import LIVE_SOCKETS, SERVICES, GatewayView
 from .auth.admin_keys import AdminKeys
 from .auth.clock import Clock, system_clock
+from .auth.jwt import JwtAuthenticator
 from .auth.rate_limit import RateLimiter
 from .auth.sessions import SessionStore
 from .billing.account_budget import AccountBudget
@@ -97,15 +99,19 @@ def _lifecycle(
         app[STRIPE_BREAKER] = breaker
         app[RATE_LIMITER] = RateLimiter(cache)
         account = AccountBudget.from_settings(settings, cache)
-        async with open_stripe(settings, breaker, account) as client:
+        async with (
+            open_stripe(settings, breaker, account) as client,
+            aiohttp.ClientSession() as identity_http,
+        ):
+            billing = Billing(
+                client,
+                cache,
+                customer_ttl=settings.customer_cache_seconds,
+                kept_by_webhooks=settings.webhooks_configured,
+            )
             services = Services(
                 settings=settings,
-                billing=Billing(
-                    client,
-                    cache,
-                    customer_ttl=settings.customer_cache_seconds,
-                    kept_by_webhooks=settings.webhooks_configured,
-                ),
+                billing=billing,
                 sessions=SessionStore(
                     cache,
                     portal_url=settings.portal_url,
@@ -116,6 +122,7 @@ def _lifecycle(
                 admin_keys=AdminKeys(settings.admin_keys),
                 clock=clock,
                 bus=bus,
+                jwt=JwtAuthenticator.from_settings(settings, billing, identity_http),
             )
             app[SERVICES] = services
             app[READINESS] = Readiness()
@@ -141,6 +148,8 @@ def _lifecycle(
                 refresher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await refresher
+                if services.jwt is not None:
+                    await services.jwt.close()
                 await bus.close()
                 await cache.close()
 

@@ -9,6 +9,7 @@ from .catalog_fetch import fetch_catalog
 from .change_previews import ChangePreview, preview_change
 from .client import Billing, open_stripe
 from .customer_changes import update_customer
+from .customer_search import customers_with_metadata
 from .customers import CustomerRecord, existing_customer, fetch_customer, fetch_record
 from .errors import BillingError, BillingErrorCode, NotFound
 from .idempotency import IdempotencyKeys, idempotency_keys, recall_outcome, remember_outcome
@@ -62,6 +63,7 @@ __all__ = [
     "clock_time",
     "confirm_setup_intent",
     "create_setup_intent",
+    "customers_with_metadata",
     "end_change",
     "existing_customer",
     "fetch_catalog",
