@@ -32,6 +32,7 @@ from .auth.clock import Clock, system_clock
 from .auth.jwt import JwtAuthenticator
 from .auth.rate_limit import RateLimiter
 from .auth.sessions import SessionStore
+from .billing.account_budget import AccountBudget
 from .billing.breaker import Breaker
 from .billing.client import Billing, open_stripe
 from .billing.errors import BillingError
@@ -105,11 +106,17 @@ def _lifecycle(
         breaker = Breaker(settings.stripe_breaker_threshold, settings.stripe_breaker_seconds)
         app[STRIPE_BREAKER] = breaker
         app[RATE_LIMITER] = RateLimiter(cache)
+        account = AccountBudget.from_settings(settings, cache)
         async with (
-            open_stripe(settings, breaker) as client,
+            open_stripe(settings, breaker, account) as client,
             aiohttp.ClientSession() as identity_http,
         ):
-            billing = Billing(client, cache, customer_ttl=settings.customer_cache_ttl_seconds)
+            billing = Billing(
+                client,
+                cache,
+                customer_ttl=settings.customer_cache_seconds,
+                kept_by_webhooks=settings.webhooks_configured,
+            )
             services = Services(
                 settings=settings,
                 billing=billing,
@@ -196,6 +203,9 @@ async def readyz(request: web.Request) -> web.Response:
     }
     ready = all(checks.values())
     body: dict[str, object] = {"status": "ready" if ready else "not ready", "checks": checks}
+    budget = request.app[STRIPE_BREAKER].budget_note()
+    if budget is not None:
+        body["notes"] = [budget]  # every instance shares the budget: not a reason to leave
     if not ready:
         body["reasons"] = _not_ready_reasons(checks, breaker)
     return web.json_response(body, status=200 if ready else 503)

@@ -1,8 +1,9 @@
 """The SDK's aiohttp transport, observed: every Stripe request is timed, counted (into the
 request being served and into metrics) and fed to the breaker, which can refuse it first.
 Before any of that, each call is spent from the request's budget of Stripe calls
-(`stripe_budget.py`), which may refuse it: a refused call is never sent and never reaches
-the breaker (one caller's limit must not make Stripe look down for everyone).
+(`stripe_budget.py`), and each attempt takes a slot of the account's budget
+(`account_budget.py`); either may refuse it: a refused call is never sent and never counts
+as a Stripe failure (one caller's limit must not make Stripe look down for everyone).
 
 The SDK's own retry loop (`max_network_retries`, same idempotency key each time) runs
 above `request_async`, so each attempt counts once and a retried failure counts as many
@@ -29,7 +30,10 @@ from ..observability.request_record import count_stripe_request
 from ..observability.tracing import client_span, mark_failed
 from .breaker import Breaker, Failure
 from .errors import NotSent
-from .stripe_budget import spend
+from .stripe_budget import StripeCallRefused, spend
+
+if TYPE_CHECKING:
+    from .account_budget import AccountBudget
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -41,9 +45,12 @@ BROKEN_ANSWER_MESSAGE = "The connection to Stripe failed while reading its answe
 
 
 class ObservedHTTPClient(stripe.AIOHTTPClient):
-    def __init__(self, *, breaker: Breaker, **kwargs: Any) -> None:
+    def __init__(
+        self, *, breaker: Breaker, account: AccountBudget | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.breaker = breaker
+        self.account = account
 
     async def request_with_retries_async(
         self,
@@ -98,6 +105,13 @@ class ObservedHTTPClient(stripe.AIOHTTPClient):
         headers: Mapping[str, str],
         post_data: Any = None,
     ) -> tuple[bytes, int, Mapping[str, str]]:
+        if self.account is not None:
+            # Every attempt is a request Stripe counts against the account.
+            try:
+                await self.account.acquire(method, urlsplit(url).path)
+            except StripeCallRefused:
+                self.breaker.budget_refused()
+                raise
         count_stripe_request()
         ATTEMPTS.set(ATTEMPTS.get() + 1)
         path = metrics.stripe_path(urlsplit(url).path)

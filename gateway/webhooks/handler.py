@@ -7,11 +7,11 @@ Order of work for one delivery, each step only after the previous one succeeded:
 2. Claim the event id in the shared cache (`Cache.add_once`, Redis `SET NX` when shared):
    Stripe delivers at least once, retries, and may deliver to several instances; only the
    claimant processes, every other delivery is acknowledged with 200 and does nothing.
-3. Invalidate what the event makes stale (`routing.impact_of`): the customer's cached data,
-   or the catalog / portal configurations. Invalidation is idempotent and order-free, so
-   out-of-order deliveries cannot leave the cache holding an older state. Every instance
-   watches the catalog and configurations generations and reloads its in-memory copy when
-   they move (`gateway.source_changes`).
+3. Update what the event touches (`routing.impact_of`): the customer's cached data gets
+   the event's object in place, in Stripe's event order (`billing/cache_updates.py`; an
+   event it cannot apply empties the customer's cache instead); the catalog / portal
+   configurations are invalidated. Every instance watches the catalog and configurations
+   generations and reloads its in-memory copy when they move (`gateway.source_changes`).
 4. Publish a `LiveEvent` to the customer's subscribers (they order by `created`), unless it
    is the echo of a change the gateway made and announced itself (`echoes`).
 
@@ -30,6 +30,7 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from ..billing.cache_scopes import invalidate_catalog, invalidate_configurations
+from ..billing.cache_updates import apply_event
 from ..live_bus import LiveEvent
 from .echoes import is_echo
 from .routing import Impact, impact_of
@@ -132,9 +133,18 @@ class StripeWebhooks:
             await invalidate_configurations(self._cache)
         if impact.customer_id is None or impact.kind is None:
             return False
-        # Invalidate before publishing: a subscriber that refetches on the event must miss
-        # the cache and read Stripe's current state.
-        await self._cache.invalidate_customer(impact.customer_id)
+        # Update before publishing: a subscriber that refetches on the event must read the
+        # event's state (or, where it cannot be applied in place, miss and read Stripe's).
+        applied = await apply_event(
+            self._cache,
+            impact.customer_id,
+            event.type,
+            event.created,
+            event.object,
+            event.previous_attributes,
+        )
+        if not applied:
+            await self._cache.invalidate_customer(impact.customer_id)
         if await is_echo(self._cache, event.idempotency_key, impact.kind):
             # The gateway announced this change itself when it made it (`echoes`).
             return False
