@@ -140,10 +140,42 @@ async def test_pause_flow_completes_with_a_pause(
         "returnUrl": None,
         "customMessage": None,
     }
-    resume = await mutate(gateway, token, "resumeSubscription", subscriptionId=sub)
-    assert codes(resume) == RESTRICTED
     stored = await stripe_client.v1.subscriptions.retrieve_async(sub)
     assert stored.pause_collection is not None
+    # Back on the portal's home page (Stripe's default), the session is the whole portal.
+    flow = (await gateway.post("{ session { flow { type } } }", token=token)).ok()
+    assert flow["session"]["flow"] is None
+    resume = await mutate(gateway, token, "resumeSubscription", subscriptionId=sub)
+    assert resume["userErrors"] == []
+
+
+async def test_a_redirecting_flow_stays_locked_after_its_action(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    token = await gateway.token_for(
+        world.bob.id,
+        flowData={
+            "type": "SUBSCRIPTION_PAUSE",
+            "subscriptionPause": {"subscription": world.bob.subscription},
+            "afterCompletion": {"type": "HOSTED_CONFIRMATION"},
+        },
+    )
+    sub = world.bob.subscription
+    resumes_at = datetime.now(UTC).replace(microsecond=0).timestamp() + 7 * 24 * 3600
+    done = await mutate(
+        gateway,
+        token,
+        "pauseSubscription",
+        subscriptionId=sub,
+        resumesAt=datetime.fromtimestamp(resumes_at, UTC).isoformat(),
+    )
+    assert done["userErrors"] == []
+    assert codes(await mutate(gateway, token, "resumeSubscription", subscriptionId=sub)) == (
+        RESTRICTED
+    )
+    assert codes(await mutate(gateway, token, "updateCustomer", name="Bobby")) == RESTRICTED
+    stored = await stripe_client.v1.customers.retrieve_async(world.bob.id)
+    assert stored.name != "Bobby"
 
 
 async def test_payment_method_flow_adds_and_sets_a_card(
@@ -194,9 +226,14 @@ async def test_customer_update_flow(
     done = await mutate(gateway, token, "updateCustomer", name="Bobby")
     assert done["userErrors"] == []
     assert done["afterCompletion"]["type"] == "PORTAL_HOMEPAGE"
+    # The flow is done and the session opens the whole portal: no flow to complete any more.
     added = await mutate(gateway, token, "addTaxId", type="eu_vat", value="DE222222222")
     assert added["userErrors"] == []
-    assert added["afterCompletion"]["type"] == "PORTAL_HOMEPAGE"
+    assert added["afterCompletion"] is None
+    canceled = await mutate(
+        gateway, token, "cancelSubscription", subscriptionId=world.bob.subscription
+    )
+    assert canceled["userErrors"] == []
     stored = await stripe_client.v1.customers.retrieve_async(world.bob.id)
     assert stored.name == "Bobby"
 
