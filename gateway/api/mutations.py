@@ -14,6 +14,7 @@ from .customers.remove_tax_id import RemoveTaxIdMutation
 from .customers.update_customer import UpdateCustomerMutation
 from .invoices.pay_invoice import PayInvoiceMutation
 from .mutation_kit.spec import MutationSpec, declarations
+from .payment_methods.complete_setup_intent import CompleteSetupIntentMutation
 from .payment_methods.confirm_setup_intent_for_testing import ConfirmSetupIntentForTestingMutation
 from .payment_methods.create_setup_intent import CreateSetupIntentMutation
 from .payment_methods.detach_payment_method import DetachPaymentMethodMutation
@@ -42,6 +43,7 @@ MUTATIONS: tuple[type, ...] = (
     ResumeSubscriptionMutation,
     CreateSetupIntentMutation,
     ConfirmSetupIntentForTestingMutation,
+    CompleteSetupIntentMutation,
     SetDefaultPaymentMethodMutation,
     DetachPaymentMethodMutation,
     UpdateCustomerMutation,

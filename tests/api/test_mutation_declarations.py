@@ -107,6 +107,7 @@ def test_the_flows_a_mutation_completes_are_its_own() -> None:
         "pauseSubscription": {"subscription_pause"},
         "updateSubscription": {"subscription_update", "subscription_update_confirm"},
         "setDefaultPaymentMethod": {"payment_method_update"},
+        "completeSetupIntent": {"payment_method_update"},
         "updateCustomer": {"customer_update"},
         "addTaxId": {"customer_update"},
         "removeTaxId": {"customer_update"},

@@ -245,3 +245,90 @@ async def test_sessions_without_a_flow_get_no_after_completion(
     done = await mutate(gateway, token, "updateCustomer", name="Bob B.")
     assert done["userErrors"] == []
     assert done["afterCompletion"] is None
+
+
+async def _saved_card(gateway: RunningGateway, token: str, card: str = "pm_card_amex") -> str:
+    created = await mutate(gateway, token, "createSetupIntent")
+    assert created["userErrors"] == []
+    intent: str = created["setupIntent"]["id"]
+    confirmed = await mutate(
+        gateway, token, "confirmSetupIntentForTesting", setupIntentId=intent, paymentMethod=card
+    )
+    assert confirmed["userErrors"] == []
+    return intent
+
+
+COMPLETE = """mutation($i: CompleteSetupIntentInput!) { completeSetupIntent(input: $i) {
+  paymentMethod { id isDefault } becameDefault updatedSubscriptionIds
+  afterCompletion { type } userErrors { code field } } }"""
+
+
+async def test_a_card_added_in_a_payment_method_flow_becomes_the_default(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    # Bob's subscription carries its own default payment method: it must follow too.
+    await stripe_client.v1.subscriptions.update_async(
+        world.bob.subscription, {"default_payment_method": world.bob.card}
+    )
+    token = await gateway.token_for(
+        world.bob.id,
+        flowData={
+            "type": "PAYMENT_METHOD_UPDATE",
+            "afterCompletion": {"type": "REDIRECT", "returnUrl": BACK},
+        },
+    )
+    intent = await _saved_card(gateway, token)
+    stored = await stripe_client.v1.setup_intents.retrieve_async(intent)
+    assert stored.payment_method is not None
+    new_card = str(stored.payment_method)
+    done = (await gateway.post(COMPLETE, {"i": {"setupIntentId": intent}}, token=token)).ok()[
+        "completeSetupIntent"
+    ]
+    assert done["userErrors"] == []
+    assert done["becameDefault"] is True
+    assert done["paymentMethod"] == {"id": new_card, "isDefault": True}
+    assert done["updatedSubscriptionIds"] == [world.bob.subscription]
+    assert done["afterCompletion"] == {"type": "REDIRECT"}
+    customer = await stripe_client.v1.customers.retrieve_async(world.bob.id)
+    assert customer.invoice_settings is not None
+    assert customer.invoice_settings.default_payment_method == new_card
+    sub = await stripe_client.v1.subscriptions.retrieve_async(world.bob.subscription)
+    assert sub.default_payment_method == new_card
+
+
+async def test_outside_a_flow_a_completed_setup_intent_only_saves_the_card(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    token = await gateway.token_for(world.bob.id)
+    intent = await _saved_card(gateway, token)
+    done = (await gateway.post(COMPLETE, {"i": {"setupIntentId": intent}}, token=token)).ok()[
+        "completeSetupIntent"
+    ]
+    assert done["userErrors"] == []
+    assert done["becameDefault"] is False
+    assert done["afterCompletion"] is None
+    customer = await stripe_client.v1.customers.retrieve_async(world.bob.id)
+    assert customer.invoice_settings is not None
+    assert customer.invoice_settings.default_payment_method == world.bob.card
+
+
+async def test_completing_an_unconfirmed_or_foreign_setup_intent_is_refused(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    flow = {"type": "PAYMENT_METHOD_UPDATE"}
+    token = await gateway.token_for(world.bob.id, flowData=flow)
+    created = await mutate(gateway, token, "createSetupIntent")
+    unconfirmed = created["setupIntent"]["id"]
+    answer = (
+        await gateway.post(COMPLETE, {"i": {"setupIntentId": unconfirmed}}, token=token)
+    ).ok()["completeSetupIntent"]
+    assert answer["userErrors"] == [{"code": "INVALID_INPUT", "field": "setupIntentId"}]
+    alice = await gateway.token_for(world.alice.id, flowData=flow)
+    foreign = await _saved_card(gateway, alice)
+    answer = (await gateway.post(COMPLETE, {"i": {"setupIntentId": foreign}}, token=token)).ok()[
+        "completeSetupIntent"
+    ]
+    assert answer["userErrors"] == [{"code": "NOT_FOUND", "field": "setupIntentId"}]
+    customer = await stripe_client.v1.customers.retrieve_async(world.bob.id)
+    assert customer.invoice_settings is not None
+    assert customer.invoice_settings.default_payment_method == world.bob.card
