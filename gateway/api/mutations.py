@@ -23,6 +23,7 @@ from .sessions.create_portal_session import CreatePortalSessionMutation
 from .sessions.end_portal_session import EndPortalSessionMutation
 from .sessions.redeem_portal_session import RedeemPortalSessionMutation
 from .sessions.revoke_portal_session import RevokePortalSessionMutation
+from .subscriptions.accept_retention_offer import AcceptRetentionOfferMutation
 from .subscriptions.cancel_subscription import CancelSubscriptionMutation
 from .subscriptions.pause_subscription import PauseSubscriptionMutation
 from .subscriptions.renew_subscription import RenewSubscriptionMutation
@@ -36,6 +37,7 @@ MUTATIONS: tuple[type, ...] = (
     RevokePortalSessionMutation,
     EndPortalSessionMutation,
     CancelSubscriptionMutation,
+    AcceptRetentionOfferMutation,
     RenewSubscriptionMutation,
     UpdateSubscriptionMutation,
     UndoScheduledChangeMutation,

@@ -104,6 +104,7 @@ def test_the_flows_a_mutation_completes_are_its_own() -> None:
     completes = {spec.name: set(spec.completes) for spec in SPECS if spec.completes}
     assert completes == {
         "cancelSubscription": {"subscription_cancel"},
+        "acceptRetentionOffer": {"subscription_cancel"},
         "pauseSubscription": {"subscription_pause"},
         "updateSubscription": {"subscription_update", "subscription_update_confirm"},
         "setDefaultPaymentMethod": {"payment_method_update"},

@@ -24,6 +24,7 @@ from ..context import Context, Info
 from ..errors import ErrorCode, UserError, from_billing, input_path, user_error
 from ..input_limits import too_long
 from ..mutation_kit.spec import MutationSpec
+from .flow_discounts import check_flow_discounts
 from .types import AfterCompletionType, FlowType, PortalSession
 
 if TYPE_CHECKING:
@@ -276,7 +277,9 @@ async def create_portal_session(
         customer = await customers.fetch_customer(context.billing, customer_id)
         if flow is not None:
             now = customer.test_clock_time or int(time.time())
-            problem = await _check_flow(context, configuration, flow, customer_id, now)
+            problem = await _check_flow(
+                context, configuration, flow, customer_id, now
+            ) or await check_flow_discounts(context, flow, customer_id)
             if problem is not None:
                 return CreatePortalSessionPayload(session=None, user_errors=[problem])
     except NotFound:
