@@ -16,10 +16,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .billing.catalog_fetch import fetch_catalog
+from .billing.feedback_options import fetch_feedback_options
 from .billing.portal_configuration_list import list_portal_configurations
 from .billing.portal_configurations import fetch_portal_configurations
 from .portal.catalog import Catalog
+from .portal.feedback_options import attach_feedback_options, feedback_option_ids
 from .portal.loading import load_configuration_file
+from .portal.problems import ConfigurationError
 from .portal.registry import ConfigurationRegistry, build_registry
 
 if TYPE_CHECKING:
@@ -46,6 +49,21 @@ async def read_catalog(client: stripe.StripeClient) -> Catalog:
     )
 
 
+async def _with_feedback_options(
+    client: stripe.StripeClient, registry: ConfigurationRegistry
+) -> ConfigurationRegistry:
+    """The registry with each named feedback option read from Stripe (its text, status)."""
+    configurations = list(registry)
+    option_ids = feedback_option_ids(configurations)
+    if not option_ids:
+        return registry
+    found = await fetch_feedback_options(client, option_ids)
+    attached, problems = attach_feedback_options(configurations, found)
+    if problems:
+        raise ConfigurationError(problems)
+    return ConfigurationRegistry(attached)
+
+
 async def load_sources(settings: Settings, client: stripe.StripeClient) -> Sources:
     """Read and check everything; `ConfigurationError` lists every problem found.
 
@@ -68,7 +86,9 @@ async def load_sources(settings: Settings, client: stripe.StripeClient) -> Sourc
         if settings.portal_config is not None
         else None
     )
-    registry = build_registry(from_file, stripe_configurations, catalog=catalog)
+    registry = await _with_feedback_options(
+        client, build_registry(from_file, stripe_configurations, catalog=catalog)
+    )
     logger.info(
         "loaded %d portal configuration(s) (default %s) and %d price(s)",
         len(registry),

@@ -152,7 +152,7 @@ def _subscription_cancel(config: Configuration) -> list[ConfigProblem]:
         )
     problems += _duplicates(reason.options, f"{base}.cancellation_reason.options", "reason")
     problems += _duplicates(
-        reason.feedback_options or (),
+        reason.feedback_option_ids,
         f"{base}.cancellation_reason.feedback_options",
         "feedback option",
     )

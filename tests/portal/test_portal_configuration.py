@@ -79,7 +79,7 @@ def test_stripe_json_loads_unchanged() -> None:
     assert config.id == "bpc_1Q0aBcDeFgHiJkLm"
     assert config.login_page.url == "https://billing.stripe.com/p/login/test_abc"
     reason = config.features.subscription_cancel.cancellation_reason
-    assert reason.feedback_options == ("bfo_123",)
+    assert reason.feedback_option_ids == ("bfo_123",)
     update = config.features.subscription_update
     assert update.products is not None
     assert update.products[0].prices == ("price_1", "price_2")
