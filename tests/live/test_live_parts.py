@@ -93,8 +93,24 @@ def test_a_flow_session_hears_only_about_its_subscription() -> None:
     assert not visible(event(LiveEventKind.SUBSCRIPTION, "sub_sched_1", **schedule), scope, ())
     mine = {"object": "subscription_schedule", "subscription": "sub_mine"}
     assert visible(event(LiveEventKind.SUBSCRIPTION, "sub_sched_2", **mine), scope, frozenset())
+    # Invoices: only those billing the flow's subscription.
+    billing_mine = {
+        "object": "invoice",
+        "parent": {"subscription_details": {"subscription": "sub_mine"}},
+    }
+    billing_other = {
+        "object": "invoice",
+        "parent": {"subscription_details": {"subscription": "sub_other"}},
+    }
+    assert visible(event(LiveEventKind.INVOICE, "in_1", **billing_mine), scope, frozenset())
+    assert not visible(event(LiveEventKind.INVOICE, "in_2", **billing_other), scope, frozenset())
+    one_off = {"object": "invoice", "parent": None}
+    assert not visible(event(LiveEventKind.INVOICE, "in_3", **one_off), scope, frozenset())
     # The rest of the customer's billing is still theirs to see.
     assert visible(event(LiveEventKind.PAYMENT_METHOD, "pm_1"), scope, frozenset())
+    # Without a subscription flow every invoice is theirs.
+    whole = CustomerScope(customer_id=ALICE)
+    assert visible(event(LiveEventKind.INVOICE, "in_2", **billing_other), whole, frozenset())
 
 
 def test_every_customer_mutation_but_creating_a_setup_intent_announces_a_change() -> None:
