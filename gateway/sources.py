@@ -22,8 +22,8 @@ from .billing.portal_configurations import fetch_portal_configurations
 from .portal.catalog import Catalog
 from .portal.feedback_options import attach_feedback_options, feedback_option_ids
 from .portal.loading import load_configuration_file
-from .portal.problems import ConfigurationError
-from .portal.registry import ConfigurationRegistry, build_registry
+from .portal.problems import ConfigurationError, errors_only
+from .portal.registry import ConfigurationRegistry, collect_configurations
 
 if TYPE_CHECKING:
     import stripe
@@ -86,9 +86,15 @@ async def load_sources(settings: Settings, client: stripe.StripeClient) -> Sourc
         if settings.portal_config is not None
         else None
     )
-    registry = await _with_feedback_options(
-        client, build_registry(from_file, stripe_configurations, catalog=catalog)
+    configurations, problems = collect_configurations(
+        from_file, stripe_configurations, catalog=catalog
     )
+    if errors_only(problems):
+        raise ConfigurationError(problems)
+    for problem in problems:
+        # Warnings do not stop the start, but are never silent.
+        logger.warning("portal configuration %s", problem)
+    registry = await _with_feedback_options(client, ConfigurationRegistry(configurations))
     logger.info(
         "loaded %d portal configuration(s) (default %s) and %d price(s)",
         len(registry),

@@ -109,6 +109,31 @@ class CreatePortalSessionInput:
     )
     locale: str | None = strawberry.field(default=None, description="auto, en, de, fr-CA, ...")
     flow_data: FlowDataInput | None = None
+    on_behalf_of: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Stripe's Connect parameter; not supported: any value is refused "
+        "(INVALID_INPUT on onBehalfOf).",
+    )
+    customer_account: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Stripe's Accounts v2 customer; not supported: any value is refused "
+        "(INVALID_INPUT on customerAccount); give `customer`.",
+    )
+
+
+# Stripe parameters the gateway does not support, refused by name rather than ignored.
+UNSUPPORTED = (
+    (
+        "on_behalf_of",
+        "onBehalfOf",
+        "Portals on behalf of a connected account (Stripe Connect) are not supported.",
+    ),
+    (
+        "customer_account",
+        "customerAccount",
+        "Accounts v2 customers are not supported; give the customer (cus_...).",
+    ),
+)
 
 
 @strawberry.type
@@ -243,6 +268,9 @@ async def create_portal_session(
     overlong = too_long(data)
     if overlong is not None:
         return CreatePortalSessionPayload(session=None, user_errors=[overlong])
+    for attribute, field_name, why in UNSUPPORTED:
+        if getattr(data, attribute) is not None:
+            return failed(ErrorCode.INVALID_INPUT, why, field_name)
 
     try:
         configuration = context.services.configurations().resolve(
