@@ -72,7 +72,7 @@ class Context:
         """The customer this request acts for; a top-level error when there is none."""
         principal = self.principal
         if principal.problem is not None:
-            code = ErrorCode(principal.problem_code or "UNAUTHENTICATED")
+            code = principal.problem_code or ErrorCode.UNAUTHENTICATED
             raise GatewayError(code, principal.problem)
         if principal.scope is None:
             if principal.is_admin:
@@ -86,7 +86,7 @@ class Context:
         principal = self.principal
         if principal.problem is not None:
             raise GatewayError(
-                ErrorCode(principal.problem_code or "UNAUTHENTICATED"), principal.problem
+                principal.problem_code or ErrorCode.UNAUTHENTICATED, principal.problem
             )
         if not principal.is_admin:
             if principal.scope is None:

@@ -9,16 +9,33 @@ import logging
 import uuid
 
 from graphql import GraphQLError
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import (
+    CannotGetOperationTypeError,
+    InvalidOperationTypeError,
+)
 
 logger = logging.getLogger("gateway.api")
 
 ERROR_ID = "errorId"
+# Strawberry refusing an operation (none given, or of a type not served here): deliberate.
+_DELIBERATE = (
+    GraphQLError,
+    MissingQueryError,
+    CannotGetOperationTypeError,
+    InvalidOperationTypeError,
+)
+
+
+def is_bug(exc: Exception) -> bool:
+    """Raised by a mistake, not to refuse something on purpose."""
+    return not isinstance(exc, _DELIBERATE)
 
 
 def is_unexpected(error: GraphQLError) -> bool:
     """A bug rather than a deliberate error or a validation failure."""
     original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError)
+    return isinstance(original, Exception) and is_bug(original)
 
 
 def log_errors(errors: list[GraphQLError]) -> None:

@@ -7,52 +7,21 @@ else is a bug and is masked in production.
 """
 
 import re
-from enum import Enum
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 
 from ..billing.errors import BillingError
+from ..errors import ErrorCode as ErrorCode
 from ..portal.refusals import Refusal
 
-
-@strawberry.enum(description="Why a request was refused; stable, for frontends to branch on.")
-class ErrorCode(Enum):
-    FEATURE_DISABLED = "FEATURE_DISABLED"
-    PRICE_NOT_ALLOWED = "PRICE_NOT_ALLOWED"
-    QUANTITY_NOT_ALLOWED = "QUANTITY_NOT_ALLOWED"
-    REASON_NOT_ALLOWED = "REASON_NOT_ALLOWED"
-    SUBSCRIPTION_NOT_ELIGIBLE = "SUBSCRIPTION_NOT_ELIGIBLE"
-    ALREADY_CANCELING = "ALREADY_CANCELING"
-    NOT_CANCELING = "NOT_CANCELING"
-    ALREADY_PAUSED = "ALREADY_PAUSED"
-    NOT_PAUSED = "NOT_PAUSED"
-    FIELD_NOT_ALLOWED = "FIELD_NOT_ALLOWED"
-    LAST_PAYMENT_METHOD = "LAST_PAYMENT_METHOD"
-    NO_SCHEDULED_CHANGE = "NO_SCHEDULED_CHANGE"
-    INVOICE_NOT_PAYABLE = "INVOICE_NOT_PAYABLE"
-    PAYMENT_METHOD_REQUIRED = "PAYMENT_METHOD_REQUIRED"
-    PROMOTION_CODE_ALREADY_APPLIED = "PROMOTION_CODE_ALREADY_APPLIED"
-    FLOW_RESTRICTED = "FLOW_RESTRICTED"
-    NOT_FOUND = "NOT_FOUND"
-    INVALID_INPUT = "INVALID_INPUT"
-    CARD_DECLINED = "CARD_DECLINED"
-    SESSION_EXPIRED = "SESSION_EXPIRED"
-    SESSION_ALREADY_USED = "SESSION_ALREADY_USED"
-    CONFIGURATION_INACTIVE = "CONFIGURATION_INACTIVE"
-    UNAUTHENTICATED = "UNAUTHENTICATED"
-    FORBIDDEN = "FORBIDDEN"
-    RATE_LIMITED = "RATE_LIMITED"
-    TOO_MANY_STRIPE_CALLS = "TOO_MANY_STRIPE_CALLS"
-    TOO_LONG = "TOO_LONG"
-    STRIPE_UNAVAILABLE = "STRIPE_UNAVAILABLE"
-    STRIPE_ERROR = "STRIPE_ERROR"
-    OUTCOME_UNKNOWN = "OUTCOME_UNKNOWN"
-    QUOTE_INVALID = "QUOTE_INVALID"
-    QUOTE_EXPIRED = "QUOTE_EXPIRED"
-    QUOTE_MISMATCH = "QUOTE_MISMATCH"
-    PRORATION_DATE_NOT_ACCEPTED = "PRORATION_DATE_NOT_ACCEPTED"
+# The GraphQL enum is the gateway's one list of codes (`gateway.errors`), members in its order.
+strawberry.enum(
+    ErrorCode,
+    name="ErrorCode",
+    description="Why a request was refused; stable, for frontends to branch on.",
+)
 
 
 @strawberry.type(description="An expected refusal, reported as data next to the payload's object.")
@@ -80,9 +49,7 @@ def camel_case(name: str) -> str:
 
 
 def from_refusal(refusal: Refusal) -> UserError:
-    return UserError(
-        code=ErrorCode(refusal.code.value), message=refusal.message, field=refusal.field
-    )
+    return UserError(code=refusal.code, message=refusal.message, field=refusal.field)
 
 
 def from_billing(
@@ -93,7 +60,7 @@ def from_billing(
     target = field
     if exc.param and target is None:
         target = (fields or {}).get(exc.param) or camel_case(exc.param)
-    return UserError(code=ErrorCode(exc.code.value), message=exc.message, field=target)
+    return UserError(code=exc.code, message=exc.message, field=target)
 
 
 class GatewayError(GraphQLError):
@@ -117,13 +84,13 @@ def forbidden(message: str) -> GatewayError:
 def billing_failure(exc: BillingError) -> GatewayError:
     """A Stripe failure during a read (a write reports it in `userErrors` instead)."""
     if exc.retry_after is not None:
-        return GatewayError(ErrorCode(exc.code.value), exc.message, retryAfter=exc.retry_after)
-    return GatewayError(ErrorCode(exc.code.value), exc.message)
+        return GatewayError(exc.code, exc.message, retryAfter=exc.retry_after)
+    return GatewayError(exc.code, exc.message)
 
 
 def refused(refusal: Refusal) -> GatewayError:
     """A policy refusal on a read (FEATURE_DISABLED, FLOW_RESTRICTED) as a top-level error."""
-    return GatewayError(ErrorCode(refusal.code.value), refusal.message)
+    return GatewayError(refusal.code, refusal.message)
 
 
 def input_path(stripe_path: str) -> str:

@@ -1,8 +1,9 @@
 """The GraphQL schema. `schema` is what `export-schema` prints; the app builds its own with
 the operator's settings (same types, different extensions).
 
-Extensions, outermost first: request accounting (the log line), error codes, masking of
-bugs (production), the parser cache, the document limits (tokens and length at parse time,
+Extensions, outermost first: masking of bugs (production; outermost, so that it masks
+what any other extension raises), request accounting (the log line), error codes, the
+parser cache, the document limits (tokens and length at parse time,
 then the document's size, depth and aliases measured before it is validated, and validated
 through a cache), cost once validated (with the variables), and introspection off unless
 enabled.
@@ -37,7 +38,6 @@ from .extensions import (
     RequestAccounting,
     account,
     coded,
-    mask_unexpected,
 )
 from .live.subscriptions import LiveUpdates
 from .mutations import Mutation
@@ -47,43 +47,34 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 
-def _default(name: str) -> int:
-    """A limit's default: the settings are its only home."""
-    default = Settings.model_fields[name].default
-    assert isinstance(default, int)
-    return default
-
-
-MAX_DEPTH = _default("max_query_depth")
-MAX_ALIASES = _default("max_aliases")
-MAX_TOKENS = _default("max_tokens")
-MAX_DOCUMENT_LENGTH = _default("max_document_length")
-MAX_FIELDS = _default("max_fields")
-MAX_SELECTION_SET_FIELDS = _default("max_selection_set_fields")
-MAX_FIELD_REPEATS = _default("max_field_repeats")
-MAX_COST = _default("max_query_cost")
-MAX_BATCH_OPERATIONS = _default("max_batch_operations")
 CACHE_SIZE = 256
 # graphql-core ends a suggestion with " Did you mean 'x'?" (or "... 'x', 'y', or 'z'?").
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
-__all__ = ["MAX_TOKENS", "GatewaySchema", "SchemaLimits", "build_schema", "is_unexpected", "schema"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "GatewaySchema",
+    "SchemaLimits",
+    "build_schema",
+    "is_unexpected",
+    "schema",
+]
 
 
 @dataclass(frozen=True)
 class SchemaLimits:
-    """What one request may ask for; `from_settings` reads the GATEWAY_MAX_* settings."""
+    """What one request may ask for: the GATEWAY_MAX_* settings (their defaults live there)."""
 
-    max_depth: int = MAX_DEPTH
-    max_aliases: int = MAX_ALIASES
-    max_tokens: int = MAX_TOKENS
-    max_document_length: int = MAX_DOCUMENT_LENGTH
-    max_fields: int = MAX_FIELDS
-    max_selection_set_fields: int = MAX_SELECTION_SET_FIELDS
-    max_field_repeats: int = MAX_FIELD_REPEATS
-    max_cost: int = MAX_COST
+    max_depth: int
+    max_aliases: int
+    max_tokens: int
+    max_document_length: int
+    max_fields: int
+    max_selection_set_fields: int
+    max_field_repeats: int
+    max_cost: int
     # 0: batched requests are refused.
-    max_batch_operations: int = MAX_BATCH_OPERATIONS
+    max_batch_operations: int
 
     @classmethod
     def from_settings(cls, settings: "Settings") -> "SchemaLimits":
@@ -99,6 +90,11 @@ class SchemaLimits:
             max_batch_operations=settings.max_batch_operations,
         )
 
+    @classmethod
+    def defaults(cls) -> "SchemaLimits":
+        """The settings' defaults, whatever the environment says."""
+        return cls.from_settings(Settings.model_construct())
+
     def document(self) -> DocumentLimits:
         return DocumentLimits(
             max_tokens=self.max_tokens,
@@ -111,10 +107,12 @@ class SchemaLimits:
         )
 
 
+DEFAULT_LIMITS = SchemaLimits.defaults()
+
+
 class GatewaySchema(strawberry.Schema):
-    masks_errors: bool = False
     hides_suggestions: bool = True
-    document_limits: DocumentLimits = SchemaLimits().document()
+    document_limits: DocumentLimits = DEFAULT_LIMITS.document()
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -137,16 +135,18 @@ class GatewaySchema(strawberry.Schema):
         return kwargs
 
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
-        """Run an operation. Errors raised where the extensions cannot see them (a document
-        refused while parsing, a failing extension) are coded and masked here too."""
+        """Run an operation over HTTP, and note its error codes for the request log.
+
+        An extension that fails is answered after the extensions have finished (masked on
+        its way out by `MaskUnexpectedErrors`): its error gets its code here.
+        """
         allowed = kwargs.get("allowed_operation_types")
         if allowed is not None:
             # Subscriptions are served over WebSocket only (`schema.stream`), never over HTTP.
             kwargs["allowed_operation_types"] = set(allowed) - {OperationType.SUBSCRIPTION}
         result = await super().execute(*args, **kwargs)
         if result.errors:
-            errors = mask_unexpected(result.errors) if self.masks_errors else result.errors
-            result.errors = coded(errors)
+            result.errors = coded(result.errors)
         account(result)
         return result
 
@@ -158,13 +158,12 @@ def build_schema(
     field_suggestions: bool = False,
     limits: SchemaLimits | None = None,
 ) -> GatewaySchema:
-    limits = limits or SchemaLimits()
-    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
-        RequestAccounting,
-        ErrorCodes,
-    ]
-    if mask_errors:
-        extensions.append(MaskUnexpectedErrors)
+    limits = limits or DEFAULT_LIMITS
+    # Outermost, so that the errors of every other extension pass through it.
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = (
+        [MaskUnexpectedErrors] if mask_errors else []
+    )
+    extensions += [RequestAccounting, ErrorCodes]
     document_limits = limits.document()
     extensions += [
         lambda: ParserCache(maxsize=CACHE_SIZE),
@@ -187,7 +186,6 @@ def build_schema(
             ),
         ),
     )
-    built.masks_errors = mask_errors
     built.hides_suggestions = not field_suggestions
     built.document_limits = document_limits
     return built

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from ..billing import ids
 from ..billing.ids import is_stripe_id
+from ..errors import CredentialCode, ErrorCode
 from .principal import ANONYMOUS, CustomerScope, Principal
-from .sessions import SessionError, SessionErrorCode, SessionStore
+from .sessions import SessionError, SessionStore
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -25,7 +26,7 @@ CUSTOMER_HEADER = "Portal-Customer"
 CONFIGURATION_HEADER = "Portal-Configuration"
 
 
-def _refused(code: str, message: str) -> Principal:
+def _refused(code: CredentialCode, message: str) -> Principal:
     return Principal(problem=message, problem_code=code)
 
 
@@ -44,33 +45,40 @@ async def authenticate(
     configuration = headers.get(CONFIGURATION_HEADER, "").strip() or None
     if "Authorization" not in headers:
         if customer or configuration:
-            return _refused("UNAUTHENTICATED", f"{CUSTOMER_HEADER} needs an admin API key.")
+            return _refused(ErrorCode.UNAUTHENTICATED, f"{CUSTOMER_HEADER} needs an admin API key.")
         return ANONYMOUS
     token = bearer_token(headers)
     if token is None:
-        return _refused("UNAUTHENTICATED", "Use 'Authorization: Bearer <token or admin key>'.")
+        return _refused(
+            ErrorCode.UNAUTHENTICATED, "Use 'Authorization: Bearer <token or admin key>'."
+        )
     if keys.matches(token):
         if customer is None:
             if configuration is not None:
-                return _refused("INVALID_INPUT", f"{CONFIGURATION_HEADER} needs {CUSTOMER_HEADER}.")
+                return _refused(
+                    ErrorCode.INVALID_INPUT, f"{CONFIGURATION_HEADER} needs {CUSTOMER_HEADER}."
+                )
             return Principal(is_admin=True)
         if not is_stripe_id(customer, ids.CUSTOMER):
             return _refused(
-                "INVALID_INPUT", f"{CUSTOMER_HEADER} must be a Stripe customer id (cus_...)."
+                ErrorCode.INVALID_INPUT,
+                f"{CUSTOMER_HEADER} must be a Stripe customer id (cus_...).",
             )
         return Principal(
             is_admin=True, scope=CustomerScope(customer_id=customer, configuration_id=configuration)
         )
     if customer or configuration:
         return _refused(
-            "FORBIDDEN",
+            ErrorCode.FORBIDDEN,
             f"Only admin API keys may send {CUSTOMER_HEADER} or {CONFIGURATION_HEADER}.",
         )
     try:
         scope = await sessions.authenticate(token)
     except SessionError as exc:
-        code = (
-            "SESSION_EXPIRED" if exc.code is SessionErrorCode.SESSION_EXPIRED else "UNAUTHENTICATED"
+        code: CredentialCode = (
+            ErrorCode.SESSION_EXPIRED
+            if exc.code is ErrorCode.SESSION_EXPIRED
+            else ErrorCode.UNAUTHENTICATED
         )
         return _refused(code, exc.message)
     return Principal(scope=scope)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..errors import CredentialCode
     from ..portal.flows import Flow
     from .after_completion import AfterCompletion
 
@@ -57,7 +58,7 @@ class Principal:
     is_admin: bool = False
     scope: CustomerScope | None = None
     problem: str | None = None
-    problem_code: str | None = None
+    problem_code: CredentialCode | None = None
 
 
 ANONYMOUS = Principal()

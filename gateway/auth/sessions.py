@@ -22,10 +22,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from ..errors import ErrorCode
+from ..errors import SessionErrorCode as SessionErrorCode
 from ..portal.flows import Flow
 from .after_completion import AfterCompletion
 from .clock import Clock, system_clock
@@ -41,12 +42,6 @@ SESSION_PREFIX = "ps_"
 # quoted (an error echoing a variable, a URL in an access log), whatever surrounds them.
 CODE_PREFIX = "psc_"
 TOKEN_PREFIX = "pst_"
-
-
-class SessionErrorCode(StrEnum):
-    SESSION_EXPIRED = "SESSION_EXPIRED"
-    SESSION_ALREADY_USED = "SESSION_ALREADY_USED"
-    NOT_FOUND = "NOT_FOUND"
 
 
 class SessionError(Exception):
@@ -209,13 +204,13 @@ class SessionStore:
         if record is None:
             if await self._cache.get(used_key):
                 raise SessionError(
-                    SessionErrorCode.SESSION_ALREADY_USED,
+                    ErrorCode.SESSION_ALREADY_USED,
                     "This portal session code was already used.",
                 )
-            raise SessionError(SessionErrorCode.NOT_FOUND, "This portal session code is not valid.")
+            raise SessionError(ErrorCode.NOT_FOUND, "This portal session code is not valid.")
         if int(record["expires_at"]) <= self._now():
             raise SessionError(
-                SessionErrorCode.SESSION_EXPIRED,
+                ErrorCode.SESSION_EXPIRED,
                 "This portal session code has expired. Ask for a new portal session.",
             )
         # Mark first, then consume: a loser of the race below, and every later attempt,
@@ -223,11 +218,11 @@ class SessionStore:
         await self._cache.set(used_key, 1, self.code_ttl + CODE_GRACE_SECONDS)
         if not await self._cache.delete(code_key):
             raise SessionError(
-                SessionErrorCode.SESSION_ALREADY_USED, "This portal session code was already used."
+                ErrorCode.SESSION_ALREADY_USED, "This portal session code was already used."
             )
         session = await self.get(record["session"])
         if session is None or await self._cache.get(f"revoked:{record['session']}"):
-            raise SessionError(SessionErrorCode.SESSION_EXPIRED, "This portal session has ended.")
+            raise SessionError(ErrorCode.SESSION_EXPIRED, "This portal session has ended.")
         return await self._issue(session)
 
     async def _issue(self, session: PortalSession) -> AccessToken:
@@ -243,7 +238,7 @@ class SessionStore:
         await self._cache.set(f"session-token:{session.id}", token_hash, self.token_ttl)
         if await self._cache.get(f"revoked:{session.id}"):
             await self._cache.delete(f"token:{token_hash}")
-            raise SessionError(SessionErrorCode.SESSION_EXPIRED, "This portal session has ended.")
+            raise SessionError(ErrorCode.SESSION_EXPIRED, "This portal session has ended.")
         return AccessToken(token=token, expires_at=expires_at, scope=scope)
 
     async def authenticate(self, token: str) -> CustomerScope:
@@ -251,11 +246,11 @@ class SessionStore:
         record = await self._cache.get(f"token:{_hash(token)}")
         if record is None:
             raise SessionError(
-                SessionErrorCode.NOT_FOUND, "The access token is not valid (unknown or revoked)."
+                ErrorCode.NOT_FOUND, "The access token is not valid (unknown or revoked)."
             )
         if int(record["expires_at"]) <= self._now():
             raise SessionError(
-                SessionErrorCode.SESSION_EXPIRED,
+                ErrorCode.SESSION_EXPIRED,
                 "The access token has expired. Start a new portal session.",
             )
         session = PortalSession.from_json(record["session"])

@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 import re
 from contextlib import contextmanager
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import stripe
 
+from ..errors import BillingErrorCode as BillingErrorCode
+from ..errors import ErrorCode
 from .refusal_messages import customer_message
 from .stripe_budget import StripeCallRefused
 
@@ -22,18 +23,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 logger = logging.getLogger(__name__)
-
-
-class BillingErrorCode(StrEnum):
-    NOT_FOUND = "NOT_FOUND"
-    CARD_DECLINED = "CARD_DECLINED"
-    INVALID_INPUT = "INVALID_INPUT"
-    RATE_LIMITED = "RATE_LIMITED"
-    TOO_MANY_STRIPE_CALLS = "TOO_MANY_STRIPE_CALLS"
-    STRIPE_UNAVAILABLE = "STRIPE_UNAVAILABLE"
-    STRIPE_ERROR = "STRIPE_ERROR"
-    # Stripe did not answer a write and could not be asked afterwards whether it applied it.
-    OUTCOME_UNKNOWN = "OUTCOME_UNKNOWN"
 
 
 class BillingError(Exception):
@@ -78,7 +67,7 @@ class NotFound(BillingError):
     """Missing, deleted, or someone else's: the three look the same from outside."""
 
     def __init__(self, noun: str, param: str | None = None) -> None:
-        super().__init__(BillingErrorCode.NOT_FOUND, f"{noun} not found.", param=param)
+        super().__init__(ErrorCode.NOT_FOUND, f"{noun} not found.", param=param)
         self.noun = noun
 
 
@@ -99,33 +88,31 @@ def _safe(message: str | None, fallback: str) -> str:
 def from_stripe_error(exc: stripe.StripeError, *, noun: str | None = None) -> BillingError:
     """Map one SDK exception to a `BillingError` (`noun` names what a 404 was about)."""
     if isinstance(exc, StripeCallRefused):  # the gateway's budget; nothing was sent
-        return BillingError(
-            BillingErrorCode(exc.refusal_code), exc.refusal_message, retry_after=exc.retry_after
-        )
+        return BillingError(exc.refusal_code, exc.refusal_message, retry_after=exc.retry_after)
     code = getattr(exc, "code", None)
     param = getattr(exc, "param", None)
     if isinstance(exc, stripe.CardError):
         return BillingError(
-            BillingErrorCode.CARD_DECLINED,
+            ErrorCode.CARD_DECLINED,
             _safe(exc.user_message, "The card was declined."),
             param=param,
             stripe_code=code,
             decline_code=getattr(exc, "decline_code", None),
         )
     if isinstance(exc, stripe.RateLimitError):
-        return BillingError(BillingErrorCode.RATE_LIMITED, RATE_LIMITED_MESSAGE, stripe_code=code)
+        return BillingError(ErrorCode.RATE_LIMITED, RATE_LIMITED_MESSAGE, stripe_code=code)
     if isinstance(exc, stripe.APIConnectionError | stripe.APIError) or (
         exc.http_status is not None and exc.http_status >= 500
     ):
         logger.warning("Stripe unavailable: %s", type(exc).__name__)
         return BillingError(
-            BillingErrorCode.STRIPE_UNAVAILABLE,
+            ErrorCode.STRIPE_UNAVAILABLE,
             UNAVAILABLE_MESSAGE,
             ambiguous=not isinstance(exc, NotSent),
         )
     if isinstance(exc, stripe.AuthenticationError | stripe.PermissionError):
         logger.error("Stripe refused the gateway's API key (%s)", type(exc).__name__)
-        return BillingError(BillingErrorCode.STRIPE_ERROR, GENERIC_MESSAGE)
+        return BillingError(ErrorCode.STRIPE_ERROR, GENERIC_MESSAGE)
     if isinstance(exc, stripe.InvalidRequestError):
         if code == "resource_missing" or exc.http_status == 404:
             return NotFound(noun or "Object", param=param)
@@ -137,15 +124,13 @@ def from_stripe_error(exc: stripe.StripeError, *, noun: str | None = None) -> Bi
             _safe(exc.user_message, GENERIC_MESSAGE),
         )
         return BillingError(
-            BillingErrorCode.INVALID_INPUT,
+            ErrorCode.INVALID_INPUT,
             customer_message(code, param),
             param=param,
             stripe_code=code,
         )
     logger.warning("unexpected Stripe error %s (%s)", type(exc).__name__, code)
-    return BillingError(
-        BillingErrorCode.STRIPE_ERROR, GENERIC_MESSAGE, param=param, stripe_code=code
-    )
+    return BillingError(ErrorCode.STRIPE_ERROR, GENERIC_MESSAGE, param=param, stripe_code=code)
 
 
 @contextmanager

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .errors import BillingError, BillingErrorCode
+from ..errors import ErrorCode
+from .errors import BillingError
 from .subscription_truth import subscription_if
 from .writes import resolve_lost_answer, stripe_write, with_key
 
@@ -38,7 +39,7 @@ async def release_schedule(
         if exc.ambiguous:
             await resolve_lost_answer(exc, lambda: subscription_if(billing, subscription_id, freed))
             return
-        if exc.code is not BillingErrorCode.INVALID_INPUT:
+        if exc.code is not ErrorCode.INVALID_INPUT:
             raise
         # Not releasable any more: fine when it no longer holds the subscription.
         if await subscription_if(billing, subscription_id, freed) is None:

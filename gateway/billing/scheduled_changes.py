@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..errors import ErrorCode
 from .client import Billing, as_json
-from .errors import GENERIC_MESSAGE, BillingError, BillingErrorCode
+from .errors import GENERIC_MESSAGE, BillingError
 from .models import QUEUED_CHANGE_METADATA, Subscription
 from .schedule_release import DROPPED_MESSAGE, release_key, release_schedule
 from .subscription_truth import read_subscription, subscription_if
@@ -89,7 +90,7 @@ async def schedule_change(
                     )
                 except BillingError as unresolved:
                     failure = unresolved
-            if created and failure.code is not BillingErrorCode.OUTCOME_UNKNOWN:
+            if created and failure.code is not ErrorCode.OUTCOME_UNKNOWN:
                 await _undo(billing, subscription_id, schedule_id, keys, failure)
             raise failure from None
         result = Subscription.from_stripe(as_json(updated)["subscription"])
@@ -140,7 +141,7 @@ async def _create(
         if schedule.status in LIVE and schedule.subscription == subscription_id:
             return schedule
         step = f"schedule-after-{schedule.id}"
-    raise BillingError(BillingErrorCode.STRIPE_ERROR, GENERIC_MESSAGE)
+    raise BillingError(ErrorCode.STRIPE_ERROR, GENERIC_MESSAGE)
 
 
 def _replayed(obj: SubscriptionSchedule) -> bool:

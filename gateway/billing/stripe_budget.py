@@ -30,11 +30,12 @@ from typing import TYPE_CHECKING
 
 import stripe
 
+from ..errors import ErrorCode
+
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterator
 
-TOO_MANY_STRIPE_CALLS = "TOO_MANY_STRIPE_CALLS"
-RATE_LIMITED = "RATE_LIMITED"
+    from ..errors import BillingErrorCode
 
 
 @dataclass
@@ -53,9 +54,11 @@ class _Change:
 
 
 class StripeCallRefused(stripe.StripeError):
-    """A Stripe call the budget refused; it was not sent. `code` is the API's error code."""
+    """A Stripe call the budget refused; it was not sent. `code` is the error the API reports."""
 
-    def __init__(self, code: str, message: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self, code: BillingErrorCode, message: str, retry_after: int | None = None
+    ) -> None:
         super().__init__(message)
         self.refusal_code = code
         self.refusal_message = message
@@ -105,7 +108,7 @@ async def spend(method: str, path: str) -> None:
         return
     if budget.max_calls and budget.calls >= budget.max_calls:
         raise StripeCallRefused(
-            TOO_MANY_STRIPE_CALLS,
+            ErrorCode.TOO_MANY_STRIPE_CALLS,
             f"This request needs more than {budget.max_calls} Stripe calls, the most one "
             "request may make; ask for fewer fields or objects at once.",
         )
@@ -115,7 +118,7 @@ async def spend(method: str, path: str) -> None:
         budget.calls -= 1
         seconds = max(1, math.ceil(wait))
         raise StripeCallRefused(
-            RATE_LIMITED,
+            ErrorCode.RATE_LIMITED,
             f"Too many billing requests for this session. Try again in {seconds} second(s).",
             seconds,
         )
@@ -125,8 +128,6 @@ async def spend(method: str, path: str) -> None:
 
 
 __all__ = [
-    "RATE_LIMITED",
-    "TOO_MANY_STRIPE_CALLS",
     "StripeBudget",
     "StripeCallRefused",
     "begin_change",

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 import stripe
 
-from .errors import BillingError, BillingErrorCode, stripe_errors
+from ..errors import ErrorCode
+from .errors import BillingError, stripe_errors
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterator
@@ -45,7 +46,7 @@ def stripe_write(noun: str | None = None) -> Iterator[None]:
             yield
         except stripe.IdempotencyError:
             raise BillingError(
-                BillingErrorCode.INVALID_INPUT, REUSED_KEY_MESSAGE, param=IDEMPOTENCY_PARAM
+                ErrorCode.INVALID_INPUT, REUSED_KEY_MESSAGE, param=IDEMPOTENCY_PARAM
             ) from None
 
 
@@ -85,7 +86,7 @@ async def resolve_lost_answer(cause: BillingError, check: Callable[[], Awaitable
         found = await check()
     except BillingError:
         logger.warning("could not re-read Stripe after a write without an answer")
-        raise BillingError(BillingErrorCode.OUTCOME_UNKNOWN, UNKNOWN_OUTCOME_MESSAGE) from None
+        raise BillingError(ErrorCode.OUTCOME_UNKNOWN, UNKNOWN_OUTCOME_MESSAGE) from None
     if found is not None:
         logger.info("a write without an answer had been applied; answering with it")
         return found

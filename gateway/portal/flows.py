@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
+from ..errors import ErrorCode
 from .actions import AccountAction, Action, SubscriptionAction
-from .refusals import Refusal, RefusalCode
+from .refusals import Refusal
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -221,7 +222,7 @@ def flow_refusal(
     if flow is None:
         return None
     if action not in FLOW_ACTIONS[flow.type]:
-        return Refusal(RefusalCode.FLOW_RESTRICTED, f"This session is limited to {flow.purpose}.")
+        return Refusal(ErrorCode.FLOW_RESTRICTED, f"This session is limited to {flow.purpose}.")
     return subscription_scope_refusal(flow, subscription_id)
 
 
@@ -231,7 +232,7 @@ def subscription_scope_refusal(flow: Flow | None, subscription_id: str | None) -
         return None
     if subscription_id != flow.subscription_id:
         return Refusal(
-            RefusalCode.FLOW_RESTRICTED,
+            ErrorCode.FLOW_RESTRICTED,
             f"This session is limited to {flow.purpose}.",
             "subscriptionId",
         )

@@ -17,8 +17,9 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..errors import ErrorCode
 from .decisions import ScheduledUpdateDecision, UpdateDecision
-from .refusals import Refusal, RefusalCode
+from .refusals import Refusal
 
 if TYPE_CHECKING:
     from gateway.billing.models import Subscription
@@ -160,11 +161,11 @@ def check_quote(
         or quote.customer_id != customer_id
         or quote.subscription_id != subscription_id
     ):
-        return Refusal(RefusalCode.QUOTE_INVALID, NOT_ISSUED, QUOTE_FIELD)
+        return Refusal(ErrorCode.QUOTE_INVALID, NOT_ISSUED, QUOTE_FIELD)
     if quote.expires_at <= now:
-        return Refusal(RefusalCode.QUOTE_EXPIRED, EXPIRED, QUOTE_FIELD)
+        return Refusal(ErrorCode.QUOTE_EXPIRED, EXPIRED, QUOTE_FIELD)
     if quote.change != change:
-        return Refusal(RefusalCode.QUOTE_MISMATCH, OTHER_CHANGE, QUOTE_FIELD)
+        return Refusal(ErrorCode.QUOTE_MISMATCH, OTHER_CHANGE, QUOTE_FIELD)
     return quote
 
 
@@ -173,5 +174,5 @@ def basis_refusal(
 ) -> Refusal | None:
     """QUOTE_EXPIRED when the preview was computed from another state of things."""
     if quote.basis != basis_digest(subscription, decision):
-        return Refusal(RefusalCode.QUOTE_EXPIRED, CHANGED, QUOTE_FIELD)
+        return Refusal(ErrorCode.QUOTE_EXPIRED, CHANGED, QUOTE_FIELD)
     return None

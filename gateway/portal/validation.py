@@ -201,37 +201,46 @@ def _subscription_pause(config: Configuration) -> list[ConfigProblem]:
     return problems
 
 
+UPDATE = "features.subscription_update"
+
+
 def _subscription_update(config: Configuration) -> list[ConfigProblem]:
     feature = config.features.subscription_update
-    base = "features.subscription_update"
     problems = _duplicates(
-        feature.default_allowed_updates, f"{base}.default_allowed_updates", "update"
+        feature.default_allowed_updates, f"{UPDATE}.default_allowed_updates", "update"
     )
     problems += _duplicates(
         [c.type for c in feature.schedule_at_period_end.conditions],
-        f"{base}.schedule_at_period_end.conditions",
+        f"{UPDATE}.schedule_at_period_end.conditions",
         "condition",
     )
     if feature.enabled and not config.features.payment_method_update.enabled:
         problems.append(
             ConfigProblem(
-                f"{base}.enabled",
+                f"{UPDATE}.enabled",
                 "subscription updates cannot be enabled while payment method update is "
                 "disabled (Stripe refuses this configuration)",
             )
         )
+    return problems + _update_products(config)
+
+
+def _update_products(config: Configuration) -> list[ConfigProblem]:
+    """The product list: present when updates can happen, not empty, not too long."""
+    feature = config.features.subscription_update
     products = feature.products
     if products is None:
-        if feature.enabled and feature.default_allowed_updates:
-            problems.append(
-                ConfigProblem(
-                    f"{base}.products",
-                    "is missing, so no subscription can be updated; Stripe returns it only "
-                    "when expanded (expand[]=features.subscription_update.products)",
-                    "warning",
-                )
+        if not (feature.enabled and feature.default_allowed_updates):
+            return []
+        return [
+            ConfigProblem(
+                f"{UPDATE}.products",
+                "is missing, so no subscription can be updated; Stripe returns it only "
+                "when expanded (expand[]=features.subscription_update.products)",
+                "warning",
             )
-        return problems
+        ]
+    problems = []
     if (
         feature.enabled
         and not products
@@ -239,53 +248,73 @@ def _subscription_update(config: Configuration) -> list[ConfigProblem]:
     ):
         problems.append(
             ConfigProblem(
-                f"{base}.products",
+                f"{UPDATE}.products",
                 "subscription updates are enabled but no product is listed",
             )
         )
     if len(products) > MAX_PRODUCTS:
         problems.append(
             ConfigProblem(
-                f"{base}.products",
+                f"{UPDATE}.products",
                 f"lists {len(products)} products; Stripe allows at most {MAX_PRODUCTS}",
             )
         )
+    return problems + _product_rules(products)
+
+
+def _product_rules(products: Sequence[ProductRule]) -> list[ConfigProblem]:
+    """Each product listed once, with prices, each price under one product, sane bounds."""
+    problems = []
     first_product: dict[str, int] = {}
     first_price: dict[str, tuple[str, str]] = {}
     for index, rule in enumerate(products):
-        path = f"{base}.products[{index}]"
+        path = f"{UPDATE}.products[{index}]"
         if rule.product in first_product:
             problems.append(
                 ConfigProblem(
                     f"{path}.product",
                     f"{rule.product} is listed twice "
-                    f"(first at {base}.products[{first_product[rule.product]}])",
+                    f"(first at {UPDATE}.products[{first_product[rule.product]}])",
                 )
             )
         else:
             first_product[rule.product] = index
-        if not rule.prices:
-            problems.append(ConfigProblem(f"{path}.prices", f"{rule.product} lists no prices"))
-        for price_index, price_id in enumerate(rule.prices):
-            if price_id in first_price:
-                where, owner = first_price[price_id]
-                problems.append(
-                    ConfigProblem(
-                        f"{path}.prices[{price_index}]",
-                        f"{price_id} is already listed under {owner} ({where})",
-                    )
-                )
-            else:
-                first_price[price_id] = (f"{path}.prices[{price_index}]", rule.product)
-        quantity = rule.adjustable_quantity
-        if quantity.maximum is not None and quantity.maximum < quantity.minimum:
+        problems += _rule_prices(path, rule, first_price)
+        problems += _quantity_bounds(path, rule)
+    return problems
+
+
+def _rule_prices(
+    path: str, rule: ProductRule, first_price: dict[str, tuple[str, str]]
+) -> list[ConfigProblem]:
+    """A product's prices: at least one, none listed before (`first_price` remembers where)."""
+    if not rule.prices:
+        return [ConfigProblem(f"{path}.prices", f"{rule.product} lists no prices")]
+    problems = []
+    for price_index, price_id in enumerate(rule.prices):
+        if price_id in first_price:
+            where, owner = first_price[price_id]
             problems.append(
                 ConfigProblem(
-                    f"{path}.adjustable_quantity.maximum",
-                    f"{quantity.maximum} is below the minimum {quantity.minimum}",
+                    f"{path}.prices[{price_index}]",
+                    f"{price_id} is already listed under {owner} ({where})",
                 )
             )
+        else:
+            first_price[price_id] = (f"{path}.prices[{price_index}]", rule.product)
     return problems
+
+
+def _quantity_bounds(path: str, rule: ProductRule) -> list[ConfigProblem]:
+    quantity = rule.adjustable_quantity
+    if quantity.maximum is not None and quantity.maximum < quantity.minimum:
+        return [
+            ConfigProblem(
+                f"{path}.adjustable_quantity.maximum",
+                f"{quantity.maximum} is below the minimum {quantity.minimum}",
+            )
+        ]
+    return []
 
 
 def _catalog(config: Configuration, catalog: Catalog) -> list[ConfigProblem]:

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 import pytest
 import redis.asyncio as aioredis
 
-from gateway.auth.sessions import SessionError, SessionErrorCode, SessionStore
+from gateway.auth.sessions import SessionError, SessionStore
 from gateway.billing.cache import Cache
+from gateway.errors import ErrorCode
 from tests.support.gateway import FakeClock
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ async def test_concurrent_redemptions_have_exactly_one_winner(cache: Cache) -> N
     errors = [r for r in results if isinstance(r, SessionError)]
     assert len(tokens) == 1
     assert len(errors) == 19
-    assert {e.code for e in errors} == {SessionErrorCode.SESSION_ALREADY_USED}
+    assert {e.code for e in errors} == {ErrorCode.SESSION_ALREADY_USED}
 
 
 async def test_expiry_follows_the_clock(cache: Cache) -> None:
@@ -80,23 +81,23 @@ async def test_expiry_follows_the_clock(cache: Cache) -> None:
     clock.advance(301)
     with pytest.raises(SessionError) as expired:
         await store.redeem(late.code)
-    assert expired.value.code is SessionErrorCode.SESSION_EXPIRED
+    assert expired.value.code is ErrorCode.SESSION_EXPIRED
     # The token lives an hour from its redemption.
     await store.authenticate(token.token)
     clock.advance(3600)
     with pytest.raises(SessionError) as too_old:
         await store.authenticate(token.token)
-    assert too_old.value.code is SessionErrorCode.SESSION_EXPIRED
+    assert too_old.value.code is ErrorCode.SESSION_EXPIRED
 
 
 async def test_unknown_codes_and_tokens(cache: Cache) -> None:
     store = _store(cache)
     with pytest.raises(SessionError) as code:
         await store.redeem("made-up")
-    assert code.value.code is SessionErrorCode.NOT_FOUND
+    assert code.value.code is ErrorCode.NOT_FOUND
     with pytest.raises(SessionError) as token:
         await store.authenticate("pst_made_up")
-    assert token.value.code is SessionErrorCode.NOT_FOUND
+    assert token.value.code is ErrorCode.NOT_FOUND
 
 
 async def test_revocation_wins_against_a_racing_redemption(cache: Cache) -> None:
@@ -145,7 +146,7 @@ async def test_instances_sharing_redis_share_sessions(redis_url: str) -> None:
         assert (await one.authenticate(token.token)).customer_id == CUSTOMER
         with pytest.raises(SessionError) as used:
             await one.redeem(created.code)
-        assert used.value.code is SessionErrorCode.SESSION_ALREADY_USED
+        assert used.value.code is ErrorCode.SESSION_ALREADY_USED
         assert await one.revoke(created.session.id)
         with pytest.raises(SessionError):
             await other.authenticate(token.token)

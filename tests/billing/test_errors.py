@@ -12,11 +12,11 @@ from gateway.billing.client import Billing
 from gateway.billing.customers import fetch_customer
 from gateway.billing.errors import (
     BillingError,
-    BillingErrorCode,
     NotFound,
     from_stripe_error,
     stripe_errors,
 )
+from gateway.errors import ErrorCode
 
 if TYPE_CHECKING:
     from tests.conftest import RunningEmulator
@@ -27,7 +27,7 @@ def test_card_errors_keep_stripes_customer_facing_message() -> None:
         "Your card was declined.", "payment_method", "card_declined", http_status=402
     )
     mapped = from_stripe_error(exc)
-    assert mapped.code is BillingErrorCode.CARD_DECLINED
+    assert mapped.code is ErrorCode.CARD_DECLINED
     assert mapped.message == "Your card was declined."
     assert mapped.param == "payment_method"
 
@@ -50,7 +50,7 @@ def test_invalid_requests_keep_the_param_but_lose_secrets() -> None:
         http_status=400,
     )
     mapped = from_stripe_error(exc)
-    assert mapped.code is BillingErrorCode.INVALID_INPUT
+    assert mapped.code is ErrorCode.INVALID_INPUT
     assert mapped.param == "value"
     assert mapped.stripe_code == "tax_id_invalid"
     for secret in ("sk_test_abcdef123", "req_9f8e7d", "https://"):
@@ -60,12 +60,12 @@ def test_invalid_requests_keep_the_param_but_lose_secrets() -> None:
 @pytest.mark.parametrize(
     ("exc", "code"),
     [
-        (stripe.RateLimitError("slow down", http_status=429), BillingErrorCode.RATE_LIMITED),
-        (stripe.APIConnectionError("connection reset"), BillingErrorCode.STRIPE_UNAVAILABLE),
-        (stripe.APIError("boom", http_status=500), BillingErrorCode.STRIPE_UNAVAILABLE),
-        (stripe.AuthenticationError("bad key", http_status=401), BillingErrorCode.STRIPE_ERROR),
-        (stripe.PermissionError("forbidden here", http_status=403), BillingErrorCode.STRIPE_ERROR),
-        (stripe.IdempotencyError("reused key", http_status=400), BillingErrorCode.STRIPE_ERROR),
+        (stripe.RateLimitError("slow down", http_status=429), ErrorCode.RATE_LIMITED),
+        (stripe.APIConnectionError("connection reset"), ErrorCode.STRIPE_UNAVAILABLE),
+        (stripe.APIError("boom", http_status=500), ErrorCode.STRIPE_UNAVAILABLE),
+        (stripe.AuthenticationError("bad key", http_status=401), ErrorCode.STRIPE_ERROR),
+        (stripe.PermissionError("forbidden here", http_status=403), ErrorCode.STRIPE_ERROR),
+        (stripe.IdempotencyError("reused key", http_status=400), ErrorCode.STRIPE_ERROR),
     ],
 )
 def test_service_failures_have_generic_messages(exc: stripe.StripeError, code: str) -> None:
@@ -77,7 +77,7 @@ def test_service_failures_have_generic_messages(exc: stripe.StripeError, code: s
 def test_the_context_manager_translates() -> None:
     with pytest.raises(BillingError) as caught, stripe_errors(noun="Subscription"):
         raise stripe.InvalidRequestError("No such subscription", "id", code="resource_missing")
-    assert caught.value.code is BillingErrorCode.NOT_FOUND
+    assert caught.value.code is ErrorCode.NOT_FOUND
     assert caught.value.__cause__ is None
 
 
@@ -90,8 +90,8 @@ async def test_real_failures_through_the_sdk(
     emulator.runtime.faults.configure({"rules": [{"path": "/v1/customers/.*", "rate_500": 1}]})
     with pytest.raises(BillingError) as unavailable:
         await fetch_customer(billing, "cus_doesnotexist")
-    assert unavailable.value.code is BillingErrorCode.STRIPE_UNAVAILABLE
+    assert unavailable.value.code is ErrorCode.STRIPE_UNAVAILABLE
     emulator.runtime.faults.configure({"rules": [{"path": "/v1/customers/.*", "rate_429": 1}]})
     with pytest.raises(BillingError) as limited:
         await fetch_customer(billing, "cus_doesnotexist")
-    assert limited.value.code is BillingErrorCode.RATE_LIMITED
+    assert limited.value.code is ErrorCode.RATE_LIMITED

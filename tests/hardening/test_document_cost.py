@@ -19,16 +19,7 @@ from graphql import get_introspection_query, parse, validate
 
 from gateway.api.extensions.document_limits import document_tokens
 from gateway.api.extensions.document_size import SizeLimits, count_fields
-from gateway.api.schema import (
-    MAX_ALIASES,
-    MAX_DEPTH,
-    MAX_DOCUMENT_LENGTH,
-    MAX_FIELD_REPEATS,
-    MAX_FIELDS,
-    MAX_SELECTION_SET_FIELDS,
-    MAX_TOKENS,
-    schema,
-)
+from gateway.api.schema import DEFAULT_LIMITS, schema
 from tests.hardening.documents import OVERVIEW_VARIABLES, portal_documents
 
 if TYPE_CHECKING:
@@ -37,6 +28,14 @@ if TYPE_CHECKING:
     from tests.support.world import World
 
 ROOT = Path(__file__).parents[2]
+# The limits a gateway has unless its settings say otherwise.
+MAX_ALIASES = DEFAULT_LIMITS.max_aliases
+MAX_DEPTH = DEFAULT_LIMITS.max_depth
+MAX_DOCUMENT_LENGTH = DEFAULT_LIMITS.max_document_length
+MAX_FIELD_REPEATS = DEFAULT_LIMITS.max_field_repeats
+MAX_FIELDS = DEFAULT_LIMITS.max_fields
+MAX_SELECTION_SET_FIELDS = DEFAULT_LIMITS.max_selection_set_fields
+MAX_TOKENS = DEFAULT_LIMITS.max_tokens
 REPEATED = "configuration { id } "
 # The document of the report: 440 repeats under one name, 9 KB, 1,765 tokens.
 ATTACK = "query Q{n} { session { " + REPEATED * 440 + "} }"

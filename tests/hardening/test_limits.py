@@ -8,13 +8,18 @@ from typing import TYPE_CHECKING, Any
 from graphql import parse
 
 from gateway.api.extensions.cost_limit import STRIPE_WEIGHT, WRITE_WEIGHT, operation_cost
-from gateway.api.schema import MAX_ALIASES, MAX_COST, MAX_TOKENS, schema
+from gateway.api.schema import DEFAULT_LIMITS, schema
 from tests.hardening.documents import OVERVIEW_VARIABLES, aliased, portal_documents
 
 if TYPE_CHECKING:
     from tests.conftest import RunningEmulator
     from tests.support.gateway import GatewayFactory, Result, RunningGateway
     from tests.support.world import World
+
+# The limits a gateway has unless its settings say otherwise.
+MAX_ALIASES = DEFAULT_LIMITS.max_aliases
+MAX_COST = DEFAULT_LIMITS.max_cost
+MAX_TOKENS = DEFAULT_LIMITS.max_tokens
 
 
 def cost_of(document: str, variables: dict[str, Any] | None = None) -> int:

@@ -8,6 +8,7 @@ import pytest
 from portal_builders import card, config, ctx, customer, subscription
 
 from gateway.billing.models import Address, Shipping, TaxId
+from gateway.errors import ErrorCode, RefusalCode
 from gateway.portal.decisions import (
     AddTaxIdDecision,
     CustomerUpdateDecision,
@@ -30,7 +31,7 @@ from gateway.portal.policy.payment_methods import (
     decide_detach_payment_method,
     decide_set_default_payment_method,
 )
-from gateway.portal.refusals import Refusal, RefusalCode
+from gateway.portal.refusals import Refusal
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -239,7 +240,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
     (
         "customer updates disabled",
         lambda: decide_customer_update(ctx(CUSTOMER_OFF), customer(), CustomerUpdate(name="X")),
-        RefusalCode.FEATURE_DISABLED,
+        ErrorCode.FEATURE_DISABLED,
         None,
     ),
     (
@@ -247,7 +248,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
         lambda: decide_customer_update(
             ctx(config(**{f"{CUSTOMER}.allowed_updates": []})), customer(), CustomerUpdate(name="X")
         ),
-        RefusalCode.FEATURE_DISABLED,
+        ErrorCode.FEATURE_DISABLED,
         None,
     ),
     *[
@@ -256,7 +257,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
             lambda field=field, value=value: decide_customer_update(
                 ctx(ONLY_EMAIL), customer(), CustomerUpdate(**{field: value})
             ),
-            RefusalCode.FIELD_NOT_ALLOWED,
+            ErrorCode.FIELD_NOT_ALLOWED,
             field,
         )
         for field, value in (
@@ -271,37 +272,37 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
         lambda: decide_customer_update(
             ctx(ONLY_EMAIL), customer(), CustomerUpdate(email="a@b.co", name="X")
         ),
-        RefusalCode.FIELD_NOT_ALLOWED,
+        ErrorCode.FIELD_NOT_ALLOWED,
         "name",
     ),
     (
         "nothing to change",
         lambda: decide_customer_update(ctx(), customer(), CustomerUpdate()),
-        RefusalCode.INVALID_INPUT,
+        ErrorCode.INVALID_INPUT,
         None,
     ),
     (
         "bad email",
         lambda: decide_customer_update(ctx(), customer(), CustomerUpdate(email="not-an-email")),
-        RefusalCode.INVALID_INPUT,
+        ErrorCode.INVALID_INPUT,
         "email",
     ),
     (
         "remove the email",
         lambda: decide_customer_update(ctx(), customer(), CustomerUpdate(email=None)),
-        RefusalCode.INVALID_INPUT,
+        ErrorCode.INVALID_INPUT,
         "email",
     ),
     (
         "long name",
         lambda: decide_customer_update(ctx(), customer(), CustomerUpdate(name="n" * 257)),
-        RefusalCode.INVALID_INPUT,
+        ErrorCode.INVALID_INPUT,
         "name",
     ),
     (
         "long phone",
         lambda: decide_customer_update(ctx(), customer(), CustomerUpdate(phone="1" * 21)),
-        RefusalCode.INVALID_INPUT,
+        ErrorCode.INVALID_INPUT,
         "phone",
     ),
     (
@@ -309,13 +310,13 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
         lambda: decide_customer_update(
             ctx(), customer(), CustomerUpdate(address=Address(country="USA"))
         ),
-        RefusalCode.INVALID_INPUT,
+        ErrorCode.INVALID_INPUT,
         "address",
     ),
     (
         "empty address",
         lambda: decide_customer_update(ctx(), customer(), CustomerUpdate(address=Address())),
-        RefusalCode.INVALID_INPUT,
+        ErrorCode.INVALID_INPUT,
         "address",
     ),
     (
@@ -323,7 +324,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
         lambda: decide_customer_update(
             ctx(), customer(), CustomerUpdate(shipping=Shipping(" ", HOME))
         ),
-        RefusalCode.INVALID_INPUT,
+        ErrorCode.INVALID_INPUT,
         "shipping",
     ),
     (
@@ -331,7 +332,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
         lambda: decide_customer_update(
             ctx(), customer(), CustomerUpdate(shipping=Shipping("Ada", None))
         ),
-        RefusalCode.INVALID_INPUT,
+        ErrorCode.INVALID_INPUT,
         "shipping",
     ),
     (
@@ -339,13 +340,13 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
         lambda: decide_customer_update(
             ctx(flow=Flow("payment_method_update")), customer(), CustomerUpdate(name="X")
         ),
-        RefusalCode.FLOW_RESTRICTED,
+        ErrorCode.FLOW_RESTRICTED,
         None,
     ),
     (
         "tax IDs not allowed",
         lambda: decide_add_tax_id(ctx(ONLY_EMAIL), "cus_1", type="eu_vat", value="DE1"),
-        RefusalCode.FIELD_NOT_ALLOWED,
+        ErrorCode.FIELD_NOT_ALLOWED,
         "taxId",
     ),
     (
@@ -353,37 +354,37 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
         lambda: decide_remove_tax_id(
             ctx(ONLY_EMAIL), "cus_1", TaxId("txi_1", "cus_1", "eu_vat", "DE1")
         ),
-        RefusalCode.FIELD_NOT_ALLOWED,
+        ErrorCode.FIELD_NOT_ALLOWED,
         "taxId",
     ),
     (
         "tax IDs with customer updates disabled",
         lambda: decide_add_tax_id(ctx(CUSTOMER_OFF), "cus_1", type="eu_vat", value="DE1"),
-        RefusalCode.FEATURE_DISABLED,
+        ErrorCode.FEATURE_DISABLED,
         None,
     ),
     (
         "bad tax ID type",
         lambda: decide_add_tax_id(ctx(), "cus_1", type="VAT", value="DE1"),
-        RefusalCode.INVALID_INPUT,
+        ErrorCode.INVALID_INPUT,
         "type",
     ),
     (
         "empty tax ID value",
         lambda: decide_add_tax_id(ctx(), "cus_1", type="eu_vat", value="  "),
-        RefusalCode.INVALID_INPUT,
+        ErrorCode.INVALID_INPUT,
         "value",
     ),
     (
         "payment methods disabled: add",
         lambda: decide_add_payment_method(ctx(PM_OFF), customer()),
-        RefusalCode.FEATURE_DISABLED,
+        ErrorCode.FEATURE_DISABLED,
         None,
     ),
     (
         "payment methods disabled: set default",
         lambda: decide_set_default_payment_method(ctx(PM_OFF), customer(), card("pm_2")),
-        RefusalCode.FEATURE_DISABLED,
+        ErrorCode.FEATURE_DISABLED,
         None,
     ),
     (
@@ -391,7 +392,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
         lambda: decide_detach_payment_method(
             ctx(PM_OFF), customer(), card("pm_2"), [card("pm_1"), card("pm_2")], []
         ),
-        RefusalCode.FEATURE_DISABLED,
+        ErrorCode.FEATURE_DISABLED,
         None,
     ),
     *[
@@ -400,7 +401,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
             lambda status=status: decide_detach_payment_method(
                 ctx(), customer("pm_1"), card("pm_1"), [card("pm_1")], [subscription(status=status)]
             ),
-            RefusalCode.LAST_PAYMENT_METHOD,
+            ErrorCode.LAST_PAYMENT_METHOD,
             "paymentMethodId",
         )
         for status in ("active", "trialing", "past_due")
@@ -410,7 +411,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
         lambda: decide_set_default_payment_method(
             ctx(), customer(), card("pm_9", customer_id="cus_2")
         ),
-        RefusalCode.INVALID_INPUT,
+        ErrorCode.INVALID_INPUT,
         "paymentMethodId",
     ),
     (
@@ -422,7 +423,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
             [card("pm_1"), card("pm_2")],
             [],
         ),
-        RefusalCode.FLOW_RESTRICTED,
+        ErrorCode.FLOW_RESTRICTED,
         None,
     ),
     (
@@ -430,7 +431,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
         lambda: decide_add_payment_method(
             ctx(flow=Flow("subscription_cancel", subscription_id="sub_1")), customer()
         ),
-        RefusalCode.FLOW_RESTRICTED,
+        ErrorCode.FLOW_RESTRICTED,
         None,
     ),
 ]
@@ -450,11 +451,11 @@ def test_account_refusals(run: Callable[[], Any], code: RefusalCode, field: str 
     ("features", "flow", "code"),
     [
         ({"features.invoice_history.enabled": True}, None, None),
-        ({"features.invoice_history.enabled": False}, None, RefusalCode.FEATURE_DISABLED),
+        ({"features.invoice_history.enabled": False}, None, ErrorCode.FEATURE_DISABLED),
         (
             {"features.invoice_history.enabled": True},
             Flow("payment_method_update"),
-            RefusalCode.FLOW_RESTRICTED,
+            ErrorCode.FLOW_RESTRICTED,
         ),
     ],
     ids=["enabled", "disabled", "inside a flow"],

@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 from portal_builders import NOW, PERIOD_END, config, ctx, subscription
 
+from gateway.errors import ErrorCode, RefusalCode
 from gateway.portal.decisions import CancelDecision, RenewDecision
 from gateway.portal.flows import Flow
 from gateway.portal.policy.cancel import decide_cancel
 from gateway.portal.policy.renew import decide_renew
-from gateway.portal.refusals import Refusal, RefusalCode
+from gateway.portal.refusals import Refusal
 
 CANCEL = "features.subscription_cancel"
 REASON = f"{CANCEL}.cancellation_reason"
@@ -158,14 +159,14 @@ CANCEL_REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = 
     (
         "feature disabled",
         lambda: decide_cancel(ctx(config(**{f"{CANCEL}.enabled": False})), subscription()),
-        RefusalCode.FEATURE_DISABLED,
+        ErrorCode.FEATURE_DISABLED,
         None,
     ),
     *[
         (
             f"{status} subscription",
             lambda status=status: decide_cancel(ctx(), subscription(status=status)),
-            RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+            ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
             "subscriptionId",
         )
         for status in ("canceled", "incomplete", "incomplete_expired")
@@ -173,31 +174,31 @@ CANCEL_REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = 
     (
         "already canceling at period end",
         lambda: decide_cancel(ctx(), subscription(cancel_at_period_end=True)),
-        RefusalCode.ALREADY_CANCELING,
+        ErrorCode.ALREADY_CANCELING,
         "subscriptionId",
     ),
     (
         "already canceling with cancel_at (flexible billing mode)",
         lambda: decide_cancel(ctx(), subscription(cancel_at=PERIOD_END)),
-        RefusalCode.ALREADY_CANCELING,
+        ErrorCode.ALREADY_CANCELING,
         "subscriptionId",
     ),
     (
         "attached to a schedule",
         lambda: decide_cancel(ctx(), subscription(schedule_id="sub_sched_1")),
-        RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+        ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
         "subscriptionId",
     ),
     (
         "reason not offered",
         lambda: decide_cancel(ctx(), subscription(), reason="unused"),
-        RefusalCode.REASON_NOT_ALLOWED,
+        ErrorCode.REASON_NOT_ALLOWED,
         "reason",
     ),
     (
         "reason that is no reason",
         lambda: decide_cancel(ctx(), subscription(), reason="bored"),
-        RefusalCode.REASON_NOT_ALLOWED,
+        ErrorCode.REASON_NOT_ALLOWED,
         "reason",
     ),
     (
@@ -205,13 +206,13 @@ CANCEL_REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = 
         lambda: decide_cancel(
             ctx(config(**{f"{REASON}.enabled": False})), subscription(), reason="other"
         ),
-        RefusalCode.REASON_NOT_ALLOWED,
+        ErrorCode.REASON_NOT_ALLOWED,
         "reason",
     ),
     (
         "comment longer than Stripe takes",
         lambda: decide_cancel(ctx(), subscription(), reason="unused", comment="x" * 5001),
-        RefusalCode.INVALID_INPUT,
+        ErrorCode.INVALID_INPUT,
         "comment",
     ),
     (
@@ -219,7 +220,7 @@ CANCEL_REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = 
         lambda: decide_cancel(
             ctx(config(**{f"{REASON}.enabled": False})), subscription(), comment="bye"
         ),
-        RefusalCode.REASON_NOT_ALLOWED,
+        ErrorCode.REASON_NOT_ALLOWED,
         "comment",
     ),
     (
@@ -227,7 +228,7 @@ CANCEL_REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = 
         lambda: decide_cancel(
             ctx(flow=Flow("subscription_cancel", subscription_id="sub_2")), subscription()
         ),
-        RefusalCode.FLOW_RESTRICTED,
+        ErrorCode.FLOW_RESTRICTED,
         "subscriptionId",
     ),
     (
@@ -235,7 +236,7 @@ CANCEL_REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = 
         lambda: decide_cancel(
             ctx(flow=Flow("subscription_update", subscription_id="sub_1")), subscription()
         ),
-        RefusalCode.FLOW_RESTRICTED,
+        ErrorCode.FLOW_RESTRICTED,
         None,
     ),
 ]
@@ -272,19 +273,19 @@ RENEW_REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
     (
         "not canceling",
         lambda: decide_renew(ctx(), subscription()),
-        RefusalCode.NOT_CANCELING,
+        ErrorCode.NOT_CANCELING,
         "subscriptionId",
     ),
     (
         "already ended",
         lambda: decide_renew(ctx(), subscription(status="canceled", cancel_at_period_end=True)),
-        RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+        ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
         "subscriptionId",
     ),
     (
         "attached to a schedule",
         lambda: decide_renew(ctx(), subscription(cancel_at=PERIOD_END, schedule_id="sub_sched")),
-        RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+        ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
         "subscriptionId",
     ),
     (
@@ -293,7 +294,7 @@ RENEW_REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
             ctx(flow=Flow("subscription_cancel", subscription_id="sub_1")),
             subscription(cancel_at_period_end=True),
         ),
-        RefusalCode.FLOW_RESTRICTED,
+        ErrorCode.FLOW_RESTRICTED,
         None,
     ),
 ]

@@ -8,6 +8,7 @@ import pytest
 from portal_builders import NOW, PERIOD_END, PRICES, config, ctx, item, subscription
 
 from gateway.billing.models import PauseCollection
+from gateway.errors import ErrorCode, RefusalCode
 from gateway.portal.actions import SubscriptionAction
 from gateway.portal.catalog import Catalog
 from gateway.portal.flows import (
@@ -24,7 +25,6 @@ from gateway.portal.policy.available import (
     available_actions,
 )
 from gateway.portal.policy.session import validate_flow
-from gateway.portal.refusals import RefusalCode
 
 A = SubscriptionAction
 
@@ -152,7 +152,7 @@ def test_a_subscription_flow_scopes_reads_to_its_subscription() -> None:
     assert subscription_scope_refusal(flow, "sub_1") is None
     refusal = subscription_scope_refusal(flow, "sub_2")
     assert refusal is not None
-    assert (refusal.code, refusal.field) == (RefusalCode.FLOW_RESTRICTED, "subscriptionId")
+    assert (refusal.code, refusal.field) == (ErrorCode.FLOW_RESTRICTED, "subscriptionId")
     assert subscription_scope_refusal(Flow("payment_method_update"), "sub_2") is None
     assert subscription_scope_refusal(None, "sub_2") is None
 
@@ -254,14 +254,14 @@ def test_switch_price_availability_with_a_catalog_applies_price_rules() -> None:
     availability = action_availability(context, subscription(), catalog=CATALOG)
     refusal = availability[A.SWITCH_PRICE]
     assert refusal is not None
-    assert refusal.code == RefusalCode.PRICE_NOT_ALLOWED
+    assert refusal.code == ErrorCode.PRICE_NOT_ALLOWED
 
 
 def test_availability_explains_refusals() -> None:
     availability = action_availability(ctx(), subscription(cancel_at=PERIOD_END))
     cancel = availability[A.CANCEL]
     assert cancel is not None
-    assert cancel.code == RefusalCode.ALREADY_CANCELING
+    assert cancel.code == ErrorCode.ALREADY_CANCELING
     assert availability[A.RENEW] is None
 
 
@@ -304,47 +304,47 @@ def test_account_capabilities() -> None:
                 "features.payment_method_update.enabled": False,
                 "features.subscription_update.enabled": False,
             },
-            RefusalCode.FEATURE_DISABLED,
+            ErrorCode.FEATURE_DISABLED,
         ),
         (Flow("customer_update"), None, {}, None),
         (
             Flow("customer_update"),
             None,
             {"features.customer_update.allowed_updates": []},
-            RefusalCode.FEATURE_DISABLED,
+            ErrorCode.FEATURE_DISABLED,
         ),
         (Flow("subscription_cancel", subscription_id="sub_1"), subscription(), {}, None),
         (
             Flow("subscription_cancel", subscription_id="sub_1"),
             subscription(),
             {"features.subscription_cancel.enabled": False},
-            RefusalCode.FEATURE_DISABLED,
+            ErrorCode.FEATURE_DISABLED,
         ),
         (
             Flow("subscription_cancel", subscription_id="sub_1"),
             subscription(cancel_at_period_end=True),
             {},
-            RefusalCode.ALREADY_CANCELING,
+            ErrorCode.ALREADY_CANCELING,
         ),
         (
             Flow("subscription_cancel", subscription_id="sub_1"),
             None,
             {},
-            RefusalCode.INVALID_INPUT,
+            ErrorCode.INVALID_INPUT,
         ),
         (Flow("subscription_pause", subscription_id="sub_1"), subscription(), {}, None),
         (
             Flow("subscription_pause", subscription_id="sub_1"),
             subscription(),
             {"features.subscription_pause.enabled": False},
-            RefusalCode.FEATURE_DISABLED,
+            ErrorCode.FEATURE_DISABLED,
         ),
         (Flow("subscription_update", subscription_id="sub_1"), subscription(), {}, None),
         (
             Flow("subscription_update", subscription_id="sub_1"),
             subscription(status="past_due"),
             {},
-            RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+            ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
         ),
         (
             Flow(
@@ -364,7 +364,7 @@ def test_account_capabilities() -> None:
             ),
             subscription(),
             {},
-            RefusalCode.PRICE_NOT_ALLOWED,
+            ErrorCode.PRICE_NOT_ALLOWED,
         ),
         (
             Flow(
@@ -374,7 +374,7 @@ def test_account_capabilities() -> None:
             ),
             subscription("price_basic_m"),
             {},
-            RefusalCode.QUANTITY_NOT_ALLOWED,
+            ErrorCode.QUANTITY_NOT_ALLOWED,
         ),
     ],
 )

@@ -8,13 +8,14 @@ import pytest
 from portal_builders import NOW, card, config, ctx, customer, subscription
 
 from gateway.billing.models import Discount, Invoice
+from gateway.errors import ErrorCode, RefusalCode
 from gateway.portal.actions import SubscriptionAction
 from gateway.portal.decisions import PayInvoiceDecision
 from gateway.portal.flows import Flow
 from gateway.portal.policy.available import action_availability
 from gateway.portal.policy.invoices import decide_pay_invoice, invoice_pay_refusal
 from gateway.portal.policy.update import UpdateRequest, decide_update
-from gateway.portal.refusals import Refusal, RefusalCode
+from gateway.portal.refusals import Refusal
 
 NO_CARDS = "features.payment_method_update.enabled"
 NO_HISTORY = "features.invoice_history.enabled"
@@ -75,23 +76,23 @@ def test_the_card_charged_is_the_chosen_one_else_the_one_stripe_would_pick() -> 
 @pytest.mark.parametrize(
     ("case", "kwargs", "code", "field"),
     [
-        ("paid", {"bill": invoice("paid", 0)}, RefusalCode.INVOICE_NOT_PAYABLE, "invoiceId"),
-        ("void", {"bill": invoice("void", 0)}, RefusalCode.INVOICE_NOT_PAYABLE, "invoiceId"),
-        ("draft", {"bill": invoice("draft")}, RefusalCode.INVOICE_NOT_PAYABLE, "invoiceId"),
+        ("paid", {"bill": invoice("paid", 0)}, ErrorCode.INVOICE_NOT_PAYABLE, "invoiceId"),
+        ("void", {"bill": invoice("void", 0)}, ErrorCode.INVOICE_NOT_PAYABLE, "invoiceId"),
+        ("draft", {"bill": invoice("draft")}, ErrorCode.INVOICE_NOT_PAYABLE, "invoiceId"),
         (
             "nothing left",
             {"bill": invoice("open", 0)},
-            RefusalCode.INVOICE_NOT_PAYABLE,
+            ErrorCode.INVOICE_NOT_PAYABLE,
             "invoiceId",
         ),
-        ("no card", {"default": None}, RefusalCode.PAYMENT_METHOD_REQUIRED, "paymentMethodId"),
+        ("no card", {"default": None}, ErrorCode.PAYMENT_METHOD_REQUIRED, "paymentMethodId"),
         (
             "a detached default",
             {"default": "pm_gone"},
-            RefusalCode.PAYMENT_METHOD_REQUIRED,
+            ErrorCode.PAYMENT_METHOD_REQUIRED,
             "paymentMethodId",
         ),
-        ("someone else's card", {"chosen": "pm_theirs"}, RefusalCode.NOT_FOUND, "paymentMethodId"),
+        ("someone else's card", {"chosen": "pm_theirs"}, ErrorCode.NOT_FOUND, "paymentMethodId"),
         (
             "both features off",
             {
@@ -105,7 +106,7 @@ def test_the_card_charged_is_the_chosen_one_else_the_one_stripe_would_pick() -> 
                     )
                 )
             },
-            RefusalCode.FEATURE_DISABLED,
+            ErrorCode.FEATURE_DISABLED,
             None,
         ),
         (
@@ -116,13 +117,13 @@ def test_the_card_charged_is_the_chosen_one_else_the_one_stripe_would_pick() -> 
                 ),
                 "chosen": "pm_2",
             },
-            RefusalCode.FEATURE_DISABLED,
+            ErrorCode.FEATURE_DISABLED,
             "paymentMethodId",
         ),
         (
             "a cancel flow",
             {"context": ctx(flow=Flow("subscription_cancel", subscription_id="sub_1"))},
-            RefusalCode.FLOW_RESTRICTED,
+            ErrorCode.FLOW_RESTRICTED,
             None,
         ),
     ],
@@ -149,12 +150,12 @@ def test_pay_invoice_is_available_exactly_on_owing_subscriptions() -> None:
         settled = subscription(status=status, latest_invoice_id="in_1")
         refusal = action_availability(ctx(), settled)[SubscriptionAction.PAY_INVOICE]
         assert refusal is not None
-        assert refusal.code is RefusalCode.INVOICE_NOT_PAYABLE
+        assert refusal.code is ErrorCode.INVOICE_NOT_PAYABLE
     other_flow = ctx(flow=Flow("subscription_cancel", subscription_id="sub_2"))
     owing = subscription(status="past_due", latest_invoice_id="in_1")
     refusal = action_availability(other_flow, owing)[SubscriptionAction.PAY_INVOICE]
     assert refusal is not None
-    assert refusal.code is RefusalCode.FLOW_RESTRICTED
+    assert refusal.code is ErrorCode.FLOW_RESTRICTED
 
 
 WELCOME = Discount(
@@ -188,7 +189,7 @@ def test_a_promotion_code_already_applied_is_refused(
     if refused:
         assert isinstance(decision, Refusal)
         assert (decision.code, decision.field) == (
-            RefusalCode.PROMOTION_CODE_ALREADY_APPLIED,
+            ErrorCode.PROMOTION_CODE_ALREADY_APPLIED,
             "promotionCode",
         )
     else:

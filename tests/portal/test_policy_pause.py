@@ -9,11 +9,12 @@ import pytest
 from portal_builders import DAY, NOW, PERIOD_END, config, ctx, subscription
 
 from gateway.billing.models import PauseCollection
+from gateway.errors import ErrorCode, RefusalCode
 from gateway.portal.configuration import PauseIntervalOption
 from gateway.portal.decisions import PauseDecision, ResumeDecision
 from gateway.portal.flows import Flow
 from gateway.portal.policy.pause import add_interval, decide_pause, decide_resume, pause_options
-from gateway.portal.refusals import Refusal, RefusalCode
+from gateway.portal.refusals import Refusal
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -85,7 +86,7 @@ DECISIONS: list[tuple[str, Callable[[], Any], Any]] = [
         "pause for a length that is not offered",
         lambda: decide_pause(ctx(WEEKS), subscription(), pause_for=("month", 1)),
         Refusal(
-            RefusalCode.INVALID_INPUT,
+            ErrorCode.INVALID_INPUT,
             "That pause length is not one of the offered options.",
             "pauseFor",
         ),
@@ -96,7 +97,7 @@ DECISIONS: list[tuple[str, Callable[[], Any], Any]] = [
             ctx(WEEKS), subscription(), resumes_at=NOW + DAY, pause_for=("week", 1)
         ),
         Refusal(
-            RefusalCode.INVALID_INPUT,
+            ErrorCode.INVALID_INPUT,
             "Give either a resume date or a pause length, not both.",
             "pauseFor",
         ),
@@ -149,7 +150,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
     (
         "pause disabled",
         lambda: decide_pause(ctx(DISABLED), subscription(), resumes_at=NOW + DAY),
-        RefusalCode.FEATURE_DISABLED,
+        ErrorCode.FEATURE_DISABLED,
         None,
     ),
     (
@@ -157,13 +158,13 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
         lambda: decide_pause(
             ctx(), subscription(pause=PauseCollection("void")), resumes_at=NOW + DAY
         ),
-        RefusalCode.ALREADY_PAUSED,
+        ErrorCode.ALREADY_PAUSED,
         "subscriptionId",
     ),
     (
         "already a paused subscription",
         lambda: decide_pause(ctx(), subscription(status="paused"), resumes_at=NOW + DAY),
-        RefusalCode.ALREADY_PAUSED,
+        ErrorCode.ALREADY_PAUSED,
         "subscriptionId",
     ),
     *[
@@ -172,7 +173,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
             lambda status=status: decide_pause(
                 ctx(), subscription(status=status), resumes_at=NOW + DAY
             ),
-            RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+            ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
             "subscriptionId",
         )
         for status in ("canceled", "past_due", "unpaid", "incomplete", "incomplete_expired")
@@ -180,37 +181,37 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
     (
         "pause a subscription that is ending",
         lambda: decide_pause(ctx(), subscription(cancel_at=PERIOD_END), resumes_at=NOW + DAY),
-        RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+        ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
         "subscriptionId",
     ),
     (
         "pause a subscription on a schedule",
         lambda: decide_pause(ctx(), subscription(schedule_id="sub_sched"), resumes_at=NOW + DAY),
-        RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+        ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
         "subscriptionId",
     ),
     (
         "no end when the configuration offers durations",
         lambda: decide_pause(ctx(), subscription()),
-        RefusalCode.INVALID_INPUT,
+        ErrorCode.INVALID_INPUT,
         "resumesAt",
     ),
     (
         "longer than the longest option",
         lambda: decide_pause(ctx(WEEKS), subscription(), resumes_at=NOW + 14 * DAY + 1),
-        RefusalCode.INVALID_INPUT,
+        ErrorCode.INVALID_INPUT,
         "resumesAt",
     ),
     (
         "an end in the past",
         lambda: decide_pause(ctx(INDEFINITE), subscription(), resumes_at=NOW),
-        RefusalCode.INVALID_INPUT,
+        ErrorCode.INVALID_INPUT,
         "resumesAt",
     ),
     (
         "resume what is not paused",
         lambda: decide_resume(ctx(), subscription()),
-        RefusalCode.NOT_PAUSED,
+        ErrorCode.NOT_PAUSED,
         "subscriptionId",
     ),
     (
@@ -218,7 +219,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
         lambda: decide_resume(
             ctx(), subscription(status="canceled", pause=PauseCollection("void"))
         ),
-        RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+        ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
         "subscriptionId",
     ),
     (
@@ -226,7 +227,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
         lambda: decide_resume(
             ctx(), subscription(status="paused", collection_method="send_invoice")
         ),
-        RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+        ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
         "subscriptionId",
     ),
     (
@@ -235,7 +236,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
             ctx(flow=Flow("subscription_pause", subscription_id="sub_1")),
             subscription(status="paused"),
         ),
-        RefusalCode.FLOW_RESTRICTED,
+        ErrorCode.FLOW_RESTRICTED,
         None,
     ),
     (
@@ -243,7 +244,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
         lambda: decide_pause(
             ctx(INDEFINITE, Flow("subscription_pause", subscription_id="sub_2")), subscription()
         ),
-        RefusalCode.FLOW_RESTRICTED,
+        ErrorCode.FLOW_RESTRICTED,
         "subscriptionId",
     ),
 ]

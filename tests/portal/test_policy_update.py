@@ -18,6 +18,7 @@ from portal_builders import (
 )
 
 from gateway.billing.models import PauseCollection, Price
+from gateway.errors import ErrorCode, RefusalCode
 from gateway.portal.catalog import Catalog
 from gateway.portal.decisions import ScheduledUpdateDecision, UpdateDecision
 from gateway.portal.flows import Flow, FlowDiscount, FlowItem
@@ -27,7 +28,7 @@ from gateway.portal.policy.update import (
     quantity_limits,
     switch_targets,
 )
-from gateway.portal.refusals import Refusal, RefusalCode
+from gateway.portal.refusals import Refusal
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -370,7 +371,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
             UpdateRequest(price_id="price_pro_y"),
             configuration=config(**{f"{UPDATE}.enabled": False}),
         ),
-        RefusalCode.FEATURE_DISABLED,
+        ErrorCode.FEATURE_DISABLED,
         None,
     ),
     (
@@ -379,7 +380,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
             UpdateRequest(price_id="price_pro_y"),
             configuration=config(**{f"{UPDATE}.default_allowed_updates": ["quantity"]}),
         ),
-        RefusalCode.FEATURE_DISABLED,
+        ErrorCode.FEATURE_DISABLED,
         "priceId",
     ),
     (
@@ -388,7 +389,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
             UpdateRequest(quantity=2),
             configuration=config(**{f"{UPDATE}.default_allowed_updates": ["price"]}),
         ),
-        RefusalCode.FEATURE_DISABLED,
+        ErrorCode.FEATURE_DISABLED,
         "quantity",
     ),
     (
@@ -397,50 +398,50 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
             UpdateRequest(promotion_code="promo_1"),
             configuration=config(**{f"{UPDATE}.default_allowed_updates": ["price"]}),
         ),
-        RefusalCode.FEATURE_DISABLED,
+        ErrorCode.FEATURE_DISABLED,
         "promotionCode",
     ),
-    ("nothing asked", lambda: decide(UpdateRequest()), RefusalCode.INVALID_INPUT, None),
+    ("nothing asked", lambda: decide(UpdateRequest()), ErrorCode.INVALID_INPUT, None),
     (
         "the current price",
         lambda: decide(UpdateRequest(price_id="price_pro_m")),
-        RefusalCode.INVALID_INPUT,
+        ErrorCode.INVALID_INPUT,
         "priceId",
     ),
     (
         "the current quantity",
         lambda: decide(UpdateRequest(quantity=2), subscription(quantity=2)),
-        RefusalCode.INVALID_INPUT,
+        ErrorCode.INVALID_INPUT,
         "quantity",
     ),
     (
         "zero quantity",
         lambda: decide(UpdateRequest(quantity=0)),
-        RefusalCode.INVALID_INPUT,
+        ErrorCode.INVALID_INPUT,
         "quantity",
     ),
     (
         "negative quantity",
         lambda: decide(UpdateRequest(quantity=-3)),
-        RefusalCode.INVALID_INPUT,
+        ErrorCode.INVALID_INPUT,
         "quantity",
     ),
     (
         "blank promotion code",
         lambda: decide(UpdateRequest(promotion_code=" ")),
-        RefusalCode.INVALID_INPUT,
+        ErrorCode.INVALID_INPUT,
         "promotionCode",
     ),
     (
         "price outside the allowlist",
         lambda: decide(UpdateRequest(price_id="price_other")),
-        RefusalCode.PRICE_NOT_ALLOWED,
+        ErrorCode.PRICE_NOT_ALLOWED,
         "priceId",
     ),
     (
         "allowlisted id but no Price given",
         lambda: decide_update(ctx(), subscription(), UpdateRequest(price_id="price_pro_y"), None),
-        RefusalCode.PRICE_NOT_ALLOWED,
+        ErrorCode.PRICE_NOT_ALLOWED,
         "priceId",
     ),
     (
@@ -449,25 +450,25 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
             UpdateRequest(price_id="price_pro_y"),
             price=Price("price_pro_y", "prod_OTHER", True, "usd", 30000, "recurring", "year"),
         ),
-        RefusalCode.PRICE_NOT_ALLOWED,
+        ErrorCode.PRICE_NOT_ALLOWED,
         "priceId",
     ),
     (
         "another currency",
         lambda: decide(UpdateRequest(price_id="price_pro_eur")),
-        RefusalCode.PRICE_NOT_ALLOWED,
+        ErrorCode.PRICE_NOT_ALLOWED,
         "priceId",
     ),
     (
         "inactive price",
         lambda: decide(UpdateRequest(price_id="price_pro_old"), configuration=listing(PRO_ALL)),
-        RefusalCode.PRICE_NOT_ALLOWED,
+        ErrorCode.PRICE_NOT_ALLOWED,
         "priceId",
     ),
     (
         "one-time price",
         lambda: decide(UpdateRequest(price_id="price_setup"), configuration=listing(PRO_ALL)),
-        RefusalCode.PRICE_NOT_ALLOWED,
+        ErrorCode.PRICE_NOT_ALLOWED,
         "priceId",
     ),
     (
@@ -476,13 +477,13 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
             UpdateRequest(price_id="price_metered"),
             configuration=listing({**PRO_ALL, "prices": ["price_pro_m", "price_metered"]}),
         ),
-        RefusalCode.PRICE_NOT_ALLOWED,
+        ErrorCode.PRICE_NOT_ALLOWED,
         "priceId",
     ),
     (
         "quantity above the maximum",
         lambda: decide(UpdateRequest(quantity=51), subscription("price_basic_m")),
-        RefusalCode.QUANTITY_NOT_ALLOWED,
+        ErrorCode.QUANTITY_NOT_ALLOWED,
         "quantity",
     ),
     (
@@ -498,7 +499,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
                 }
             ),
         ),
-        RefusalCode.QUANTITY_NOT_ALLOWED,
+        ErrorCode.QUANTITY_NOT_ALLOWED,
         "quantity",
     ),
     (
@@ -513,19 +514,19 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
                 }
             ),
         ),
-        RefusalCode.QUANTITY_NOT_ALLOWED,
+        ErrorCode.QUANTITY_NOT_ALLOWED,
         "quantity",
     ),
     (
         "kept quantity outside the new product's bounds",
         lambda: decide(UpdateRequest(price_id="price_basic_m"), subscription(quantity=60)),
-        RefusalCode.QUANTITY_NOT_ALLOWED,
+        ErrorCode.QUANTITY_NOT_ALLOWED,
         "quantity",
     ),
     (
         "a quote's proration date outside the period",
         lambda: decide(UpdateRequest(price_id="price_pro_y", proration_date=PERIOD_START - 1)),
-        RefusalCode.QUOTE_EXPIRED,
+        ErrorCode.QUOTE_EXPIRED,
         "quote",
     ),
     *[
@@ -534,7 +535,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
             lambda status=status: decide(
                 UpdateRequest(price_id="price_pro_y"), subscription(status=status)
             ),
-            RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+            ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
             "subscriptionId",
         )
         for status in (
@@ -549,31 +550,31 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
     (
         "scheduled to cancel",
         lambda: decide(UpdateRequest(quantity=2), subscription(cancel_at=PERIOD_END)),
-        RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+        ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
         "subscriptionId",
     ),
     (
         "payment collection paused",
         lambda: decide(UpdateRequest(quantity=2), subscription(pause=PauseCollection("void"))),
-        RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+        ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
         "subscriptionId",
     ),
     (
         "several items",
         lambda: decide(UpdateRequest(quantity=2), _two_items()),
-        RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+        ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
         "subscriptionId",
     ),
     (
         "paid by invoice",
         lambda: decide(UpdateRequest(quantity=2), subscription(collection_method="send_invoice")),
-        RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+        ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
         "subscriptionId",
     ),
     (
         "attached to a schedule",
         lambda: decide(UpdateRequest(quantity=2), subscription(schedule_id="sub_sched_1")),
-        RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+        ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
         "subscriptionId",
     ),
     (
@@ -583,19 +584,19 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
             subscription("price_metered"),
             listing({**PRO_ALL, "prices": ["price_pro_m", "price_metered"]}),
         ),
-        RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+        ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
         "subscriptionId",
     ),
     (
         "current product not in the configuration",
         lambda: decide(UpdateRequest(price_id="price_pro_m"), subscription("price_other")),
-        RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+        ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
         "subscriptionId",
     ),
     (
         "current price not listed under its product",
         lambda: decide(UpdateRequest(price_id="price_pro_m"), subscription("price_pro_old")),
-        RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+        ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
         "subscriptionId",
     ),
     (
@@ -604,7 +605,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
             UpdateRequest(quantity=2),
             configuration=config(**{PRODUCTS: None}),
         ),
-        RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE,
+        ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
         "subscriptionId",
     ),
     (
@@ -612,7 +613,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
         lambda: decide(
             UpdateRequest(quantity=2), flow=Flow("subscription_update", subscription_id="sub_9")
         ),
-        RefusalCode.FLOW_RESTRICTED,
+        ErrorCode.FLOW_RESTRICTED,
         "subscriptionId",
     ),
     (
@@ -620,7 +621,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
         lambda: decide(
             UpdateRequest(quantity=2), flow=Flow("subscription_cancel", subscription_id="sub_1")
         ),
-        RefusalCode.FLOW_RESTRICTED,
+        ErrorCode.FLOW_RESTRICTED,
         None,
     ),
 ]
@@ -639,7 +640,7 @@ def test_update_refusals(run: Callable[[], Any], code: RefusalCode, field: str |
 def test_currency_refusal_says_why() -> None:
     refusal = decide(UpdateRequest(price_id="price_pro_eur"))
     assert refusal == Refusal(
-        RefusalCode.PRICE_NOT_ALLOWED,
+        ErrorCode.PRICE_NOT_ALLOWED,
         "price_pro_eur is in EUR, but this subscription is billed in USD.",
         "priceId",
     )
@@ -678,7 +679,7 @@ def test_confirm_flow_allows_exactly_its_change_with_its_discounts() -> None:
 def test_confirm_flow_refuses_any_other_change(request_: UpdateRequest, field: str | None) -> None:
     refusal = decide(request_, flow=CONFIRM)
     assert isinstance(refusal, Refusal)
-    assert (refusal.code, refusal.field) == (RefusalCode.FLOW_RESTRICTED, field)
+    assert (refusal.code, refusal.field) == (ErrorCode.FLOW_RESTRICTED, field)
 
 
 def test_confirm_flow_for_another_item_is_refused() -> None:
@@ -689,7 +690,7 @@ def test_confirm_flow_for_another_item_is_refused() -> None:
     )
     refusal = decide(UpdateRequest(price_id="price_pro_y"), flow=flow)
     assert isinstance(refusal, Refusal)
-    assert refusal.code == RefusalCode.FLOW_RESTRICTED
+    assert refusal.code == ErrorCode.FLOW_RESTRICTED
 
 
 def test_switch_targets_apply_every_price_rule() -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gateway.errors import ErrorCode, RefusalCode
 from gateway.portal.quotes import Quote, check_quote, read_quote, sign_quote
-from gateway.portal.refusals import Refusal, RefusalCode
+from gateway.portal.refusals import Refusal
 
 SECRET = b"k" * 32
 QUOTE = Quote(
@@ -45,12 +46,12 @@ def test_each_way_a_quote_fails_has_its_code() -> None:
     def code(result: Quote | Refusal) -> RefusalCode | None:
         return result.code if isinstance(result, Refusal) else None
 
-    assert code(_check(token, customer_id="cus_2")) == RefusalCode.QUOTE_INVALID
-    assert code(_check(token, subscription_id="sub_2")) == RefusalCode.QUOTE_INVALID
-    assert code(_check(token, now=2_000.0)) == RefusalCode.QUOTE_EXPIRED
-    assert code(_check(token, change="d" * 32)) == RefusalCode.QUOTE_MISMATCH
+    assert code(_check(token, customer_id="cus_2")) == ErrorCode.QUOTE_INVALID
+    assert code(_check(token, subscription_id="sub_2")) == ErrorCode.QUOTE_INVALID
+    assert code(_check(token, now=2_000.0)) == ErrorCode.QUOTE_EXPIRED
+    assert code(_check(token, change="d" * 32)) == ErrorCode.QUOTE_MISMATCH
     other = sign_quote(b"another key", QUOTE)
-    assert code(_check(other)) == RefusalCode.QUOTE_INVALID
+    assert code(_check(other)) == ErrorCode.QUOTE_INVALID
     refusal = _check(token, now=5_000.0)
     assert isinstance(refusal, Refusal)
     assert refusal.field == "quote"

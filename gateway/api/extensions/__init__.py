@@ -3,7 +3,7 @@
 from .cost_limit import QueryCostLimiter, operation_cost
 from .document_limits import DocumentLimiter, DocumentLimits, shared_budget
 from .error_codes import DOCUMENT_TOO_COMPLEX, ErrorCodes, coded
-from .mask_errors import MaskUnexpectedErrors, mask_unexpected
+from .mask_errors import MaskUnexpectedErrors
 from .request_accounting import RequestAccounting, account
 
 __all__ = [
@@ -16,7 +16,6 @@ __all__ = [
     "RequestAccounting",
     "account",
     "coded",
-    "mask_unexpected",
     "operation_cost",
     "shared_budget",
 ]

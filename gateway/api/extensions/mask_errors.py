@@ -1,9 +1,13 @@
 """Mask unexpected errors (bugs) in production, keeping an id the operator can look up.
 
-Deliberate errors (`GatewayError`s with a code) and validation errors keep their message.
-A bug's message and details are replaced by "Unexpected error (id ...)." with
-`extensions.code` INTERNAL_ERROR and `extensions.errorId`: the id `log_errors` logged the
-traceback under (a fresh one, logged here, if it was not logged yet).
+Strawberry's `MaskErrors`, told which errors are bugs (`is_unexpected`: deliberate
+`GatewayError`s with a code and validation errors keep their message) and how to word
+one: "Unexpected error (id ...)." with `extensions.code` INTERNAL_ERROR and
+`extensions.errorId`, the id `log_errors` logged the traceback under (a fresh one, logged
+here, if it was not logged yet). Being Strawberry's, it masks each result of a stream too.
+
+A bug in another extension's hook escapes the operation, and Strawberry answers it after
+every extension has finished; this one masks it on its way out, so nothing else has to.
 """
 
 from __future__ import annotations
@@ -13,9 +17,9 @@ import uuid
 from typing import TYPE_CHECKING
 
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import MaskErrors
 
-from ..error_log import ERROR_ID, is_unexpected
+from ..error_log import ERROR_ID, is_bug, is_unexpected
 from .error_codes import INTERNAL_ERROR
 
 if TYPE_CHECKING:
@@ -23,40 +27,53 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("gateway.api")
 
+MESSAGE = "Unexpected error (id {error_id})."
 
-def masked(error: GraphQLError) -> GraphQLError:
-    """The client's view of a bug: where it happened and its id, nothing else."""
+
+def _logged_id(error: GraphQLError) -> str:
+    """The id the error was logged under; logged now under a fresh one if it was not."""
     error_id = (error.extensions or {}).get(ERROR_ID)
-    if not isinstance(error_id, str):
-        error_id = uuid.uuid4().hex[:16]
-        original = error.original_error
-        logger.error(
-            "unexpected error at %s (error id %s)",
-            error.path,
-            error_id,
-            exc_info=(type(original), original, original.__traceback__) if original else None,
-        )
-    return GraphQLError(
-        f"Unexpected error (id {error_id}).",
-        nodes=error.nodes,
-        source=error.source,
-        positions=error.positions,
-        path=error.path,
-        extensions={"code": INTERNAL_ERROR, ERROR_ID: error_id},
+    if isinstance(error_id, str):
+        return error_id
+    error_id = uuid.uuid4().hex[:16]
+    original = error.original_error
+    logger.error(
+        "unexpected error at %s (error id %s)",
+        error.path,
+        error_id,
+        exc_info=(type(original), original, original.__traceback__) if original else None,
     )
+    return error_id
 
 
-def mask_unexpected(errors: list[GraphQLError]) -> list[GraphQLError]:
-    return [masked(error) if is_unexpected(error) else error for error in errors]
+class MaskUnexpectedErrors(MaskErrors):
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=is_unexpected, error_message=MESSAGE)
 
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        """The client's view of a bug: where it happened and its id, nothing else."""
+        error_id = _logged_id(error)
+        return GraphQLError(
+            self.error_message.format(error_id=error_id),
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": INTERNAL_ERROR, ERROR_ID: error_id},
+        )
 
-class MaskUnexpectedErrors(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        errors = getattr(result, "errors", None)
-        if errors:
-            result.errors = mask_unexpected(errors)  # type: ignore[union-attr]
+        """Mask the result, or a bug raised by another extension on its way out."""
+        try:
+            yield from super().on_operation()
+        except GraphQLError as error:
+            if not self.should_mask_error(error):
+                raise
+            raise self.anonymise_error(error) from None
+        except Exception as exc:
+            if not is_bug(exc):
+                raise  # Strawberry's own refusals: no query, an operation type not served
+            raise self.anonymise_error(GraphQLError(str(exc), original_error=exc)) from None
 
 
-__all__ = ["MaskUnexpectedErrors", "mask_unexpected", "masked"]
+__all__ = ["MESSAGE", "MaskUnexpectedErrors"]

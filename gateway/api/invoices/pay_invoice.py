@@ -11,7 +11,7 @@ import asyncio
 import strawberry
 
 from ...billing import models
-from ...billing.errors import BillingError, BillingErrorCode, NotFound
+from ...billing.errors import BillingError, NotFound
 from ...billing.invoice_payments import pay_invoice
 from ...billing.writes import IDEMPOTENCY_PARAM
 from ...portal.policy.invoices import decide_pay_invoice, invoice_pay_refusal
@@ -40,7 +40,7 @@ NOT_FOUND_MESSAGE = "Invoice not found."
 STRIPE_FIELDS = {"invoice": FIELD, "payment_method": "paymentMethodId"}
 # Failures after which Stripe's invoice, read again, says what happened: an answer lost on
 # the way back, or a refusal of an invoice that was paid or voided since it was read.
-_ASK_STRIPE_AGAIN = frozenset({BillingErrorCode.STRIPE_UNAVAILABLE, BillingErrorCode.INVALID_INPUT})
+_ASK_STRIPE_AGAIN = frozenset({ErrorCode.STRIPE_UNAVAILABLE, ErrorCode.INVALID_INPUT})
 
 
 @strawberry.input
@@ -156,11 +156,11 @@ async def _pay(context: Context, data: PayInvoiceInput) -> PayInvoicePayload:
         )
     except BillingError as exc:
         call.wrote()
-        if exc.code is BillingErrorCode.CARD_DECLINED:
+        if exc.code is ErrorCode.CARD_DECLINED:
             return payload(errors=[stripe_failure(exc, field="paymentMethodId")])
         if exc.code in _ASK_STRIPE_AGAIN and exc.param != IDEMPOTENCY_PARAM:
             after = await _reread(context, invoice.id)
-            if exc.code is BillingErrorCode.STRIPE_UNAVAILABLE:
+            if exc.code is ErrorCode.STRIPE_UNAVAILABLE:
                 # The payment may have gone through before the answer was lost.
                 if after is not None and after.status == "paid":
                     await call.completed({"invoice": after.id})

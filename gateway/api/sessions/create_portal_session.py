@@ -249,9 +249,7 @@ async def _check_flow(
     )
     if refusal is None:
         return None
-    return user_error(
-        ErrorCode(refusal.code.value), refusal.message, _flow_field(flow, refusal.field)
-    )
+    return user_error(refusal.code, refusal.message, _flow_field(flow, refusal.field))
 
 
 async def create_portal_session(

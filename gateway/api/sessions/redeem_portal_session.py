@@ -7,7 +7,7 @@ import strawberry
 from ...auth.sessions import SessionError
 from ..common.types import required_timestamp
 from ..context import Info
-from ..errors import ErrorCode, UserError, user_error
+from ..errors import UserError, user_error
 from ..mutation_kit.spec import MutationSpec
 
 SPEC = MutationSpec(
@@ -36,7 +36,7 @@ class RedeemPortalSessionMutation:
             return RedeemPortalSessionPayload(
                 access_token=None,
                 expires_at=None,
-                user_errors=[user_error(ErrorCode(exc.code.value), exc.message, "code")],
+                user_errors=[user_error(exc.code, exc.message, "code")],
             )
         return RedeemPortalSessionPayload(
             access_token=token.token,

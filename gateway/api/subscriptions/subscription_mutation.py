@@ -11,9 +11,10 @@ from typing import Generic, TypeVar
 
 from ...billing import models
 from ...billing.errors import BillingError
+from ...errors import ErrorCode
 from ...portal.context import PolicyContext
 from ...portal.quotes import CHANGED, QUOTE_FIELD
-from ...portal.refusals import Refusal, RefusalCode
+from ...portal.refusals import Refusal
 from ..context import Context
 from ..errors import UserError, from_refusal
 from ..mutation_kit.calls import MutationCall, start_call, stripe_failure
@@ -102,9 +103,7 @@ class SubscriptionMutation(Generic[D]):
             if exc.param == QUOTE_PRORATION_PARAM:
                 # Only a quote sets it: Stripe's period moved on since the preview (a renewal
                 # this gateway had not heard of yet).
-                return failed(
-                    from_refusal(Refusal(RefusalCode.QUOTE_EXPIRED, CHANGED, QUOTE_FIELD))
-                )
+                return failed(from_refusal(Refusal(ErrorCode.QUOTE_EXPIRED, CHANGED, QUOTE_FIELD)))
             return failed(stripe_failure(exc, fields=STRIPE_FIELDS))
         await call.completed({"subscription": updated.id})
         return SubscriptionOutcome(

@@ -202,9 +202,7 @@ class Subscription:
     @field(description="The actions not allowed right now, each with the reason.")
     def unavailable_actions(self, info: Info) -> list[UnavailableAction]:
         return [
-            UnavailableAction(
-                action=action, code=ErrorCode(refusal.code.value), message=refusal.message
-            )
+            UnavailableAction(action=action, code=refusal.code, message=refusal.message)
             for action, refusal in self._availability(info).items()
             if refusal is not None
         ]

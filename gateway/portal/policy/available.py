@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ...errors import ErrorCode
 from ..actions import AccountAction, SubscriptionAction
-from ..refusals import Refusal, RefusalCode
+from ..refusals import Refusal
 from .cancel import cancel_refusal
 from .customer import customer_update_refusal
 from .invoices import invoice_history_refusal, subscription_pay_refusal
@@ -46,7 +47,7 @@ def _switch_price(
         found = any(price != current for rule in products for price in rule.prices)
     if not found:
         return Refusal(
-            RefusalCode.PRICE_NOT_ALLOWED, "No other plan is offered for this subscription."
+            ErrorCode.PRICE_NOT_ALLOWED, "No other plan is offered for this subscription."
         )
     return None
 
@@ -68,7 +69,7 @@ def _other_quantity_refusal(eligible: Updatable) -> Refusal | None:
         if quantity != current and quantity_refusal(limits, quantity) is None:
             return None
     return quantity_refusal(limits, current) or Refusal(
-        RefusalCode.QUANTITY_NOT_ALLOWED,
+        ErrorCode.QUANTITY_NOT_ALLOWED,
         "The quantity of this plan cannot be changed.",
         "quantity",
     )

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...errors import ErrorCode
 from ..actions import SubscriptionAction
 from ..configuration import CANCELLATION_REASON_OPTIONS, CancellationReason
 from ..decisions import CancelDecision, StripeParams
-from ..refusals import Refusal, RefusalCode
+from ..refusals import Refusal
 from .gates import gate, not_eligible
 from .queued_change import foreign_schedule_refusal
 
@@ -48,7 +49,7 @@ def cancel_refusal(ctx: PolicyContext, subscription: Subscription) -> Refusal | 
         return foreign
     if subscription.is_canceling:
         return Refusal(
-            RefusalCode.ALREADY_CANCELING,
+            ErrorCode.ALREADY_CANCELING,
             "This subscription is already scheduled to cancel.",
             "subscriptionId",
         )
@@ -71,19 +72,19 @@ def _details(
     if not config.enabled:
         field = "reason" if reason else "feedbackOption" if feedback_option else "comment"
         return Refusal(
-            RefusalCode.REASON_NOT_ALLOWED,
+            ErrorCode.REASON_NOT_ALLOWED,
             "This portal does not collect cancellation reasons.",
             field,
         )
     if reason is not None and feedback_option is not None:
         return Refusal(
-            RefusalCode.INVALID_INPUT,
+            ErrorCode.INVALID_INPUT,
             "Give one reason: a built-in reason or a feedback option, not both.",
             "feedbackOption",
         )
     if comment is not None and len(comment) > MAX_COMMENT:
         return Refusal(
-            RefusalCode.INVALID_INPUT,
+            ErrorCode.INVALID_INPUT,
             f"The comment is longer than {MAX_COMMENT} characters.",
             "comment",
         )
@@ -92,7 +93,7 @@ def _details(
         if reason not in config.options:
             known = "is not offered" if reason in CANCELLATION_REASON_OPTIONS else "is not a reason"
             return Refusal(
-                RefusalCode.REASON_NOT_ALLOWED,
+                ErrorCode.REASON_NOT_ALLOWED,
                 f"{reason!r} {known}; choose one of: {', '.join(config.options) or 'none'}.",
                 "reason",
             )
@@ -100,7 +101,7 @@ def _details(
     if feedback_option is not None:
         if config.offered_feedback_option(feedback_option) is None:
             return Refusal(
-                RefusalCode.REASON_NOT_ALLOWED,
+                ErrorCode.REASON_NOT_ALLOWED,
                 f"{feedback_option!r} is not one of this portal's feedback options.",
                 "feedbackOption",
             )

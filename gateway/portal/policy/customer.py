@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Literal
 
 from gateway.billing.models import Address, Customer, Shipping, TaxId
 
+from ...errors import ErrorCode
 from ..actions import AccountAction
 from ..decisions import AddTaxIdDecision, CustomerUpdateDecision, RemoveTaxIdDecision, StripeParams
-from ..refusals import Refusal, RefusalCode
+from ..refusals import Refusal
 from .gates import gate
 
 if TYPE_CHECKING:
@@ -73,13 +74,13 @@ def customer_update_refusal(
     if customer_field is None:
         if not feature.allowed_updates:
             return Refusal(
-                RefusalCode.FEATURE_DISABLED, "Updating customer details is not available."
+                ErrorCode.FEATURE_DISABLED, "Updating customer details is not available."
             )
         return None
     if customer_field not in feature.allowed_updates:
         label = "tax IDs" if customer_field == "tax_id" else f"the {customer_field}"
         return Refusal(
-            RefusalCode.FIELD_NOT_ALLOWED,
+            ErrorCode.FIELD_NOT_ALLOWED,
             f"Changing {label} is not allowed in this portal.",
             "taxId" if customer_field == "tax_id" else customer_field,
         )
@@ -87,7 +88,7 @@ def customer_update_refusal(
 
 
 def _invalid(message: str, field: str) -> Refusal:
-    return Refusal(RefusalCode.INVALID_INPUT, message, field)
+    return Refusal(ErrorCode.INVALID_INPUT, message, field)
 
 
 def _address_params(address: Address, field: str) -> StripeParams | Refusal:
@@ -148,7 +149,7 @@ def decide_customer_update(
     if refusal is not None:
         return refusal
     if not given:
-        return Refusal(RefusalCode.INVALID_INPUT, "Nothing to change was given.")
+        return Refusal(ErrorCode.INVALID_INPUT, "Nothing to change was given.")
     for name in given:
         refusal = customer_update_refusal(ctx, name)
         if refusal is not None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...errors import ErrorCode
 from ..flows import flow_refusal
-from ..refusals import Refusal, RefusalCode
+from ..refusals import Refusal
 
 if TYPE_CHECKING:
     from ..actions import Action
@@ -25,9 +26,9 @@ def gate(
     if refusal is not None:
         return refusal
     if not enabled:
-        return Refusal(RefusalCode.FEATURE_DISABLED, f"{feature} is not available in this portal.")
+        return Refusal(ErrorCode.FEATURE_DISABLED, f"{feature} is not available in this portal.")
     return None
 
 
 def not_eligible(message: str) -> Refusal:
-    return Refusal(RefusalCode.SUBSCRIPTION_NOT_ELIGIBLE, message, "subscriptionId")
+    return Refusal(ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE, message, "subscriptionId")

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...errors import ErrorCode
 from ..actions import AccountAction
 from ..decisions import PayInvoiceDecision
-from ..refusals import Refusal, RefusalCode
+from ..refusals import Refusal
 from .gates import gate
 from .payment_methods import view_payment_methods_refusal
 
@@ -77,7 +78,7 @@ def invoice_pay_refusal(ctx: PolicyContext, invoice: Invoice) -> Refusal | None:
         return refusal
     if invoice.status not in PAYABLE_STATUSES or invoice.amount_remaining <= 0:
         message = _NOT_PAYABLE.get(invoice.status or "", "Nothing is due on this invoice.")
-        return Refusal(RefusalCode.INVOICE_NOT_PAYABLE, message, "invoiceId")
+        return Refusal(ErrorCode.INVOICE_NOT_PAYABLE, message, "invoiceId")
     return None
 
 
@@ -89,7 +90,7 @@ def subscription_pay_refusal(ctx: PolicyContext, subscription: Subscription) -> 
         return refusal
     if subscription.status not in OWING_STATUSES or subscription.latest_invoice_id is None:
         return Refusal(
-            RefusalCode.INVOICE_NOT_PAYABLE,
+            ErrorCode.INVOICE_NOT_PAYABLE,
             "Nothing is due on this subscription.",
             "subscriptionId",
         )
@@ -122,7 +123,7 @@ def decide_pay_invoice(
             return Refusal(seen.code, seen.message, "paymentMethodId")
         if chosen not in owned:
             # Someone else's reads exactly like a missing one.
-            return Refusal(RefusalCode.NOT_FOUND, "Payment method not found.", "paymentMethodId")
+            return Refusal(ErrorCode.NOT_FOUND, "Payment method not found.", "paymentMethodId")
         return PayInvoiceDecision(invoice.id, chosen, {"payment_method": chosen})
     subscription = next((s for s in subscriptions if s.id == invoice.subscription_id), None)
     candidates = (
@@ -133,7 +134,7 @@ def decide_pay_invoice(
     default = next((pm for pm in candidates if pm is not None), None)
     if default is None or default not in owned:
         return Refusal(
-            RefusalCode.PAYMENT_METHOD_REQUIRED,
+            ErrorCode.PAYMENT_METHOD_REQUIRED,
             "There is no card to charge: add a payment method, or choose one.",
             "paymentMethodId",
         )

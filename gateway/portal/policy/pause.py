@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from ...errors import ErrorCode
 from ..actions import SubscriptionAction
 from ..decisions import PauseDecision, ResumeDecision
 from ..flows import flow_refusal
-from ..refusals import Refusal, RefusalCode
+from ..refusals import Refusal
 from .gates import gate, not_eligible
 from .queued_change import foreign_schedule_refusal, queued_change_refusal
 
@@ -83,7 +84,7 @@ def pause_refusal(ctx: PolicyContext, subscription: Subscription) -> Refusal | N
         return refusal
     if subscription.is_paused:
         return Refusal(
-            RefusalCode.ALREADY_PAUSED, "This subscription is already paused.", "subscriptionId"
+            ErrorCode.ALREADY_PAUSED, "This subscription is already paused.", "subscriptionId"
         )
     if subscription.status not in PAUSABLE_STATUSES:
         return not_eligible(f"A subscription that is {subscription.status} cannot be paused.")
@@ -98,23 +99,23 @@ def _resumes_at_refusal(ctx: PolicyContext, resumes_at: int | None) -> Refusal |
     duration = ctx.configuration.features.subscription_pause.duration
     if resumes_at is not None and resumes_at <= ctx.now:
         return Refusal(
-            RefusalCode.INVALID_INPUT, "The resume date must be in the future.", "resumesAt"
+            ErrorCode.INVALID_INPUT, "The resume date must be in the future.", "resumesAt"
         )
     if duration.type == "indefinite":
         return None
     options = pause_options(ctx.configuration, ctx.now)
     if not options:
-        return Refusal(RefusalCode.FEATURE_DISABLED, "No pause duration is offered.", "resumesAt")
+        return Refusal(ErrorCode.FEATURE_DISABLED, "No pause duration is offered.", "resumesAt")
     if resumes_at is None:
         return Refusal(
-            RefusalCode.INVALID_INPUT,
+            ErrorCode.INVALID_INPUT,
             "Choose when the subscription resumes; it cannot be paused indefinitely.",
             "resumesAt",
         )
     latest = max(option.resumes_at for option in options)
     if resumes_at > latest:
         return Refusal(
-            RefusalCode.INVALID_INPUT,
+            ErrorCode.INVALID_INPUT,
             "The resume date is later than the longest pause allowed.",
             "resumesAt",
         )
@@ -132,7 +133,7 @@ def _chosen_option(ctx: PolicyContext, pause_for: tuple[str, int]) -> PauseOptio
         if (option.interval, option.interval_count) == (interval, count):
             return option
     return Refusal(
-        RefusalCode.INVALID_INPUT,
+        ErrorCode.INVALID_INPUT,
         "That pause length is not one of the offered options.",
         "pauseFor",
     )
@@ -149,7 +150,7 @@ def decide_pause(
     if pause_for is not None:
         if resumes_at is not None:
             return Refusal(
-                RefusalCode.INVALID_INPUT,
+                ErrorCode.INVALID_INPUT,
                 "Give either a resume date or a pause length, not both.",
                 "pauseFor",
             )
@@ -181,7 +182,7 @@ def resume_refusal(ctx: PolicyContext, subscription: Subscription) -> Refusal | 
     if subscription.status in ("canceled", "incomplete", "incomplete_expired"):
         return not_eligible(f"A subscription that is {subscription.status} cannot be resumed.")
     if not subscription.is_paused:
-        return Refusal(RefusalCode.NOT_PAUSED, "This subscription is not paused.", "subscriptionId")
+        return Refusal(ErrorCode.NOT_PAUSED, "This subscription is not paused.", "subscriptionId")
     if subscription.status == "paused" and subscription.collection_method != "charge_automatically":
         return not_eligible("Subscriptions paid by invoice cannot be resumed here.")
     return None

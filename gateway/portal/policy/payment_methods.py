@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...errors import ErrorCode
 from ..actions import AccountAction
 from ..decisions import (
     DetachPaymentMethodDecision,
@@ -18,7 +19,7 @@ from ..decisions import (
     StripeParams,
     SubscriptionPaymentMethodChange,
 )
-from ..refusals import Refusal, RefusalCode
+from ..refusals import Refusal
 from .gates import gate
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ def _repoint(
 def _foreign(customer: Customer, payment_method: PaymentMethod) -> Refusal | None:
     if payment_method.customer_id != customer.id:
         return Refusal(
-            RefusalCode.INVALID_INPUT,
+            ErrorCode.INVALID_INPUT,
             "This payment method is not attached to the customer.",
             "paymentMethodId",
         )
@@ -136,7 +137,7 @@ def decide_detach_payment_method(
     others = [p for p in payment_methods if p.id != payment_method.id]
     if not others and any(s.status in CHARGING_STATUSES for s in subscriptions):
         return Refusal(
-            RefusalCode.LAST_PAYMENT_METHOD,
+            ErrorCode.LAST_PAYMENT_METHOD,
             "This is the only payment method for an active subscription; add another "
             "before removing it.",
             "paymentMethodId",

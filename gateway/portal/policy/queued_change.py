@@ -19,9 +19,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from ...errors import ErrorCode
 from ..actions import SubscriptionAction
 from ..decisions import UndoScheduledChangeDecision
-from ..refusals import Refusal, RefusalCode
+from ..refusals import Refusal
 from .gates import gate, not_eligible
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def undo_refusal(ctx: PolicyContext, subscription: Subscription) -> Refusal | No
         return not_eligible(f"A subscription that is {subscription.status} cannot be changed.")
     if subscription.queued_change is None:
         return Refusal(
-            RefusalCode.NO_SCHEDULED_CHANGE,
+            ErrorCode.NO_SCHEDULED_CHANGE,
             "No plan change is queued for this subscription.",
             "subscriptionId",
         )

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...errors import ErrorCode
 from ..actions import SubscriptionAction
 from ..decisions import RenewDecision
 from ..flows import flow_refusal
-from ..refusals import Refusal, RefusalCode
+from ..refusals import Refusal
 from .cancel import CANCELABLE_STATUSES
 from .gates import not_eligible
 from .queued_change import foreign_schedule_refusal
@@ -35,7 +36,7 @@ def renew_refusal(ctx: PolicyContext, subscription: Subscription) -> Refusal | N
         return foreign
     if not subscription.is_canceling:
         return Refusal(
-            RefusalCode.NOT_CANCELING,
+            ErrorCode.NOT_CANCELING,
             "This subscription is not scheduled to cancel.",
             "subscriptionId",
         )

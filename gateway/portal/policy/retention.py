@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...errors import ErrorCode
 from ..decisions import RetentionOfferDecision, StripeParams
 from ..flows import subscription_scope_refusal
-from ..refusals import Refusal, RefusalCode
+from ..refusals import Refusal
 from .cancel import CANCELABLE_STATUSES
 from .gates import not_eligible
 
@@ -36,7 +37,7 @@ def decide_accept_retention_offer(
 ) -> RetentionOfferDecision | Refusal:
     coupon = retention_offer(ctx)
     if coupon is None:
-        return Refusal(RefusalCode.FLOW_RESTRICTED, NO_OFFER)
+        return Refusal(ErrorCode.FLOW_RESTRICTED, NO_OFFER)
     scope = subscription_scope_refusal(ctx.flow, subscription.id)
     if scope is not None:
         return scope
@@ -44,14 +45,14 @@ def decide_accept_retention_offer(
         return not_eligible(f"A subscription that is {subscription.status} has no offer to take.")
     if subscription.is_canceling:
         return Refusal(
-            RefusalCode.ALREADY_CANCELING,
+            ErrorCode.ALREADY_CANCELING,
             "This subscription is already scheduled to cancel; the offer was for keeping it.",
             "subscriptionId",
         )
     in_force = [d for d in subscription.discounts if d.active_at(ctx.now)]
     if any(d.coupon_id == coupon for d in in_force):
         return Refusal(
-            RefusalCode.PROMOTION_CODE_ALREADY_APPLIED,
+            ErrorCode.PROMOTION_CODE_ALREADY_APPLIED,
             "The offered coupon is already applied to this subscription.",
             "subscriptionId",
         )

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...errors import ErrorCode
 from ..actions import AccountAction, SubscriptionAction
 from ..context import PolicyContext
-from ..refusals import Refusal, RefusalCode
+from ..refusals import Refusal
 from .cancel import cancel_refusal
 from .customer import customer_update_refusal
 from .pause import pause_refusal
@@ -41,7 +42,7 @@ def validate_flow(
         return customer_update_refusal(ctx)
     if subscription is None or subscription.id != flow.subscription_id:
         return Refusal(
-            RefusalCode.INVALID_INPUT,
+            ErrorCode.INVALID_INPUT,
             "The flow's subscription is required.",
             "subscriptionId",
         )

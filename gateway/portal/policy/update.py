@@ -13,16 +13,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ...errors import ErrorCode
 from ..actions import SubscriptionAction
 from ..decisions import ScheduledUpdateDecision, StripeParams, UpdateDecision
 from ..flows import flow_refusal
-from ..refusals import Refusal, RefusalCode
+from ..refusals import Refusal
 from .eligibility import Updatable, update_eligibility
 from .queued_change import queued_change_refusal
 from .scheduling import matching_conditions
 
 if TYPE_CHECKING:
-    from gateway.billing.models import Price, Subscription
+    from gateway.billing.models import Price, Subscription, SubscriptionItem
 
     from ..catalog import Catalog
     from ..configuration import AdjustableQuantity, ProductRule, SubscriptionUpdateType
@@ -72,11 +73,11 @@ def update_gate(
     feature = ctx.configuration.features.subscription_update
     if not feature.enabled:
         return Refusal(
-            RefusalCode.FEATURE_DISABLED, "Changing subscriptions is not available in this portal."
+            ErrorCode.FEATURE_DISABLED, "Changing subscriptions is not available in this portal."
         )
     if not feature.allows(_UPDATE_TYPE[action]):
         return Refusal(
-            RefusalCode.FEATURE_DISABLED,
+            ErrorCode.FEATURE_DISABLED,
             f"{_WHAT[action]} is not available in this portal.",
             _FIELD[action],
         )
@@ -96,7 +97,7 @@ def update_gate(
         }
         if flow.item.id != item.id or not wanted.get(action, False):
             return Refusal(
-                RefusalCode.FLOW_RESTRICTED,
+                ErrorCode.FLOW_RESTRICTED,
                 f"This session is limited to {flow.purpose}.",
                 _FIELD[action],
             )
@@ -106,29 +107,176 @@ def update_gate(
 def quantity_refusal(limits: AdjustableQuantity, quantity: int) -> Refusal | None:
     if not limits.enabled:
         return Refusal(
-            RefusalCode.QUANTITY_NOT_ALLOWED,
+            ErrorCode.QUANTITY_NOT_ALLOWED,
             "The quantity of this plan cannot be changed.",
             "quantity",
         )
     if quantity < limits.minimum or (limits.maximum is not None and quantity > limits.maximum):
         upper = f" and at most {limits.maximum}" if limits.maximum is not None else ""
         return Refusal(
-            RefusalCode.QUANTITY_NOT_ALLOWED,
+            ErrorCode.QUANTITY_NOT_ALLOWED,
             f"The quantity must be at least {max(limits.minimum, 1)}{upper}.",
             "quantity",
         )
     return None
 
 
-def _price_refusal(
+@dataclass(frozen=True)
+class _Change:
+    """An update its gates let through: what the subscription's one item becomes."""
+
+    eligible: Updatable
+    actions: tuple[SubscriptionAction, ...]
+    price_id: str
+    quantity: int
+
+    @property
+    def item(self) -> SubscriptionItem:
+        return self.eligible.item
+
+    @property
+    def changes_price(self) -> bool:
+        return SubscriptionAction.SWITCH_PRICE in self.actions
+
+    @property
+    def changes_quantity(self) -> bool:
+        return SubscriptionAction.CHANGE_QUANTITY in self.actions
+
+
+@dataclass(frozen=True)
+class _Target:
+    """The price the item will have, and the configuration entry it is listed under."""
+
+    price: Price
+    rule: ProductRule
+
+
+def decide_update(
+    ctx: PolicyContext,
+    subscription: Subscription,
+    request: UpdateRequest,
+    target_price: Price | None = None,
+) -> UpdateDecision | ScheduledUpdateDecision | Refusal:
+    """Decide a price, quantity and/or promotion code change; `target_price` is the new Price."""
+    change = _gated_change(ctx, subscription, request)
+    if isinstance(change, Refusal):
+        return change
+    refusal = promotion_code_applied_refusal(ctx, subscription, request) or _flow_item_refusal(
+        ctx, change
+    )
+    if refusal is not None:
+        return refusal
+    target = _target(ctx, subscription, change, target_price)
+    if isinstance(target, Refusal):
+        return target
+    refusal = _quote_period_refusal(request, change.item)
+    if refusal is not None:
+        return refusal
+    discounts = _discounts(ctx, request)
+    scheduled = _scheduled_update(ctx, subscription, change, target, discounts)
+    return scheduled or _immediate_update(ctx, subscription, request, change, discounts)
+
+
+def _input_refusal(request: UpdateRequest) -> Refusal | None:
+    """Input no subscription could take: nothing asked, a quantity below 1, an empty code."""
+    if request.price_id is None and request.quantity is None and request.promotion_code is None:
+        return Refusal(ErrorCode.INVALID_INPUT, "Nothing to change was given.")
+    if request.quantity is not None and request.quantity <= 0:
+        return Refusal(ErrorCode.INVALID_INPUT, "The quantity must be at least 1.", "quantity")
+    if request.promotion_code is not None and not request.promotion_code.strip():
+        return Refusal(ErrorCode.INVALID_INPUT, "The promotion code is empty.", "promotionCode")
+    return None
+
+
+def _actions(
+    request: UpdateRequest, item: SubscriptionItem | None
+) -> tuple[SubscriptionAction, ...]:
+    """The kinds of change asked for (each has its own rules): what differs from `item`."""
+    current_price = item.price.id if item else None
+    current_quantity = item.quantity if item else None
+    involved = {
+        SubscriptionAction.SWITCH_PRICE: request.price_id not in (None, current_price),
+        SubscriptionAction.CHANGE_QUANTITY: request.quantity not in (None, current_quantity),
+        SubscriptionAction.APPLY_PROMOTION_CODE: request.promotion_code is not None,
+    }
+    return tuple(action for action, asked in involved.items() if asked)
+
+
+def _gated_change(
+    ctx: PolicyContext, subscription: Subscription, request: UpdateRequest
+) -> _Change | Refusal:
+    """The change asked for, once every kind of change in it may happen to `subscription`."""
+    refusal = _input_refusal(request)
+    if refusal is not None:
+        return refusal
+    # Which kinds of change this is decides which rules apply; that needs the current item.
+    eligible = update_eligibility(ctx.configuration, subscription)
+    actions = _actions(request, eligible.item if isinstance(eligible, Updatable) else None)
+    if not actions:
+        message = "The subscription already has this plan and quantity."
+        if subscription.queued_change is not None:
+            message += " To keep them, undo the queued change (undoScheduledChange)."
+        field = "priceId" if request.price_id is not None else "quantity"
+        return Refusal(ErrorCode.INVALID_INPUT, message, field)
+    for action in actions:
+        eligible = update_gate(ctx, subscription, action)
+        if isinstance(eligible, Refusal):
+            return eligible
+    if isinstance(eligible, Refusal):
+        return eligible
+    item = eligible.item
+    return _Change(
+        eligible=eligible,
+        actions=actions,
+        price_id=request.price_id if request.price_id is not None else item.price.id,
+        quantity=request.quantity if request.quantity is not None else item.quantity,
+    )
+
+
+def _flow_item_refusal(ctx: PolicyContext, change: _Change) -> Refusal | None:
+    """A session limited to one change of the item allows that change only."""
+    flow = ctx.flow
+    if flow is None or flow.item is None:
+        return None
+    item = change.item
+    if (flow.item.price or item.price.id) != change.price_id:
+        field = "priceId"
+    elif (flow.item.quantity or item.quantity) != change.quantity:
+        field = "quantity"
+    else:
+        return None
+    return Refusal(ErrorCode.FLOW_RESTRICTED, f"This session is limited to {flow.purpose}.", field)
+
+
+def _target(
+    ctx: PolicyContext, subscription: Subscription, change: _Change, target_price: Price | None
+) -> _Target | Refusal:
+    """The item's price afterwards, allowed by the configuration, at an allowed quantity."""
+    target = _Target(change.item.price, change.eligible.rule)
+    if change.changes_price:
+        listed = _listed_price(ctx, subscription, change.price_id, target_price)
+        if isinstance(listed, Refusal):
+            return listed
+        target = listed
+    if change.changes_quantity or change.changes_price:
+        limits = target.rule.adjustable_quantity
+        # A kept quantity need only fit the new product's bounds when it has any.
+        if change.changes_quantity or limits.enabled:
+            refusal = quantity_refusal(limits, change.quantity)
+            if refusal is not None:
+                return refusal
+    return target
+
+
+def _listed_price(
     ctx: PolicyContext, subscription: Subscription, price_id: str, price: Price | None
-) -> ProductRule | Refusal:
-    """The configuration entry the new price is listed under, or why it is not allowed."""
+) -> _Target | Refusal:
+    """The new price with the configuration entry it is listed under, or why it is not allowed."""
     feature = ctx.configuration.features.subscription_update
     rule = feature.rule_listing_price(price_id)
 
     def refuse(message: str) -> Refusal:
-        return Refusal(RefusalCode.PRICE_NOT_ALLOWED, message, "priceId")
+        return Refusal(ErrorCode.PRICE_NOT_ALLOWED, message, "priceId")
 
     if rule is None or price is None or price.id != price_id:
         return refuse(f"{price_id} is not one of the plans offered here.")
@@ -143,129 +291,76 @@ def _price_refusal(
             f"{price_id} is in {price.currency.upper()}, but this subscription is billed in "
             f"{subscription.currency.upper()}."
         )
-    return rule
+    return _Target(price, rule)
 
 
-def decide_update(
+def _quote_period_refusal(request: UpdateRequest, item: SubscriptionItem) -> Refusal | None:
+    """Only a preview's quote carries a proration date: one outside this period is stale."""
+    date = request.proration_date
+    if date is None or item.current_period_start <= date <= item.current_period_end:
+        return None
+    return Refusal(
+        ErrorCode.QUOTE_EXPIRED,
+        "This quote is for an earlier billing period. Preview the change again.",
+        "quote",
+    )
+
+
+def _scheduled_update(
+    ctx: PolicyContext,
+    subscription: Subscription,
+    change: _Change,
+    target: _Target,
+    discounts: list[dict[str, str]],
+) -> ScheduledUpdateDecision | None:
+    """The item's change deferred to the period's end, when a configured condition matches."""
+    if not (change.changes_price or change.changes_quantity):
+        return None
+    item = change.item
+    feature = ctx.configuration.features.subscription_update
+    conditions = matching_conditions(
+        feature, item.price, item.quantity, target.price, change.quantity
+    )
+    if not conditions:
+        return None
+    next_phase: StripeParams = {
+        "items": [{"price": change.price_id, "quantity": change.quantity}],
+        "proration_behavior": "none",
+    }
+    # A phase left without discounts would end the customer's discount.
+    kept = _discounts_in_force(ctx, subscription)
+    if discounts or kept:
+        next_phase["discounts"] = discounts or list(kept)
+    return ScheduledUpdateDecision(
+        subscription_id=subscription.id,
+        item_id=item.id,
+        current_price_id=item.price.id,
+        current_quantity=item.quantity,
+        price_id=change.price_id,
+        quantity=change.quantity,
+        effective_at=item.current_period_end,
+        conditions=conditions,
+        next_phase=next_phase,
+        current_discounts=kept,
+        schedule_id=subscription.gateway_schedule_id,
+        schedule_phase_start=subscription.schedule_phase_start,
+    )
+
+
+def _immediate_update(
     ctx: PolicyContext,
     subscription: Subscription,
     request: UpdateRequest,
-    target_price: Price | None = None,
-) -> UpdateDecision | ScheduledUpdateDecision | Refusal:
-    """Decide a price, quantity and/or promotion code change; `target_price` is the new Price."""
-    if request.price_id is None and request.quantity is None and request.promotion_code is None:
-        return Refusal(RefusalCode.INVALID_INPUT, "Nothing to change was given.")
-    if request.quantity is not None and request.quantity <= 0:
-        return Refusal(RefusalCode.INVALID_INPUT, "The quantity must be at least 1.", "quantity")
-    if request.promotion_code is not None and not request.promotion_code.strip():
-        return Refusal(RefusalCode.INVALID_INPUT, "The promotion code is empty.", "promotionCode")
-    # Which kinds of change this is decides which rules apply; that needs the current item.
-    base = update_eligibility(ctx.configuration, subscription)
-    item = base.item if isinstance(base, Updatable) else None
-    current_price = item.price.id if item else None
-    current_quantity = item.quantity if item else None
-    new_price_id = request.price_id if request.price_id is not None else current_price
-    new_quantity = request.quantity if request.quantity is not None else current_quantity
-    actions = [
-        action
-        for action, involved in (
-            (SubscriptionAction.SWITCH_PRICE, new_price_id != current_price),
-            (SubscriptionAction.CHANGE_QUANTITY, new_quantity != current_quantity),
-            (SubscriptionAction.APPLY_PROMOTION_CODE, request.promotion_code is not None),
-        )
-        if involved
-    ]
-    if not actions:
-        field = "priceId" if request.price_id is not None else "quantity"
-        message = "The subscription already has this plan and quantity."
-        if subscription.queued_change is not None:
-            message += " To keep them, undo the queued change (undoScheduledChange)."
-        return Refusal(RefusalCode.INVALID_INPUT, message, field)
-    eligible: Updatable | Refusal = base
-    for action in actions:
-        eligible = update_gate(ctx, subscription, action)
-        if isinstance(eligible, Refusal):
-            return eligible
-    assert isinstance(eligible, Updatable)
-    if request.promotion_code is not None:
-        applied = promotion_code_applied_refusal(ctx, subscription, request)
-        if applied is not None:
-            return applied
-    assert new_price_id
-    assert new_quantity
-    item = eligible.item
-    changes_price = SubscriptionAction.SWITCH_PRICE in actions
-    changes_quantity = SubscriptionAction.CHANGE_QUANTITY in actions
-    flow = ctx.flow
-    if flow is not None and flow.item is not None:
-        if (flow.item.price or item.price.id) != new_price_id:
-            return Refusal(
-                RefusalCode.FLOW_RESTRICTED,
-                f"This session is limited to {flow.purpose}.",
-                "priceId",
-            )
-        if (flow.item.quantity or item.quantity) != new_quantity:
-            return Refusal(
-                RefusalCode.FLOW_RESTRICTED,
-                f"This session is limited to {flow.purpose}.",
-                "quantity",
-            )
-    rule = eligible.rule
-    new_price = item.price
-    if changes_price:
-        listed = _price_refusal(ctx, subscription, new_price_id, target_price)
-        if isinstance(listed, Refusal):
-            return listed
-        assert target_price is not None
-        rule, new_price = listed, target_price
-    if changes_quantity or changes_price:
-        limits = rule.adjustable_quantity
-        # A kept quantity need only fit the new product's bounds when it has any.
-        if changes_quantity or limits.enabled:
-            refusal = quantity_refusal(limits, new_quantity)
-            if refusal is not None:
-                return refusal
-    if request.proration_date is not None and not (
-        item.current_period_start <= request.proration_date <= item.current_period_end
-    ):
-        # Only a preview's quote carries a proration date: that preview is of another period.
-        return Refusal(
-            RefusalCode.QUOTE_EXPIRED,
-            "This quote is for an earlier billing period. Preview the change again.",
-            "quote",
-        )
-    discounts = _discounts(ctx, request)
+    change: _Change,
+    discounts: list[dict[str, str]],
+) -> UpdateDecision:
+    """The change applied now, with the configuration's proration, trial and anchor rules."""
     feature = ctx.configuration.features.subscription_update
-    if changes_price or changes_quantity:
-        conditions = matching_conditions(
-            feature, item.price, item.quantity, new_price, new_quantity
-        )
-        if conditions:
-            next_phase: StripeParams = {
-                "items": [{"price": new_price_id, "quantity": new_quantity}],
-                "proration_behavior": "none",
-            }
-            # A phase left without discounts would end the customer's discount.
-            kept = _discounts_in_force(ctx, subscription)
-            if discounts or kept:
-                next_phase["discounts"] = discounts or list(kept)
-            return ScheduledUpdateDecision(
-                subscription_id=subscription.id,
-                item_id=item.id,
-                current_price_id=item.price.id,
-                current_quantity=item.quantity,
-                price_id=new_price_id,
-                quantity=new_quantity,
-                effective_at=item.current_period_end,
-                conditions=conditions,
-                next_phase=next_phase,
-                current_discounts=kept,
-                schedule_id=subscription.gateway_schedule_id,
-                schedule_phase_start=subscription.schedule_phase_start,
-            )
     params: StripeParams = {}
-    if changes_price or changes_quantity:
-        params["items"] = [{"id": item.id, "price": new_price_id, "quantity": new_quantity}]
+    if change.changes_price or change.changes_quantity:
+        params["items"] = [
+            {"id": change.item.id, "price": change.price_id, "quantity": change.quantity}
+        ]
         params["proration_behavior"] = feature.proration_behavior
         if request.proration_date is not None and feature.proration_behavior != "none":
             params["proration_date"] = request.proration_date
@@ -278,11 +373,11 @@ def decide_update(
         params["discounts"] = discounts
     return UpdateDecision(
         subscription_id=subscription.id,
-        item_id=item.id,
-        price_id=new_price_id,
-        quantity=new_quantity,
-        changes_price=changes_price,
-        changes_quantity=changes_quantity,
+        item_id=change.item.id,
+        price_id=change.price_id,
+        quantity=change.quantity,
+        changes_price=change.changes_price,
+        changes_quantity=change.changes_quantity,
         promotion_code=request.promotion_code,
         params=params,
         release_schedule_id=subscription.gateway_schedule_id,
@@ -294,7 +389,9 @@ def promotion_code_applied_refusal(
 ) -> Refusal | None:
     """PROMOTION_CODE_ALREADY_APPLIED for a code (as typed, or its `promo_...` id) or coupon
     the subscription has now: applying it again would restart the discount's months."""
-    wanted = (request.promotion_code or "").strip()
+    if request.promotion_code is None:
+        return None
+    wanted = request.promotion_code.strip()
     now = subscription.test_clock_time or ctx.now
     for discount in subscription.discounts:
         if not discount.active_at(now):
@@ -310,7 +407,7 @@ def promotion_code_applied_refusal(
         if same_code or same_coupon:
             what = discount.promotion_code or wanted
             return Refusal(
-                RefusalCode.PROMOTION_CODE_ALREADY_APPLIED,
+                ErrorCode.PROMOTION_CODE_ALREADY_APPLIED,
                 f"The promotion code {what} is already applied to this subscription.",
                 "promotionCode",
             )
