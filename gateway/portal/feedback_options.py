@@ -1,4 +1,6 @@
-"""Custom feedback options attached to the configurations that name them (pure).
+"""Objects the configurations name by id, checked against what Stripe has (pure): custom
+feedback options attached to the configurations that name them, and payment method
+configurations that must exist and be active.
 
 The configurations name options by id (or Stripe's expanded object); billing/ reads each
 from Stripe, and here every reference gets Stripe's object: its text labels the choice and
@@ -59,3 +61,35 @@ def attach_feedback_options(
         features = config.features.model_copy(update={"subscription_cancel": new_cancel})
         attached.append(config.model_copy(update={"features": features}))
     return attached, problems
+
+
+PMC_PATH = "features.payment_method_update.payment_method_configuration"
+
+
+def payment_method_configuration_ids(configurations: Sequence[Configuration]) -> set[str]:
+    return {
+        pmc
+        for config in configurations
+        if (pmc := config.features.payment_method_update.payment_method_configuration)
+    }
+
+
+def payment_method_configuration_problems(
+    configurations: Sequence[Configuration], state: Mapping[str, bool | None]
+) -> list[ConfigProblem]:
+    """An unknown or inactive payment method configuration, with the path naming it."""
+    problems = []
+    for config in configurations:
+        pmc = config.features.payment_method_update.payment_method_configuration
+        if not pmc:
+            continue
+        where = f"{config.id}: {PMC_PATH}"
+        if state.get(pmc) is None:
+            problems.append(
+                ConfigProblem(where, f"Stripe has no payment method configuration {pmc!r}")
+            )
+        elif state[pmc] is False:
+            problems.append(
+                ConfigProblem(where, f"the payment method configuration {pmc!r} is not active")
+            )
+    return problems

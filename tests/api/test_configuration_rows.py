@@ -371,18 +371,33 @@ async def test_invoice_history_follows_the_configuration(
 async def test_payment_method_updates_follow_the_configuration(
     gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
 ) -> None:
-    feature = {"enabled": True, "payment_method_configuration": "pmc_cards_only"}
+    cards = await stripe_client.v1.payment_method_configurations.create_async(
+        {"name": "Cards only"}
+    )
+    feature = {"enabled": True, "payment_method_configuration": cards.id}
     gateway = await gateway_factory.start(full(world, features__payment_method_update=feature))
     token = await gateway.token_for(world.bob.id)
     created = await mutate(gateway, token, "createSetupIntent")
     assert created["userErrors"] == []
     intent = await stripe_client.v1.setup_intents.retrieve_async(created["setupIntent"]["id"])
     assert intent.payment_method_configuration_details is not None
-    assert intent.payment_method_configuration_details.id == "pmc_cards_only"
+    assert intent.payment_method_configuration_details.id == cards.id
     off = await gateway.token_for(world.bob.id, configuration="minimal")
     assert codes(await mutate(gateway, off, "createSetupIntent")) == [("FEATURE_DISABLED", None)]
     intents = await stripe_client.v1.setup_intents.list_async({"customer": world.bob.id})
     assert [i.id for i in intents.data] == [intent.id]
+    # Checked with Stripe at load: unknown, or no longer active, stops the start.
+    path = "full: features.payment_method_update.payment_method_configuration"
+    unknown = {"enabled": True, "payment_method_configuration": "pmc_typo"}
+    problem = await refused_at_start(
+        gateway_factory, full(world, features__payment_method_update=unknown)
+    )
+    assert f"{path}: Stripe has no payment method configuration 'pmc_typo'" in problem
+    await stripe_client.v1.payment_method_configurations.update_async(cards.id, {"active": False})
+    problem = await refused_at_start(
+        gateway_factory, full(world, features__payment_method_update=feature)
+    )
+    assert f"{path}: the payment method configuration {cards.id!r} is not active" in problem
 
 
 async def test_cancel_feature_and_its_prorations(
