@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from portal_builders import NOW, card, config, ctx, customer, subscription
 
 from gateway.billing.models import Discount, Invoice
 from gateway.errors import ErrorCode, RefusalCode
@@ -16,6 +15,7 @@ from gateway.portal.policy.available import action_availability
 from gateway.portal.policy.invoices import decide_pay_invoice, invoice_pay_refusal
 from gateway.portal.policy.update import UpdateRequest, decide_update
 from gateway.portal.refusals import Refusal
+from tests.portal.portal_builders import NOW, card, config, ctx, customer, subscription
 
 NO_CARDS = "features.payment_method_update.enabled"
 NO_HISTORY = "features.invoice_history.enabled"

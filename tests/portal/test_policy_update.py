@@ -5,17 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from portal_builders import (
-    NOW,
-    PERIOD_END,
-    PERIOD_START,
-    PRICES,
-    config,
-    config_data,
-    ctx,
-    item,
-    subscription,
-)
 
 from gateway.billing.models import PauseCollection, Price
 from gateway.errors import ErrorCode, RefusalCode
@@ -29,11 +18,22 @@ from gateway.portal.policy.update import (
     switch_targets,
 )
 from gateway.portal.refusals import Refusal
+from tests.portal.portal_builders import (
+    NOW,
+    PERIOD_END,
+    PERIOD_START,
+    PRICES,
+    config,
+    config_data,
+    ctx,
+    item,
+    subscription,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from gateway.portal.configuration import Configuration
+    from gateway.portal.configuration import Configuration, ScheduleConditionType
 
 UPDATE = "features.subscription_update"
 PRODUCTS = f"{UPDATE}.products"
@@ -241,7 +241,11 @@ SCHEDULE = f"{UPDATE}.schedule_at_period_end.conditions"
 
 
 def scheduled(
-    price: str, quantity: int, conditions: tuple[str, ...], current_quantity: int = 1, **phase: Any
+    price: str,
+    quantity: int,
+    conditions: tuple[ScheduleConditionType, ...],
+    current_quantity: int = 1,
+    **phase: Any,
 ) -> ScheduledUpdateDecision:
     return ScheduledUpdateDecision(
         subscription_id="sub_1",

@@ -7,7 +7,6 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from portal_builders import FULL, config_data
 
 from gateway.billing.models import Price, Product
 from gateway.portal.catalog import Catalog
@@ -21,6 +20,7 @@ from gateway.portal.registry import (
     build_registry,
     collect_configurations,
 )
+from tests.portal.portal_builders import FULL, config_data
 
 if TYPE_CHECKING:
     from pathlib import Path

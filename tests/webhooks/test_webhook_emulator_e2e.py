@@ -11,9 +11,9 @@ import pytest
 import stripe
 from stripe_emulator.app import RUNTIME, Runtime, create_app
 from stripe_emulator.state import Emulator
-from webhook_helpers import SECRET, WAIT_SECONDS, Instances, eventually, serve
 
 from gateway.webhooks import LiveEvent, LiveEventKind, Subscription
+from tests.webhooks.webhook_helpers import SECRET, WAIT_SECONDS, Instances, eventually, serve
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
-from webhook_helpers import SECRET, Endpoint, Instances, make_event, next_event, serve
 
 from gateway.billing.cache import CATALOG, CONFIGURATIONS
 from gateway.webhooks import (
@@ -18,6 +17,14 @@ from gateway.webhooks import (
     LiveEventKind,
     StripeWebhooks,
     stripe_webhook,
+)
+from tests.webhooks.webhook_helpers import (
+    SECRET,
+    Endpoint,
+    Instances,
+    make_event,
+    next_event,
+    serve,
 )
 
 if TYPE_CHECKING:

@@ -7,7 +7,8 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from webhook_helpers import Endpoint, Instances, make_event, next_event, signature
+
+from tests.webhooks.webhook_helpers import Endpoint, Instances, make_event, next_event, signature
 
 if TYPE_CHECKING:
     from gateway.billing.cache import Cache
