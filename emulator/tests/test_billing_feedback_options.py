@@ -3,6 +3,8 @@ portal configurations (checked, expandable) and recorded by a cancel, as Stripe 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import stripe
 
@@ -50,7 +52,7 @@ async def test_configurations_name_existing_feedback_options_and_expand_them(
     option = await stripe_client.v1.billing.feedback_options.create_async(
         {"description": "Project ended"}
     )
-    reason = {"enabled": True, "options": ["other"], "feedback_options": [option.id]}
+    reason: Any = {"enabled": True, "options": ["other"], "feedback_options": [option.id]}
     config = await stripe_client.v1.billing_portal.configurations.create_async(
         {"features": {"subscription_cancel": {"enabled": True, "cancellation_reason": reason}}}
     )
