@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+import aiohttp
 from aiohttp import web
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
@@ -28,23 +29,25 @@ from .api.schema import SchemaLimits, build_schema
 from .api.view import LIVE_SOCKETS, SERVICES, GatewayView
 from .auth.admin_keys import AdminKeys
 from .auth.clock import Clock, system_clock
+from .auth.jwt import JwtAuthenticator
 from .auth.rate_limit import RateLimiter
 from .auth.sessions import SessionStore
 from .billing.breaker import Breaker
-from .billing.cache import Cache
 from .billing.client import Billing, open_stripe
 from .billing.errors import BillingError
 from .billing.health import stripe_answers
 from .edge.body_limit import body_limit
 from .edge.cors import cors
 from .edge.request_log import request_log
+from .live_bus import create_bus
 from .observability.json_logs import configure_logging
 from .observability.metrics import metrics_handler
 from .portal.problems import ConfigurationError
 from .source_changes import Generations, SourceChanges
 from .sources import load_sources
+from .store import Cache
 from .ui.routes import add_portal_routes
-from .webhooks import WEBHOOK_PATH, WEBHOOKS, StripeWebhooks, create_bus, stripe_webhook
+from .webhooks import WEBHOOK_PATH, WEBHOOKS, StripeWebhooks, stripe_webhook
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -94,10 +97,14 @@ def _lifecycle(
         breaker = Breaker(settings.stripe_breaker_threshold, settings.stripe_breaker_seconds)
         app[STRIPE_BREAKER] = breaker
         app[RATE_LIMITER] = RateLimiter(cache)
-        async with open_stripe(settings, breaker) as client:
+        async with (
+            open_stripe(settings, breaker) as client,
+            aiohttp.ClientSession() as identity_http,
+        ):
+            billing = Billing(client, cache, customer_ttl=settings.customer_cache_ttl_seconds)
             services = Services(
                 settings=settings,
-                billing=Billing(client, cache, customer_ttl=settings.customer_cache_ttl_seconds),
+                billing=billing,
                 sessions=SessionStore(
                     cache,
                     portal_url=settings.portal_url,
@@ -108,6 +115,7 @@ def _lifecycle(
                 admin_keys=AdminKeys(settings.admin_keys),
                 clock=clock,
                 bus=bus,
+                jwt=JwtAuthenticator.from_settings(settings, billing, identity_http),
             )
             app[SERVICES] = services
             app[READINESS] = Readiness()
@@ -133,6 +141,8 @@ def _lifecycle(
                 refresher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await refresher
+                if services.jwt is not None:
+                    await services.jwt.close()
                 await bus.close()
                 await cache.close()
 

@@ -10,8 +10,8 @@ import pytest
 import redis.asyncio as aioredis
 
 from gateway.auth.sessions import SessionError, SessionStore
-from gateway.billing.cache import Cache
 from gateway.errors import ErrorCode
+from gateway.store import Cache
 from tests.support.gateway import FakeClock
 
 if TYPE_CHECKING:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from gateway.billing.cache import Cache
-from gateway.billing.decoded_json import DecodedJson
+from gateway.store import Cache
+from gateway.store.decoded_json import DecodedJson
 
 
 def test_the_same_text_is_decoded_once() -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from gateway.auth.rate_limit import Limit, RateLimiter
-from gateway.billing.cache import Cache
+from gateway.store import Cache
 from tests.support.gateway import Result
 
 if TYPE_CHECKING:

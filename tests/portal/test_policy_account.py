@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from gateway.billing.models import Address, Shipping, TaxId
 from gateway.errors import ErrorCode, RefusalCode
+from gateway.models import Address, Shipping, TaxId
 from gateway.portal.decisions import (
     AddTaxIdDecision,
     CustomerUpdateDecision,

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from gateway.billing.models import PauseCollection
 from gateway.errors import ErrorCode, RefusalCode
+from gateway.models import PauseCollection
 from gateway.portal.actions import SubscriptionAction
 from gateway.portal.catalog import Catalog
 from gateway.portal.flows import (

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from gateway.billing.models import Discount, Invoice
 from gateway.errors import ErrorCode, RefusalCode
+from gateway.models import Discount, Invoice
 from gateway.portal.actions import SubscriptionAction
 from gateway.portal.decisions import PayInvoiceDecision
 from gateway.portal.flows import Flow

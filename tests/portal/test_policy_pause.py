@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from gateway.billing.models import PauseCollection
 from gateway.errors import ErrorCode, RefusalCode
+from gateway.models import PauseCollection
 from gateway.portal.configuration import PauseIntervalOption
 from gateway.portal.decisions import PauseDecision, ResumeDecision
 from gateway.portal.flows import Flow

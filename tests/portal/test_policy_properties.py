@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gateway.billing.models import PauseCollection, Price, Subscription, SubscriptionItem
+from gateway.models import PauseCollection, Price, Subscription, SubscriptionItem
 from gateway.portal.actions import SubscriptionAction
 from gateway.portal.catalog import Catalog
 from gateway.portal.configuration import Configuration

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from gateway.billing.models import PauseCollection, Price
 from gateway.errors import ErrorCode, RefusalCode
+from gateway.models import PauseCollection, Price
 from gateway.portal.catalog import Catalog
 from gateway.portal.decisions import ScheduledUpdateDecision, UpdateDecision
 from gateway.portal.flows import Flow, FlowDiscount, FlowItem

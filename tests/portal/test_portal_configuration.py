@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from gateway.billing.models import Price, Product
+from gateway.models import Price, Product
 from gateway.portal.catalog import Catalog
 from gateway.portal.loading import parse_configuration, parse_configurations
 from gateway.portal.problems import ConfigProblem

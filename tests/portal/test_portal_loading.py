@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from gateway.billing.models import Price, Product
+from gateway.cli.check_config import StripeSources, check_config_command
+from gateway.models import Price, Product
 from gateway.portal.catalog import Catalog
-from gateway.portal.check import StripeSources, check_config_command
 from gateway.portal.loading import load_configuration_file, parse_configurations
 from gateway.portal.problems import ConfigurationError
 from gateway.portal.registry import (

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import aiohttp
 import pytest
 
-from gateway.billing.cache import Cache
-from gateway.webhooks import InMemoryBus
+from gateway.live_bus import InMemoryBus
+from gateway.store import Cache
 from tests.webhooks.webhook_helpers import Endpoint, Instances
 
 if TYPE_CHECKING:

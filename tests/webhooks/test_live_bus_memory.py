@@ -8,14 +8,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from gateway.webhooks import (
-    BusClosedError,
-    InMemoryBus,
-    LiveEvent,
-    LiveEventKind,
-    create_bus,
-)
-from gateway.webhooks.redis_bus import RedisBus
+from gateway.live_bus import BusClosedError, InMemoryBus, LiveEvent, LiveEventKind, create_bus
+from gateway.live_bus.redis_bus import RedisBus
 from tests.webhooks.webhook_helpers import next_event
 
 if TYPE_CHECKING:

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from gateway.billing.cache import Cache
-from gateway.webhooks import EventBus, create_bus
+from gateway.live_bus import EventBus, create_bus
+from gateway.store import Cache
 from tests.webhooks.webhook_helpers import Instances, close_cache, make_event, next_event
 
 if TYPE_CHECKING:

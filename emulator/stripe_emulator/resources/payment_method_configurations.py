@@ -82,6 +82,8 @@ def create_payment_method_configuration(call: Call) -> Obj:
 
 @route("GET", PATH, PaymentMethodConfigurationListParams)
 def list_payment_method_configurations(call: Call) -> Obj:
+    if call.params.get("application"):
+        raise invalid("This emulator does not model Connect (application).", param="application")
     active = call.params.get("active")
     found = call.emu.find(OBJECT, lambda c: active is None or c["active"] == active)
     return call.emu.page(found, call.params, PATH)

@@ -8,7 +8,7 @@ intent is read from Stripe: only a succeeded intent of this customer counts.
 
 import strawberry
 
-from ...billing import models
+from ... import models
 from ...billing.errors import BillingError, NotFound
 from ...billing.payment_method_changes import change_payment_methods
 from ...billing.setup_intents import fetch_setup_intent

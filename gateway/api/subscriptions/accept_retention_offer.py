@@ -4,7 +4,7 @@ It completes the flow: the payload carries its `afterCompletion`."""
 
 import strawberry
 
-from ...billing import models
+from ... import models
 from ...billing.subscription_changes import update_subscription
 from ...portal.context import PolicyContext
 from ...portal.decisions import RetentionOfferDecision

@@ -17,7 +17,7 @@ from .cancel import CANCELABLE_STATUSES
 from .gates import not_eligible
 
 if TYPE_CHECKING:
-    from gateway.billing.models import Subscription
+    from gateway.models import Subscription
 
     from ..context import PolicyContext
 

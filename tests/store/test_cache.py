@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from gateway.billing.cache import Cache
+from gateway.store import Cache
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
