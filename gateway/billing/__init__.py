@@ -11,6 +11,7 @@ from .client import Billing, open_stripe
 from .customer_changes import update_customer
 from .customer_search import customers_with_metadata
 from .customers import CustomerRecord, existing_customer, fetch_customer, fetch_record
+from .discount_offers import OfferedDiscount, fetch_coupon, fetch_promotion_code
 from .errors import BillingError, BillingErrorCode, NotFound
 from .idempotency import IdempotencyKeys, idempotency_keys, recall_outcome, remember_outcome
 from .invoice_payments import pay_invoice
@@ -54,6 +55,7 @@ __all__ = [
     "CustomerRecord",
     "IdempotencyKeys",
     "NotFound",
+    "OfferedDiscount",
     "PaymentMethodAccount",
     "PaymentMethodChange",
     "StripeBudget",
@@ -69,11 +71,13 @@ __all__ = [
     "end_change",
     "existing_customer",
     "fetch_catalog",
+    "fetch_coupon",
     "fetch_customer",
     "fetch_invoice",
     "fetch_portal_configurations",
     "fetch_prices",
     "fetch_product",
+    "fetch_promotion_code",
     "fetch_record",
     "fetch_setup_intent",
     "fetch_subscription",
