@@ -39,7 +39,7 @@ from .subscription_truth import read_subscription
 from .subscriptions import fetch_subscription, list_subscriptions
 from .tax_id_changes import add_tax_id, fetch_tax_id, remove_tax_id
 from .tax_id_types import STRIPE_TAX_ID_TYPES
-from .tax_ids import list_tax_ids, tax_ids_of
+from .tax_ids import customer_tax_ids, list_tax_ids, tax_ids_of
 from .test_clocks import clock_time
 from .writes import IDEMPOTENCY_PARAM, REUSED_KEY_MESSAGE
 
@@ -67,6 +67,7 @@ __all__ = [
     "clock_time",
     "confirm_setup_intent",
     "create_setup_intent",
+    "customer_tax_ids",
     "customers_with_metadata",
     "end_change",
     "existing_customer",

@@ -7,8 +7,8 @@ from ...billing import (
     BillingError,
     NotFound,
     add_tax_id,
+    customer_tax_ids,
     fetch_tax_id,
-    list_tax_ids,
 )
 from ...portal import Refusal, decide_add_tax_id
 from ..context import Context, Info
@@ -80,11 +80,11 @@ async def _add_tax_id(context: Context, data: AddTaxIdInput) -> AddTaxIdPayload:
         except BillingError as exc:
             return failed(stripe_failure(exc))
         return done(TaxId.from_model(found))
-    # The customer's tax ID list (cached when the portal just showed it) proves the customer
-    # exists, and the policy refuses a tax ID they already have, however spelled. Nothing
-    # here is dated, so the customer itself is not read.
+    # The customer's tax IDs (read with the customer, cached when the portal just showed
+    # it) prove the customer exists, and the policy refuses a tax ID they already have,
+    # however spelled.
     try:
-        existing = await list_tax_ids(context.billing, call.customer_id)
+        existing = await customer_tax_ids(context.billing, call.customer_id)
     except NotFound:
         return failed(user_error(ErrorCode.NOT_FOUND, "Customer not found."))
     except BillingError as exc:
