@@ -32,7 +32,7 @@ async def test_overview_shows_subscription_payment_methods_invoices_and_details(
 
     subscription = page.locator("article.subscription")
     await expect(subscription.get_by_role("heading", name="Pro")).to_be_visible()
-    await expect(subscription).to_contain_text("3 \u00d7 $20.00 / month")
+    await expect(subscription).to_contain_text("$60.00 / month (3 seats at $20.00 per seat)")
     await expect(subscription).to_contain_text("Active")
     await expect(subscription).to_contain_text("Renews on")
     await expect(subscription).to_contain_text("Next invoice")

@@ -74,7 +74,7 @@ async def test_update_confirm_flow_shows_the_change_and_a_confirmation(
 
     await expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your plan change")
     await expect(page.locator(".flow-panel")).to_contain_text(
-        "Enterprise monthly (3 \u00d7 $99.00 / month)"
+        "Enterprise monthly: $297.00 / month (3 seats at $99.00 per seat)"
     )
     await expect(page.locator(".flow-panel table.lines tbody tr")).to_have_count(2)
     await page.get_by_role("button", name="Confirm change").click()

@@ -76,8 +76,10 @@ async def test_switch_plan_shows_the_proration_then_confirms(
     await change.get_by_role("button", name="Review change").click()
 
     # The review: from, to, and the prorations Stripe would invoice.
-    await expect(change).to_contain_text("Pro monthly (3 \u00d7 $20.00 / month)")
-    await expect(change).to_contain_text("Enterprise monthly (3 \u00d7 $99.00 / month)")
+    await expect(change).to_contain_text("Pro monthly: $60.00 / month (3 seats at $20.00 per seat)")
+    await expect(change).to_contain_text(
+        "Enterprise monthly: $297.00 / month (3 seats at $99.00 per seat)"
+    )
     await expect(change).to_contain_text("The change takes effect now.")
     lines = change.locator("table.lines tbody tr")
     await expect(lines).to_have_count(2)
@@ -93,7 +95,9 @@ async def test_switch_plan_shows_the_proration_then_confirms(
     await change.get_by_role("button", name="Review change").click()
     await change.get_by_role("button", name="Confirm change").click()
     await status(page, "Your plan is now Enterprise monthly.")
-    await expect(subscription_card(page)).to_contain_text("3 \u00d7 $99.00 / month")
+    await expect(subscription_card(page)).to_contain_text(
+        "$297.00 / month (3 seats at $99.00 per seat)"
+    )
 
     subscription = await demo.subscription("active")
     item = subscription["items"].data[0]
@@ -159,10 +163,12 @@ async def test_change_seats_and_out_of_bounds_message(demo: Demo, browsing: Brow
 
     await quantity.fill("5")
     await seats.get_by_role("button", name="Review change").click()
-    await expect(seats).to_contain_text("Pro monthly (5 \u00d7 $20.00 / month)")
+    await expect(seats).to_contain_text("Pro monthly: $100.00 / month (5 seats at $20.00 per seat)")
     await seats.get_by_role("button", name="Confirm change").click()
     await status(page, "Your plan is now Pro monthly.")
-    await expect(subscription_card(page)).to_contain_text("5 \u00d7 $20.00 / month")
+    await expect(subscription_card(page)).to_contain_text(
+        "$100.00 / month (5 seats at $20.00 per seat)"
+    )
     assert (await demo.subscription("active"))["items"].data[0].quantity == 5
 
 

@@ -1,5 +1,6 @@
 // The GraphQL client: one POST per operation, the access token as a Bearer header.
 
+import { t } from "./i18n.js";
 const TOKEN_KEY = "portal.session";
 
 /** A request that failed as a whole: network, HTTP, or a top-level GraphQL error. */
@@ -48,29 +49,20 @@ export class Api {
         credentials: "omit",
       });
     } catch {
-      throw new ApiError(
-        "The billing service cannot be reached. Try again in a moment.",
-        "NETWORK",
-      );
+      throw new ApiError(t("error.NETWORK"), "NETWORK");
     }
     let body;
     try {
       body = await response.json();
     } catch {
-      throw new ApiError(
-        `The billing service answered with an error (${response.status}).`,
-        "HTTP",
-      );
+      throw new ApiError(t("error.HTTP", { status: response.status }), "HTTP");
     }
     if (body.errors?.length) {
       const [first] = body.errors;
       throw new ApiError(first.message, first.extensions?.code ?? "ERROR");
     }
     if (!response.ok || !body.data) {
-      throw new ApiError(
-        `The billing service answered with an error (${response.status}).`,
-        "HTTP",
-      );
+      throw new ApiError(t("error.HTTP", { status: response.status }), "HTTP");
     }
     return body.data;
   }

@@ -3,12 +3,13 @@
 import { openLink } from "./account_switch.js";
 import { Api, ApiError } from "./api.js";
 import { Portal } from "./portal.js";
+import { t } from "./i18n.js";
 
 const CONFIG_URL = new URL("../../config.json", import.meta.url);
 
 async function loadConfig() {
   const response = await fetch(CONFIG_URL, { credentials: "omit" });
-  if (!response.ok) throw new ApiError("The portal is not configured.", "CONFIG");
+  if (!response.ok) throw new ApiError(t("error.CONFIG"), "CONFIG");
   return response.json();
 }
 
@@ -35,10 +36,7 @@ async function start() {
       // Never replaces a session this tab holds for another customer without asking.
       await openLink(api, code);
     } else if (!api.restoreToken()) {
-      throw new ApiError(
-        "This page needs the link your account page gives you.",
-        "UNAUTHENTICATED",
-      );
+      throw new ApiError(t("error.noLink"), "UNAUTHENTICATED");
     }
     await portal.load();
     portal.render();

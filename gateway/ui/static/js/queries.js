@@ -24,7 +24,7 @@ query Session {
   }
 }`;
 
-const PRICE = `id nickname currency unitAmount interval intervalCount product { id name }`;
+const PRICE = `id nickname currency unitAmount interval intervalCount product { id name description }`;
 
 const INVOICE = `
   id number status currency total amountDue amountPaid amountRemaining created availableActions

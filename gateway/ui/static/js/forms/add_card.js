@@ -5,12 +5,13 @@ import { choices, h } from "../dom.js";
 import { CONFIRM_SETUP_INTENT_FOR_TESTING, CREATE_SETUP_INTENT } from "../queries.js";
 import { actionForm } from "./form.js";
 import { stripeCardForm } from "./stripe_card.js";
+import { t } from "../i18n.js";
 
 // Stripe's test payment methods (https://docs.stripe.com/testing).
 export const TEST_CARDS = [
-  { value: "pm_card_visa", label: "Visa •••• 4242", detail: "Succeeds" },
-  { value: "pm_card_mastercard", label: "Mastercard •••• 4444", detail: "Succeeds" },
-  { value: "pm_card_chargeDeclined", label: "Visa •••• 0002", detail: "Declined" },
+  { value: "pm_card_visa", label: "Visa •••• 4242", outcome: "succeeds" },
+  { value: "pm_card_mastercard", label: "Mastercard •••• 4444", outcome: "succeeds" },
+  { value: "pm_card_chargeDeclined", label: "Visa •••• 0002", outcome: "declined" },
 ];
 
 /** Declines belong next to the card; other errors keep their own field. */
@@ -24,16 +25,21 @@ function testCardForm(portal, { done, dismiss }) {
       h(
         "p",
         { class: "notice-inline" },
-        "Test mode: no real card is needed. Choose one of Stripe's test cards.",
+        t("card.testMode"),
       ),
       choices({
-        legend: "Test card",
+        legend: t("card.test"),
         name: "paymentMethod",
-        options: TEST_CARDS.map((card, index) => ({ ...card, checked: index === 0 })),
+        options: TEST_CARDS.map((card, index) => ({
+          value: card.value,
+          label: card.label,
+          detail: t(`card.${card.outcome}`),
+          checked: index === 0,
+        })),
       }),
     ],
-    submitLabel: "Add card",
-    secondary: { label: "Cancel", onclick: dismiss },
+    submitLabel: t("card.add"),
+    secondary: { label: t("cancel"), onclick: dismiss },
     fieldFor: cardField,
     submit: async (data) => {
       const created = await portal.api.mutate("createSetupIntent", CREATE_SETUP_INTENT, {});
@@ -44,7 +50,7 @@ function testCardForm(portal, { done, dismiss }) {
         { setupIntentId: created.setupIntent.id, paymentMethod: data.get("paymentMethod") },
       );
       if (payload.userErrors.length) return payload.userErrors;
-      await done("Your card was added.", payload.paymentMethod?.id ?? null);
+      await done(t("card.added"), payload.paymentMethod?.id ?? null);
       return [];
     },
   });

@@ -1,20 +1,21 @@
 // Cancel (with the reason survey when the configuration turns it on) and undo a cancel.
 
 import { choices, field, h } from "../dom.js";
-import { date, REASONS } from "../format.js";
+import { date, reasonLabel } from "../format.js";
 import { CANCEL_SUBSCRIPTION, RENEW_SUBSCRIPTION } from "../queries.js";
 import { actionForm } from "./form.js";
+import { t } from "../i18n.js";
 
 /** The reasons to pick from, and a comment box that goes with any of them (Stripe keeps it as
  * `cancellation_details.comment`). */
 function reasonSurvey(options) {
   const reasons = choices({
-    legend: "Why are you canceling? (optional)",
+    legend: t("cancel.why"),
     name: "reason",
-    options: options.map((reason) => ({ value: reason, label: REASONS[reason] ?? reason })),
+    options: options.map((reason) => ({ value: reason, label: reasonLabel(reason) })),
   });
   const comment = field({
-    label: "Tell us more (optional)",
+    label: t("cancel.comment"),
     name: "comment",
     control: h("textarea", { name: "comment", rows: "3", maxlength: "5000" }),
   });
@@ -30,16 +31,16 @@ export function cancelForm(portal, subscription, { done, dismiss }) {
     : [];
   let intro;
   if (atPeriodEnd) {
-    intro = `Your subscription stays active until ${date(endsAt)}, then ends. You can undo this until then.`;
+    intro = t("cancel.atPeriodEnd", { date: date(endsAt) });
   } else {
-    intro = "Your subscription ends right away.";
-    if (feature.prorationBehavior !== "NONE") intro += " You are credited for the unused time.";
+    intro = t("cancel.now");
+    if (feature.prorationBehavior !== "NONE") intro += ` ${t("cancel.credited")}`;
   }
   return actionForm({
     children: [h("p", {}, intro), survey],
-    submitLabel: "Cancel subscription",
+    submitLabel: t("action.CANCEL"),
     danger: true,
-    secondary: { label: "Keep subscription", onclick: dismiss },
+    secondary: { label: t("cancel.keep"), onclick: dismiss },
     submit: async (data) => {
       const input = { subscriptionId: subscription.id };
       if (data.get("reason")) input.reason = data.get("reason");
@@ -49,8 +50,8 @@ export function cancelForm(portal, subscription, { done, dismiss }) {
       if (payload.userErrors.length) return payload.userErrors;
       await done(
         atPeriodEnd
-          ? `Your subscription will end on ${date(endsAt)}.`
-          : "Your subscription has been canceled.",
+          ? t("cancel.doneAtPeriodEnd", { date: date(endsAt) })
+          : t("cancel.doneNow"),
       );
       return [];
     },
@@ -63,17 +64,17 @@ export function renewForm(portal, subscription, { done, dismiss }) {
       h(
         "p",
         {},
-        `Your subscription will no longer end. It renews on ${date(subscription.currentPeriodEnd)} as usual.`,
+        t("renew.intro", { date: date(subscription.currentPeriodEnd) }),
       ),
     ],
-    submitLabel: "Keep subscription",
-    secondary: { label: "Not now", onclick: dismiss },
+    submitLabel: t("cancel.keep"),
+    secondary: { label: t("notNow"), onclick: dismiss },
     submit: async () => {
       const payload = await portal.api.mutate("renewSubscription", RENEW_SUBSCRIPTION, {
         subscriptionId: subscription.id,
       });
       if (payload.userErrors.length) return payload.userErrors;
-      await done("Your subscription will renew as usual.");
+      await done(t("renew.done"));
       return [];
     },
   });
