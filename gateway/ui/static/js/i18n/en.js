@@ -41,6 +41,7 @@ export default {
   "error.HTTP": "The billing service answered with an error ({status}).",
   "error.CONFIG": "The portal is not configured.",
   "error.noLink": "This page needs the link your account page gives you.",
+  // A userError's code not listed here is said with the API's own English message.
 
   "interval.DAY": "day",
   "interval.WEEK": "week",
@@ -120,6 +121,13 @@ export default {
   "cancel.keep": "Keep subscription",
   "cancel.doneAtPeriodEnd": "Your subscription will end on {date}.",
   "cancel.doneNow": "Your subscription has been canceled.",
+  "cancel.otherReasons": "Or tell us in your own words",
+  "retention.title": "Before you go",
+  "retention.offer": "Stay with us and get {discount}.",
+  "retention.offerUnnamed": "Stay with us and we will apply a discount to your subscription.",
+  "retention.accept": "Accept the offer",
+  "retention.decline": "No thanks, cancel",
+  "retention.done": "The offer was applied. Your subscription continues.",
   "renew.intro": "Your subscription will no longer end. It renews on {date} as usual.",
   "renew.done": "Your subscription will renew as usual.",
 
