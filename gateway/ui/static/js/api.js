@@ -9,6 +9,8 @@ export class ApiError extends Error {
     super(message);
     this.name = "ApiError";
     this.code = code;
+    // For a link already used: where the customer goes back to (from the API), if known.
+    this.returnUrl = null;
   }
 
   /** The session is over: the customer needs a new portal link. */
@@ -80,14 +82,18 @@ export class Api {
   async exchange(code) {
     const data = await this.send(
       `mutation Redeem($code: String!) {
-        redeemPortalSession(code: $code) { accessToken expiresAt userErrors { code message field } }
+        redeemPortalSession(code: $code) {
+          accessToken expiresAt returnUrl userErrors { code message field }
+        }
       }`,
       { code },
     );
     const payload = data.redeemPortalSession;
     if (payload.userErrors.length) {
       const [error] = payload.userErrors;
-      throw new ApiError(error.message, error.code);
+      const failure = new ApiError(error.message, error.code);
+      failure.returnUrl = payload.returnUrl ?? null;
+      throw failure;
     }
     return { token: payload.accessToken, expiresAt: payload.expiresAt };
   }

@@ -34,14 +34,15 @@ export async function useLanguage(locale, available = ["en"]) {
   const wanted = candidates(locale);
   const found = wanted.find((tag) => offered.has(tag.toLowerCase()));
   const tag = found ? offered.get(found.toLowerCase()) : "en";
+  messages = en;
+  language = "en";
   if (tag !== "en") {
     try {
       const module = await import(`./i18n/${tag}.js`);
       messages = { ...en, ...module.default };
       language = tag;
     } catch {
-      messages = en;
-      language = "en";
+      // Unreadable file: English it is.
     }
   }
   const asked = wanted.find((candidate) => candidate.split("-")[0] === language.split("-")[0]);

@@ -3,7 +3,8 @@
 import { openLink } from "./account_switch.js";
 import { Api, ApiError } from "./api.js";
 import { Portal } from "./portal.js";
-import { t } from "./i18n.js";
+import { setLocale } from "./format.js";
+import { t, useLanguage } from "./i18n.js";
 
 const CONFIG_URL = new URL("../../config.json", import.meta.url);
 
@@ -30,6 +31,8 @@ async function start() {
   let portal = null;
   try {
     const config = await loadConfig();
+    // Until the session says which language to speak, speak the browser's.
+    setLocale(await useLanguage("auto", config.languages));
     const api = new Api(new URL(config.graphqlUrl, CONFIG_URL));
     portal = new Portal(api, config, root);
     if (code) {

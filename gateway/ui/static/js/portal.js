@@ -167,6 +167,10 @@ export class Portal {
 
   /** Show why the page cannot go on (expired session, unreachable API). */
   fail(error) {
+    if (error.code === "SESSION_ALREADY_USED") {
+      this.linkUsed(error);
+      return;
+    }
     this.live?.stop();
     for (const open of document.querySelectorAll("dialog[open]")) open.close();
     this.root.setAttribute("aria-busy", "false");
@@ -186,6 +190,28 @@ export class Portal {
         this.session && this.returnUrl
           ? h("p", {}, h("a", { href: this.returnUrl }, t("returnToSite")))
           : null,
+      ),
+    );
+    this.root.querySelector("h1").focus();
+  }
+
+  /** A link opened twice: say so, and offer the way back to the site (or say how to get there). */
+  linkUsed(error) {
+    this.live?.stop();
+    this.root.setAttribute("aria-busy", "false");
+    const back = error.returnUrl ?? (this.session ? this.returnUrl : null);
+    fill(
+      this.root,
+      h(
+        "section",
+        { class: "card notice", "aria-labelledby": "problem-title" },
+        h("h1", { id: "problem-title", tabindex: "-1" }, t("used.title")),
+        back
+          ? [
+              h("p", {}, t("used.body")),
+              h("p", {}, h("a", { class: "button primary", href: back }, t("returnToSite"))),
+            ]
+          : h("p", {}, t("used.noWayBack")),
       ),
     );
     this.root.querySelector("h1").focus();
