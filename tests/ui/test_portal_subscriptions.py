@@ -202,6 +202,10 @@ async def test_pause_a_customer_on_a_test_clock(demo: Demo, browsing: Browsing) 
     pause = await open_action(page, "Pause payments")
     await pause.get_by_role("button", name="Pause payments").click()
     await status(page, "Payments are paused until")
+    # A paused subscription does not renew: the card says until when it is paused instead.
+    card = subscription_card(page)
+    await expect(card).to_contain_text("Paused until")
+    await expect(card).not_to_contain_text("Renews on")
     subscription = await demo.subscription("active")
     assert subscription.pause_collection is not None
     assert subscription.pause_collection.resumes_at is not None
