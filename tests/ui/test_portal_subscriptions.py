@@ -330,3 +330,22 @@ async def test_an_invoice_shows_what_a_discount_took_off(demo: Demo, browsing: B
     row = page.locator(f'tr[data-invoice="{renewal.id}"]')
     minus = "\N{MINUS SIGN}"
     await expect(row).to_contain_text(f"Welcome offer {minus}${taken.amount / 100:,.2f}")
+
+
+async def test_an_error_in_a_dialog_clears_the_previous_success(
+    demo: Demo, browsing: Browsing
+) -> None:
+    """The status line never says "done" next to a dialog that says something went wrong."""
+    page = await browsing.open(await demo.portal_link("active"))
+    pause = await open_action(page, "Pause payments")
+    await pause.get_by_role("button", name="Pause payments").click()
+    await status(page, "Payments are paused until")
+
+    resume = await open_action(page, "Resume payments")
+    await resume.get_by_role("button", name="Resume payments").click()
+    await status(page, "Payments have resumed.")
+    seats = await open_action(page, "Change seats")
+    await seats.get_by_label("Seats").fill("")
+    await seats.get_by_role("button", name="Review change").click()
+    await expect(seats.locator(".field-error")).to_have_text("Enter a whole number of seats.")
+    await expect(page.locator("#status")).to_have_text("")
