@@ -64,7 +64,7 @@ async def stripe_client(emulator_url: str) -> AsyncIterator[stripe.StripeClient]
             max_network_retries=0,
         )
     finally:
-        await http.close_async()  # type: ignore[no-untyped-call]
+        await http.close_async()
 
 
 async def _price(client: stripe.StripeClient, product: str, amount: int, interval: Interval) -> str:

@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(sdl)
         return 0
     if args.command == "check-config":
-        from .portal.check import check_config_command
+        from .cli.check_config import check_config_command
 
         return check_config_command(args.file, with_stripe=args.with_stripe)
     raise AssertionError(args.command)

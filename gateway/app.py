@@ -31,20 +31,21 @@ from .auth.clock import Clock, system_clock
 from .auth.rate_limit import RateLimiter
 from .auth.sessions import SessionStore
 from .billing.breaker import Breaker
-from .billing.cache import Cache
 from .billing.client import Billing, open_stripe
 from .billing.errors import BillingError
 from .billing.health import stripe_answers
 from .edge.body_limit import body_limit
 from .edge.cors import cors
 from .edge.request_log import request_log
+from .live_bus import create_bus
 from .observability.json_logs import configure_logging
 from .observability.metrics import metrics_handler
 from .portal.problems import ConfigurationError
 from .source_changes import Generations, SourceChanges
 from .sources import load_sources
+from .store import Cache
 from .ui.routes import add_portal_routes
-from .webhooks import WEBHOOK_PATH, WEBHOOKS, StripeWebhooks, create_bus, stripe_webhook
+from .webhooks import WEBHOOK_PATH, WEBHOOKS, StripeWebhooks, stripe_webhook
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable

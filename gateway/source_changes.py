@@ -14,10 +14,10 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from .billing.cache import CATALOG, CONFIGURATIONS, SCOPE_PREFIX
+from .billing.cache_scopes import CATALOG, CONFIGURATIONS
 
 if TYPE_CHECKING:
-    from .billing.cache import Cache
+    from .store import Cache
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +37,8 @@ class SourceChanges:
         """The current generations; None (logged) when the cache cannot be read."""
         try:
             catalog, configurations = await asyncio.gather(
-                self._cache.generation(SCOPE_PREFIX + CATALOG),
-                self._cache.generation(SCOPE_PREFIX + CONFIGURATIONS),
+                self._cache.scope_generation(CATALOG),
+                self._cache.scope_generation(CONFIGURATIONS),
             )
         except Exception:  # the backend's own connection errors vary by client
             logger.warning("cannot read the catalog generation; checking again", exc_info=True)

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 
 API_KEY = TEST_API_KEY
 __all__ = ["API_KEY", "RunningEmulator"]
-# `redis_server` / `redis_url`: a real Redis for the tests that need one.
-pytest_plugins = ["tests.redis_server"]
+# `redis_server` / `redis_url`: a real Redis for the tests that need one; markers held to
+# the tests that need a browser, Redis or a benchmark; pytest run in-process for its tests.
+pytest_plugins = ["tests.support.markers", "tests.redis_server", "pytester"]
 
 
 @pytest.fixture

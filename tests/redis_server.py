@@ -1,8 +1,9 @@
 """A real redis-server for tests, started on a free loopback port and stopped after the run.
 
 Fixtures: `redis_server` (session: the server's URL) and `redis_url` (per test: the same
-URL with an empty database). Tests that use them are skipped, with the reason, on a
-machine without `redis-server`; CI installs it, so they run there.
+URL with an empty database). Tests that use them carry `@pytest.mark.redis`; they are
+skipped, with the reason, on a machine without `redis-server`; CI installs it, so they
+run there.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 import redis
+
+from tests.support.markers import require_marker
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -86,8 +89,11 @@ def redis_server() -> Iterator[str]:
 
 
 @pytest.fixture
-def redis_url(redis_server: str) -> str:
-    """The test server's URL, its data flushed before the test."""
+def redis_url(request: pytest.FixtureRequest) -> str:
+    """The test server's URL, its data flushed before the test. Held to the `redis` marker
+    here too, since fixtures may ask for it only at run time."""
+    require_marker(request, "redis")
+    redis_server: str = request.getfixturevalue("redis_server")
     client = redis.Redis.from_url(redis_server)
     try:
         client.flushall()

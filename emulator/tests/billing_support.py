@@ -43,7 +43,7 @@ async def make_catalog(client: stripe.StripeClient) -> Catalog:
                 "product": product,
                 "unit_amount": amount,
                 "currency": "usd",
-                "recurring": {"interval": interval},  # type: ignore[typeddict-item]
+                "recurring": {"interval": interval},
             }
         )
 

@@ -31,7 +31,8 @@ def _fields(cls: type) -> dict[str, Any]:
     remap = getattr(cls, "_field_remappings", {}) or {}
     declared: dict[str, Any] = {}
     for name, hint in inspect.get_annotations(cls).items():
-        if get_origin(hint) is ClassVar or name.startswith("_") or name == "OBJECT_NAME":
+        origin: object = get_origin(hint)
+        if origin is ClassVar or name.startswith("_") or name == "OBJECT_NAME":
             continue
         declared[remap.get(name, name)] = hint
     return declared

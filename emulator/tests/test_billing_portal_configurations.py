@@ -6,7 +6,10 @@ import pytest
 import stripe
 
 if TYPE_CHECKING:
-    from stripe.params.billing_portal import ConfigurationCreateParams
+    from stripe.params.billing_portal import (
+        ConfigurationCreateParams,
+        ConfigurationCreateParamsFeaturesSubscriptionUpdate,
+    )
     from stripe_emulator.testing import RunningEmulator
 
 PRODUCTS = "features.subscription_update.products"
@@ -214,7 +217,10 @@ async def test_feature_rules(
 async def test_subscription_update_rules(stripe_client: stripe.StripeClient) -> None:
     product, monthly, _ = await _catalog(stripe_client)
     other = await stripe_client.v1.products.create_async({"name": "Other"})
-    base: dict[str, Any] = {"enabled": True, "default_allowed_updates": ["price"]}
+    base: ConfigurationCreateParamsFeaturesSubscriptionUpdate = {
+        "enabled": True,
+        "default_allowed_updates": ["price"],
+    }
     configs = stripe_client.v1.billing_portal.configurations
     with pytest.raises(stripe.InvalidRequestError) as pmu:
         await configs.create_async(
@@ -225,7 +231,7 @@ async def test_subscription_update_rules(stripe_client: stripe.StripeClient) -> 
                         "products": [{"product": product.id, "prices": [monthly.id]}],
                     }
                 }
-            }  # type: ignore[typeddict-item]
+            }
         )
     assert (
         pmu.value.user_message
@@ -241,7 +247,7 @@ async def test_subscription_update_rules(stripe_client: stripe.StripeClient) -> 
                         "products": [{"product": other.id, "prices": [monthly.id]}],
                     },
                 }
-            }  # type: ignore[typeddict-item]
+            }
         )
     assert foreign.value.param == "features[subscription_update][products][0][prices][0]"
     with pytest.raises(stripe.InvalidRequestError) as missing:
@@ -254,7 +260,7 @@ async def test_subscription_update_rules(stripe_client: stripe.StripeClient) -> 
                         "products": [{"product": "prod_nope", "prices": [monthly.id]}],
                     },
                 }
-            }  # type: ignore[typeddict-item]
+            }
         )
     assert missing.value.code == "resource_missing"
     assert missing.value.param == "features[subscription_update][products][0][product]"

@@ -1,18 +1,22 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import aiohttp
 import pytest
 import stripe
 
 if TYPE_CHECKING:
+    from stripe.params.billing_portal import (
+        ConfigurationCreateParamsFeatures,
+        SessionCreateParams,
+    )
     from stripe_emulator.testing import RunningEmulator
 
 NO_DEFAULT = (
     "No configuration provided and your test mode default configuration has not been created."
 )
-ALL_ON: Any = {
+ALL_ON: ConfigurationCreateParamsFeatures = {
     "customer_update": {"enabled": True, "allowed_updates": ["email"]},
     "invoice_history": {"enabled": True},
     "payment_method_update": {"enabled": True},
@@ -269,13 +273,16 @@ async def test_update_confirm_rules(stripe_client: stripe.StripeClient) -> None:
     async def confirm(items: list[dict[str, Any]]) -> stripe.InvalidRequestError:
         with pytest.raises(stripe.InvalidRequestError) as exc:
             await stripe_client.v1.billing_portal.sessions.create_async(
-                {
-                    "customer": customer.id,
-                    "flow_data": {
-                        "type": "subscription_update_confirm",
-                        "subscription_update_confirm": {"subscription": sub.id, "items": items},  # type: ignore[typeddict-item]
+                cast(
+                    "SessionCreateParams",
+                    {
+                        "customer": customer.id,
+                        "flow_data": {
+                            "type": "subscription_update_confirm",
+                            "subscription_update_confirm": {"subscription": sub.id, "items": items},
+                        },
                     },
-                }
+                )
             )
         return exc.value
 

@@ -163,7 +163,7 @@ async def test_price_amount_is_immutable(stripe_client: stripe.StripeClient) -> 
         {"currency": "usd", "unit_amount": 500, "product_data": {"name": "X"}}
     )
     with pytest.raises(stripe.InvalidRequestError) as exc:
-        await stripe_client.v1.prices.update_async(price.id, {"unit_amount": 600})  # type: ignore[typeddict-unknown-key]
+        await stripe_client.v1.prices.update_async(price.id, {"unit_amount": 600})  # type: ignore[arg-type]
     assert exc.value.code == "parameter_unknown"
     assert exc.value.param == "unit_amount"
     updated = await stripe_client.v1.prices.update_async(

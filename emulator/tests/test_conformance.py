@@ -292,7 +292,8 @@ OTHER_TYPES = (
 
 def _owner(problem: str) -> str:
     """The object type a problem is about: the innermost `<type>` in its path."""
-    return re.findall(r"<([a-z_.]+)>", problem)[-1]
+    found: list[str] = re.findall(r"<([a-z_.]+)>", problem)
+    return found[-1]
 
 
 async def _problems(recorded: tuple[stripe.StripeClient, Recorder, Emulator]) -> list[str]:

@@ -29,6 +29,7 @@ async def test_create_retrieve_update_list(stripe_client: stripe.StripeClient) -
         created.id, {"name": "Ada L", "metadata": {"plan": ""}}
     )
     assert updated.name == "Ada L"
+    assert updated.metadata is not None
     assert updated.metadata.to_dict() == {}
     page = await stripe_client.v1.customers.list_async({"limit": 1})
     assert [c.id for c in page.data] == [created.id]
@@ -36,7 +37,7 @@ async def test_create_retrieve_update_list(stripe_client: stripe.StripeClient) -
 
 async def test_errors(stripe_client: stripe.StripeClient) -> None:
     with pytest.raises(stripe.InvalidRequestError) as exc:
-        await stripe_client.v1.customers.create_async({"emale": "x"})  # type: ignore[typeddict-unknown-key]
+        await stripe_client.v1.customers.create_async({"emale": "x"})  # type: ignore[arg-type]
     assert exc.value.code == "parameter_unknown"
     assert "Received unknown parameter: emale" in str(exc.value.user_message)
     with pytest.raises(stripe.InvalidRequestError) as exc:

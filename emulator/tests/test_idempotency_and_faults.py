@@ -85,7 +85,7 @@ async def test_rate_limit_and_server_error_faults(
     with pytest.raises(stripe.RateLimitError) as limited:
         await stripe_client.v1.products.list_async()
     assert limited.value.http_status == 429
-    assert limited.value.json_body is not None
+    assert isinstance(limited.value.json_body, dict)
     assert limited.value.json_body["error"]["code"] == "rate_limit"
     await stripe_client.v1.customers.list_async()
     await _faults(

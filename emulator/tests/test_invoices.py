@@ -6,7 +6,7 @@ on: the preview's lines are exactly what the same update creates afterwards.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 import stripe
@@ -22,6 +22,7 @@ from billing_support import (
 )
 
 if TYPE_CHECKING:
+    from stripe.params import InvoiceCreatePreviewParams, SubscriptionUpdateParams
     from stripe_emulator.testing import RunningEmulator
 
 
@@ -241,7 +242,7 @@ async def test_preview_with_always_invoice_equals_the_invoice_the_update_creates
         "proration_date": APRIL_1 + 7 * DAY + 1234,
     }
     preview = await stripe_client.v1.invoices.create_preview_async(
-        {"subscription": sub.id, "subscription_details": change}
+        cast("InvoiceCreatePreviewParams", {"subscription": sub.id, "subscription_details": change})
     )
     assert preview.id is not None
     assert preview.id.startswith("upcoming_in_")
@@ -253,7 +254,7 @@ async def test_preview_with_always_invoice_equals_the_invoice_the_update_creates
         0
     ].price.id == catalog.seat_monthly.id
     updated = await stripe_client.v1.subscriptions.update_async(
-        sub.id, {**change, "expand": ["latest_invoice"]}
+        sub.id, cast("SubscriptionUpdateParams", {**change, "expand": ["latest_invoice"]})
     )
     invoice = updated.latest_invoice
     assert not isinstance(invoice, str)
@@ -277,7 +278,7 @@ async def test_preview_with_create_prorations_shows_the_pending_items_on_the_nex
         "proration_date": APRIL_1 + 12 * DAY,
     }
     preview = await stripe_client.v1.invoices.create_preview_async(
-        {"subscription": sub.id, "subscription_details": change}
+        cast("InvoiceCreatePreviewParams", {"subscription": sub.id, "subscription_details": change})
     )
     # The next renewal: Pro for May, plus the two prorations.
     assert preview.period_start == APRIL_1
@@ -292,7 +293,9 @@ async def test_preview_with_create_prorations_shows_the_pending_items_on_the_nex
         ("Remaining time on Pro after 13 Apr 2026", 1200),
         ("Unused time on Basic after 13 Apr 2026", -600),
     ]
-    await stripe_client.v1.subscriptions.update_async(sub.id, change)
+    await stripe_client.v1.subscriptions.update_async(
+        sub.id, cast("SubscriptionUpdateParams", change)
+    )
     pending = await stripe_client.v1.invoice_items.list_async(
         {"customer": str(sub.customer), "pending": True}
     )

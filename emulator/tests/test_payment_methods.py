@@ -129,6 +129,7 @@ async def test_detach_is_permanent_and_clears_default(
     detached = await stripe_client.v1.payment_methods.detach_async(pm.id)
     assert detached.customer is None
     refreshed = await stripe_client.v1.customers.retrieve_async(customer.id)
+    assert refreshed.invoice_settings is not None
     assert refreshed.invoice_settings.default_payment_method is None
     with pytest.raises(stripe.InvalidRequestError) as again:
         await stripe_client.v1.payment_methods.attach_async(pm.id, {"customer": customer.id})
@@ -209,6 +210,7 @@ async def test_customer_create_with_test_payment_method(
             "invoice_settings": {"default_payment_method": "pm_card_visa"},
         }
     )
+    assert customer.invoice_settings is not None
     default = customer.invoice_settings.default_payment_method
     assert isinstance(default, str)
     assert default.startswith("pm_")

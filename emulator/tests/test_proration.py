@@ -58,7 +58,7 @@ async def _subscribed(
     clock = await make_clock(client, APRIL_1)
     customer = await make_customer(client, clock)
     sub = await client.v1.subscriptions.create_async(
-        {"customer": customer.id, "items": [{"price": price, "quantity": quantity}], **extra}  # type: ignore[typeddict-item]
+        {"customer": customer.id, "items": [{"price": price, "quantity": quantity}], **extra}  # type: ignore[arg-type]
     )
     assert sub.items.data[0].current_period_start == APRIL_1
     return clock, sub
@@ -129,7 +129,8 @@ async def test_quantity_three_to_five_at_a_third_invoiced_at_once(
     credit, charge = invoice.lines.data
     assert credit.period.start == APRIL_1 + 10 * DAY
     assert credit.period.end == MAY_1
-    details = credit.parent and credit.parent.subscription_item_details
+    assert credit.parent is not None
+    details = credit.parent.subscription_item_details
     assert details is not None
     assert details.proration is True
     assert details.subscription_item == sub.items.data[0].id

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 import stripe
+
+if TYPE_CHECKING:
+    from stripe.params import SubscriptionScheduleUpdateParams
 from billing_support import (
     APRIL_1,
     DAY,
@@ -276,24 +279,27 @@ async def test_phases_hold_discounts_and_a_left_out_one_is_dropped(
             {"from_subscription": sub.id}
         )
         assert [(d.discount, d.coupon) for d in schedule.phases[0].discounts] == [(discount, None)]
-        carried = {"discounts": [{"discount": discount}]} if keep else {}
+        carried: dict[str, Any] = {"discounts": [{"discount": discount}]} if keep else {}
         updated = await stripe_client.v1.subscription_schedules.update_async(
             schedule.id,
-            {
-                "phases": [
-                    {
-                        "start_date": APRIL_1,
-                        "end_date": MAY_1,
-                        "items": [{"price": catalog.pro_monthly.id, "quantity": 1}],
-                        **carried,
-                    },
-                    {
-                        "items": [{"price": catalog.basic_monthly.id, "quantity": 1}],
-                        "proration_behavior": "none",
-                        **carried,
-                    },
-                ],
-            },
+            cast(
+                "SubscriptionScheduleUpdateParams",
+                {
+                    "phases": [
+                        {
+                            "start_date": APRIL_1,
+                            "end_date": MAY_1,
+                            "items": [{"price": catalog.pro_monthly.id, "quantity": 1}],
+                            **carried,
+                        },
+                        {
+                            "items": [{"price": catalog.basic_monthly.id, "quantity": 1}],
+                            "proration_behavior": "none",
+                            **carried,
+                        },
+                    ],
+                },
+            ),
         )
         assert [len(p.discounts) for p in updated.phases] == ([1, 1] if keep else [0, 0])
         outcomes[sub.id] = discount

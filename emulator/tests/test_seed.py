@@ -72,8 +72,10 @@ async def test_the_seed_endpoint_lists_customers_by_role(
     assert sorted(roles) == ["active", "canceling", "past_due", "paused", "trialing"]
     for role, customer_id in roles.items():
         customer = await client.v1.customers.retrieve_async(customer_id)
+        assert customer.metadata is not None
         assert customer.metadata["demo_role"] == role
         assert customer.email == f"{role.replace('_', '-')}@demo.example"
+        assert customer.invoice_settings is not None
         assert customer.invoice_settings.default_payment_method is not None
 
 
@@ -84,7 +86,10 @@ async def test_the_catalog_and_portal_configuration(
     products = {p.name: p for p in (await client.v1.products.list_async()).data}
     assert sorted(products) == ["Basic", "Enterprise", "Pro"]
     prices = await client.v1.prices.list_async({"limit": 100})
-    by_key = {p.lookup_key: p for p in prices.data}
+    by_key: dict[str, stripe.Price] = {}
+    for p in prices.data:
+        assert p.lookup_key is not None, p.id
+        by_key[p.lookup_key] = p
     assert {key: by_key[key].unit_amount for key in sorted(by_key)} == {
         "basic_monthly": 900,
         "basic_yearly": 9000,

@@ -145,7 +145,7 @@ async def test_payment_method_types_is_no_longer_supported(
 ) -> None:
     with pytest.raises(stripe.InvalidRequestError) as exc:
         await stripe_client.v1.setup_intents.create_async(
-            {"payment_method_types": ["card"]}  # type: ignore[typeddict-unknown-key]
+            {"payment_method_types": ["card"]}  # type: ignore[arg-type]
         )
     assert exc.value.code == "payment_method_types_no_longer_supported"
     assert exc.value.param == "payment_method_types"

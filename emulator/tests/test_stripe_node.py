@@ -11,11 +11,13 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
 from node_runner import json_lines, require_node, run_node
 
 if TYPE_CHECKING:
-    import pytest
     from stripe_emulator.testing import RunningEmulator
+
+pytestmark = pytest.mark.node
 
 SCENARIO = Path(__file__).resolve().parent / "stripe_node" / "scenario.mjs"
 SCENARIO_TIMEOUT_SECONDS = 60

@@ -456,7 +456,7 @@ async def test_billing_cycle_anchor_now_bills_a_new_period_at_once(
     with pytest.raises(stripe.InvalidRequestError) as exc:
         await stripe_client.v1.subscriptions.update_async(
             sub.id,
-            {"billing_cycle_anchor": "now"},  # type: ignore[typeddict-item]
+            {"billing_cycle_anchor": "now"},  # type: ignore[arg-type]
         )
     assert exc.value.param == "billing_cycle_anchor"
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 import stripe
+
+if TYPE_CHECKING:
+    from stripe.params import SubscriptionCreateParams
 from billing_support import (
     APRIL_1,
     DAY,
@@ -210,11 +213,14 @@ async def test_bad_discounts_are_refused_before_anything_changes(
     for discounts, param in cases:
         with pytest.raises(stripe.InvalidRequestError) as exc:
             await stripe_client.v1.subscriptions.create_async(
-                {
-                    "customer": customer.id,
-                    "items": [{"price": catalog.basic_monthly.id}],
-                    "discounts": discounts,  # type: ignore[typeddict-item]
-                }
+                cast(
+                    "SubscriptionCreateParams",
+                    {
+                        "customer": customer.id,
+                        "items": [{"price": catalog.basic_monthly.id}],
+                        "discounts": discounts,
+                    },
+                )
             )
         assert exc.value.param == param, discounts
     assert (await stripe_client.v1.subscriptions.list_async({"status": "all"})).data == []

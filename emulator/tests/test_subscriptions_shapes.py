@@ -8,7 +8,7 @@ by field against the SDK's resource classes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import aiohttp
 from billing_support import (
@@ -25,6 +25,7 @@ from stripe_emulator.testing import TEST_API_KEY as API_KEY
 
 if TYPE_CHECKING:
     import stripe
+    from stripe.params import SubscriptionCreateParams
     from stripe_emulator.testing import RunningEmulator
 
 BILLING_TYPES = frozenset(
@@ -49,7 +50,10 @@ async def _scenario(client: stripe.StripeClient) -> str:
 
     async def subscribe(price: str, **extra: Any) -> stripe.Subscription:
         return await subs.create_async(
-            {"customer": customer.id, "items": [{"price": price}], **extra}
+            cast(
+                "SubscriptionCreateParams",
+                {"customer": customer.id, "items": [{"price": price}], **extra},
+            )
         )
 
     trialing = await subscribe(catalog.basic_monthly.id, trial_period_days=10)

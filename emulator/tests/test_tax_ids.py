@@ -78,7 +78,7 @@ async def test_valid_formats(
     customer = await _customer(stripe_client)
     created = await stripe_client.v1.customers.tax_ids.create_async(
         customer.id,
-        {"type": tax_type, "value": value},  # type: ignore[typeddict-item]
+        {"type": tax_type, "value": value},
     )
     assert created.value == value
     assert created.country == country
@@ -101,7 +101,7 @@ async def test_invalid_formats(
     with pytest.raises(stripe.InvalidRequestError) as exc:
         await stripe_client.v1.customers.tax_ids.create_async(
             customer.id,
-            {"type": tax_type, "value": value},  # type: ignore[typeddict-item]
+            {"type": tax_type, "value": value},
         )
     assert exc.value.code == "tax_id_invalid"
     assert exc.value.param == "value"
@@ -113,7 +113,7 @@ async def test_unknown_type_is_refused(stripe_client: stripe.StripeClient) -> No
     with pytest.raises(stripe.InvalidRequestError) as exc:
         await stripe_client.v1.customers.tax_ids.create_async(
             customer.id,
-            {"type": "xx_vat", "value": "1"},  # type: ignore[typeddict-item]
+            {"type": "xx_vat", "value": "1"},
         )
     assert exc.value.code == "parameter_invalid_enum"
     assert exc.value.param == "type"
@@ -177,7 +177,7 @@ async def test_customer_tax_ids_are_includable_on_retrieve_list_update_and_creat
         customer.id, {"expand": ["tax_ids"]}
     )
     assert retrieved.tax_ids is not None
-    assert retrieved.tax_ids.object == "list"
+    assert retrieved.tax_ids["object"] == "list"
     assert [t.id for t in retrieved.tax_ids.data] == [third.id, second.id]
     assert retrieved.tax_ids.data[0].object == "tax_id"
     assert retrieved.tax_ids.data[0].value == "123456789012"

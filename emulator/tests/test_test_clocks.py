@@ -228,7 +228,7 @@ async def test_pause_collection_behaviors_at_renewal(stripe_client: stripe.Strip
             params["resumes_at"] = MAY_1 + 10 * DAY
         await stripe_client.v1.subscriptions.update_async(
             sub.id,
-            {"pause_collection": params},  # type: ignore[typeddict-item]
+            {"pause_collection": params},  # type: ignore[arg-type]
         )
         subs[behavior] = sub.id
     await advance(stripe_client, clock, MAY_1 + 3600)

@@ -44,12 +44,12 @@ async def test_unknown_parameters_top_level_and_nested(stripe_client: stripe.Str
     assert top.value.param == "colour"
     assert top.value.user_message == "Received unknown parameter: colour"
     with pytest.raises(stripe.InvalidRequestError) as nested:
-        await stripe_client.v1.customers.create_async({"address": {"line1": "x", "planet": "Mars"}})  # type: ignore[typeddict-unknown-key]
+        await stripe_client.v1.customers.create_async({"address": {"line1": "x", "planet": "Mars"}})  # type: ignore[arg-type]
     assert nested.value.code == "parameter_unknown"
     assert nested.value.param == "address[planet]"
     assert nested.value.user_message == "Received unknown parameter: address[planet]"
     with pytest.raises(stripe.InvalidRequestError) as on_get:
-        await stripe_client.v1.customers.list_async({"colour": "red"})  # type: ignore[typeddict-unknown-key]
+        await stripe_client.v1.customers.list_async({"colour": "red"})  # type: ignore[arg-type]
     assert on_get.value.param == "colour"
 
 
@@ -115,6 +115,7 @@ async def test_expand_up_to_four_levels(stripe_client: stripe.StripeClient) -> N
             "invoice_settings": {"default_payment_method": "pm_card_visa"},
         }
     )
+    assert customer.invoice_settings is not None
     saved = customer.invoice_settings.default_payment_method
     assert isinstance(saved, str)
     intent = await stripe_client.v1.setup_intents.create_async(
@@ -124,6 +125,7 @@ async def test_expand_up_to_four_levels(stripe_client: stripe.StripeClient) -> N
     deep = await stripe_client.v1.setup_intents.retrieve_async(intent.id, {"expand": [four]})
     assert isinstance(deep.payment_method, stripe.PaymentMethod)
     assert isinstance(deep.payment_method.customer, stripe.Customer)
+    assert deep.payment_method.customer.invoice_settings is not None
     nested = deep.payment_method.customer.invoice_settings.default_payment_method
     assert isinstance(nested, stripe.PaymentMethod)
     assert nested.card is not None

@@ -7,24 +7,22 @@ from typing import Any
 import strawberry
 from aiohttp import web
 
+from .. import models
 from ..auth.admin_keys import AdminKeys
 from ..auth.clock import Clock
 from ..auth.principal import CustomerScope, Principal
 from ..auth.sessions import SessionStore
-from ..billing import models
-from ..billing.client import Billing
-from ..billing.errors import BillingError
-from ..billing.test_clocks import clock_time
-from ..portal.catalog import Catalog
-from ..portal.configuration import Configuration
-from ..portal.context import PolicyContext
-from ..portal.registry import (
+from ..billing import Billing, BillingError, clock_time
+from ..live_bus import EventBus, InMemoryBus
+from ..portal import (
+    Catalog,
+    Configuration,
     ConfigurationRegistry,
     InactiveConfigurationError,
+    PolicyContext,
     UnknownConfigurationError,
 )
 from ..settings import Settings
-from ..webhooks import EventBus, InMemoryBus
 from .errors import ErrorCode, GatewayError, forbidden, unauthenticated
 from .loaders import Loaders
 

@@ -12,9 +12,9 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 
-from ..billing.errors import BillingError
+from ..billing import BillingError
 from ..errors import ErrorCode as ErrorCode
-from ..portal.refusals import Refusal
+from ..portal import Refusal
 
 # The GraphQL enum is the gateway's one list of codes (`gateway.errors`), members in its order.
 strawberry.enum(

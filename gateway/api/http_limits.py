@@ -20,7 +20,7 @@ from cross_web import HTTPException
 
 from ..auth.authenticate import bearer_token
 from ..auth.rate_limit import Limit, RateLimiter, bucket_key
-from ..billing.stripe_budget import StripeBudget
+from ..billing import StripeBudget
 from ..edge.responses import error_response
 from ..observability import metrics
 from ..observability.request_record import note_refused

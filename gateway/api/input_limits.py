@@ -17,8 +17,7 @@ from strawberry.types.base import StrawberryList, StrawberryOptional, has_object
 from strawberry.types.unset import UnsetType
 from strawberry.utils.str_converters import to_camel_case
 
-from ..portal.policy.cancel import MAX_COMMENT
-from ..portal.policy.customer import MAX_EMAIL, MAX_NAME, MAX_PHONE, MAX_TAX_ID_VALUE
+from ..portal import MAX_COMMENT, MAX_EMAIL, MAX_NAME, MAX_PHONE, MAX_TAX_ID_VALUE
 from .errors import ErrorCode, UserError, user_error
 
 # Stripe's maxLength for most strings (address lines, city, comments, URLs...).

@@ -15,17 +15,19 @@ from typing import TYPE_CHECKING, TypeVar
 from strawberry.dataloader import DataLoader
 
 from ..billing import (
-    customers,
-    invoices,
-    payment_methods,
-    previews,
-    prices,
-    products,
-    subscription_ids,
-    subscriptions,
-    tax_ids,
+    fetch_customer,
+    fetch_invoice,
+    fetch_prices,
+    fetch_product,
+    fetch_subscription,
+    list_invoices,
+    list_payment_methods,
+    list_subscriptions,
+    list_tax_ids,
+    recall_subscription_ids,
+    upcoming_invoice,
 )
-from ..billing.models import (
+from ..models import (
     Customer,
     Invoice,
     InvoicePage,
@@ -39,8 +41,8 @@ from ..billing.models import (
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence
 
-    from ..billing.client import Billing
-    from ..portal.catalog import Catalog
+    from ..billing import Billing
+    from ..portal import Catalog
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -85,32 +87,28 @@ class Loaders:
         self.customer_id = customer_id
         self._billing = billing
         self._catalog = catalog
-        self._customer = DataLoader[str, Customer](
-            _each(partial(customers.fetch_customer, billing))
-        )
-        self._tax_ids = DataLoader[str, tuple[TaxId, ...]](
-            _each(partial(tax_ids.list_tax_ids, billing))
-        )
+        self._customer = DataLoader[str, Customer](_each(partial(fetch_customer, billing)))
+        self._tax_ids = DataLoader[str, tuple[TaxId, ...]](_each(partial(list_tax_ids, billing)))
         self._subscriptions = DataLoader[str, tuple[Subscription, ...]](
             _each(self._fetch_subscriptions)
         )
         self._payment_methods = DataLoader[str, tuple[PaymentMethod, ...]](
-            _each(partial(payment_methods.list_payment_methods, billing))
+            _each(partial(list_payment_methods, billing))
         )
         self._subscription = DataLoader[str, Subscription](_each(self._fetch_subscription))
         self._invoice = DataLoader[str, Invoice](
-            _each(partial(invoices.fetch_invoice, billing, customer_id))
+            _each(partial(fetch_invoice, billing, customer_id))
         )
         self._invoice_page = DataLoader[tuple[int, str | None], InvoicePage](
             _each(self._fetch_invoice_page)
         )
         self._upcoming = DataLoader[str, Invoice | None](
-            _each(partial(previews.upcoming_invoice, billing, customer_id))
+            _each(partial(upcoming_invoice, billing, customer_id))
         )
         self._prices = DataLoader[str, Price | None](self._fetch_prices)
 
     async def _fetch_subscriptions(self, customer_id: str) -> tuple[Subscription, ...]:
-        found = await subscriptions.list_subscriptions(self._billing, customer_id)
+        found = await list_subscriptions(self._billing, customer_id)
         return await self._with_products(found)
 
     async def _fetch_subscription(self, subscription_id: str) -> Subscription:
@@ -118,9 +116,7 @@ class Loaders:
         for sub in await self.subscriptions():
             if sub.id == subscription_id:
                 return sub
-        found = await subscriptions.fetch_subscription(
-            self._billing, self.customer_id, subscription_id
-        )
+        found = await fetch_subscription(self._billing, self.customer_id, subscription_id)
         return (await self._with_products((found,)))[0]
 
     async def _with_products(self, subs: tuple[Subscription, ...]) -> tuple[Subscription, ...]:
@@ -133,7 +129,7 @@ class Loaders:
             if item.price.product is None and item.price.product_id not in known
         }
         fetched = await asyncio.gather(
-            *(products.fetch_product(self._billing, pid) for pid in missing),
+            *(fetch_product(self._billing, pid) for pid in missing),
             return_exceptions=True,
         )
         known.update({p.id: p for p in fetched if isinstance(p, Product)})
@@ -151,12 +147,12 @@ class Loaders:
         )
 
     async def _fetch_invoice_page(self, key: tuple[int, str | None]) -> InvoicePage:
-        return await invoices.list_invoices(self._billing, self.customer_id, *key)
+        return await list_invoices(self._billing, self.customer_id, *key)
 
     async def _fetch_prices(self, price_ids: list[str]) -> Sequence[Price | None]:
         # The catalog has every price with its product; Stripe is asked only for the rest.
         missing = [pid for pid in price_ids if self._catalog.price(pid) is None]
-        found = await prices.fetch_prices(self._billing, missing) if missing else {}
+        found = await fetch_prices(self._billing, missing) if missing else {}
         return [self._catalog.price(pid) or found.get(pid) for pid in price_ids]
 
     async def customer(self) -> Customer:
@@ -193,7 +189,7 @@ class Loaders:
         _in_background(self._prefetch_upcoming(may_see))
 
     async def _prefetch_upcoming(self, may_see: Callable[[str], bool]) -> None:
-        known = await subscription_ids.recall(self._billing, self.customer_id)
+        known = await recall_subscription_ids(self._billing, self.customer_id)
         await asyncio.gather(
             *(self._upcoming.load(sub_id) for sub_id in known if may_see(sub_id)),
             return_exceptions=True,

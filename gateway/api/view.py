@@ -24,7 +24,7 @@ from strawberry.types.unset import UnsetType
 
 from ..auth.authenticate import authenticate, bearer_token
 from ..auth.principal import Principal
-from ..billing.stripe_budget import budgeted
+from ..billing import budgeted
 from ..edge.responses import error_response
 from ..observability.request_record import note_principal, note_refused
 from .context import Context, Services

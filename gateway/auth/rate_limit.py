@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ..billing.cache import Cache
+    from ..store import Cache
 
 logger = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ from .clock import Clock, system_clock
 from .principal import CustomerScope
 
 if TYPE_CHECKING:
-    from ..billing.cache import Cache
+    from ..store import Cache
 
 # Expired codes are remembered this long, so they answer "expired" rather than "unknown".
 CODE_GRACE_SECONDS = 3600

@@ -9,8 +9,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
+from ..models import Price, Product
 from .errors import stripe_errors
-from .models import Price, Product
 
 if TYPE_CHECKING:
     import stripe

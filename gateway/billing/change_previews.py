@@ -26,8 +26,8 @@ from .previews import preview_update
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from ..models import Invoice
     from .client import Billing
-    from .models import Invoice
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from stripe._base_address import BaseAddresses
 
     from ..settings import Settings
-    from .cache import Cache
+    from ..store import Cache
 
 # The catalog (products, prices) changes rarely and is the same for every customer.
 CATALOG_TTL_SECONDS = 300.0

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from ..models import Customer
 from .client import Billing, as_json
 from .errors import BillingError, stripe_errors
-from .models import Customer
 from .param_match import holds_params
 from .stripe_json import get_json, stripe_path
 from .writes import forget_customer, resolve_lost_answer, stripe_write, with_key

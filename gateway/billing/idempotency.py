@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .cache import Cache
+    from ..store import Cache
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def _memo_key(keys: IdempotencyKeys) -> str:
     return f"mutation:{keys.base}"
 
 
-async def recall(cache: Cache, keys: IdempotencyKeys) -> Memo | None:
+async def recall_outcome(cache: Cache, keys: IdempotencyKeys) -> Memo | None:
     """The earlier outcome of this call, when a client retries it; None otherwise."""
     if not keys.derived:
         return None
@@ -75,7 +75,7 @@ async def recall(cache: Cache, keys: IdempotencyKeys) -> Memo | None:
     return Memo(fingerprint=str(data.get("fingerprint")), outcome=dict(data.get("outcome") or {}))
 
 
-async def remember(
+async def remember_outcome(
     cache: Cache, keys: IdempotencyKeys, fingerprint: str, outcome: dict[str, Any]
 ) -> None:
     """Record a completed call (only calls with a client id can be retried)."""

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from ..models import Invoice, Subscription
 from .client import Billing, as_json
 from .invoices import DISCOUNT_EXPAND
-from .models import Invoice, Subscription
 from .writes import forget_customer, stripe_write, with_key
 
 if TYPE_CHECKING:

@@ -21,8 +21,8 @@ from .stripe_json import get_json, stripe_path
 from .subscriptions import list_subscriptions, parse_subscriptions
 
 if TYPE_CHECKING:
+    from ..models import Customer, PaymentMethod, Subscription
     from .client import Billing
-    from .models import Customer, PaymentMethod, Subscription
 
 # `data.customer.subscriptions` is three levels of Stripe's four; the subscriptions' own
 # schedule and clock are not needed to decide which of them charge a card.

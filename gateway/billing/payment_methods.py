@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..models import PaymentMethod
 from . import ids
 from .errors import NotFound, stripe_errors
 from .ids import is_stripe_id
-from .models import PaymentMethod
 from .stripe_json import get_json, stripe_path
 
 if TYPE_CHECKING:

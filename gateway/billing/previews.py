@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..models import Invoice
 from . import ids
 from .errors import BillingError, NotFound, stripe_errors
 from .ids import is_stripe_id
-from .models import Invoice
 from .ownership import owned_by, owner_of
 from .stripe_json import post_json
 

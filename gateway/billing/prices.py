@@ -9,11 +9,11 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+from ..models import Price
 from . import ids
-from .cache import CATALOG
+from .cache_scopes import CATALOG
 from .errors import NotFound, stripe_errors
 from .ids import is_stripe_id
-from .models import Price
 from .stripe_json import get_json, stripe_path
 
 if TYPE_CHECKING:

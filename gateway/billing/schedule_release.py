@@ -16,8 +16,8 @@ from .subscription_truth import subscription_if
 from .writes import resolve_lost_answer, stripe_write, with_key
 
 if TYPE_CHECKING:
+    from ..models import Subscription
     from .client import Billing
-    from .models import Subscription
 
 DROPPED_MESSAGE = "The plan change that was queued for the end of the period was undone. "
 

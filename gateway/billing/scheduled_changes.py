@@ -19,9 +19,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ErrorCode
+from ..models import QUEUED_CHANGE_METADATA, Subscription
 from .client import Billing, as_json
 from .errors import GENERIC_MESSAGE, BillingError
-from .models import QUEUED_CHANGE_METADATA, Subscription
 from .schedule_release import DROPPED_MESSAGE, release_key, release_schedule
 from .subscription_truth import read_subscription, subscription_if
 from .writes import forget_customer, resolve_lost_answer, stripe_write, with_key

@@ -13,11 +13,11 @@ import hashlib
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
+from ..models import PaymentMethod, SetupIntent
 from . import ids
 from .client import Billing, as_json
 from .errors import BillingError, NotFound, stripe_errors
 from .ids import is_stripe_id
-from .models import PaymentMethod, SetupIntent
 from .stripe_json import get_json
 from .writes import forget_customer, resolve_lost_answer, stripe_write, with_key
 

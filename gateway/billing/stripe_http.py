@@ -78,9 +78,7 @@ class ObservedHTTPClient(stripe.AIOHTTPClient):
                     method, url, headers, post_data
                 )
             except (aiohttp.ClientError, TimeoutError) as exc:
-                broken = stripe.APIConnectionError(  # type: ignore[no-untyped-call]
-                    BROKEN_ANSWER_MESSAGE, should_retry=True
-                )
+                broken = stripe.APIConnectionError(BROKEN_ANSWER_MESSAGE, should_retry=True)
                 raise broken from exc
         except stripe.APIConnectionError:
             self.breaker.failed(Failure.UNAVAILABLE)

@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
+from ..models import Subscription
 from .client import Billing, as_json
 from .errors import BillingError
-from .models import Subscription
 from .schedule_release import DROPPED_MESSAGE, release_key, release_schedule
 from .subscription_truth import subscription_if
 from .subscriptions import DISCOUNT_EXPAND

@@ -27,7 +27,9 @@ def _key(customer_id: str) -> str:
     return f"subscription-ids:{customer_id}"
 
 
-async def remember(billing: Billing, customer_id: str, subscriptions: object) -> None:
+async def remember_subscription_ids(
+    billing: Billing, customer_id: str, subscriptions: object
+) -> None:
     """Keep the ids of the listed subscriptions (a list page's wire JSON `data`) that may
     invoice again."""
     listed: list[Any] = subscriptions if isinstance(subscriptions, list) else []
@@ -42,7 +44,7 @@ async def remember(billing: Billing, customer_id: str, subscriptions: object) ->
         logger.warning("cache write failed", exc_info=True)
 
 
-async def recall(billing: Billing, customer_id: str) -> tuple[str, ...]:
+async def recall_subscription_ids(billing: Billing, customer_id: str) -> tuple[str, ...]:
     """The ids kept for this customer (none when unknown or the cache fails)."""
     try:
         ids = await billing.cache.get(_key(customer_id))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..models import Subscription
 from .errors import stripe_errors
-from .models import Subscription
 from .stripe_json import get_json, stripe_path
 from .subscriptions import RETRIEVE_EXPAND
 

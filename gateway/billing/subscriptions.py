@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..models import Subscription
 from . import ids, subscription_ids
 from .errors import NotFound, stripe_errors
 from .ids import is_stripe_id
-from .models import Subscription
 from .ownership import owned_by
 from .stripe_json import get_json, stripe_path
 
@@ -37,7 +37,7 @@ async def list_subscriptions(billing: Billing, customer_id: str) -> tuple[Subscr
                 "/v1/subscriptions",
                 {"customer": customer_id, "limit": PAGE_SIZE, "expand": LIST_EXPAND},
             )
-        await subscription_ids.remember(billing, customer_id, data.get("data"))
+        await subscription_ids.remember_subscription_ids(billing, customer_id, data.get("data"))
         return data
 
     found = await billing.cache.customer_cached(

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, cast
 
+from ..models import TaxId
 from . import ids
 from .client import Billing, as_json
 from .errors import BillingError, NotFound, stripe_errors
 from .ids import is_stripe_id
-from .models import TaxId
 from .stripe_json import get_json, stripe_path
 from .tax_ids import MAX_TAX_IDS, list_tax_ids
 from .writes import forget_customer, resolve_lost_answer, stripe_write, with_key

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..models import TaxId
 from .errors import stripe_errors
-from .models import TaxId
 from .stripe_json import get_json, stripe_path
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-    from gateway.billing.models import Price, Product
+    from gateway.models import Price, Product
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from .decisions import ScheduledUpdateDecision, UpdateDecision
 from .refusals import Refusal
 
 if TYPE_CHECKING:
-    from gateway.billing.models import Subscription
+    from gateway.models import Subscription
 
 QUOTE_FIELD = "quote"
 # A quote the gateway issues is about 250 characters; anything much longer is not one.

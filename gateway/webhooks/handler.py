@@ -28,13 +28,14 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 from pydantic import SecretStr
 
-from .events import LiveEvent
+from ..billing.cache_scopes import invalidate_catalog, invalidate_configurations
+from ..live_bus import LiveEvent
 from .routing import Impact, impact_of
 from .signature import TOLERANCE_SECONDS, InvalidWebhook, verified_event
 
 if TYPE_CHECKING:
-    from ..billing.cache import Cache
-    from .bus import EventBus
+    from ..live_bus import EventBus
+    from ..store import Cache
 
 logger = logging.getLogger(__name__)
 
@@ -122,9 +123,9 @@ class StripeWebhooks:
         for key in impact.keys:
             await self._cache.delete(key)
         if impact.catalog:
-            await self._cache.invalidate_catalog()
+            await invalidate_catalog(self._cache)
         if impact.configurations:
-            await self._cache.invalidate_configurations()
+            await invalidate_configurations(self._cache)
         if impact.customer_id is None or impact.kind is None:
             return False
         # Invalidate before publishing: a subscriber that refetches on the event must miss

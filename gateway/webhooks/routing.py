@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .events import LiveEventKind
+from ..live_bus import LiveEventKind
 
 # Longest prefix first: `customer.subscription.` before `customer.`.
 CUSTOMER_EVENTS: tuple[tuple[str, LiveEventKind], ...] = (

@@ -77,6 +77,7 @@ async def clocked_customer(
     if trial_days:
         params["trial_period_days"] = trial_days
     if own_card:
+        assert customer.invoice_settings is not None, customer
         params["default_payment_method"] = customer.invoice_settings.default_payment_method
     sub = await client.v1.subscriptions.create_async(params)  # type: ignore[arg-type]
     return Clocked(customer.id, sub.id, clock.id, start)

@@ -192,7 +192,7 @@ async def test_portal_session_text_is_bounded(
     gateway: RunningGateway, world: World, emulator: RunningEmulator
 ) -> None:
     query = document("createPortalSession", "session { id }")
-    cases = [
+    cases: list[tuple[dict[str, Any], str, int]] = [
         ({"returnUrl": "https://acme.example/" + "a" * 5000}, "returnUrl", 5000),
         (
             {

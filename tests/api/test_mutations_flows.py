@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from tests.support.gateway import RunningGateway
     from tests.support.world import World
 
-RESTRICTED = [("FLOW_RESTRICTED", None)]
+RESTRICTED: list[tuple[str, str | None]] = [("FLOW_RESTRICTED", None)]
 BACK = "https://acme.example/thanks"
 
 

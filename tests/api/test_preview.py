@@ -99,7 +99,7 @@ async def test_downgrade_waits_for_the_period_end(gateway: RunningGateway, world
 async def test_refusals_name_the_field(gateway: RunningGateway, world: World) -> None:
     token = await gateway.token_for(world.alice.id)
     sub = world.alice.subscription
-    cases = [
+    cases: list[tuple[dict[str, Any], str, str | None]] = [
         ({"priceId": world.legacy_monthly}, "PRICE_NOT_ALLOWED", "priceId"),
         ({"quantity": 11}, "QUANTITY_NOT_ALLOWED", "quantity"),
         ({"quantity": 0}, "INVALID_INPUT", "quantity"),

@@ -166,7 +166,7 @@ async def _catalog(
                 "product": products[name],
                 "unit_amount": amount,
                 "currency": "usd",
-                "recurring": {"interval": interval},  # type: ignore[typeddict-item]
+                "recurring": {"interval": interval},
             }
         )
         prices[(name, interval)] = price.id
@@ -200,7 +200,7 @@ async def _holds(
         )
     await advance(client, clocked, change.moment)
     token = await gateway.token_for(clocked.customer, configuration=change.configuration)
-    fields = {
+    fields: dict[str, Any] = {
         "subscriptionId": clocked.subscription,
         "priceId": prices[change.target],
         "quantity": change.quantity,

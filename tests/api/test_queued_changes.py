@@ -57,7 +57,8 @@ async def downgrade(gateway: RunningGateway, token: str, sub: str, world: World)
 
 async def actions(gateway: RunningGateway, token: str, sub: str) -> dict[str, Any]:
     data: dict[str, Any] = (await gateway.post(ACTIONS, {"id": sub}, token=token)).ok()
-    return data["subscription"]
+    subscription: dict[str, Any] = data["subscription"]
+    return subscription
 
 
 async def schedules_of(client: stripe.StripeClient, customer: str) -> list[Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import stripe
@@ -13,6 +13,8 @@ import stripe
 from gateway.portal.problems import ConfigurationError
 
 if TYPE_CHECKING:
+    from stripe.params.billing_portal import ConfigurationCreateParamsFeatures
+
     from tests.support.gateway import GatewayFactory
     from tests.support.world import World
 
@@ -63,14 +65,14 @@ async def test_a_deactivated_configuration_keeps_its_sessions_and_refuses_new_on
     """As a Stripe session does, a live session keeps the configuration it was created under
     once that is deactivated; only new sessions are refused. Both ways of naming the
     account's configurations behave alike."""
-    features = {"invoice_history": {"enabled": True}}
+    features: ConfigurationCreateParamsFeatures = {"invoice_history": {"enabled": True}}
     default = await stripe_client.v1.billing_portal.configurations.create_async(
         {"business_profile": {"headline": "Default"}, "features": features}
     )
     retiring = await stripe_client.v1.billing_portal.configurations.create_async(
         {"business_profile": {"headline": "Retiring"}, "features": features}
     )
-    ids = {"portal_configuration_ids": [default.id, retiring.id]} if named else {}
+    ids: dict[str, Any] = {"portal_configuration_ids": [default.id, retiring.id]} if named else {}
     gateway = await gateway_factory.start(webhook_secret=SECRET, **ids)
     token = await gateway.token_for(world.alice.id, configuration=retiring.id)
 

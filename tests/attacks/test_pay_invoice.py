@@ -173,7 +173,7 @@ async def draft_void_uncollectible(
     for month, behavior in enumerate(("keep_as_draft", "mark_uncollectible", "void"), 1):
         await client.v1.subscriptions.update_async(
             sub.id,
-            {"pause_collection": {"behavior": behavior}},  # type: ignore[typeddict-item]
+            {"pause_collection": {"behavior": behavior}},
         )
         await client.v1.test_helpers.test_clocks.advance_async(
             clock.id, {"frozen_time": start + month * 31 * DAY}

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tests.api.mutation_calls import codes, full_configuration, mutate, variant
 
 if TYPE_CHECKING:
     import stripe
+    from stripe.params import PromotionCodeCreateParams
 
     from tests.conftest import RunningEmulator
     from tests.support.gateway import GatewayFactory, RunningGateway
@@ -40,7 +41,10 @@ async def make_code(
 ) -> tuple[str, str]:
     made = await client.v1.coupons.create_async(coupon)  # type: ignore[arg-type]
     created = await client.v1.promotion_codes.create_async(
-        {"promotion": {"type": "coupon", "coupon": made.id}, "code": code, **promo}
+        cast(
+            "PromotionCodeCreateParams",
+            {"promotion": {"type": "coupon", "coupon": made.id}, "code": code, **promo},
+        )
     )
     return made.id, created.id
 

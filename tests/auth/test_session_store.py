@@ -10,8 +10,8 @@ import pytest
 import redis.asyncio as aioredis
 
 from gateway.auth.sessions import SessionError, SessionStore
-from gateway.billing.cache import Cache
 from gateway.errors import ErrorCode
+from gateway.store import Cache
 from tests.support.gateway import FakeClock
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 CUSTOMER = "cus_store_test"
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
 async def cache_url(request: pytest.FixtureRequest) -> str | None:
     if request.param == "memory":
         return None
@@ -117,6 +117,7 @@ async def test_revoke_unknown_session(cache: Cache) -> None:
     assert await _store(cache).revoke("ps_nothing") is False
 
 
+@pytest.mark.redis
 async def test_codes_and_tokens_are_stored_hashed(redis_url: str) -> None:
     cache = Cache.from_url(redis_url)
     try:
@@ -137,6 +138,7 @@ async def test_codes_and_tokens_are_stored_hashed(redis_url: str) -> None:
         await cache.close()
 
 
+@pytest.mark.redis
 async def test_instances_sharing_redis_share_sessions(redis_url: str) -> None:
     first, second = Cache.from_url(redis_url), Cache.from_url(redis_url)
     try:

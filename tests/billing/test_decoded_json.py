@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from gateway.billing.cache import Cache
-from gateway.billing.decoded_json import DecodedJson
+from gateway.store import Cache
+from gateway.store.decoded_json import DecodedJson
 
 
 def test_the_same_text_is_decoded_once() -> None:
@@ -47,9 +47,9 @@ async def test_a_warm_read_reuses_the_decoded_document() -> None:
         return {"object": "list", "data": [{"id": "in_1"}]}
 
     try:
-        fresh = await cache.customer_cached("cus_1", "invoices", 30, load)
-        warm = await cache.customer_cached("cus_1", "invoices", 30, load)
-        again = await cache.customer_cached("cus_1", "invoices", 30, load)
+        fresh: object = await cache.customer_cached("cus_1", "invoices", 30, load)
+        warm: object = await cache.customer_cached("cus_1", "invoices", 30, load)
+        again: object = await cache.customer_cached("cus_1", "invoices", 30, load)
         assert loads == 1
         assert warm == fresh
         assert again is warm
@@ -77,9 +77,9 @@ async def test_a_warm_read_builds_its_models_once() -> None:
         return {"object": "list", "data": [{"id": "in_1"}, {"id": "in_2"}]}
 
     try:
-        fresh = await cache.customer_cached("cus_1", "invoices", 30, load, _ids)
-        warm = await cache.customer_cached("cus_1", "invoices", 30, load, _ids)
-        again = await cache.customer_cached("cus_1", "invoices", 30, load, _ids)
+        fresh: object = await cache.customer_cached("cus_1", "invoices", 30, load, _ids)
+        warm: object = await cache.customer_cached("cus_1", "invoices", 30, load, _ids)
+        again: object = await cache.customer_cached("cus_1", "invoices", 30, load, _ids)
         assert fresh == warm == ("in_1", "in_2")
         assert again is warm
         # Built from what Stripe answered, then once from the cached text.

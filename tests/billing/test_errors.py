@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 import pytest
 import stripe
 
-from gateway.billing.cache import Cache
 from gateway.billing.client import Billing
 from gateway.billing.customers import fetch_customer
 from gateway.billing.errors import (
@@ -17,6 +16,7 @@ from gateway.billing.errors import (
     stripe_errors,
 )
 from gateway.errors import ErrorCode
+from gateway.store import Cache
 
 if TYPE_CHECKING:
     from tests.conftest import RunningEmulator

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from gateway.billing.cache import Cache
 from gateway.billing.client import Billing
 from gateway.billing.errors import NotFound
 from gateway.billing.invoices import fetch_invoice, list_invoices
@@ -14,6 +13,7 @@ from gateway.billing.payment_methods import fetch_payment_method
 from gateway.billing.previews import upcoming_invoice
 from gateway.billing.prices import fetch_prices
 from gateway.billing.subscriptions import fetch_subscription, list_subscriptions
+from gateway.store import Cache
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator

@@ -13,11 +13,15 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
+
 from tests.support.node import json_lines, require_node, run_node
 
 if TYPE_CHECKING:
     from tests.support.gateway import GatewayFactory
     from tests.support.world import World
+
+pytestmark = pytest.mark.node
 
 AUDIT = Path(__file__).resolve().parents[1] / "audit"
 # The audit sends a few dozen requests; a stuck gateway must not hold CI.

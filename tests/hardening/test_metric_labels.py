@@ -63,6 +63,11 @@ async def stripe_series(gateway: RunningGateway) -> tuple[list[str], str]:
     return SERIES.findall(text), text
 
 
+def labels(series: list[str]) -> set[str]:
+    """Each series without its value: what names it on the scrape."""
+    return {line.rsplit(" ", 1)[0] for line in series}
+
+
 async def ask_for_made_up_ids(gateway: RunningGateway, token: str, world: World) -> list[str]:
     sent = []
     for shape in ("letters", "long", "digits", "odd"):
@@ -95,7 +100,6 @@ async def test_metrics_do_not_grow_with_made_up_ids(
     for _ in range(5):
         sent += await ask_for_made_up_ids(gateway, token, world)
     after, text = await stripe_series(gateway)
-    labels = lambda series: {line.rsplit(" ", 1)[0] for line in series}  # noqa: E731
     assert labels(after) == labels(before)
     for value in sent:
         assert value[3:15] not in text

@@ -8,8 +8,10 @@ import asyncio
 import secrets
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 from gateway.auth.rate_limit import Limit, RateLimiter
-from gateway.billing.cache import Cache
+from gateway.store import Cache
 from tests.support.gateway import Result
 
 if TYPE_CHECKING:
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 
 QUERY = "{ session { customerId } }"
 # Slow refill, small bucket: the fourth request within a second is refused.
-TIGHT = {
+TIGHT: dict[str, Any] = {
     "rate_limit_per_second": 0.2,
     "rate_limit_burst": 3,
     "admin_rate_limit_per_second": 0.2,
@@ -112,6 +114,7 @@ async def test_limits_off(gateway_factory: GatewayFactory, world: World) -> None
     assert all(r.status == 200 for r in results)
 
 
+@pytest.mark.redis
 async def test_instances_sharing_redis_share_buckets(
     gateway_factory: GatewayFactory, world: World, redis_url: str
 ) -> None:
@@ -125,6 +128,7 @@ async def test_instances_sharing_redis_share_buckets(
     limited(answers[3])
 
 
+@pytest.mark.redis
 async def test_concurrent_takes_in_redis_never_overspend(redis_url: str) -> None:
     cache = Cache.from_url(redis_url)
     try:

@@ -36,6 +36,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from tests.api.mutation_calls import document
 from tests.api.previewed_billing import clocked_customer
 from tests.invariants import portal_calls
 from tests.invariants.portal_calls import Answer, Call
@@ -496,13 +497,13 @@ class PortalMachine(RuleBasedStateMachine):
             fields["resumesAt"] = iso(self.now() + 7 * DAY)
         if action == "quantity":
             name = "updateSubscription"
-            current = state.subscriptions[self.sub].quantity
-            fields.update(subscriptionId=self.sub, quantity=1 if current != 1 else 2)
+            quantity = state.subscriptions[self.sub].quantity
+            fields.update(subscriptionId=self.sub, quantity=1 if quantity != 1 else 2)
         if action == "switch":
             name = "updateSubscription"
             world = self.stack.world
-            current = state.subscriptions[self.sub].price
-            to = world.basic_monthly if current != world.basic_monthly else world.pro_monthly
+            price = state.subscriptions[self.sub].price
+            to = world.basic_monthly if price != world.basic_monthly else world.pro_monthly
             fields.update(subscriptionId=self.sub, priceId=to)
         if action == "tax":
             name = "addTaxId"
@@ -608,14 +609,14 @@ class PortalMachine(RuleBasedStateMachine):
                     "resumeSubscription",
                     "undoScheduledChange",
                 ):
-                    doc = portal_calls.document(name, portal_calls.MUTATION_SELECTION)
+                    doc = document(name, portal_calls.MUTATION_SELECTION)
                     await both(
                         doc,
                         {"input": {"subscriptionId": bob.subscription}},
                         {"input": {"subscriptionId": missing_sub}},
                     )
             elif kind == "payment":
-                doc = portal_calls.document(
+                doc = document(
                     "setDefaultPaymentMethod", portal_calls.SELECTIONS["setDefaultPaymentMethod"]
                 )
                 await both(
@@ -623,14 +624,14 @@ class PortalMachine(RuleBasedStateMachine):
                     {"input": {"paymentMethodId": bob.card}},
                     {"input": {"paymentMethodId": missing_pm}},
                 )
-                doc = portal_calls.document("payInvoice", portal_calls.SELECTIONS["payInvoice"])
+                doc = document("payInvoice", portal_calls.SELECTIONS["payInvoice"])
                 await both(
                     doc,
                     {"input": {"invoiceId": bob.invoices[0]}},
                     {"input": {"invoiceId": "in_0000000000000000"}},
                 )
             else:
-                doc = portal_calls.document("removeTaxId", portal_calls.SELECTIONS["removeTaxId"])
+                doc = document("removeTaxId", portal_calls.SELECTIONS["removeTaxId"])
                 await both(
                     doc, {"input": {"taxIdId": bob.tax_id}}, {"input": {"taxIdId": missing_txi}}
                 )

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from tests.support.world import World
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
 def backend(request: pytest.FixtureRequest) -> str | None:
     """None for the in-process backend, else the URL of a real, emptied Redis."""
     if request.param == "memory":
@@ -67,5 +67,6 @@ async def single(gateway_factory: GatewayFactory, world: World) -> Instance:
 @pytest.fixture
 def stripe_webhooks(pair: Pair, emulator: RunningEmulator) -> Pair:
     """From now on the emulator delivers every event, signed, to instance A."""
+    assert emulator.runtime.deliverer is not None, "the emulator delivers webhooks"
     emulator.runtime.deliverer.register(pair.a.webhook_url, SECRET)
     return pair

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from pydantic import SecretStr
 
 from gateway.app import SERVICES
+from gateway.live_bus.redis_bus import CHANNEL_PREFIX
 from gateway.webhooks import WEBHOOK_PATH
-from gateway.webhooks.redis_bus import CHANNEL_PREFIX
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable

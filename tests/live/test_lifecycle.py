@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from tests.support.gateway import GatewayFactory
     from tests.support.world import World
 
+pytestmark = pytest.mark.redis
+
 
 async def clients(redis: aioredis.Redis) -> int:
     """Connections Redis has open, this test's own included."""

@@ -19,10 +19,11 @@ from gateway.api.payment_methods.create_setup_intent import SPEC as CREATE_SETUP
 from gateway.api.payment_methods.detach_payment_method import SPEC as DETACH
 from gateway.api.subscriptions.cancel_subscription import SPEC as CANCEL
 from gateway.auth.principal import CustomerScope
-from gateway.billing.cache import Cache
+from gateway.billing.cache_scopes import invalidate_catalog, invalidate_configurations
+from gateway.live_bus import LiveEvent, LiveEventKind
 from gateway.portal.flows import Flow
 from gateway.source_changes import SourceChanges
-from gateway.webhooks import LiveEvent, LiveEventKind
+from gateway.store import Cache
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -169,14 +170,14 @@ async def test_an_instance_notices_a_catalog_or_configuration_change(cache: Cach
 
     async def bump_soon() -> None:
         await asyncio.sleep(0.05)
-        await cache.invalidate_catalog()
+        await invalidate_catalog(cache)
 
     bumper = asyncio.create_task(bump_soon())
     async with asyncio.timeout(2):
         after_catalog = await changes.wait(seen, 60)
     await bumper
     assert after_catalog == (1, 0)
-    await cache.invalidate_configurations()
+    await invalidate_configurations(cache)
     async with asyncio.timeout(2):
         assert await changes.wait(after_catalog, 60) == (1, 1)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from gateway.billing.models import (
+from gateway.models import (
     Customer,
     PauseCollection,
     PaymentMethod,

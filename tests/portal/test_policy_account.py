@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from portal_builders import card, config, ctx, customer, subscription
 
-from gateway.billing.models import Address, Shipping, TaxId
 from gateway.errors import ErrorCode, RefusalCode
+from gateway.models import Address, Shipping, TaxId
 from gateway.portal.decisions import (
     AddTaxIdDecision,
     CustomerUpdateDecision,
@@ -32,6 +31,7 @@ from gateway.portal.policy.payment_methods import (
     decide_set_default_payment_method,
 )
 from gateway.portal.refusals import Refusal
+from tests.portal.portal_builders import card, config, ctx, customer, subscription
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from portal_builders import NOW, PERIOD_END, config, ctx, subscription
 
 from gateway.errors import ErrorCode, RefusalCode
 from gateway.portal.decisions import CancelDecision, RenewDecision
@@ -14,6 +13,7 @@ from gateway.portal.flows import Flow
 from gateway.portal.policy.cancel import decide_cancel
 from gateway.portal.policy.renew import decide_renew
 from gateway.portal.refusals import Refusal
+from tests.portal.portal_builders import NOW, PERIOD_END, config, ctx, subscription
 
 CANCEL = "features.subscription_cancel"
 REASON = f"{CANCEL}.cancellation_reason"

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from portal_builders import NOW, PERIOD_END, PRICES, config, ctx, item, subscription
 
-from gateway.billing.models import PauseCollection
 from gateway.errors import ErrorCode, RefusalCode
+from gateway.models import PauseCollection
 from gateway.portal.actions import SubscriptionAction
 from gateway.portal.catalog import Catalog
 from gateway.portal.flows import (
@@ -25,6 +24,7 @@ from gateway.portal.policy.available import (
     available_actions,
 )
 from gateway.portal.policy.session import validate_flow
+from tests.portal.portal_builders import NOW, PERIOD_END, PRICES, config, ctx, item, subscription
 
 A = SubscriptionAction
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from portal_builders import NOW, card, config, ctx, customer, subscription
 
-from gateway.billing.models import Discount, Invoice
 from gateway.errors import ErrorCode, RefusalCode
+from gateway.models import Discount, Invoice
 from gateway.portal.actions import SubscriptionAction
 from gateway.portal.decisions import PayInvoiceDecision
 from gateway.portal.flows import Flow
@@ -16,6 +15,7 @@ from gateway.portal.policy.available import action_availability
 from gateway.portal.policy.invoices import decide_pay_invoice, invoice_pay_refusal
 from gateway.portal.policy.update import UpdateRequest, decide_update
 from gateway.portal.refusals import Refusal
+from tests.portal.portal_builders import NOW, card, config, ctx, customer, subscription
 
 NO_CARDS = "features.payment_method_update.enabled"
 NO_HISTORY = "features.invoice_history.enabled"

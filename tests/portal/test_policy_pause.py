@@ -6,15 +6,15 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from portal_builders import DAY, NOW, PERIOD_END, config, ctx, subscription
 
-from gateway.billing.models import PauseCollection
 from gateway.errors import ErrorCode, RefusalCode
+from gateway.models import PauseCollection
 from gateway.portal.configuration import PauseIntervalOption
 from gateway.portal.decisions import PauseDecision, ResumeDecision
 from gateway.portal.flows import Flow
 from gateway.portal.policy.pause import add_interval, decide_pause, decide_resume, pause_options
 from gateway.portal.refusals import Refusal
+from tests.portal.portal_builders import DAY, NOW, PERIOD_END, config, ctx, subscription
 
 if TYPE_CHECKING:
     from collections.abc import Callable

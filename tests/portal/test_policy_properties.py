@@ -12,9 +12,8 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from portal_builders import NOW, PERIOD_END, PERIOD_START, PRICES, card, customer
 
-from gateway.billing.models import PauseCollection, Price, Subscription, SubscriptionItem
+from gateway.models import PauseCollection, Price, Subscription, SubscriptionItem
 from gateway.portal.actions import SubscriptionAction
 from gateway.portal.catalog import Catalog
 from gateway.portal.configuration import Configuration
@@ -39,6 +38,7 @@ from gateway.portal.policy.payment_methods import (
 from gateway.portal.policy.renew import decide_renew
 from gateway.portal.policy.update import UpdateRequest, decide_update, switch_targets
 from gateway.portal.refusals import Refusal
+from tests.portal.portal_builders import NOW, PERIOD_END, PERIOD_START, PRICES, card, customer
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -339,7 +339,7 @@ def test_a_disabled_feature_never_allows_anything(generated: Any, reason: str | 
     features = context.configuration.features
     cus = customer()
     target = prices.get(request.price_id or "")
-    outcomes = {
+    outcomes: dict[str, list[object]] = {
         "subscription_update": [decide_update(context, sub, request, target)],
         # Renew and resume undo the customer's own pending cancel or pause: no feature needed.
         "subscription_cancel": [decide_cancel(context, sub, reason=reason)],

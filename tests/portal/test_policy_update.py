@@ -5,7 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from portal_builders import (
+
+from gateway.errors import ErrorCode, RefusalCode
+from gateway.models import PauseCollection, Price
+from gateway.portal.catalog import Catalog
+from gateway.portal.decisions import ScheduledUpdateDecision, UpdateDecision
+from gateway.portal.flows import Flow, FlowDiscount, FlowItem
+from gateway.portal.policy.update import (
+    UpdateRequest,
+    decide_update,
+    quantity_limits,
+    switch_targets,
+)
+from gateway.portal.refusals import Refusal
+from tests.portal.portal_builders import (
     NOW,
     PERIOD_END,
     PERIOD_START,
@@ -17,23 +30,10 @@ from portal_builders import (
     subscription,
 )
 
-from gateway.billing.models import PauseCollection, Price
-from gateway.errors import ErrorCode, RefusalCode
-from gateway.portal.catalog import Catalog
-from gateway.portal.decisions import ScheduledUpdateDecision, UpdateDecision
-from gateway.portal.flows import Flow, FlowDiscount, FlowItem
-from gateway.portal.policy.update import (
-    UpdateRequest,
-    decide_update,
-    quantity_limits,
-    switch_targets,
-)
-from gateway.portal.refusals import Refusal
-
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from gateway.portal.configuration import Configuration
+    from gateway.portal.configuration import Configuration, ScheduleConditionType
 
 UPDATE = "features.subscription_update"
 PRODUCTS = f"{UPDATE}.products"
@@ -241,7 +241,11 @@ SCHEDULE = f"{UPDATE}.schedule_at_period_end.conditions"
 
 
 def scheduled(
-    price: str, quantity: int, conditions: tuple[str, ...], current_quantity: int = 1, **phase: Any
+    price: str,
+    quantity: int,
+    conditions: tuple[ScheduleConditionType, ...],
+    current_quantity: int = 1,
+    **phase: Any,
 ) -> ScheduledUpdateDecision:
     return ScheduledUpdateDecision(
         subscription_id="sub_1",

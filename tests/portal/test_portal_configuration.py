@@ -6,12 +6,12 @@ import json
 from typing import Any
 
 import pytest
-from portal_builders import FULL, config_data
 
-from gateway.billing.models import Price, Product
+from gateway.models import Price, Product
 from gateway.portal.catalog import Catalog
 from gateway.portal.loading import parse_configuration, parse_configurations
 from gateway.portal.problems import ConfigProblem
+from tests.portal.portal_builders import FULL, config_data
 
 # What Stripe's API returns for a configuration under API 2026-10-28 (products expanded),
 # read-only fields and expanded feedback options included.

@@ -7,11 +7,10 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from portal_builders import FULL, config_data
 
-from gateway.billing.models import Price, Product
+from gateway.cli.check_config import StripeSources, check_config_command
+from gateway.models import Price, Product
 from gateway.portal.catalog import Catalog
-from gateway.portal.check import StripeSources, check_config_command
 from gateway.portal.loading import load_configuration_file, parse_configurations
 from gateway.portal.problems import ConfigurationError
 from gateway.portal.registry import (
@@ -21,6 +20,7 @@ from gateway.portal.registry import (
     build_registry,
     collect_configurations,
 )
+from tests.portal.portal_builders import FULL, config_data
 
 if TYPE_CHECKING:
     from pathlib import Path

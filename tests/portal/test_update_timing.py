@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from portal_builders import PRICES, config, ctx, subscription
 
 from gateway.portal.decisions import UpdateDecision
 from gateway.portal.policy.update import UpdateRequest, decide_update
 from gateway.portal.policy.update_timing import ChangeTiming, change_timing
+from tests.portal.portal_builders import PRICES, config, ctx, subscription
 
 UPDATE = "features.subscription_update"
 

@@ -92,7 +92,7 @@ async def _price(client: stripe.StripeClient, product: str, amount: int, interva
             "product": product,
             "unit_amount": amount,
             "currency": "usd",
-            "recurring": {"interval": interval},  # type: ignore[typeddict-item]
+            "recurring": {"interval": interval},
         }
     )
     return price.id

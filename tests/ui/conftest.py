@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
     from playwright.async_api import Browser, ConsoleMessage, Page
+    from stripe import AIOHTTPClient, Customer, Subscription
     from stripe_emulator.state import Emulator
 
     from gateway.settings import Settings
@@ -117,7 +118,7 @@ class Demo:
     stripe: stripe.StripeClient
     http: aiohttp.ClientSession
     settings: Settings
-    stripe_http: stripe.AIOHTTPClient
+    stripe_http: AIOHTTPClient
     runners: list[web.AppRunner] = field(default_factory=list)
 
     async def close(self) -> None:
@@ -160,7 +161,7 @@ class Demo:
         url: str = (await self.portal_session(role, **fields))["url"]
         return url
 
-    async def subscription(self, role: str) -> stripe.Subscription:
+    async def subscription(self, role: str) -> Subscription:
         """The role's (only) subscription, as Stripe has it now."""
         found = await self.stripe.v1.subscriptions.list_async(
             {"customer": self.customer(role), "status": "all"}
@@ -168,7 +169,7 @@ class Demo:
         assert len(found.data) == 1, found
         return found.data[0]
 
-    async def stripe_customer(self, role: str) -> stripe.Customer:
+    async def stripe_customer(self, role: str) -> Customer:
         return await self.stripe.v1.customers.retrieve_async(self.customer(role))
 
 

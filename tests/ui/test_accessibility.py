@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from tests.ui.conftest import Browsing, Demo
 
-pytestmark = pytest.mark.usefixtures("no_script_errors")
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("no_script_errors")]
 
 # Controls with no label, aria-label or aria-labelledby (radios are named by their fieldset).
 UNLABELLED = """(root) => [...root.querySelectorAll("input, select, textarea")]

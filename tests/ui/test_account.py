@@ -11,7 +11,7 @@ from tests.ui.pages import dialog, expect, field_error, status
 if TYPE_CHECKING:
     from tests.ui.conftest import Browsing, Demo
 
-pytestmark = pytest.mark.usefixtures("no_script_errors")
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("no_script_errors")]
 
 
 async def test_edit_email_and_address(demo: Demo, browsing: Browsing) -> None:

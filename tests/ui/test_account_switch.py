@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from tests.ui.conftest import Browsing, Demo
 
-pytestmark = pytest.mark.usefixtures("no_script_errors")
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("no_script_errors")]
 
 VICTIM, ATTACKER = "active", "trialing"
 VICTIM_EMAIL, ATTACKER_EMAIL = "active@demo.example", "trialing@demo.example"

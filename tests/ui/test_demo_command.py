@@ -16,7 +16,7 @@ from tests.ui.pages import expect
 if TYPE_CHECKING:
     from tests.ui.conftest import Browsing
 
-pytestmark = pytest.mark.usefixtures("no_script_errors")
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("no_script_errors")]
 START_SECONDS = 30.0
 
 

@@ -11,7 +11,7 @@ from tests.ui.pages import expect, open_action, status, subscription_card
 if TYPE_CHECKING:
     from tests.ui.conftest import Browsing, Demo
 
-pytestmark = pytest.mark.usefixtures("no_script_errors")
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("no_script_errors")]
 
 
 async def test_a_change_in_one_tab_shows_in_the_other(demo: Demo, browsing: Browsing) -> None:

@@ -11,7 +11,7 @@ from tests.ui.pages import expect
 if TYPE_CHECKING:
     from tests.ui.conftest import Browsing, Demo
 
-pytestmark = pytest.mark.usefixtures("no_script_errors")
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("no_script_errors")]
 
 
 async def test_overview_shows_subscription_payment_methods_invoices_and_details(

@@ -12,7 +12,7 @@ from tests.ui.pages import dialog, expect, status, subscription_card
 if TYPE_CHECKING:
     from tests.ui.conftest import Browsing, Demo
 
-pytestmark = pytest.mark.usefixtures("no_script_errors")
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("no_script_errors")]
 
 
 async def test_a_past_due_customer_adds_a_card_and_pays_now(demo: Demo, browsing: Browsing) -> None:

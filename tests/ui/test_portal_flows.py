@@ -12,7 +12,7 @@ from tests.ui.pages import expect, subscription_card
 if TYPE_CHECKING:
     from tests.ui.conftest import Browsing, Demo
 
-pytestmark = pytest.mark.usefixtures("no_script_errors")
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("no_script_errors")]
 
 
 async def test_cancel_flow_opens_on_the_form_and_redirects_when_done(

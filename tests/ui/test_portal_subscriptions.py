@@ -11,7 +11,7 @@ from tests.ui.pages import dialog, expect, field_error, open_action, status, sub
 if TYPE_CHECKING:
     from tests.ui.conftest import Browsing, Demo
 
-pytestmark = pytest.mark.usefixtures("no_script_errors")
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("no_script_errors")]
 
 
 async def _price_id(demo: Demo, lookup_key: str) -> str:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from tests.ui.conftest import Browsing
 
-pytestmark = pytest.mark.usefixtures("no_script_errors")
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("no_script_errors")]
 
 KEY = "pk_test_portal_ui_0123456789"
 STRIPE_JS = "https://js.stripe.com/v3"

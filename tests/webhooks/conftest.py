@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 import aiohttp
 import pytest
-from webhook_helpers import Endpoint, Instances
 
-from gateway.billing.cache import Cache
-from gateway.webhooks import InMemoryBus
+from gateway.live_bus import InMemoryBus
+from gateway.store import Cache
+from tests.webhooks.webhook_helpers import Endpoint, Instances
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator

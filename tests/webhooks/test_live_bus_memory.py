@@ -7,19 +7,13 @@ import gc
 from typing import TYPE_CHECKING
 
 import pytest
-from webhook_helpers import next_event
 
-from gateway.webhooks import (
-    BusClosedError,
-    InMemoryBus,
-    LiveEvent,
-    LiveEventKind,
-    create_bus,
-)
-from gateway.webhooks.redis_bus import RedisBus
+from gateway.live_bus import BusClosedError, InMemoryBus, LiveEvent, LiveEventKind, create_bus
+from gateway.live_bus.redis_bus import RedisBus
+from tests.webhooks.webhook_helpers import next_event
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncGenerator
 
 
 def event(customer_id: str, n: int = 1) -> LiveEvent:
@@ -92,12 +86,12 @@ async def test_a_resolver_that_stops_iterating_releases_its_subscription(
 ) -> None:
     """The GraphQL resolver shape: `async for ... in bus.subscribe(...)`, closed by the server."""
 
-    async def resolver() -> AsyncIterator[str]:
+    async def resolver() -> AsyncGenerator[str, None]:
         async for live in bus.subscribe("cus_a"):
             yield live.event_id
 
     stream = resolver()
-    first = asyncio.create_task(anext(stream))
+    first = asyncio.ensure_future(anext(stream))
     await asyncio.sleep(0)
     assert bus.subscriber_count("cus_a") == 1
     await bus.publish(event("cus_a"))

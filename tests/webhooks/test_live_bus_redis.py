@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING
 
 import pytest
 import redis.asyncio as aioredis
-from webhook_helpers import eventually, next_event
 
-from gateway.webhooks import LiveEvent, LiveEventKind, create_bus
-from gateway.webhooks.redis_bus import RedisBus
+from gateway.live_bus import LiveEvent, LiveEventKind, create_bus
+from gateway.live_bus.redis_bus import RedisBus
+from tests.webhooks.webhook_helpers import eventually, next_event
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
+
+pytestmark = pytest.mark.redis
 
 
 def event(customer_id: str, n: int = 1) -> LiveEvent:

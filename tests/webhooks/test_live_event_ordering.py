@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.webhooks import LatestOnly, LiveEvent, LiveEventKind
+from gateway.live_bus import LatestOnly, LiveEvent, LiveEventKind
 
 
 def event(event_id: str, object_id: str, created: int) -> LiveEvent:

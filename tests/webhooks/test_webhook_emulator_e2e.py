@@ -11,15 +11,15 @@ import pytest
 import stripe
 from stripe_emulator.app import RUNTIME, Runtime, create_app
 from stripe_emulator.state import Emulator
-from webhook_helpers import SECRET, WAIT_SECONDS, Instances, eventually, serve
 
-from gateway.webhooks import LiveEvent, LiveEventKind, Subscription
+from gateway.live_bus import LiveEvent, LiveEventKind, Subscription
+from tests.webhooks.webhook_helpers import SECRET, WAIT_SECONDS, Instances, eventually, serve
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
-    from gateway.billing.cache import Cache
-    from gateway.webhooks import InMemoryBus
+    from gateway.live_bus import InMemoryBus
+    from gateway.store import Cache
 
 API_KEY = "sk_test_emulator_0123456789"
 

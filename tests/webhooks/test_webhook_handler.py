@@ -7,23 +7,23 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
-from webhook_helpers import SECRET, Endpoint, Instances, make_event, next_event, serve
 
-from gateway.billing.cache import CATALOG, CONFIGURATIONS
-from gateway.webhooks import (
-    WEBHOOK_PATH,
-    WEBHOOKS,
-    InMemoryBus,
-    LatestOnly,
-    LiveEventKind,
-    StripeWebhooks,
-    stripe_webhook,
+from gateway.billing.cache_scopes import CATALOG, CONFIGURATIONS
+from gateway.live_bus import InMemoryBus, LatestOnly, LiveEventKind
+from gateway.webhooks import WEBHOOK_PATH, WEBHOOKS, StripeWebhooks, stripe_webhook
+from tests.webhooks.webhook_helpers import (
+    SECRET,
+    Endpoint,
+    Instances,
+    make_event,
+    next_event,
+    serve,
 )
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
-    from gateway.billing.cache import Cache
+    from gateway.store import Cache
 
 CUSTOMER = "cus_hdl0000000000000000001"
 

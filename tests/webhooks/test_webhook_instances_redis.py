@@ -6,13 +6,15 @@ import asyncio
 from typing import TYPE_CHECKING
 
 import pytest
-from webhook_helpers import Instances, close_cache, make_event, next_event
 
-from gateway.billing.cache import Cache
-from gateway.webhooks import EventBus, create_bus
+from gateway.live_bus import EventBus, create_bus
+from gateway.store import Cache
+from tests.webhooks.webhook_helpers import Instances, close_cache, make_event, next_event
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
+
+pytestmark = pytest.mark.redis
 
 CUSTOMER = "cus_red0000000000000000001"
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from gateway.webhooks.events import LiveEventKind
+from gateway.live_bus.events import LiveEventKind
 from gateway.webhooks.routing import Impact, impact_of
 
 CUS = "cus_rt00000000000000000001"

@@ -7,11 +7,12 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from webhook_helpers import Endpoint, Instances, make_event, next_event, signature
+
+from tests.webhooks.webhook_helpers import Endpoint, Instances, make_event, next_event, signature
 
 if TYPE_CHECKING:
-    from gateway.billing.cache import Cache
-    from gateway.webhooks import InMemoryBus
+    from gateway.live_bus import InMemoryBus
+    from gateway.store import Cache
 
 CUSTOMER = "cus_sig0000000000000000001"
 

@@ -13,13 +13,14 @@ import aiohttp
 import stripe
 from aiohttp import web
 
-from gateway.webhooks import WEBHOOK_PATH, EventBus, LiveEvent, Subscription
+from gateway.webhooks import WEBHOOK_PATH
 from gateway.webhooks.handler import StripeWebhooks, webhook_routes
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
-    from gateway.billing.cache import Cache
+    from gateway.live_bus import EventBus, LiveEvent, Subscription
+    from gateway.store import Cache
 
 SECRET = "whsec_test_5f2b0c9e1d7a4b3c8e6f0a1b2c3d4e5f"
 WAIT_SECONDS = 5.0

@@ -2,7 +2,7 @@
 
 import strawberry
 
-from ...portal.configuration import AdjustableQuantity as AdjustableQuantityModel
+from ...portal import AdjustableQuantity as AdjustableQuantityModel
 from ..context import Info
 from ..fields import field
 from .types import Price, Product

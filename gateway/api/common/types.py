@@ -5,7 +5,7 @@ from typing import Self
 
 import strawberry
 
-from ...billing import models
+from ... import models
 
 
 def timestamp(value: int | None) -> datetime | None:

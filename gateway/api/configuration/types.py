@@ -5,7 +5,7 @@ from typing import Self
 
 import strawberry
 
-from ...portal import configuration as config
+from ...portal import Configuration, Features
 
 
 @strawberry.enum
@@ -125,7 +125,7 @@ class PortalFeatures:
     subscription_update: SubscriptionUpdateFeature
 
     @classmethod
-    def from_config(cls, features: config.Features) -> Self:
+    def from_config(cls, features: Features) -> Self:
         cancel = features.subscription_cancel
         pause = features.subscription_pause
         update = features.subscription_update
@@ -177,7 +177,7 @@ class PortalConfiguration:
     features: PortalFeatures
 
     @classmethod
-    def from_config(cls, configuration: config.Configuration) -> Self:
+    def from_config(cls, configuration: Configuration) -> Self:
         profile = configuration.business_profile
         return cls(
             id=strawberry.ID(configuration.id),

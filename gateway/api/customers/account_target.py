@@ -4,9 +4,8 @@ The payload's customer is read when asked for, after the write (the request's lo
 forgotten what they read before it), so it shows the new state.
 """
 
-from ...billing import models
-from ...billing.errors import BillingError, NotFound
-from ...billing.payment_method_accounts import PaymentMethodAccount, read_payment_method_account
+from ... import models
+from ...billing import BillingError, NotFound, PaymentMethodAccount, read_payment_method_account
 from ..context import Context, Info
 from ..errors import ErrorCode, UserError, billing_failure, user_error
 from ..mutation_kit.calls import stripe_failure

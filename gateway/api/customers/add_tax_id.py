@@ -2,10 +2,8 @@
 
 import strawberry
 
-from ...billing.errors import BillingError, NotFound
-from ...billing.tax_id_changes import add_tax_id, fetch_tax_id
-from ...portal.policy.customer import decide_add_tax_id
-from ...portal.refusals import Refusal
+from ...billing import BillingError, NotFound, add_tax_id, fetch_tax_id
+from ...portal import Refusal, decide_add_tax_id
 from ..context import Context, Info
 from ..errors import ErrorCode, UserError, from_refusal, user_error
 from ..fields import field

@@ -2,7 +2,7 @@
 
 import strawberry
 
-from ...billing.errors import BillingError, NotFound
+from ...billing import BillingError, NotFound
 from ..context import Info
 from ..errors import billing_failure
 from ..fields import field

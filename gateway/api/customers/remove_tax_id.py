@@ -4,11 +4,9 @@ from typing import Any
 
 import strawberry
 
-from ...billing import models
-from ...billing.errors import BillingError, NotFound
-from ...billing.tax_id_changes import fetch_tax_id, remove_tax_id
-from ...portal.policy.customer import decide_remove_tax_id
-from ...portal.refusals import Refusal
+from ... import models
+from ...billing import BillingError, NotFound, fetch_tax_id, remove_tax_id
+from ...portal import Refusal, decide_remove_tax_id
 from ..context import Context, Info
 from ..errors import ErrorCode, UserError, from_refusal, user_error
 from ..fields import field

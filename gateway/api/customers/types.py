@@ -4,9 +4,9 @@ from typing import Self
 
 import strawberry
 
-from ...billing import models
-from ...billing.errors import BillingError
-from ...portal.policy.payment_methods import view_payment_methods_refusal
+from ... import models
+from ...billing import BillingError
+from ...portal import view_payment_methods_refusal
 from ..common.types import Address, Shipping
 from ..context import Info
 from ..errors import billing_failure, refused

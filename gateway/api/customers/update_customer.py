@@ -8,11 +8,9 @@ from typing import Any
 
 import strawberry
 
-from ...billing import models
-from ...billing.customer_changes import update_customer
-from ...billing.errors import BillingError
-from ...portal.policy.customer import UNSET, CustomerUpdate, decide_customer_update
-from ...portal.refusals import Refusal
+from ... import models
+from ...billing import BillingError, update_customer
+from ...portal import UNSET, CustomerUpdate, Refusal, decide_customer_update
 from ..context import Context, Info
 from ..errors import UserError, from_refusal
 from ..live.announce import Announcement, LiveEventKind

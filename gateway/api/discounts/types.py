@@ -6,7 +6,7 @@ from typing import Self
 
 import strawberry
 
-from ...billing import models
+from ... import models
 from ..common.types import timestamp
 
 

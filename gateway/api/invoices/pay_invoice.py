@@ -10,13 +10,9 @@ import asyncio
 
 import strawberry
 
-from ...billing import models
-from ...billing.errors import BillingError, NotFound
-from ...billing.invoice_payments import pay_invoice
-from ...billing.writes import IDEMPOTENCY_PARAM
-from ...portal.policy.invoices import decide_pay_invoice, invoice_pay_refusal
-from ...portal.policy.payment_methods import view_payment_methods_refusal
-from ...portal.refusals import Refusal
+from ... import models
+from ...billing import IDEMPOTENCY_PARAM, BillingError, NotFound, pay_invoice
+from ...portal import Refusal, decide_pay_invoice, invoice_pay_refusal, view_payment_methods_refusal
 from ..context import Context, Info
 from ..customers.account_target import load_account, load_customer
 from ..errors import ErrorCode, UserError, from_refusal, user_error

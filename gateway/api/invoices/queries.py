@@ -2,8 +2,8 @@
 
 import strawberry
 
-from ...billing.errors import BillingError, NotFound
-from ...portal.policy.invoices import invoice_history_refusal
+from ...billing import BillingError, NotFound
+from ...portal import invoice_history_refusal
 from ..context import Context, Info
 from ..errors import ErrorCode, GatewayError, billing_failure, refused
 from ..fields import field

@@ -8,10 +8,9 @@ from typing import Self
 
 import strawberry
 
-from ...billing import models
-from ...billing.errors import BillingError
-from ...portal.actions import InvoiceAction
-from ...portal.policy.invoices import invoice_pay_refusal
+from ... import models
+from ...billing import BillingError
+from ...portal import InvoiceAction, invoice_pay_refusal
 from ..catalog.types import Price
 from ..common.types import PageInfo, required_timestamp, timestamp
 from ..context import Info

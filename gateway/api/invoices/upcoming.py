@@ -1,7 +1,7 @@
 """The next invoice of one of the customer's subscriptions."""
 
-from ...billing import models
-from ...billing.errors import BillingError, NotFound
+from ... import models
+from ...billing import BillingError, NotFound
 from ..context import Info
 from ..errors import billing_failure
 from .types import Invoice

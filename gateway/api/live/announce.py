@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ...webhooks import LiveEvent, LiveEventKind
+from ...live_bus import LiveEvent, LiveEventKind
 from .types import GATEWAY_EVENT_PREFIX
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
-from ...webhooks import LiveEvent, LiveEventKind
+from ...live_bus import LiveEvent, LiveEventKind
 from ..errors import ErrorCode, GatewayError
 from .connection import authenticate_connection
 from .types import BillingEvent, BillingEventKind
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, Collection
 
     from ...auth.principal import CustomerScope
-    from ...webhooks import Subscription
+    from ...live_bus import Subscription
     from ..context import Context
 
 logger = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from typing import Self
 
 import strawberry
 
-from ...webhooks import LiveEvent
+from ...live_bus import LiveEvent
 
 # Gateway-made events carry ids with this prefix; Stripe's are `evt_...`.
 GATEWAY_EVENT_PREFIX = "gwevt_"

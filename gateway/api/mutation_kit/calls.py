@@ -13,10 +13,17 @@ from typing import Any
 
 import strawberry
 
-from ...billing.errors import BillingError
-from ...billing.idempotency import IdempotencyKeys, idempotency_keys, recall, remember
-from ...billing.stripe_budget import begin_change, end_change
-from ...billing.writes import IDEMPOTENCY_PARAM, REUSED_KEY_MESSAGE
+from ...billing import (
+    IDEMPOTENCY_PARAM,
+    REUSED_KEY_MESSAGE,
+    BillingError,
+    IdempotencyKeys,
+    begin_change,
+    end_change,
+    idempotency_keys,
+    recall_outcome,
+    remember_outcome,
+)
 from ..context import Context
 from ..errors import ErrorCode, UserError, from_billing, user_error
 from ..input_limits import too_long
@@ -61,7 +68,7 @@ class MutationCall:
         """After the writes succeeded: `outcome` (ids) answers a retry of this call."""
         self.wrote()
         end_change()
-        await remember(self.context.billing.cache, self.keys, self.fingerprint, outcome)
+        await remember_outcome(self.context.billing.cache, self.keys, self.fingerprint, outcome)
         await announce_write(
             self.context.services,
             self.mutation.name,
@@ -90,7 +97,7 @@ async def start_call(
     actor = scope.session_id or f"admin:{scope.customer_id}"
     keys = idempotency_keys(actor, mutation.name, client_id)
     fingerprint = _fingerprint(data)
-    memo = await recall(context.billing.cache, keys)
+    memo = await recall_outcome(context.billing.cache, keys)
     if memo is not None and memo.fingerprint != fingerprint:
         return user_error(ErrorCode.INVALID_INPUT, REUSED_KEY_MESSAGE, CLIENT_MUTATION_ID_FIELD)
     return MutationCall(

@@ -16,7 +16,7 @@ from typing import Any, TypeVar, cast
 import strawberry
 from strawberry.types.base import get_object_definition
 
-from ...portal.flows import FLOW_TYPES, FlowType
+from ...portal import FLOW_TYPES, FlowType
 from ..live.announce import Announcement
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -7,16 +7,16 @@ FORBIDDEN: card details go from the browser to Stripe, never through the gateway
 
 import strawberry
 
-from ...billing import models
-from ...billing.errors import BillingError, NotFound
-from ...billing.setup_intents import (
+from ... import models
+from ...billing import (
     TEST_PAYMENT_METHOD_PREFIX,
+    BillingError,
+    NotFound,
     confirm_setup_intent,
     fetch_setup_intent,
     talks_to_stripe,
 )
-from ...portal.policy.payment_methods import decide_add_payment_method
-from ...portal.refusals import Refusal
+from ...portal import Refusal, decide_add_payment_method
 from ..context import Context, Info
 from ..customers.account_target import CUSTOMER_DESCRIPTION, current_customer, load_customer
 from ..customers.types import Customer

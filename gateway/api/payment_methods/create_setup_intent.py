@@ -10,11 +10,9 @@ from typing import Self
 
 import strawberry
 
-from ...billing import models
-from ...billing.errors import BillingError
-from ...billing.setup_intents import create_setup_intent
-from ...portal.policy.payment_methods import decide_add_payment_method
-from ...portal.refusals import Refusal
+from ... import models
+from ...billing import BillingError, create_setup_intent
+from ...portal import Refusal, decide_add_payment_method
 from ..context import Context, Info
 from ..customers.account_target import load_customer
 from ..errors import UserError, from_refusal

@@ -7,10 +7,9 @@ subscriptions that charged the removed one are pointed at it, before the detach.
 
 import strawberry
 
-from ...billing import models
-from ...billing.payment_method_changes import change_payment_methods
-from ...portal.policy.payment_methods import decide_detach_payment_method
-from ...portal.refusals import Refusal
+from ... import models
+from ...billing import change_payment_methods
+from ...portal import Refusal, decide_detach_payment_method
 from ..context import Context, Info
 from ..customers.account_target import CUSTOMER_DESCRIPTION, current_customer, load_account
 from ..customers.types import Customer

@@ -6,9 +6,8 @@ missing one). A change that stopped part way says what was applied before the fa
 
 from dataclasses import dataclass
 
-from ...billing import models
-from ...billing.payment_method_accounts import PaymentMethodAccount
-from ...billing.payment_method_changes import PaymentMethodChange
+from ... import models
+from ...billing import PaymentMethodAccount, PaymentMethodChange
 from ..errors import ErrorCode, UserError, user_error
 from ..mutation_kit.calls import required_id, stripe_failure
 

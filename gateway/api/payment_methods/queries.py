@@ -4,8 +4,8 @@ import asyncio
 
 import strawberry
 
-from ...billing.errors import BillingError, NotFound
-from ...portal.policy.payment_methods import view_payment_methods_refusal
+from ...billing import BillingError, NotFound
+from ...portal import view_payment_methods_refusal
 from ..context import Info
 from ..errors import billing_failure, refused
 from ..fields import field

@@ -7,10 +7,9 @@ charging the old card) at it too; the payload lists those subscriptions.
 
 import strawberry
 
-from ...billing import models
-from ...billing.payment_method_changes import change_payment_methods
-from ...portal.policy.payment_methods import decide_set_default_payment_method
-from ...portal.refusals import Refusal
+from ... import models
+from ...billing import change_payment_methods
+from ...portal import Refusal, decide_set_default_payment_method
 from ..context import Context, Info
 from ..customers.account_target import CUSTOMER_DESCRIPTION, current_customer, load_account
 from ..customers.types import Customer

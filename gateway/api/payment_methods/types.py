@@ -5,7 +5,7 @@ from typing import Self
 
 import strawberry
 
-from ...billing import models
+from ... import models
 from ..common.types import required_timestamp
 
 

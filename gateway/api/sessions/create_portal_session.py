@@ -13,13 +13,22 @@ import strawberry
 
 from ...auth.after_completion import AfterCompletion
 from ...auth.locales import LOCALES
-from ...billing import customers, prices, subscriptions
-from ...billing.errors import BillingError, NotFound
-from ...billing.stripe_budget import begin_change
-from ...portal.configuration import Configuration
-from ...portal.flows import Flow, FlowDataError
-from ...portal.policy.session import validate_flow
-from ...portal.registry import InactiveConfigurationError, UnknownConfigurationError
+from ...billing import (
+    BillingError,
+    NotFound,
+    begin_change,
+    fetch_customer,
+    fetch_prices,
+    fetch_subscription,
+)
+from ...portal import (
+    Configuration,
+    Flow,
+    FlowDataError,
+    InactiveConfigurationError,
+    UnknownConfigurationError,
+    validate_flow,
+)
 from ..context import Context, Info
 from ..errors import ErrorCode, UserError, from_billing, input_path, user_error
 from ..input_limits import too_long
@@ -27,7 +36,7 @@ from ..mutation_kit.spec import MutationSpec
 from .types import AfterCompletionType, FlowType, PortalSession
 
 if TYPE_CHECKING:
-    from ...billing.models import Price, Subscription
+    from ...models import Price, Subscription
 
 SPEC = MutationSpec(
     name="createPortalSession",
@@ -206,9 +215,7 @@ async def _check_flow(
     target: Price | None = None
     if flow.subscription_id is not None:
         try:
-            subscription = await subscriptions.fetch_subscription(
-                billing, customer_id, flow.subscription_id
-            )
+            subscription = await fetch_subscription(billing, customer_id, flow.subscription_id)
         except NotFound:
             return user_error(
                 ErrorCode.NOT_FOUND, "Subscription not found.", _flow_field(flow, "subscriptionId")
@@ -216,7 +223,7 @@ async def _check_flow(
     if flow.item is not None and flow.item.price is not None:
         target = context.services.catalog.price(flow.item.price)
         if target is None:
-            found = await prices.fetch_prices(billing, [flow.item.price])
+            found = await fetch_prices(billing, [flow.item.price])
             target = found.get(flow.item.price)
     refusal = validate_flow(
         configuration, flow, subscription=subscription, target_price=target, now=now
@@ -271,7 +278,7 @@ async def create_portal_session(
         return failed(ErrorCode.INVALID_INPUT, exc.message, _input_field(exc.path))
     customer_id = str(data.customer)
     try:
-        customer = await customers.fetch_customer(context.billing, customer_id)
+        customer = await fetch_customer(context.billing, customer_id)
         if flow is not None:
             now = customer.test_clock_time or int(time.time())
             problem = await _check_flow(context, configuration, flow, customer_id, now)

@@ -9,8 +9,8 @@ import strawberry
 from ...auth.after_completion import AfterCompletion as AfterCompletionModel
 from ...auth.principal import CustomerScope
 from ...auth.sessions import CreatedSession
-from ...billing.errors import BillingError, NotFound
-from ...portal.flows import Flow
+from ...billing import BillingError, NotFound
+from ...portal import Flow
 from ..common.types import required_timestamp, timestamp
 from ..configuration.types import PortalConfiguration
 from ..context import Info

@@ -6,12 +6,9 @@ an optional reason the configuration offers; the policy decides which and how.
 
 import strawberry
 
-from ...billing import models
-from ...billing.subscription_changes import cancel_subscription_now, update_subscription
-from ...portal.context import PolicyContext
-from ...portal.decisions import CancelDecision
-from ...portal.policy.cancel import decide_cancel
-from ...portal.refusals import Refusal
+from ... import models
+from ...billing import cancel_subscription_now, update_subscription
+from ...portal import CancelDecision, PolicyContext, Refusal, decide_cancel
 from ..configuration.types import CancellationReason
 from ..context import Info
 from ..errors import UserError

@@ -8,12 +8,9 @@ from datetime import datetime
 
 import strawberry
 
-from ...billing import models
-from ...billing.subscription_changes import update_subscription
-from ...portal.context import PolicyContext
-from ...portal.decisions import PauseDecision
-from ...portal.policy.pause import decide_pause
-from ...portal.refusals import Refusal
+from ... import models
+from ...billing import update_subscription
+from ...portal import PauseDecision, PolicyContext, Refusal, decide_pause
 from ..common.times import unix_seconds
 from ..configuration.types import PauseInterval
 from ..context import Info

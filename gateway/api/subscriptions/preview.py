@@ -13,12 +13,15 @@ from typing import Any
 
 import strawberry
 
-from ...billing import change_previews, previews
-from ...billing.errors import BillingError, NotFound
-from ...billing.scheduled_changes import queued_phases
-from ...portal.decisions import ScheduledUpdateDecision
-from ...portal.policy.update_timing import ChangeTiming, change_timing
-from ...portal.refusals import Refusal
+from ...billing import (
+    BillingError,
+    ChangePreview,
+    NotFound,
+    preview_change,
+    preview_schedule,
+    queued_phases,
+)
+from ...portal import ChangeTiming, Refusal, ScheduledUpdateDecision, change_timing
 from ..common.types import required_timestamp
 from ..context import Context, Info
 from ..errors import ErrorCode, UserError, from_billing, from_refusal, user_error
@@ -142,7 +145,7 @@ async def preview_update(
         if isinstance(decision, ScheduledUpdateDecision) and decision.schedule_id is not None:
             figures = await _replacing_queued_change(context, decision, decision.schedule_id)
         else:
-            figures = await change_previews.preview_change(
+            figures = await preview_change(
                 context.billing,
                 scope.customer_id,
                 subscription_id,
@@ -190,7 +193,7 @@ async def preview_update(
 
 async def _replacing_queued_change(
     context: Context, decision: ScheduledUpdateDecision, schedule_id: str
-) -> change_previews.ChangePreview:
+) -> ChangePreview:
     """A queued change replacing the one the gateway's schedule holds: the schedule decides
     what the period end bills, so Stripe previews the schedule with the new phases."""
     phase_start = decision.schedule_phase_start or decision.effective_at
@@ -201,15 +204,13 @@ async def _replacing_queued_change(
         decision.next_phase,
         decision.current_discounts,
     )
-    invoice = await previews.preview_schedule(
+    invoice = await preview_schedule(
         context.billing,
         context.scope().customer_id,
         schedule_id,
         {"end_behavior": "release", "phases": phases},
     )
-    return change_previews.ChangePreview(
-        invoice, False, 0, invoice.amount_due, decision.effective_at
-    )
+    return ChangePreview(invoice, False, 0, invoice.amount_due, decision.effective_at)
 
 
 @strawberry.type

@@ -9,9 +9,16 @@ import hashlib
 import hmac
 import secrets
 
-from ...billing import models
-from ...portal.decisions import ScheduledUpdateDecision, UpdateDecision
-from ...portal.quotes import Quote, basis_digest, change_digest, check_quote, sign_quote
+from ... import models
+from ...portal import (
+    Quote,
+    ScheduledUpdateDecision,
+    UpdateDecision,
+    basis_digest,
+    change_digest,
+    check_quote,
+    sign_quote,
+)
 from ...settings import Settings
 from ..context import Context
 from ..errors import ErrorCode, UserError, from_refusal, user_error

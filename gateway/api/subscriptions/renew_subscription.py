@@ -2,12 +2,9 @@
 
 import strawberry
 
-from ...billing import models
-from ...billing.subscription_changes import update_subscription
-from ...portal.context import PolicyContext
-from ...portal.decisions import RenewDecision
-from ...portal.policy.renew import decide_renew
-from ...portal.refusals import Refusal
+from ... import models
+from ...billing import update_subscription
+from ...portal import PolicyContext, Refusal, RenewDecision, decide_renew
 from ..context import Info
 from ..errors import UserError
 from ..live.announce import Announcement, LiveEventKind

@@ -7,12 +7,9 @@ endpoint. The policy says which.
 
 import strawberry
 
-from ...billing import models
-from ...billing.subscription_changes import resume_subscription, update_subscription
-from ...portal.context import PolicyContext
-from ...portal.decisions import ResumeDecision
-from ...portal.policy.pause import decide_resume
-from ...portal.refusals import Refusal
+from ... import models
+from ...billing import resume_subscription, update_subscription
+from ...portal import PolicyContext, Refusal, ResumeDecision, decide_resume
 from ..context import Info
 from ..errors import UserError
 from ..live.announce import Announcement, LiveEventKind

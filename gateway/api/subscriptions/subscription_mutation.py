@@ -9,12 +9,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from ...billing import models
-from ...billing.errors import BillingError
+from ... import models
+from ...billing import BillingError
 from ...errors import ErrorCode
-from ...portal.context import PolicyContext
-from ...portal.quotes import CHANGED, QUOTE_FIELD
-from ...portal.refusals import Refusal
+from ...portal import CHANGED, QUOTE_FIELD, PolicyContext, Refusal
 from ..context import Context
 from ..errors import UserError, from_refusal
 from ..mutation_kit.calls import MutationCall, start_call, stripe_failure

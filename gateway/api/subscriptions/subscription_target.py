@@ -3,9 +3,8 @@ exactly like a missing one), and the subscription a write returned, rendered."""
 
 from typing import Any
 
-from ...billing import models
-from ...billing.errors import BillingError, NotFound
-from ...billing.subscription_truth import read_subscription
+from ... import models
+from ...billing import BillingError, NotFound, read_subscription
 from ..context import Context
 from ..errors import ErrorCode, UserError, user_error
 from ..mutation_kit.calls import required_id, stripe_failure

@@ -7,12 +7,9 @@ from typing import Self
 
 import strawberry
 
-from ...billing import models
-from ...billing.errors import BillingError
-from ...portal.actions import SubscriptionAction
-from ...portal.policy.available import action_availability
-from ...portal.policy.update import switch_targets
-from ...portal.refusals import Refusal
+from ... import models
+from ...billing import BillingError
+from ...portal import Refusal, SubscriptionAction, action_availability, switch_targets
 from ..catalog.types import Price
 from ..common.types import required_timestamp, timestamp
 from ..context import Info

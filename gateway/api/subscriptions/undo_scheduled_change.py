@@ -6,12 +6,9 @@ keeps its current plan and renews as before.
 
 import strawberry
 
-from ...billing import models
-from ...billing.scheduled_changes import undo_queued_change
-from ...portal.context import PolicyContext
-from ...portal.decisions import UndoScheduledChangeDecision
-from ...portal.policy.queued_change import decide_undo
-from ...portal.refusals import Refusal
+from ... import models
+from ...billing import undo_queued_change
+from ...portal import PolicyContext, Refusal, UndoScheduledChangeDecision, decide_undo
 from ..context import Info
 from ..errors import UserError
 from ..live.announce import Announcement, LiveEventKind

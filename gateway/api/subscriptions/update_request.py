@@ -13,14 +13,18 @@ it makes the change).
 
 from dataclasses import replace
 
-from ...billing import models
-from ...billing.errors import BillingError
-from ...billing.promotion_codes import find_promotion_code
-from ...portal.context import PolicyContext
-from ...portal.decisions import ScheduledUpdateDecision, UpdateDecision
-from ...portal.policy.update import UpdateRequest, decide_update
-from ...portal.quotes import Quote, basis_refusal
-from ...portal.refusals import Refusal
+from ... import models
+from ...billing import BillingError, find_promotion_code
+from ...portal import (
+    PolicyContext,
+    Quote,
+    Refusal,
+    ScheduledUpdateDecision,
+    UpdateDecision,
+    UpdateRequest,
+    basis_refusal,
+    decide_update,
+)
 from ..context import Context
 from ..errors import ErrorCode, UserError, from_billing, from_refusal, user_error
 from .inputs import UpdateSubscriptionInput

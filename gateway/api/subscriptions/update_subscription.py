@@ -9,11 +9,9 @@ the change is prorated as of the moment Stripe makes it. A client never picks th
 
 import strawberry
 
-from ...billing import models
-from ...billing.scheduled_changes import schedule_change
-from ...billing.subscription_changes import update_subscription
-from ...portal.context import PolicyContext
-from ...portal.decisions import ScheduledUpdateDecision, UpdateDecision
+from ... import models
+from ...billing import schedule_change, update_subscription
+from ...portal import PolicyContext, ScheduledUpdateDecision, UpdateDecision
 from ..context import Info
 from ..errors import UserError
 from ..live.announce import Announcement, LiveEventKind

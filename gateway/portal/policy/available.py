@@ -25,7 +25,7 @@ from .update import quantity_refusal, switch_targets, update_gate
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from gateway.billing.models import Subscription
+    from gateway.models import Subscription
 
     from ..catalog import Catalog
     from ..configuration import CustomerField

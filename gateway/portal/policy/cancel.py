@@ -19,7 +19,7 @@ from .gates import gate, not_eligible
 from .queued_change import foreign_schedule_refusal
 
 if TYPE_CHECKING:
-    from gateway.billing.models import Subscription, SubscriptionStatus
+    from gateway.models import Subscription, SubscriptionStatus
 
     from ..context import PolicyContext
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from enum import Enum
 from typing import TYPE_CHECKING, Literal
 
-from gateway.billing.models import Address, Customer, Shipping, TaxId
+from gateway.models import Address, Customer, Shipping, TaxId
 
 from ...errors import ErrorCode
 from ..actions import AccountAction

@@ -17,7 +17,7 @@ from .gates import not_eligible
 from .queued_change import foreign_schedule_refusal
 
 if TYPE_CHECKING:
-    from gateway.billing.models import Subscription, SubscriptionItem, SubscriptionStatus
+    from gateway.models import Subscription, SubscriptionItem, SubscriptionStatus
 
     from ..configuration import Configuration, ProductRule
     from ..refusals import Refusal

@@ -20,7 +20,7 @@ from .payment_methods import view_payment_methods_refusal
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from gateway.billing.models import (
+    from gateway.models import (
         Customer,
         Invoice,
         InvoiceStatus,

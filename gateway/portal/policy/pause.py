@@ -28,7 +28,7 @@ from .gates import gate, not_eligible
 from .queued_change import foreign_schedule_refusal, queued_change_refusal
 
 if TYPE_CHECKING:
-    from gateway.billing.models import Subscription, SubscriptionStatus
+    from gateway.models import Subscription, SubscriptionStatus
 
     from ..configuration import Configuration, PauseIntervalOption
     from ..context import PolicyContext

@@ -25,7 +25,7 @@ from .gates import gate
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from gateway.billing.models import Customer, PaymentMethod, Subscription, SubscriptionStatus
+    from gateway.models import Customer, PaymentMethod, Subscription, SubscriptionStatus
 
     from ..context import PolicyContext
 

@@ -26,7 +26,7 @@ from ..refusals import Refusal
 from .gates import gate, not_eligible
 
 if TYPE_CHECKING:
-    from gateway.billing.models import Subscription
+    from gateway.models import Subscription
 
     from ..context import PolicyContext
 

@@ -20,7 +20,7 @@ from .gates import not_eligible
 from .queued_change import foreign_schedule_refusal
 
 if TYPE_CHECKING:
-    from gateway.billing.models import Subscription
+    from gateway.models import Subscription
 
     from ..context import PolicyContext
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from gateway.billing.models import Price
+    from gateway.models import Price
 
     from ..configuration import ScheduleConditionType, SubscriptionUpdateFeature
 

@@ -19,7 +19,7 @@ from .payment_methods import payment_method_refusal
 from .update import UpdateRequest, decide_update, update_gate
 
 if TYPE_CHECKING:
-    from gateway.billing.models import Price, Subscription
+    from gateway.models import Price, Subscription
 
     from ..configuration import Configuration
     from ..flows import Flow

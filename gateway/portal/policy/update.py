@@ -23,7 +23,7 @@ from .queued_change import queued_change_refusal
 from .scheduling import matching_conditions
 
 if TYPE_CHECKING:
-    from gateway.billing.models import Price, Subscription, SubscriptionItem
+    from gateway.models import Price, Subscription, SubscriptionItem
 
     from ..catalog import Catalog
     from ..configuration import AdjustableQuantity, ProductRule, SubscriptionUpdateType

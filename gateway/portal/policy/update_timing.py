@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from gateway.billing.models import Price, Subscription
+    from gateway.models import Price, Subscription
 
     from ..decisions import UpdateDecision
 

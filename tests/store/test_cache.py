@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from gateway.billing.cache import Cache
+from gateway.store import Cache
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
 async def cache(request: pytest.FixtureRequest) -> AsyncIterator[Cache]:
     url = None if request.param == "memory" else request.getfixturevalue("redis_url")
     cache = Cache.from_url(url)
@@ -51,10 +51,10 @@ async def test_customer_generations_orphan_old_entries(cache: Cache) -> None:
         loads += 1
         return {"version": loads}
 
-    first = await cache.customer_cached("cus_1", "customer", 60, load)
-    again = await cache.customer_cached("cus_1", "customer", 60, load)
+    first: object = await cache.customer_cached("cus_1", "customer", 60, load)
+    again: object = await cache.customer_cached("cus_1", "customer", 60, load)
     assert first == again == {"version": 1}
-    other = await cache.customer_cached("cus_2", "customer", 60, load)
+    other: object = await cache.customer_cached("cus_2", "customer", 60, load)
     assert other == {"version": 2}
     await cache.invalidate_customer("cus_1")
     assert await cache.customer_cached("cus_1", "customer", 60, load) == {"version": 3}

@@ -12,13 +12,9 @@ from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import parse_qsl, urlsplit
-
-from aiocache import SimpleMemoryCache
-from aiocache.backends.redis import RedisCache
-from aiocache.serializers import JsonSerializer
 
 from ..observability.metrics import CACHE_LOOKUPS, cache_kind
+from .backends import backend_for
 from .decoded_json import DecodedJson, as_decoded
 
 if TYPE_CHECKING:
@@ -28,52 +24,11 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Json = Any
-NAMESPACE = "gateway:"
 # Generation counters outlive the entries they guard so a bump is never forgotten early.
 GENERATION_TTL_SECONDS = 7 * 24 * 3600
 # Shared data kept under a scope generation (`Cache.scoped_cached`); customer ids are `cus_...`,
 # so `gen:scope:<name>` never meets a customer's `gen:<id>`.
 SCOPE_PREFIX = "scope:"
-CATALOG = "catalog"
-CONFIGURATIONS = "configurations"
-
-
-class _Redis(RedisCache):  # type: ignore[misc]
-    """aiocache's Redis backend without the redis-py calls deprecated since redis-py 5
-    (`setex`, `close`), which warn on every write and on shutdown."""
-
-    async def _set(
-        self,
-        key: str,
-        value: Any,
-        ttl: float | None = None,
-        _cas_token: Any = None,
-        _conn: Any = None,
-    ) -> Any:
-        if _cas_token is not None or ttl is None:
-            return await super()._set(key, value, ttl=ttl, _cas_token=_cas_token, _conn=_conn)
-        return await self.client.set(key, value, px=max(1, int(ttl * 1000)))
-
-    async def _close(self, *args: Any, _conn: Any = None, **kwargs: Any) -> None:
-        await self.client.aclose()
-
-
-def _backend(url: str | None) -> Any:
-    """The aiocache backend for `url`: `redis://` / `rediss://`, else in-process memory."""
-    parts = urlsplit(url or "memory://")
-    options: dict[str, Any] = {"serializer": JsonSerializer(), "namespace": NAMESPACE}
-    if parts.scheme not in ("redis", "rediss"):
-        # No I/O to bound: aiocache's per-call timeout would only cost a task and a timer.
-        return SimpleMemoryCache(**options, timeout=None)
-    options.update(parse_qsl(parts.query))
-    if parts.path.strip("/"):
-        options.update(RedisCache.parse_uri_path(parts.path))
-    options.update(endpoint=parts.hostname or "127.0.0.1", port=parts.port or 6379)
-    if parts.password:
-        options["password"] = parts.password
-    if parts.scheme == "rediss":
-        options["ssl"] = True
-    return _Redis(**options)
 
 
 def _text(raw: Any) -> Any:
@@ -97,7 +52,7 @@ class Cache:
     @classmethod
     def from_url(cls, url: str | None) -> Cache:
         """`redis://host:port/db` for a shared store; `None` or `memory://` for this process."""
-        return cls(_backend(url))
+        return cls(backend_for(url))
 
     @property
     def shared(self) -> bool:
@@ -267,25 +222,22 @@ class Cache:
         load: Callable[[], Awaitable[Json]],
         build: Callable[[Json], T] = as_decoded,
     ) -> T:
-        """`cached`, under a key that carries `scope`'s generation (`CATALOG`, `CONFIGURATIONS`).
+        """`cached`, under a key that carries `scope`'s generation (billing's catalog, say).
 
         `invalidate_scope(scope)` then forgets every entry of the scope at once, the way
         `invalidate_customer` does for one customer.
         """
         try:
-            generation = await self.generation(f"{SCOPE_PREFIX}{scope}")
+            generation = await self.scope_generation(scope)
         except Exception:
             logger.warning("cache read failed; loading from Stripe", exc_info=True)
             return build(await load())
         return await self.cached(f"{scope}:{generation}:{key}", ttl, load, build)
 
+    async def scope_generation(self, scope: str) -> int:
+        """The generation `invalidate_scope(scope)` bumps (to notice another instance's bump)."""
+        return await self.generation(f"{SCOPE_PREFIX}{scope}")
+
     async def invalidate_scope(self, scope: str) -> None:
+        """Forget every entry cached through `scoped_cached(scope, ...)` at once."""
         await self.increment(f"gen:{SCOPE_PREFIX}{scope}", GENERATION_TTL_SECONDS)
-
-    async def invalidate_catalog(self) -> None:
-        """Forget every product and price cached through `scoped_cached(CATALOG, ...)`."""
-        await self.invalidate_scope(CATALOG)
-
-    async def invalidate_configurations(self) -> None:
-        """Forget every portal configuration cached through `scoped_cached(CONFIGURATIONS, ...)`."""
-        await self.invalidate_scope(CONFIGURATIONS)

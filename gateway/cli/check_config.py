@@ -3,7 +3,8 @@
 Without Stripe the file is checked on its own. With `--with-stripe` the catalog (products
 and prices) and the configurations named in GATEWAY_PORTAL_CONFIGURATION_IDS are read from
 Stripe first, so listed prices are checked against what exists and the default is checked
-across both sources, exactly as the server does when it starts.
+across both sources, exactly as the server does when it starts. The reading lives here,
+the checking in `portal/` (which does no I/O).
 """
 
 from __future__ import annotations
@@ -14,10 +15,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .catalog import Catalog
-from .loading import load_configuration_file
-from .problems import errors_only
-from .registry import collect_configurations
+from ..portal import Catalog, check_configuration_file
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -37,13 +35,10 @@ StripeFetcher = Callable[[], Coroutine[Any, Any, StripeSources]]
 
 
 def stripe_fetcher(settings: Settings) -> StripeFetcher:
-    """Read the catalog and the configured `bpc_...` ids through billing/ (the CLI's default)."""
+    """Read the catalog and the configured `bpc_...` ids through billing/ (the default)."""
 
     async def fetch() -> StripeSources:
-        # Imported here: the policy engine never needs billing's I/O, only this command does.
-        from ..billing.catalog_fetch import fetch_catalog
-        from ..billing.client import open_stripe
-        from ..billing.portal_configurations import fetch_portal_configurations
+        from ..billing import fetch_catalog, fetch_portal_configurations, open_stripe
 
         async with open_stripe(settings) as client:
             products, prices = await fetch_catalog(client)
@@ -77,21 +72,9 @@ def check_config_command(
             print(f"cannot read the catalog from Stripe: {error}", file=stream)
             return 1
         catalog, stripe_configurations = sources.catalog, sources.configurations
-    loaded = load_configuration_file(path, catalog=catalog)
-    configurations, problems = collect_configurations(
-        loaded, stripe_configurations, catalog=catalog
+    result = check_configuration_file(
+        path, catalog=catalog, stripe_configurations=stripe_configurations
     )
-    from_file = set(loaded.problems)
-    for problem in problems:
-        print(f"{path}: {problem}" if problem in from_file else str(problem), file=stream)
-    errors = errors_only(problems)
-    if errors:
-        print(f"{len(errors)} problem(s) found; the configuration is invalid.", file=stream)
-        return 1
-    default = next(c.id for c in configurations if c.is_default)
-    checked = "checked against the Stripe catalog" if with_stripe else "checked"
-    print(
-        f"OK: {len(configurations)} configuration(s) {checked}; the default is {default}.",
-        file=stream,
-    )
-    return 0
+    for line in result.lines:
+        print(line, file=stream)
+    return 0 if result.valid else 1

@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING, Any
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from .bus import QUEUE_SIZE, EventBus
+from .base import QUEUE_SIZE, EventBus
 from .events import LiveEvent
 
 if TYPE_CHECKING:
-    from .bus import Subscription
+    from .base import Subscription
 
 logger = logging.getLogger(__name__)
 

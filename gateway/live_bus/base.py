@@ -1,10 +1,9 @@
-"""The live-event bus: webhooks publish, each customer's live view subscribes.
+"""The live-event bus's interface: webhooks publish, each customer's live view subscribes.
 
-One interface, two backends chosen by the Redis URL (`create_bus`): in this process
-(`InMemoryBus`) or across instances (`RedisBus`, where a webhook received by one instance
-reaches subscribers connected to another). Either way, every process fans events out to
-its own subscribers through bounded queues: a subscriber that stops reading loses its
-*oldest* events (counted in `dropped`) instead of growing memory without limit.
+Two backends implement it (`memory.InMemoryBus`, `redis_bus.RedisBus`; `create_bus` picks
+one). Either way, every process fans events out to its own subscribers through bounded
+queues: a subscriber that stops reading loses its *oldest* events (counted in `dropped`)
+instead of growing memory without limit.
 
 Use from a GraphQL subscription resolver::
 
@@ -199,26 +198,3 @@ class EventBus(ABC):
     @abstractmethod
     async def _shutdown(self) -> None:
         """Release the backend's connections."""
-
-
-class InMemoryBus(EventBus):
-    """Events reach subscribers of this process only: for one instance, and for tests."""
-
-    async def publish(self, event: LiveEvent) -> None:
-        self._check_open()
-        self._deliver(event)
-
-    def _idle(self, customer_id: str) -> None:
-        """Nothing is held per customer beyond the subscriber set already dropped."""
-
-    async def _shutdown(self) -> None:
-        """No connections to release."""
-
-
-def create_bus(redis_url: str | None, *, queue_size: int = QUEUE_SIZE) -> EventBus:
-    """`InMemoryBus` without a URL (or `memory://`), else a `RedisBus` on that server."""
-    if not redis_url or redis_url.startswith("memory://"):
-        return InMemoryBus(queue_size)
-    from .redis_bus import RedisBus  # imports redis only when it is used
-
-    return RedisBus(redis_url, queue_size=queue_size)

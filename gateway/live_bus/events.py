@@ -3,7 +3,7 @@
 A `LiveEvent` is small and self-contained so it can cross processes (Redis pub/sub) as JSON.
 It carries Stripe's `created` and the object as the event saw it, because Stripe does not
 deliver events in order: a subscriber keeps, per `object_id`, the newest `created` it has
-applied and discards anything older (see `gateway.webhooks.ordering.LatestOnly`).
+applied and discards anything older (see `gateway.live_bus.ordering.LatestOnly`).
 """
 
 from __future__ import annotations
