@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from tests.ui.conftest import Browsing, Demo
 
-pytestmark = pytest.mark.usefixtures("no_script_errors")
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("no_script_errors")]
 
 FR_MONTHS = [
     "janv.",
