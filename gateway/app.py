@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+import aiohttp
 from aiohttp import web
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
@@ -28,6 +29,7 @@ from .api.schema import SchemaLimits, build_schema
 from .api.view import LIVE_SOCKETS, SERVICES, GatewayView
 from .auth.admin_keys import AdminKeys
 from .auth.clock import Clock, system_clock
+from .auth.jwt import JwtAuthenticator
 from .auth.rate_limit import RateLimiter
 from .auth.sessions import SessionStore
 from .billing.breaker import Breaker
@@ -95,10 +97,14 @@ def _lifecycle(
         breaker = Breaker(settings.stripe_breaker_threshold, settings.stripe_breaker_seconds)
         app[STRIPE_BREAKER] = breaker
         app[RATE_LIMITER] = RateLimiter(cache)
-        async with open_stripe(settings, breaker) as client:
+        async with (
+            open_stripe(settings, breaker) as client,
+            aiohttp.ClientSession() as identity_http,
+        ):
+            billing = Billing(client, cache, customer_ttl=settings.customer_cache_ttl_seconds)
             services = Services(
                 settings=settings,
-                billing=Billing(client, cache, customer_ttl=settings.customer_cache_ttl_seconds),
+                billing=billing,
                 sessions=SessionStore(
                     cache,
                     portal_url=settings.portal_url,
@@ -109,6 +115,7 @@ def _lifecycle(
                 admin_keys=AdminKeys(settings.admin_keys),
                 clock=clock,
                 bus=bus,
+                jwt=JwtAuthenticator.from_settings(settings, billing, identity_http),
             )
             app[SERVICES] = services
             app[READINESS] = Readiness()
@@ -134,6 +141,8 @@ def _lifecycle(
                 refresher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await refresher
+                if services.jwt is not None:
+                    await services.jwt.close()
                 await bus.close()
                 await cache.close()
 

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ASYMMETRIC_JWT_ALGORITHMS = (
+    "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA",
+)  # fmt: skip
+# A shared secret shorter than the hash (RFC 7518, 3.2) is refused.
+MIN_HS256_SECRET_BYTES = 32
 
 
 class Settings(BaseSettings):
@@ -111,6 +118,35 @@ class Settings(BaseSettings):
     # without one it can only use test cards against the emulator.
     stripe_publishable_key: str | None = None
 
+    # The team's own sign-in tokens (JWTs) act for one customer (SECURITY.md, "Use your own
+    # sign-in" in docs/frontend-guide.md). On when an issuer, a JWKS URL or an HS256 secret is
+    # set. The issuer is discovered (`/.well-known/openid-configuration`) and required as `iss`.
+    jwt_issuer: str | None = None
+    jwt_jwks_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Required `aud` (any one of these); a token for another app of the same provider is refused.
+    jwt_audience: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Asymmetric only; HS256 is added when (and only when) a shared secret is set.
+    jwt_algorithms: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(ASYMMETRIC_JWT_ALGORITHMS)
+    )
+    jwt_hs256_secret: SecretStr | None = None
+    jwt_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    # The claim (a path: `app_metadata.stripe_customer_id`, or a whole namespaced name such as
+    # `https://example.com/stripe_customer_id`) holding the Stripe customer id; or, instead,
+    # a user id claim looked up as `metadata[<jwt_customer_metadata_key>]` by customer search.
+    jwt_customer_claim: str | None = None
+    jwt_user_id_claim: str | None = None
+    jwt_customer_metadata_key: str | None = None
+    # Optional claim naming the portal configuration (bpc_...); absent means the default.
+    jwt_configuration_claim: str | None = None
+    # How long fetched keys are used before they are read again, and the least time between
+    # two reads when a token names an unknown `kid` (a provider that cannot be reached keeps
+    # the last good keys in use).
+    jwt_keys_max_age_seconds: float = Field(default=300.0, gt=0)
+    jwt_keys_refetch_seconds: float = Field(default=30.0, ge=0)
+    # How long a user id -> customer lookup is remembered (a miss: a tenth of it, at least 1 s).
+    jwt_customer_lookup_ttl_seconds: float = Field(default=300.0, ge=0)
+
     @field_validator("admin_keys", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
@@ -118,9 +154,67 @@ class Settings(BaseSettings):
             return [SecretStr(part.strip()) for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("portal_configuration_ids", "cors_origins", mode="before")
+    @field_validator(
+        "portal_configuration_ids",
+        "cors_origins",
+        "jwt_jwks_urls",
+        "jwt_audience",
+        "jwt_algorithms",
+        mode="before",
+    )
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _jwt_consistent(self) -> Settings:
+        problem = jwt_settings_problem(self)
+        if problem is not None:
+            raise ValueError(problem)
+        return self
+
+    @property
+    def jwt_enabled(self) -> bool:
+        return bool(self.jwt_issuer or self.jwt_jwks_urls or self.jwt_hs256_secret)
+
+
+def jwt_settings_problem(settings: Settings) -> str | None:
+    """Why the JWT settings cannot work together, or None."""
+    if not settings.jwt_enabled:
+        return None
+    unknown = set(settings.jwt_algorithms) - set(ASYMMETRIC_JWT_ALGORITHMS)
+    if unknown:
+        return (
+            f"GATEWAY_JWT_ALGORITHMS may list only {', '.join(ASYMMETRIC_JWT_ALGORITHMS)}; "
+            f"not {', '.join(sorted(unknown))} (HS256 comes with GATEWAY_JWT_HS256_SECRET)."
+        )
+    secret = settings.jwt_hs256_secret
+    if secret is not None and len(secret.get_secret_value().encode()) < MIN_HS256_SECRET_BYTES:
+        return f"GATEWAY_JWT_HS256_SECRET needs at least {MIN_HS256_SECRET_BYTES} bytes."
+    if (settings.jwt_issuer or settings.jwt_jwks_urls) and not settings.jwt_algorithms:
+        return "GATEWAY_JWT_ALGORITHMS is empty: no token could be verified with the keys."
+    if not settings.jwt_audience:
+        return "GATEWAY_JWT_AUDIENCE is required: the audience your tokens are issued for."
+    by_claim = settings.jwt_customer_claim is not None
+    by_lookup = (
+        settings.jwt_user_id_claim is not None or settings.jwt_customer_metadata_key is not None
+    )
+    if by_claim == by_lookup:
+        return (
+            "Set either GATEWAY_JWT_CUSTOMER_CLAIM, or both GATEWAY_JWT_USER_ID_CLAIM and "
+            "GATEWAY_JWT_CUSTOMER_METADATA_KEY."
+        )
+    if by_lookup and not (settings.jwt_user_id_claim and settings.jwt_customer_metadata_key):
+        return "GATEWAY_JWT_USER_ID_CLAIM and GATEWAY_JWT_CUSTOMER_METADATA_KEY go together."
+    key = settings.jwt_customer_metadata_key
+    if key is not None and not _METADATA_KEY.fullmatch(key):
+        return (
+            "GATEWAY_JWT_CUSTOMER_METADATA_KEY is a Stripe metadata key: 1 to 40 characters, "
+            "letters, digits, '_', '-' or '.'."
+        )
+    return None
+
+
+_METADATA_KEY = re.compile(r"[A-Za-z0-9_.\-]{1,40}")

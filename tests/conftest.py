@@ -10,6 +10,7 @@ import stripe
 from stripe_emulator.testing import TEST_API_KEY, RunningEmulator, running_emulator
 
 from tests.support.gateway import GatewayFactory, RunningGateway
+from tests.support.identity import IdentityProvider
 from tests.support.world import World, build_world
 
 if TYPE_CHECKING:
@@ -62,3 +63,12 @@ async def world(stripe_client: stripe.StripeClient) -> World:
 async def gateway(gateway_factory: GatewayFactory, world: World) -> RunningGateway:
     """A gateway serving the world's configurations (`full` is the default)."""
     return await gateway_factory.start(world.configurations())
+
+
+@pytest.fixture
+async def identity_provider() -> AsyncIterator[IdentityProvider]:
+    """A local OIDC identity provider (discovery, JWKS, rotating keys) that signs tokens."""
+    provider = IdentityProvider()
+    await provider.start()
+    yield provider
+    await provider.close()

@@ -107,6 +107,7 @@ def add_line(
         "pretax_credit_amounts": [],
         "pricing": pricing(price, amount, quantity),
         "quantity": quantity,
+        "quantity_decimal": None if quantity is None else str(quantity),
         "subscription": subscription,
         "subtotal": amount,
         "taxes": [],

@@ -108,7 +108,12 @@ def new_invoice(
                 "subscription_details": {
                     "metadata": dict(subscription["metadata"]),
                     "subscription": subscription["id"],
-                    "subscription_proration_date": proration_date,
+                    # Only an invoice made by a proration carries its date (never null).
+                    **(
+                        {"subscription_proration_date": proration_date}
+                        if proration_date is not None
+                        else {}
+                    ),
                 },
                 "type": "subscription_details",
             },
@@ -137,7 +142,6 @@ def new_invoice(
             "subtotal": 0,
             "subtotal_excluding_tax": 0,
             "test_clock": customer.get("test_clock"),
-            "threshold_reason": None,
             "total": 0,
             "total_discount_amounts": [],
             "total_excluding_tax": 0,
@@ -275,9 +279,7 @@ def _record_payment(emu: Emulator, invoice: Obj, at: int) -> None:
             "invoice": invoice["id"],
             "is_default": True,
             "payment": {
-                "charge": None,
                 "payment_intent": emu.new_id("pi"),
-                "payment_record": None,
                 "type": "payment_intent",
             },
             "status": "paid",

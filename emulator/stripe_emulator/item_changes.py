@@ -337,6 +337,7 @@ def new_item(
         {
             "billing_thresholds": None,
             "current_period_end": period[1],
+            "current_trial": None,
             "current_period_start": period[0],
             "discounts": [],
             "metadata": apply_metadata({}, metadata or {}),

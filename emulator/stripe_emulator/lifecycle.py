@@ -16,6 +16,7 @@ from . import invoicing
 from .errors import StripeError, invalid, missing_param
 from .item_changes import unsupported
 from .resources.cards import decline_error
+from .resources.common import previous_attributes
 from .sandbox import scratch
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ def now_for(emu: Emulator, subscription: Obj) -> int:
 def emit_changed(emu: Emulator, subscription: Obj, before: Obj, event: str) -> None:
     """Emit `event` with the top-level fields that differ from `before` (if any do)."""
     after = emu.render(subscription)
-    previous = {key: before.get(key) for key in after if before.get(key) != after[key]}
+    previous = previous_attributes(before, after)
     if previous:
         emu.emit(event, subscription, previous)
 
@@ -69,6 +70,40 @@ def reject_unmodelled(params: Obj, names: tuple[str, ...]) -> None:
             raise unsupported(name, "subscriptions")
     if (params.get("automatic_tax") or {}).get("enabled"):
         raise unsupported("automatic_tax[enabled]", "subscriptions")
+    end_behavior = (params.get("trial_settings") or {}).get("end_behavior") or {}
+    if "billing_cycle_anchor" in end_behavior:
+        raise unsupported("trial_settings[end_behavior][billing_cycle_anchor]", "subscriptions")
+    settings = params.get("invoice_settings") or {}
+    if settings.get("account_tax_ids") not in (None, "", []):
+        raise unsupported("invoice_settings[account_tax_ids]", "subscriptions")
+    if ((params.get("payment_settings") or {}).get("payment_method_options")) not in (None, ""):
+        raise unsupported("payment_settings[payment_method_options]", "subscriptions")
+    types = (params.get("payment_settings") or {}).get("payment_method_types")
+    if types and any(t != "card" for t in types):
+        raise unsupported("payment_settings[payment_method_types]", "subscriptions (cards only)")
+    flexible = (params.get("billing_mode") or {}).get("flexible") or {}
+    if flexible.get("proration_discounts", "included") != "included":
+        # Discounts never reduce proration lines here, so only `included` is true to it.
+        raise unsupported("billing_mode[flexible][proration_discounts]", "subscriptions")
+    if (settings.get("issuer") or {}).get("type", "self") != "self":
+        raise unsupported("invoice_settings[issuer][type]", "subscriptions (only `self`)")
+
+
+def apply_settings(sub: Obj, params: Obj) -> None:
+    """Invoice settings copied to the subscription's invoices, and its payment method types."""
+    settings = params.get("invoice_settings") or {}
+    stored = sub["invoice_settings"]
+    if "custom_fields" in settings:
+        fields = settings["custom_fields"]
+        stored["custom_fields"] = (
+            [{"name": f["name"], "value": f["value"]} for f in fields] if fields else None
+        )
+    for key in ("description", "footer"):
+        if key in settings:
+            stored[key] = settings[key] or None
+    payment = params.get("payment_settings") or {}
+    if "payment_method_types" in payment:
+        sub["payment_settings"]["payment_method_types"] = payment["payment_method_types"] or None
 
 
 def collection_settings(params: Obj, current: Obj | None = None) -> tuple[str, int | None]:

@@ -39,7 +39,13 @@ _UNMODELLED = (
     "issuer",
     "on_behalf_of",
 )
-_DETAILS_UNMODELLED = ("billing_mode", "billing_schedules", "default_tax_rates", "pause")
+_DETAILS_UNMODELLED = (
+    "billing_mode",
+    "billing_schedules",
+    "default_tax_rates",
+    "pause",
+    "start_date",
+)
 # subscription_details keys that mean "as if this update were made".
 _UPDATE_KEYS = (
     "items",
@@ -70,11 +76,29 @@ def _check(params: Obj) -> None:
     for key in _DETAILS_UNMODELLED:
         if details.get(key):
             raise unsupported(f"subscription_details[{key}]", "invoice previews")
+    if (params.get("schedule_details") or {}).get("pause_schedules"):
+        raise unsupported("schedule_details[pause_schedules]", "invoice previews")
+
+
+def _same_currency(params: Obj, body: Obj) -> Obj:
+    """`currency` picks the preview's currency; one currency per customer is modelled."""
+    wanted = params.get("currency")
+    if wanted is not None and wanted.lower() != body["currency"]:
+        raise invalid(
+            f"The preview's currency is {body['currency']}; the emulator bills one currency "
+            "per customer.",
+            param="currency",
+        )
+    return body
 
 
 def preview(emu: Emulator, params: Obj) -> Obj:
     """The preview invoice, rendered (id `upcoming_in_...`, status draft)."""
     _check(params)
+    return _same_currency(params, _preview(emu, params))
+
+
+def _preview(emu: Emulator, params: Obj) -> Obj:
     if params.get("schedule") is not None or params.get("schedule_details") is not None:
         return _for_schedule(emu, params)
     details: Obj = params.get("subscription_details") or {}
@@ -163,6 +187,12 @@ def _for_subscription(emu: Emulator, sub: Obj, details: Obj) -> Obj | None:
     update: Obj = {key: details[key] for key in _UPDATE_KEYS if key in details}
     anchor = details.get("billing_cycle_anchor")
     if anchor is not None:
+        if anchor["type"] != "timestamp" and anchor.get("timestamp") is not None:
+            raise invalid(
+                "subscription_details[billing_cycle_anchor][timestamp] goes with "
+                "type=timestamp only.",
+                param="subscription_details[billing_cycle_anchor][timestamp]",
+            )
         if anchor["type"] == "timestamp":
             raise invalid(
                 "For existing subscriptions, subscription_details[billing_cycle_anchor] can "
@@ -264,7 +294,6 @@ def render_preview(emu: Emulator, invoice: Obj, mode: str) -> Obj:
             "object": "list",
             "data": data,
             "has_more": False,
-            "total_count": len(data),
             "url": f"/v1/invoices/{preview_id}/lines",
         },
     )

@@ -37,18 +37,26 @@ class Route:
     handler: Handler
     # Top-level string params that Stripe clears on `''` although the spec types them `str`.
     clearable: tuple[str, ...] = ()
+    # Params accepted without effect, because what they change does not exist here (e.g.
+    # `off_session` where no customer authentication is modelled); listed in the README.
+    inert: tuple[str, ...] = ()
 
 
 ROUTES: list[Route] = []
 
 
 def route(
-    method: str, pattern: str, schema: type | None, *, clearable: tuple[str, ...] = ()
+    method: str,
+    pattern: str,
+    schema: type | None,
+    *,
+    clearable: tuple[str, ...] = (),
+    inert: tuple[str, ...] = (),
 ) -> Callable[[Handler], Handler]:
     """Register `handler` for `method pattern`; `schema` is the SDK's params TypedDict."""
 
     def register(handler: Handler) -> Handler:
-        ROUTES.append(Route(method, pattern, schema, handler, clearable))
+        ROUTES.append(Route(method, pattern, schema, handler, clearable, inert))
         return handler
 
     return register

@@ -66,6 +66,12 @@ def build_phases(
         if "items" not in spec:
             raise missing_param(f"{name}[items]")
         changes = plan(emu, None, spec["items"], f"{name}[items]")
+        currency = spec.get("currency")
+        if currency is not None and currency.lower() != changes[0].price["currency"]:
+            raise invalid(
+                f"The phase's prices are in {changes[0].price['currency']}, not {currency}.",
+                param=f"{name}[currency]",
+            )
         phase_discounts = discounts.resolve(
             emu,
             spec.get("discounts"),
@@ -110,6 +116,7 @@ def build_phases(
                     for coupon, code, kept in phase_discounts
                 ],
                 "end_date": end,
+                "billing_thresholds": None,
                 "invoice_settings": None,
                 "items": [
                     {

@@ -31,7 +31,6 @@ def _new_schedule(emu: Emulator, customer: Obj, params: Obj, phases: list[Obj]) 
             "billing_mode": {
                 "flexible": {"proration_discounts": "included"},
                 "type": "flexible",
-                "updated_at": None,
             },
             "canceled_at": None,
             "completed_at": None,
@@ -48,7 +47,10 @@ def _new_schedule(emu: Emulator, customer: Obj, params: Obj, phases: list[Obj]) 
                 "description": None,
                 "invoice_settings": {
                     "account_tax_ids": None,
+                    "custom_fields": None,
                     "days_until_due": None,
+                    "description": None,
+                    "footer": None,
                     "issuer": {"type": "self"},
                 },
                 "on_behalf_of": None,
@@ -72,6 +74,11 @@ def _reject_unmodelled(params: Obj) -> None:
     for key in ("pause_schedules", "customer_account"):
         if params.get(key):
             raise unsupported(key, "subscription schedules")
+    mode = params.get("billing_mode") or {}
+    if mode.get("type", "flexible") != "flexible":
+        raise unsupported("billing_mode[type]", "subscription schedules (flexible only)")
+    if (mode.get("flexible") or {}).get("proration_discounts", "included") != "included":
+        raise unsupported("billing_mode[flexible][proration_discounts]", "subscription schedules")
     settings = params.get("default_settings") or {}
     for key in settings:
         if key not in ("collection_method", "default_payment_method", "description"):
@@ -154,6 +161,7 @@ def _from_subscription(emu: Emulator, params: Obj) -> Obj:
             for d in discounts.active(emu, sub, emu.now(sub["customer"]))
         ],
         "end_date": end,
+        "billing_thresholds": None,
         "invoice_settings": None,
         "items": [
             {
@@ -359,6 +367,8 @@ def update(emu: Emulator, schedule: Obj, params: Obj) -> Obj:
         )
     _reject_unmodelled(params)
     now = emu.now(schedule["customer"])
+    # How a change to the current phase prorates; with no such change there is nothing to do.
+    proration = params.get("proration_behavior")
     phases = schedule["phases"]
     if "phases" in params:
         specs = params["phases"]
@@ -406,8 +416,8 @@ def update(emu: Emulator, schedule: Obj, params: Obj) -> Obj:
                 "start_date": current["start_date"],
             }
             sub = emu.objects[schedule["subscription"]]
-            if "proration_behavior" in params:
-                current = {**current, "proration_behavior": params["proration_behavior"]}
+            if proration is not None:
+                current = {**current, "proration_behavior": proration}
             if changes_to_needed(emu, sub, current):
                 _enter_phase(emu, schedule, sub, current, now)
             else:

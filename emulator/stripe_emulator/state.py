@@ -188,6 +188,9 @@ class Emulator:
             return
         if not isinstance(node, dict):
             raise invalid(f"This property cannot be expanded ({path}).", param="expand")
+        if node.get("deleted") is True:
+            # A deleted object answers with its stub (id, object, deleted): nothing to expand.
+            return
         key, rest = parts[0], parts[1:]
         if key not in node and (node.get("object"), key) in INCLUDABLES:
             node[key] = INCLUDABLES[(node["object"], key)](self, node)

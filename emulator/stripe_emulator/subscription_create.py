@@ -16,6 +16,7 @@ from .item_changes import (
 from .lifecycle import (
     TRIAL_WILL_END_NOTICE,
     Result,
+    apply_settings,
     collection_settings,
     issue,
     payment_error,
@@ -133,6 +134,7 @@ def create(emu: Emulator, params: Obj) -> Result:
         _new_fields(emu, customer, params, currency, method, days, now, mode),
         customer=customer["id"],
     )
+    apply_settings(sub, params)
     interval, count = cadence(prices[0])
     if trial_end is not None:
         end, sub["billing_cycle_anchor"] = trial_end, trial_end
@@ -149,11 +151,12 @@ def create(emu: Emulator, params: Obj) -> Result:
     invoice = invoicing.new_invoice(
         emu, sub, billing_reason="subscription_create", period=(now, now), at=now
     )
+    # Prorations on create come from a billing_cycle_anchor: `none` bills nothing until it.
+    free = params.get("proration_behavior") == "none"
     for item in items_of(emu, sub):
         if trial_end is not None:
             trial_line(emu, invoice, item, now, end)
         elif anchor is not None:
-            free = params.get("proration_behavior") == "none"
             partial_line(emu, invoice, item, now, end, free=free)
         else:
             full_line(emu, invoice, item, now, end)
@@ -185,7 +188,8 @@ def _new_fields(
         "automatic_tax": {"disabled_reason": None, "enabled": False, "liability": None},
         "billing_cycle_anchor": now,
         "billing_cycle_anchor_config": None,
-        "billing_mode": {"flexible": flexible, "type": mode, "updated_at": None},
+        # `updated_at` appears once the billing mode is migrated, never as null.
+        "billing_mode": {"flexible": flexible, "type": mode},
         "billing_schedules": [],
         "billing_thresholds": None,
         "cancel_at": None,
@@ -208,8 +212,15 @@ def _new_fields(
         "description": params.get("description"),
         "discounts": [],
         "ended_at": None,
-        "invoice_settings": {"account_tax_ids": None, "issuer": {"type": "self"}},
+        "invoice_settings": {
+            "account_tax_ids": None,
+            "custom_fields": None,
+            "description": None,
+            "footer": None,
+            "issuer": {"type": "self"},
+        },
         "latest_invoice": None,
+        "managed_payments": None,
         "metadata": apply_metadata({}, params.get("metadata") or {}),
         "next_pending_invoice_item_invoice": None,
         "on_behalf_of": None,
@@ -229,7 +240,9 @@ def _new_fields(
         "test_clock": customer.get("test_clock"),
         "transfer_data": None,
         "trial_end": None,
-        "trial_settings": {"end_behavior": {"missing_payment_method": end_behavior}},
+        "trial_settings": {
+            "end_behavior": {"billing_cycle_anchor": None, "missing_payment_method": end_behavior}
+        },
         "trial_start": None,
         "_items": [],
         "_trial_will_end_sent": False,

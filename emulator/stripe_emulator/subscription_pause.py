@@ -12,6 +12,7 @@ from .item_changes import (
     credit_unused,
     items_of,
     price_of,
+    unsupported,
 )
 from .lifecycle import Result, emit_changed, issue, now_for
 from .periods import next_boundary, previous_boundary
@@ -50,6 +51,10 @@ def pause(emu: Emulator, sub: Obj, params: Obj) -> Result:
     if sub["status"] not in ("active", "trialing", "past_due"):
         raise invalid(f"A subscription with status `{sub['status']}` cannot be paused.")
     bill_for = params.get("bill_for") or {}
+    if "outstanding_usage_through" in bill_for:
+        raise unsupported("bill_for[outstanding_usage_through]", "subscription pauses")
+    if params.get("type", "subscription") != "subscription":
+        raise invalid("Only `type=subscription` pauses are supported.", param="type")
     unused_from = (bill_for.get("unused_time_from") or {}).get("type", "now")
     behavior = params.get("invoicing_behavior", "pending_invoice_item")
     before = emu.render(sub)

@@ -21,6 +21,7 @@ from .item_changes import (
 from .lifecycle import (
     ENDED,
     Result,
+    apply_settings,
     collection_settings,
     dry_run_decline,
     emit_changed,
@@ -171,13 +172,16 @@ def _apply_simple(emu: Emulator, sub: Obj, params: Obj, now: int) -> None:
             if pause
             else None
         )
+    apply_settings(sub, params)
     if "payment_settings" in params:
         save = params["payment_settings"].get("save_default_payment_method")
         if save:
             sub["payment_settings"]["save_default_payment_method"] = save
-    if "trial_settings" in params:
-        behavior = params["trial_settings"]["end_behavior"]["missing_payment_method"]
-        sub["trial_settings"] = {"end_behavior": {"missing_payment_method": behavior}}
+    behavior = ((params.get("trial_settings") or {}).get("end_behavior") or {}).get(
+        "missing_payment_method"
+    )
+    if behavior is not None:
+        sub["trial_settings"]["end_behavior"]["missing_payment_method"] = behavior
     if sub["status"] not in ENDED:
         apply_cancel_fields(emu, sub, params, now)
     elif "cancellation_details" in params:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 import stripe
@@ -606,7 +606,9 @@ async def test_pause_and_resume(stripe_client: stripe.StripeClient) -> None:
         sub.id, {"expand": ["latest_invoice"]}
     )
     now = MAY_1 + 10 * DAY
-    assert (resumed.status, resumed.status_details) == ("active", None)
+    # Stripe sends `status_details` only while there are details, never as null.
+    assert resumed.status == "active"
+    assert "status_details" not in resumed
     assert resumed.billing_cycle_anchor == now
     assert resumed.items.data[0].current_period_start == now
     invoice = resumed.latest_invoice
@@ -727,3 +729,70 @@ async def test_a_customer_includes_its_current_subscriptions_only_when_expanded(
     assert owner is not None
     assert owner.subscriptions is not None
     assert [s.id for s in owner.subscriptions.data] == [kept.id]
+
+
+async def test_trial_end_billing_cycle_anchor_is_refused_by_name_not_a_500(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    """`trial_settings[end_behavior][billing_cycle_anchor]` alone on update once raised a 500."""
+    catalog = await make_catalog(stripe_client)
+    customer = await make_customer(stripe_client)
+    sub = await stripe_client.v1.subscriptions.create_async(
+        {
+            "customer": customer.id,
+            "items": [{"price": catalog.pro_monthly.id}],
+            "trial_period_days": 7,
+        }
+    )
+    anchor = "trial_settings[end_behavior][billing_cycle_anchor]"
+    with pytest.raises(stripe.InvalidRequestError) as updated:
+        await stripe_client.v1.subscriptions.update_async(
+            sub.id,
+            cast("Any", {"trial_settings": {"end_behavior": {"billing_cycle_anchor": "now"}}}),
+        )
+    assert (updated.value.http_status, updated.value.param) == (400, anchor)
+    with pytest.raises(stripe.InvalidRequestError) as created:
+        await stripe_client.v1.subscriptions.create_async(
+            {
+                "customer": customer.id,
+                "items": [{"price": catalog.pro_monthly.id}],
+                "trial_period_days": 7,
+                "trial_settings": cast(
+                    "Any", {"end_behavior": {"billing_cycle_anchor": "unchanged"}}
+                ),
+            }
+        )
+    assert (created.value.http_status, created.value.param) == (400, anchor)
+    kept = await stripe_client.v1.subscriptions.update_async(
+        sub.id, {"trial_settings": {"end_behavior": {"missing_payment_method": "pause"}}}
+    )
+    assert kept.trial_settings is not None
+    assert kept.trial_settings.end_behavior.missing_payment_method == "pause"
+    assert kept.trial_settings.end_behavior.billing_cycle_anchor is None
+
+
+@pytest.mark.parametrize(
+    ("settings", "param"),
+    [
+        ({"account_tax_ids": ["txi_1"]}, "invoice_settings[account_tax_ids]"),
+        (
+            {"issuer": {"type": "account", "account": "acct_1"}},
+            "invoice_settings[issuer][type]",
+        ),
+    ],
+)
+async def test_subscription_invoice_settings_are_refused_not_stored_as_null(
+    stripe_client: stripe.StripeClient, settings: dict[str, object], param: str
+) -> None:
+    catalog = await make_catalog(stripe_client)
+    customer = await make_customer(stripe_client)
+    with pytest.raises(stripe.InvalidRequestError) as exc:
+        await stripe_client.v1.subscriptions.create_async(
+            {
+                "customer": customer.id,
+                "items": [{"price": catalog.pro_monthly.id}],
+                "invoice_settings": cast("Any", settings),
+            }
+        )
+    assert exc.value.param == param
+    assert (await stripe_client.v1.subscriptions.list_async({"customer": customer.id})).data == []

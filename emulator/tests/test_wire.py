@@ -37,6 +37,28 @@ async def test_missing_and_bad_api_keys(emulator: RunningEmulator) -> None:
         await http_client.close_async()
 
 
+@pytest.mark.parametrize("key", ["sk_test_a", "sk_test_1234", "sk_test_" + "x" * 200])
+async def test_any_sk_test_key_works_as_documented(emulator: RunningEmulator, key: str) -> None:
+    """The README's rule: any `sk_test_...` key, short ones included."""
+    http_client = stripe.AIOHTTPClient()
+    client = stripe.StripeClient(key, base_addresses={"api": emulator.url}, http_client=http_client)
+    try:
+        assert (await client.v1.products.list_async())["object"] == "list"
+    finally:
+        await http_client.close_async()
+
+
+@pytest.mark.parametrize("key", ["sk_test_", "sk_live_abcdef0123456789", "rk_test_abcdef0123"])
+async def test_keys_that_are_not_test_secret_keys_are_refused(
+    emulator: RunningEmulator, key: str
+) -> None:
+    async with aiohttp.ClientSession() as http:
+        headers = {"Authorization": f"Bearer {key}"}
+        async with http.get(emulator.url + "/v1/customers", headers=headers) as response:
+            assert response.status == 401
+            assert "Invalid API Key provided" in (await response.json())["error"]["message"]
+
+
 async def test_unknown_parameters_top_level_and_nested(stripe_client: stripe.StripeClient) -> None:
     with pytest.raises(stripe.InvalidRequestError) as top:
         await stripe_client.v1.products.create_async({"name": "X", "colour": "red"})  # type: ignore[typeddict-unknown-key]

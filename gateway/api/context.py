@@ -10,6 +10,7 @@ from aiohttp import web
 from .. import models
 from ..auth.admin_keys import AdminKeys
 from ..auth.clock import Clock
+from ..auth.jwt import JwtAuthenticator
 from ..auth.principal import CustomerScope, Principal
 from ..auth.sessions import SessionStore
 from ..billing import Billing, BillingError, clock_time
@@ -41,6 +42,8 @@ class Services:
     catalog: Catalog = field(default_factory=Catalog)
     # Live events: published by webhooks and writes, streamed to subscribers (Redis when shared).
     bus: EventBus = field(default_factory=InMemoryBus)
+    # The team's own sign-in tokens, when configured.
+    jwt: JwtAuthenticator | None = None
 
     def configurations(self) -> ConfigurationRegistry:
         if self.registry is None:
@@ -71,6 +74,8 @@ class Context:
         principal = self.principal
         if principal.problem is not None:
             code = principal.problem_code or ErrorCode.UNAUTHENTICATED
+            if principal.problem_reason is not None:
+                raise GatewayError(code, principal.problem, reason=principal.problem_reason)
             raise GatewayError(code, principal.problem)
         if principal.scope is None:
             if principal.is_admin:

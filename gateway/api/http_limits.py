@@ -63,6 +63,14 @@ def _limit(settings: Settings, kind: str) -> Limit:
     return Limit(settings.anonymous_rate_limit_per_second, settings.anonymous_rate_limit_burst)
 
 
+def _identity(principal: Principal, headers: Mapping[str, str]) -> str | None:
+    """Whose bucket: a signed-in user's (every token of theirs shares it), else the token's."""
+    scope = principal.scope
+    if scope is not None and scope.subject is not None:
+        return scope.subject
+    return bearer_token(headers)
+
+
 async def check_rate_limit(
     request: web.Request,
     settings: Settings,
@@ -73,7 +81,8 @@ async def check_rate_limit(
 ) -> None:
     """Spend `operations` tokens of the caller's bucket, or raise `RateLimitedError`.
 
-    Accepted credentials are counted per credential (a digest of the token or admin key);
+    Accepted credentials are counted per credential (a digest of the token or admin key;
+    for the team's own sign-in tokens, of the user they name);
     anything else per client address, so invented tokens do not each get a fresh bucket.
     `headers` are where the credential came from when not the request's (a WebSocket's
     `connection_init` payload).
@@ -83,7 +92,7 @@ async def check_rate_limit(
         return
     kind = principal_kind(principal)
     sent = request.headers if headers is None else headers
-    identity = bearer_token(sent) if kind != "anonymous" else None
+    identity = _identity(principal, sent) if kind != "anonymous" else None
     key = bucket_key(kind, identity or request.remote or "unknown")
     verdict = await limiter.take(key, _limit(settings, kind), operations)
     if not verdict.allowed:
@@ -106,7 +115,7 @@ def stripe_budget_for(
     if limiter is None:
         return StripeBudget(settings.max_stripe_calls_per_request)
     kind = principal_kind(principal)
-    identity = bearer_token(request.headers) if kind != "anonymous" else None
+    identity = _identity(principal, request.headers) if kind != "anonymous" else None
     buckets = [
         (
             bucket_key(f"stripe-{kind}", identity or request.remote or "unknown"),

@@ -78,7 +78,9 @@ class GatewayView(MediaTypeView):
 
     async def get_context(self, request: web.Request, response: web.StreamResponse) -> Context:
         services = request.app[SERVICES]
-        principal = await authenticate(request.headers, services.admin_keys, services.sessions)
+        principal = await authenticate(
+            request.headers, services.admin_keys, services.sessions, services.jwt
+        )
         note_principal(principal_kind(principal))
         request[PRINCIPAL] = principal
         return Context(request=request, response=response, services=services, principal=principal)
@@ -152,10 +154,12 @@ class GatewayView(MediaTypeView):
         slot = context.request.get(LIVE_SLOT)
         if registry is not None and slot is not None:
             # The token as authentication reads it, so respelling the header ("bearer",
-            # spaces) is the same credential with the same caps.
+            # spaces) is the same credential with the same caps; a sign-in token counts
+            # for its user, whichever of their tokens it is.
             token = bearer_token(connection_headers(context.connection_params))
             # Raises LiveLimitError, which the handler turns into a coded close.
-            registry.bind(slot, credential_key(token, principal.scope.customer_id))
+            credential = principal.scope.subject or token
+            registry.bind(slot, credential_key(credential, principal.scope.customer_id))
         return await super().on_ws_connect(context)
 
     async def create_websocket_response(

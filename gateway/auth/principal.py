@@ -15,8 +15,9 @@ if TYPE_CHECKING:
 class CustomerScope:
     """Acting for exactly one Stripe customer, under one portal configuration.
 
-    From a redeemed portal session (with its flow, return URL and expiry), or from an
-    admin key plus the `Portal-Customer` header (no session, no flow).
+    From a redeemed portal session (with its flow, return URL and expiry), from an admin
+    key plus the `Portal-Customer` header (no session, no flow), or from the team's own
+    sign-in token (no session, no flow; `subject` names the signed-in user).
     """
 
     customer_id: str
@@ -28,10 +29,12 @@ class CustomerScope:
     return_url: str | None = None
     locale: str | None = None
     expires_at: int | None = None
+    # `jwt:<iss>:<sub>` for a sign-in token: rate limits and retries are counted per user.
+    subject: str | None = None
 
     @property
     def via_admin(self) -> bool:
-        return self.session_id is None
+        return self.session_id is None and self.subject is None
 
     @property
     def flow_subscription_id(self) -> str | None:
@@ -55,6 +58,8 @@ class Principal:
     scope: CustomerScope | None = None
     problem: str | None = None
     problem_code: CredentialCode | None = None
+    # Why a sign-in token was refused (`TOKEN_EXPIRED`...), for clients that refresh tokens.
+    problem_reason: str | None = None
 
 
 ANONYMOUS = Principal()

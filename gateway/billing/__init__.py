@@ -9,6 +9,7 @@ from .catalog_fetch import fetch_catalog
 from .change_previews import ChangePreview, preview_change
 from .client import Billing, open_stripe
 from .customer_changes import update_customer
+from .customer_search import customers_with_metadata
 from .customers import fetch_customer
 from .errors import BillingError, BillingErrorCode, NotFound
 from .idempotency import IdempotencyKeys, idempotency_keys, recall_outcome, remember_outcome
@@ -61,6 +62,7 @@ __all__ = [
     "clock_time",
     "confirm_setup_intent",
     "create_setup_intent",
+    "customers_with_metadata",
     "end_change",
     "fetch_catalog",
     "fetch_customer",

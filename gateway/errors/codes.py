@@ -98,6 +98,8 @@ CredentialCode = Literal[
     ErrorCode.FORBIDDEN,
     ErrorCode.INVALID_INPUT,
     ErrorCode.SESSION_EXPIRED,
+    # A sign-in token's customer is found by Stripe customer search, which may fail.
+    ErrorCode.STRIPE_UNAVAILABLE,
 ]
 
 # Only the API reports these: an inactive configuration, an input over its size, a

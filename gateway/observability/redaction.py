@@ -2,9 +2,10 @@
 
 The gateway never logs headers or request bodies, but messages can quote input (a GraphQL
 validation error repeats the value it refused, an access log line carries the query
-string), so every log line passes through here. Portal codes (`psc_...`) and access tokens
-(`pst_...`) are found by their prefix anywhere, also inside URL-encoded text, where the
-character before them is part of an escape (`%22pst_...`, `%3Dpsc_...`).
+string), so every log line passes through here. Portal codes (`psc_...`), access tokens
+(`pst_...`) and sign-in tokens (JWTs, `eyJ...`) are found by their prefix anywhere, also
+inside URL-encoded text, where the character before them is part of an escape
+(`%22pst_...`, `%3Dpsc_...`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ _SECRETS = re.compile(
     r"|(?:(?<![A-Za-z0-9])|(?<=%[0-9A-Fa-f]{2}))ps[ct]_[\w-]+"
     r"|\bseti_\w+_secret_\w+"  # setup intent client secrets
     r"|(?<=[?&]code=)[\w-]+"  # a portal session code in a URL
+    # Sign-in tokens (JWTs: base64url `{"` header and payload), also after a URL escape.
+    r"|(?:(?<![A-Za-z0-9])|(?<=%[0-9A-Fa-f]{2}))eyJ[\w-]*\.eyJ[\w-]*\.[\w-]*"
 )
 # 13 to 19 digits, optionally grouped by spaces or dashes: a card number when Luhn agrees.
 _DIGITS = re.compile(r"\b\d(?:[ -]?\d){12,18}\b")

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from gateway.api.invoices.types import encode_cursor
+from tests.support.identity import CALLERS, start_for_caller
 
 if TYPE_CHECKING:
-    from tests.support.gateway import Result, RunningGateway
+    from tests.support.gateway import GatewayFactory, Result, RunningGateway
+    from tests.support.identity import IdentityProvider
     from tests.support.world import World
 
 MISSING_SUB = "sub_0000000000000000000000000"
@@ -34,6 +36,19 @@ FIELDS = {
         "subscription",
     ),
 }
+
+
+@pytest.fixture(params=CALLERS)
+async def gateway(
+    request: pytest.FixtureRequest,
+    gateway_factory: GatewayFactory,
+    world: World,
+    identity_provider: IdentityProvider,
+) -> RunningGateway:
+    """Every test here runs for portal session tokens and for the team's own sign-in tokens."""
+    return await start_for_caller(
+        request.param, gateway_factory, identity_provider, world.configurations()
+    )
 
 
 def _bob_id(world: World, kind: str) -> str:

@@ -11,14 +11,29 @@ import pytest
 
 from tests.api.mutation_calls import SELECTIONS, USER_ERRORS, mutate
 from tests.support.gateway import ADMIN_KEY
+from tests.support.identity import CALLERS, start_for_caller
 
 if TYPE_CHECKING:
     import stripe
 
-    from tests.support.gateway import RunningGateway
+    from tests.support.gateway import GatewayFactory, RunningGateway
+    from tests.support.identity import IdentityProvider
     from tests.support.world import World
 
 Case = tuple[str, dict[str, Any], dict[str, Any]]
+
+
+@pytest.fixture(params=CALLERS)
+async def gateway(
+    request: pytest.FixtureRequest,
+    gateway_factory: GatewayFactory,
+    world: World,
+    identity_provider: IdentityProvider,
+) -> RunningGateway:
+    """Every test here runs for portal session tokens and for the team's own sign-in tokens."""
+    return await start_for_caller(
+        request.param, gateway_factory, identity_provider, world.configurations()
+    )
 
 
 def cases(world: World) -> list[Case]:

@@ -32,6 +32,11 @@ SCRIPTS = {
     "latency.py": ["### Latency with Stripe answering", "| overview, cold", "| mutation"],
     "throughput.py": ["### Warm overview throughput", "| baseline ", "### Gateway / baseline"],
     "memory.py": ["### Gateway resident memory", "### Memory growth"],
+    "jwt_check.py": [
+        "### CPU per authentication check",
+        "| sign-in token, customer claim      | RS256",
+        "### JWT check cost",
+    ],
     "document_cost.py": [
         "### CPU per request by document",
         "| 440 repeats of one field (the report) | anonymous",

@@ -9,16 +9,31 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from gateway.app import SERVICES
+from tests.support.identity import CALLERS, start_for_caller
 
 if TYPE_CHECKING:
     from tests.conftest import RunningEmulator
     from tests.support.gateway import GatewayFactory, RunningGateway
+    from tests.support.identity import IdentityProvider
     from tests.support.world import World
 
 SUBSCRIPTION = "query($id: ID!) { subscription(id: $id) { id status } }"
 INVOICE = "query($id: ID!) { invoice(id: $id) { id total } }"
 UPCOMING = "query($id: ID!) { upcomingInvoice(subscriptionId: $id) { total } }"
 MISSING = {"subscription": "sub_NoSuchSubscription0", "invoice": "in_NoSuchInvoice000000"}
+
+
+@pytest.fixture(params=CALLERS)
+async def caller_gateway(
+    request: pytest.FixtureRequest,
+    gateway_factory: GatewayFactory,
+    world: World,
+    identity_provider: IdentityProvider,
+) -> RunningGateway:
+    """A gateway whose customer tokens are portal session tokens, or sign-in tokens."""
+    return await start_for_caller(
+        request.param, gateway_factory, identity_provider, world.configurations()
+    )
 
 
 def cached_keys(gateway_factory: GatewayFactory) -> set[str]:
@@ -47,12 +62,13 @@ async def ask_twice(
 )
 async def test_someone_elses_id_answers_like_a_missing_one_on_every_ask(
     gateway_factory: GatewayFactory,
+    caller_gateway: RunningGateway,
     world: World,
     emulator: RunningEmulator,
     query: str,
     kind: str,
 ) -> None:
-    gateway = await gateway_factory.start(world.configurations())
+    gateway = caller_gateway
     token = await gateway.token_for(world.alice.id)
     foreign = world.bob.subscription if kind == "subscription" else world.bob.invoices[0]
     # The customer's own data is read (and cached) first, as a portal would.
@@ -72,9 +88,9 @@ async def test_someone_elses_id_answers_like_a_missing_one_on_every_ask(
 
 
 async def test_the_owner_still_reads_from_the_cache(
-    gateway_factory: GatewayFactory, world: World, emulator: RunningEmulator
+    caller_gateway: RunningGateway, world: World, emulator: RunningEmulator
 ) -> None:
-    gateway = await gateway_factory.start(world.configurations())
+    gateway = caller_gateway
     token = await gateway.token_for(world.bob.id)
     for query, object_id in (
         (SUBSCRIPTION, world.bob.subscription),
@@ -87,9 +103,9 @@ async def test_the_owner_still_reads_from_the_cache(
 
 
 async def test_asking_for_many_ids_that_are_not_the_callers_leaves_the_cache_unchanged(
-    gateway_factory: GatewayFactory, world: World
+    gateway_factory: GatewayFactory, caller_gateway: RunningGateway, world: World
 ) -> None:
-    gateway = await gateway_factory.start(world.configurations())
+    gateway = caller_gateway
     token = await gateway.token_for(world.alice.id)
     await gateway.post(SUBSCRIPTION, {"id": MISSING["subscription"]}, token=token)
     keys_before = cached_keys(gateway_factory)

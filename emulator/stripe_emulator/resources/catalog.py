@@ -23,7 +23,7 @@ from stripe.params import (
 
 from ..errors import StripeError, invalid, missing_param
 from ..router import Call, route
-from ..state import Emulator, Obj, require
+from ..state import Emulator, Obj, includable, require
 from .common import apply_metadata, created_filter, emit_update, exclusive, optional, referenced
 
 if TYPE_CHECKING:
@@ -242,6 +242,14 @@ def _amount(params: Obj, name: Callable[[str], str]) -> tuple[int | None, str | 
     return amount, str(amount), None
 
 
+def _transfer_needs_lookup_key(params: Obj) -> None:
+    if params.get("transfer_lookup_key") and "lookup_key" not in params:
+        raise invalid(
+            "transfer_lookup_key can only be used together with lookup_key.",
+            param="transfer_lookup_key",
+        )
+
+
 def _claim_lookup_key(emu: Emulator, key: str, transfer: bool, price_id: str | None) -> None:
     holder = next(
         (p for p in emu.find("price") if p["lookup_key"] == key and p["id"] != price_id), None
@@ -279,6 +287,7 @@ def _new_price(emu: Emulator, params: Obj, context: str = "") -> Obj:
         raise invalid("You must specify either `product` or `product_data` when creating a price.")
     unit_amount, decimal, custom = _amount(params, name)
     lookup_key = params.get("lookup_key")
+    _transfer_needs_lookup_key(params)
     if lookup_key is not None:
         _claim_lookup_key(emu, lookup_key, params.get("transfer_lookup_key", False), None)
     recurring = _recurring(params.get("recurring"), name("recurring"))
@@ -289,7 +298,6 @@ def _new_price(emu: Emulator, params: Obj, context: str = "") -> Obj:
             "active": params.get("active", True),
             "billing_scheme": "per_unit",
             "currency": _currency(params["currency"]),
-            "currency_options": None,
             "custom_unit_amount": custom,
             "lookup_key": lookup_key,
             "metadata": apply_metadata({}, params.get("metadata", {})),
@@ -304,6 +312,20 @@ def _new_price(emu: Emulator, params: Obj, context: str = "") -> Obj:
             "unit_amount_decimal": decimal,
         },
     )
+
+
+@includable("price", "currency_options")
+def price_currency_options(emu: Emulator, price: Obj) -> Obj:
+    """A price's `currency_options` when expanded (Stripe leaves them out otherwise): one
+    currency per price here, the price's own."""
+    return {
+        price["currency"]: {
+            "custom_unit_amount": price["custom_unit_amount"],
+            "tax_behavior": price["tax_behavior"],
+            "unit_amount": price["unit_amount"],
+            "unit_amount_decimal": price["unit_amount_decimal"],
+        }
+    }
 
 
 @route("POST", "/v1/prices", PriceCreateParams)
@@ -344,6 +366,7 @@ def update_price(call: Call) -> Obj:
     for key in _UNMODELLED:
         if key in params:
             raise invalid(f"This emulator does not model {key} on prices.", param=key)
+    _transfer_needs_lookup_key(params)
     if "lookup_key" in params:
         _claim_lookup_key(
             call.emu, params["lookup_key"], params.get("transfer_lookup_key", False), price["id"]

@@ -39,7 +39,9 @@ def created_filter(spec: Any) -> Callable[[int], bool]:
         "lt": lambda a, b: a < b,
         "lte": lambda a, b: a <= b,
     }
-    return lambda ts: all(ops[op](ts, int(bound)) for op, bound in spec.items())
+    # Read (and check) every bound now, not lazily per object.
+    bounds = [(ops[op], int(bound)) for op, bound in spec.items()]
+    return lambda ts: all(compare(ts, bound) for compare, bound in bounds)
 
 
 def require_payment_method_of(emu: Emulator, pm_id: str, customer: str, param: str) -> Obj:
@@ -60,8 +62,15 @@ def require_payment_method_of(emu: Emulator, pm_id: str, customer: str, param: s
 
 
 def previous_attributes(before: Obj, after: Obj) -> Obj:
-    """The top-level fields an update changed, with their old values (`previous_attributes`)."""
-    return {key: before.get(key) for key in after if before.get(key) != after[key]}
+    """The top-level fields an update changed, with their old values (`previous_attributes`).
+
+    A field Stripe sends only sometimes (a subscription's `status_details`) counts when it
+    was there before; one that just appeared has no old value to give, and Stripe's schema
+    has no null for it.
+    """
+    return {key: before[key] for key in before if key in after and before[key] != after[key]} | {
+        key: before[key] for key in before if key not in after
+    }
 
 
 def emit_update(emu: Emulator, event_type: str, obj: Obj, before: Obj) -> Obj:

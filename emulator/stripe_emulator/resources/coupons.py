@@ -19,13 +19,22 @@ from stripe.params import (
 
 from ..errors import StripeError, invalid, missing_param
 from ..router import Call, route
-from ..state import Emulator, Obj, renderer, require
+from ..state import Emulator, Obj, includable, renderer, require
 from .common import apply_metadata, created_filter, emit_update, exclusive, referenced
 
 
 @renderer("coupon")
 def render_coupon(emu: Emulator, coupon: Obj) -> Obj:
-    return {**coupon, "valid": is_valid(emu, coupon)}
+    # `applies_to` is includable: Stripe sends it only when a request expands it.
+    shape = {**coupon, "valid": is_valid(emu, coupon)}
+    shape.pop("applies_to", None)
+    return shape
+
+
+@includable("coupon", "applies_to")
+def coupon_applies_to(emu: Emulator, coupon: Obj) -> Obj:
+    stored = emu.objects[coupon["id"]]["applies_to"] if coupon["id"] in emu.objects else None
+    return {"products": list((stored or {}).get("products") or [])}
 
 
 def is_valid(emu: Emulator, coupon: Obj) -> bool:
@@ -54,7 +63,8 @@ def _amounts(params: Obj) -> tuple[float | None, int | None, str | None]:
     if "percent_off" in params:
         percent = params["percent_off"]
         require(0 < percent <= 100, "percent_off must be between 0 and 100.", param="percent_off")
-        return percent, None, None
+        currency = params.get("currency")
+        return percent, None, currency.lower() if currency else None
     if "amount_off" not in params:
         raise missing_param("percent_off")
     require(params["amount_off"] > 0, "amount_off must be greater than 0.", param="amount_off")

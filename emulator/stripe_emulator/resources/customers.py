@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from stripe.params import (
@@ -12,14 +13,58 @@ from stripe.params import (
     CustomerUpdateParams,
 )
 
+from ..errors import invalid
+from ..item_changes import unsupported
 from ..router import Call, route
-from .common import apply_metadata, created_filter, require_payment_method_of
+from ..state import includable
+from .common import (
+    apply_metadata,
+    created_filter,
+    previous_attributes,
+    require_payment_method_of,
+)
 from .payment_methods import attach
+from .tax_ids import add_tax_id, checked_value
 
 if TYPE_CHECKING:
-    from ..state import Obj
+    from ..state import Emulator, Obj
 
-_SIMPLE = ("email", "name", "phone", "description", "preferred_locales")
+_SIMPLE = (
+    "email",
+    "name",
+    "phone",
+    "description",
+    "preferred_locales",
+    "next_invoice_sequence",
+    "tax_exempt",
+)
+# Sent only once set (Stripe's schema has no null for them).
+_SOMETIMES = ("business_name", "individual_name")
+# Customer balances, cash balances, Sources and Stripe Tax are not modelled: refused by name.
+_UNMODELLED = ("balance", "cash_balance", "default_source", "source", "tax", "validate")
+_INVOICE_PREFIX = re.compile(r"[A-Z0-9]{3,12}")
+
+
+def _check(params: dict[str, Any]) -> list[tuple[str, str]]:
+    """Refuse what is not modelled or malformed before anything changes; the tax IDs to add."""
+    for name in _UNMODELLED:
+        if name in params:
+            raise unsupported(name, "customers")
+    prefix = params.get("invoice_prefix")
+    if prefix is not None and _INVOICE_PREFIX.fullmatch(prefix) is None:
+        raise invalid(
+            "Invalid invoice_prefix: must be 3-12 uppercase letters or numbers.",
+            param="invoice_prefix",
+        )
+    sequence = params.get("next_invoice_sequence")
+    if sequence is not None and sequence < 1:
+        raise invalid(
+            "Invalid next_invoice_sequence: must be at least 1.", param="next_invoice_sequence"
+        )
+    return [
+        (spec["type"], checked_value(spec["type"], spec["value"], f"tax_id_data[{i}][value]"))
+        for i, spec in enumerate(params.get("tax_id_data") or [])
+    ]
 
 
 def _address(value: Any) -> Any:
@@ -43,6 +88,13 @@ def _apply(call: Call, customer: Obj, params: dict[str, Any]) -> None:
     for key in _SIMPLE:
         if key in params:
             customer[key] = params[key] if params[key] != "" else None
+    for key in _SOMETIMES:
+        if params.get(key) == "":
+            customer.pop(key, None)
+        elif key in params:
+            customer[key] = params[key]
+    if "invoice_prefix" in params:
+        customer["invoice_prefix"] = params["invoice_prefix"]
     if "address" in params:
         customer["address"] = _address(params["address"])
     if "shipping" in params:
@@ -57,7 +109,25 @@ def _apply(call: Call, customer: Obj, params: dict[str, Any]) -> None:
     if "payment_method" in params:
         # On create, `payment_method` attaches a payment method (a test id makes a new one).
         attached = attach(call.emu, params["payment_method"], customer["id"], "payment_method")
-    settings = params.get("invoice_settings")
+    settings = params.get("invoice_settings") or {}
+    invoice_settings = customer["invoice_settings"]
+    if "custom_fields" in settings:
+        fields = settings["custom_fields"]
+        invoice_settings["custom_fields"] = (
+            [{"name": f["name"], "value": f["value"]} for f in fields] if fields else None
+        )
+    if "footer" in settings:
+        invoice_settings["footer"] = settings["footer"] or None
+    if "rendering_options" in settings:
+        options = settings["rendering_options"]
+        invoice_settings["rendering_options"] = (
+            {
+                "amount_tax_display": options.get("amount_tax_display") or None,
+                "template": options.get("template") or None,
+            }
+            if options
+            else None
+        )
     if settings and "default_payment_method" in settings:
         pm = settings["default_payment_method"]
         if pm == "":
@@ -73,6 +143,7 @@ def _apply(call: Call, customer: Obj, params: dict[str, Any]) -> None:
 
 @route("POST", "/v1/customers", CustomerCreateParams)
 def create_customer(call: Call) -> Obj:
+    tax_ids = _check(call.params)
     customer = call.emu.create(
         "cus",
         "customer",
@@ -104,16 +175,23 @@ def create_customer(call: Call) -> Obj:
     )
     _apply(call, customer, call.params)
     call.emu.emit("customer.created", customer)
+    for tax_type, value in tax_ids:
+        add_tax_id(call.emu, customer, tax_type, value)
     return call.emu.render(customer)
 
 
 @route("GET", "/v1/customers", CustomerListParams)
 def list_customers(call: Call) -> Obj:
     email = call.params.get("email")
+    clock = call.params.get("test_clock")
     created = created_filter(call.params.get("created"))
     found = call.emu.find(
         "customer",
-        lambda c: (email is None or c["email"] == email) and created(c["created"]),
+        lambda c: (
+            (email is None or c["email"] == email)
+            and (clock is None or c["test_clock"] == clock)
+            and created(c["created"])
+        ),
     )
     return call.emu.page(found, call.params, "/v1/customers")
 
@@ -130,14 +208,22 @@ def retrieve_customer(call: Call) -> Obj:
     "POST",
     "/v1/customers/{customer}",
     CustomerUpdateParams,
-    clearable=("email", "name", "phone", "description"),
+    clearable=(
+        "email",
+        "name",
+        "phone",
+        "description",
+        "business_name",
+        "individual_name",
+    ),
 )
 def update_customer(call: Call) -> Obj:
     customer = call.emu.get(call.path["customer"], "customer", param="id")
+    _check(call.params)
     before = call.emu.render(customer)
     _apply(call, customer, call.params)
     after = call.emu.render(customer)
-    previous = {key: before[key] for key in after if before.get(key) != after[key]}
+    previous = previous_attributes(before, after)
     if previous:
         call.emu.emit("customer.updated", customer, previous)
     return after
@@ -149,3 +235,25 @@ def delete_customer(call: Call) -> Obj:
     customer["deleted"] = True
     call.emu.emit("customer.deleted", customer)
     return {"id": customer["id"], "object": "customer", "deleted": True}
+
+
+# Includable properties Stripe leaves out unless expanded, as an account without Sources,
+# credit balances or Stripe Tax has them.
+@includable("customer", "sources")
+def customer_sources(emu: Emulator, customer: Obj) -> Obj:
+    return emu.page([], {}, f"/v1/customers/{customer['id']}/sources")
+
+
+@includable("customer", "invoice_credit_balance")
+def customer_invoice_credit_balance(emu: Emulator, customer: Obj) -> Obj:
+    return {}
+
+
+@includable("customer", "tax")
+def customer_tax(emu: Emulator, customer: Obj) -> Obj:
+    return {
+        "automatic_tax": "not_collecting",
+        "ip_address": None,
+        "location": None,
+        "provider": "stripe",
+    }

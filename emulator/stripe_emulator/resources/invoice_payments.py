@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 from stripe.params import InvoicePaymentListParams, InvoicePaymentRetrieveParams
 
 from ..router import Call, route
+from ..state import includable
 from .common import created_filter
 
 if TYPE_CHECKING:
-    from ..state import Obj
+    from ..state import Emulator, Obj
 
 
 def _listed(payment: Obj, params: Obj) -> bool:
@@ -33,3 +34,11 @@ def retrieve_invoice_payment(call: Call) -> Obj:
     return call.emu.render(
         call.emu.get(call.path["invoice_payment"], "invoice_payment", noun="invoice payment")
     )
+
+
+@includable("invoice", "payments")
+def invoice_payments(emu: Emulator, invoice: Obj) -> Obj:
+    """An invoice's `payments` when expanded (Stripe leaves them out otherwise): the first
+    page of ten."""
+    found = emu.find("invoice_payment", lambda p: p["invoice"] == invoice["id"])
+    return emu.page(found, {}, f"/v1/invoices/{invoice['id']}/payments")

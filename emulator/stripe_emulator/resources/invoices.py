@@ -41,7 +41,6 @@ def render_invoice(emu: Emulator, invoice: Obj) -> Obj:
         "data": clone(lines[:LINES_SHOWN]),
         "has_more": len(lines) > LINES_SHOWN,
         "object": "list",
-        "total_count": len(lines),
         "url": f"/v1/invoices/{invoice['id']}/lines",
     }
     token = invoice["_token"]
@@ -131,12 +130,12 @@ def _page_lines(lines: list[Obj], params: Obj) -> Obj:
     return {"data": chosen, "has_more": len(window) > limit, "object": "list", "url": ""}
 
 
-@route("POST", "/v1/invoices/{invoice}/pay", InvoicePayParams)
+@route("POST", "/v1/invoices/{invoice}/pay", InvoicePayParams, inert=("off_session",))
 @with_origin
 def pay_invoice(call: Call) -> Obj:
     invoice = _stored(call)
     params = call.params
-    for key in ("source", "mandate"):
+    for key in ("source", "mandate", "forgive"):
         if params.get(key):
             raise unsupported(key, "invoice payments")
     status = invoice["status"]

@@ -20,6 +20,7 @@ from stripe.params import (
 )
 
 from ..errors import StripeError, invalid, missing_param, resource_missing
+from ..item_changes import unsupported
 from ..router import Call, route
 from ..state import Emulator, Obj, require
 from .cards import TestCard, card_details, test_card
@@ -104,9 +105,22 @@ def attach(emu: Emulator, pm_id: str, customer_id: str, param: str = "payment_me
     return pm
 
 
+# What a card payment method is made of; other types' details, raw card fields and Radar
+# sessions are refused by name.
+_CREATE_MODELLED = frozenset(
+    {"type", "card", "billing_details", "metadata", "allow_redisplay", "expand"}
+)
+
+
 @route("POST", "/v1/payment_methods", PaymentMethodCreateParams)
 def create_payment_method(call: Call) -> Obj:
     params = call.params
+    for name in sorted(set(dict.keys(params)) - _CREATE_MODELLED - {"customer", "payment_method"}):
+        raise unsupported(name, "payment methods (cards from test tokens only)")
+    card_keys = set(dict.keys(params.get("card") or {}))
+    # Raw card numbers get Stripe's own error (below), whatever comes with them.
+    for name in sorted(card_keys - {"token"} if "number" not in card_keys else set()):
+        raise unsupported(f"card[{name}]", "payment methods (cards from test tokens only)")
     if "customer" in params or "payment_method" in params:
         raise invalid(
             "Sharing payment methods with connected accounts is not modelled by this emulator.",
@@ -174,6 +188,8 @@ def update_payment_method(call: Call) -> Obj:
     if "us_bank_account" in params:
         raise invalid("This PaymentMethod is not a us_bank_account.", param="us_bank_account")
     card = params.get("card", {})
+    if "networks" in card:
+        raise unsupported("card[networks]", "payment method updates")
     if not 1 <= card.get("exp_month", 1) <= 12:
         raise StripeError(
             "Your card's expiration month is invalid.",

@@ -19,6 +19,7 @@ from stripe.params import (
 )
 
 from ..errors import StripeError, invalid
+from ..item_changes import unsupported
 from ..router import Call, route
 from ..state import Emulator, Obj, require
 from .cards import card_of, decline_error
@@ -72,6 +73,11 @@ def _reject_unsupported(params: Obj) -> None:
     for key in _UNMODELLED:
         if key in params:
             raise invalid(f"This emulator does not model {key} on setup intents.", param=key)
+    options = params.get("payment_method_options") or {}
+    for key in sorted(set(dict.keys(options)) - {"card"}):
+        raise unsupported(f"payment_method_options[{key}]", "setup intents (cards only)")
+    for key in sorted(set(dict.keys(options.get("card") or {})) - {"request_three_d_secure"}):
+        raise unsupported(f"payment_method_options[card][{key}]", "setup intents")
     exclusive(
         params,
         "allowed_payment_method_types",
@@ -141,10 +147,11 @@ def _secret(emu: Emulator) -> str:
     return emu.new_id("x")[2:] + secrets.token_hex(4)
 
 
-@route("POST", "/v1/setup_intents", _CreateParams)
+@route("POST", "/v1/setup_intents", _CreateParams, inert=("use_stripe_sdk",))
 def create_setup_intent(call: Call) -> Obj:
     params = call.params
     _reject_unsupported(params)
+    _return_url_needs_confirm(params)
     intent_id = call.emu.new_id("seti")
     automatic = params.get("automatic_payment_methods", {"enabled": True})
     intent = call.emu.put(
@@ -194,15 +201,23 @@ def create_setup_intent(call: Call) -> Obj:
     return call.emu.render(intent)
 
 
+def _return_url_needs_confirm(params: Obj) -> None:
+    if "return_url" in params and not params.get("confirm"):
+        raise invalid("return_url can only be passed when confirm is true.", param="return_url")
+
+
 def _confirm(emu: Emulator, intent: Obj, params: Obj) -> None:
     require(
         intent["status"] in ("requires_payment_method", "requires_confirmation"),
         f"You cannot confirm this SetupIntent because it has a status of {intent['status']}.",
         code="setup_intent_unexpected_state",
     )
+    # Where a redirect would return; card confirmations never redirect, so it is only
+    # required, as on Stripe, when redirect-based methods are allowed.
+    return_url = params.get("return_url")
     automatic = intent["automatic_payment_methods"]
     if automatic and automatic["enabled"] and automatic["allow_redirects"] != "never":
-        require("return_url" in params, _RETURN_URL)
+        require(return_url is not None, _RETURN_URL)
     if "payment_method" in params and intent["payment_method"] != params["payment_method"]:
         intent["payment_method"] = _payment_method_for(emu, intent, params["payment_method"])
     pm_id = intent["payment_method"]
@@ -244,6 +259,8 @@ def _fail(emu: Emulator, intent: Obj, error: StripeError) -> None:
 @route("GET", "/v1/setup_intents", SetupIntentListParams)
 def list_setup_intents(call: Call) -> Obj:
     params = call.params
+    if "attach_to_self" in params:
+        raise unsupported("attach_to_self", "setup intents")
     created = created_filter(params.get("created"))
 
     def wanted(intent: Obj) -> bool:
@@ -260,7 +277,7 @@ def _intent(call: Call) -> Obj:
     return call.emu.get(call.path["intent"], "setup_intent", noun="setup_intent", param="intent")
 
 
-@route("GET", "/v1/setup_intents/{intent}", SetupIntentRetrieveParams)
+@route("GET", "/v1/setup_intents/{intent}", SetupIntentRetrieveParams, inert=("client_secret",))
 def retrieve_setup_intent(call: Call) -> Obj:
     return call.emu.render(_intent(call))
 
@@ -278,13 +295,21 @@ def update_setup_intent(call: Call) -> Obj:
     return call.emu.render(intent)
 
 
-@route("POST", "/v1/setup_intents/{intent}/confirm", SetupIntentConfirmParams)
+@route(
+    "POST",
+    "/v1/setup_intents/{intent}/confirm",
+    SetupIntentConfirmParams,
+    inert=("use_stripe_sdk",),
+)
 def confirm_setup_intent(call: Call) -> Obj:
     intent = _intent(call)
     _reject_unsupported(call.params)
     if "allowed_payment_method_types" in call.params:
         allowed = call.params["allowed_payment_method_types"]
         _apply(call.emu, intent, {"allowed_payment_method_types": allowed})
+    if "payment_method_options" in call.params:
+        options = call.params["payment_method_options"]
+        _apply(call.emu, intent, {"payment_method_options": options})
     _confirm(call.emu, intent, call.params)
     return call.emu.render(intent)
 

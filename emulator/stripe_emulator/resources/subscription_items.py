@@ -84,7 +84,12 @@ def retrieve_item(call: Call) -> Obj:
     return call.emu.render(_item(call))
 
 
-@route("POST", "/v1/subscription_items/{item}", SubscriptionItemUpdateParams)
+@route(
+    "POST",
+    "/v1/subscription_items/{item}",
+    SubscriptionItemUpdateParams,
+    inert=("off_session",),
+)
 @with_origin
 def update_item(call: Call) -> Obj:
     item = _item(call)
@@ -94,7 +99,12 @@ def update_item(call: Call) -> Obj:
     return call.emu.render(item)
 
 
-@route("DELETE", "/v1/subscription_items/{item}", SubscriptionItemDeleteParams)
+@route(
+    "DELETE",
+    "/v1/subscription_items/{item}",
+    SubscriptionItemDeleteParams,
+    inert=("clear_usage",),
+)
 @with_origin
 def delete_item(call: Call) -> Obj:
     item = _item(call)

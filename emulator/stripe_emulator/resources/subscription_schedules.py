@@ -19,6 +19,8 @@ from ..router import Call, route
 from .common import created_filter
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..state import Obj
 
 
@@ -28,17 +30,27 @@ def _stored(call: Call) -> Obj:
     )
 
 
-def _listed(schedule: Obj, params: Obj) -> bool:
-    if "customer" in params and schedule["customer"] != params["customer"]:
-        return False
-    if "scheduled" in params and (schedule["status"] == "not_started") != params["scheduled"]:
-        return False
-    for key in ("canceled_at", "completed_at", "released_at"):
-        if key in params and (
-            schedule[key] is None or not created_filter(params[key])(schedule[key])
-        ):
+def _listing(params: Obj) -> Callable[[Obj], bool]:
+    """The list's filters, read once: which schedules it answers with."""
+    customer, scheduled = params.get("customer"), params.get("scheduled")
+    windows = {
+        key: created_filter(params[key])
+        for key in ("canceled_at", "completed_at", "released_at")
+        if key in params
+    }
+    created = created_filter(params.get("created"))
+
+    def listed(schedule: Obj) -> bool:
+        if customer is not None and schedule["customer"] != customer:
             return False
-    return created_filter(params.get("created"))(schedule["created"])
+        if scheduled is not None and (schedule["status"] == "not_started") != scheduled:
+            return False
+        for key, window in windows.items():
+            if schedule[key] is None or not window(schedule[key]):
+                return False
+        return created(schedule["created"])
+
+    return listed
 
 
 @route("POST", "/v1/subscription_schedules", SubscriptionScheduleCreateParams)
@@ -49,7 +61,7 @@ def create_schedule(call: Call) -> Obj:
 
 @route("GET", "/v1/subscription_schedules", SubscriptionScheduleListParams)
 def list_schedules(call: Call) -> Obj:
-    found = call.emu.find("subscription_schedule", lambda s: _listed(s, call.params))
+    found = call.emu.find("subscription_schedule", _listing(call.params))
     return call.emu.page(found, call.params, "/v1/subscription_schedules")
 
 

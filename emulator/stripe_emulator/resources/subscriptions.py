@@ -91,6 +91,9 @@ def render_subscription(emu: Emulator, sub: Obj) -> Obj:
         "object": "list",
         "url": f"/v1/subscription_items?subscription={sub['id']}",
     }
+    # Stripe sends `status_details` only while there are details (a pause), never null.
+    if body.get("status_details") is None:
+        body.pop("status_details", None)
     return body
 
 
@@ -127,7 +130,7 @@ def customer_subscriptions(emu: Emulator, customer: Obj) -> Obj:
     return emu.page(found, {}, f"/v1/customers/{customer['id']}/subscriptions")
 
 
-@route("POST", "/v1/subscriptions", SubscriptionCreateParams)
+@route("POST", "/v1/subscriptions", SubscriptionCreateParams, inert=("off_session",))
 @with_origin
 def create_subscription(call: Call) -> Obj:
     return call.emu.render(subscription_create.create(call.emu, call.params).subscription)
@@ -149,7 +152,12 @@ def retrieve_subscription(call: Call) -> Obj:
     return call.emu.render(stored(call))
 
 
-@route("POST", "/v1/subscriptions/{subscription}", SubscriptionUpdateParams)
+@route(
+    "POST",
+    "/v1/subscriptions/{subscription}",
+    SubscriptionUpdateParams,
+    inert=("off_session",),
+)
 @with_origin
 def update_subscription(call: Call) -> Obj:
     sub = stored(call)
@@ -198,4 +206,7 @@ def delete_discount(call: Call) -> Obj:
         raise invalid(f"The subscription {sub['id']} has no discount.", param="subscription")
     first = call.emu.objects[sub["discounts"][0]]
     discounts.replace(call.emu, sub, "", [], lifecycle.now_for(call.emu, sub))
-    return {**call.emu.render(first), "deleted": True}
+    # A deleted discount has no `end` (Stripe's DeletedDiscount).
+    body = {**call.emu.render(first), "deleted": True}
+    body.pop("end", None)
+    return body

@@ -120,19 +120,28 @@ def _customer(call: Call) -> Obj:
     return call.emu.get(call.path["customer"], "customer", param="customer")
 
 
+def checked_value(tax_type: str, raw: str, param: str) -> str:
+    """The value as Stripe stores it (spaces dropped, upper case), or its `tax_id_invalid`."""
+    value = re.sub(r"\s+", "", raw) if tax_type != "ch_vat" else raw
+    value = value.upper() if tax_type in _FORMATS else value
+    pattern = _FORMATS.get(tax_type)
+    if pattern is not None and re.fullmatch(pattern, value) is None:
+        raise invalid(f"Invalid value for {tax_type}.", param=param, code="tax_id_invalid")
+    return value
+
+
 @route("POST", "/v1/customers/{customer}/tax_ids", CustomerTaxIdCreateParams)
 def create_tax_id(call: Call) -> Obj:
     customer = _customer(call)
     tax_type: str = call.params["type"]
-    value = (
-        re.sub(r"\s+", "", call.params["value"]) if tax_type != "ch_vat" else call.params["value"]
-    )
-    value = value.upper() if tax_type in _FORMATS else value
-    pattern = _FORMATS.get(tax_type)
-    if pattern is not None and re.fullmatch(pattern, value) is None:
-        raise invalid(f"Invalid value for {tax_type}.", param="value", code="tax_id_invalid")
+    value = checked_value(tax_type, call.params["value"], "value")
+    return call.emu.render(add_tax_id(call.emu, customer, tax_type, value))
+
+
+def add_tax_id(emu: Emulator, customer: Obj, tax_type: str, value: str) -> Obj:
+    """A new tax ID for `customer` (value already checked); registry types settle later."""
     pending = tax_type in _VERIFIED_BY_REGISTRY
-    tax_id = call.emu.create(
+    tax_id = emu.create(
         "txi",
         "tax_id",
         {
@@ -150,10 +159,10 @@ def create_tax_id(call: Call) -> Obj:
         },
         customer=customer["id"],
     )
-    call.emu.emit("customer.tax_id.created", tax_id)
+    emu.emit("customer.tax_id.created", tax_id)
     if pending:
-        asyncio.get_running_loop().call_soon(_settle, call.emu, tax_id["id"])
-    return call.emu.render(tax_id)
+        asyncio.get_running_loop().call_soon(_settle, emu, tax_id["id"])
+    return tax_id
 
 
 def _of_customer(emu: Emulator, customer: str) -> list[Obj]:

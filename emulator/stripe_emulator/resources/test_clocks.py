@@ -123,11 +123,13 @@ def delete_clock(call: Call) -> Obj:
     subscriptions = {
         s["id"] for s in emu.find("subscription", lambda s: s["customer"] in customers)
     }
+    invoices = {i["id"] for i in emu.find("invoice", lambda i: i["customer"] in customers)}
     for obj in list(emu.objects.values()):
         owner = obj.get("customer") if obj["object"] != "subscription_item" else None
-        if obj["object"] in _BILLING_TYPES and (
-            owner in customers or obj.get("subscription") in subscriptions
-        ):
+        if (
+            obj["object"] in _BILLING_TYPES
+            and (owner in customers or obj.get("subscription") in subscriptions)
+        ) or (obj["object"] == "invoice_payment" and obj["invoice"] in invoices):
             emu.delete(obj["id"])
     for customer_id in customers:
         emu.objects[customer_id]["deleted"] = True

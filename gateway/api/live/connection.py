@@ -44,7 +44,9 @@ async def authenticate_connection(
     params: Mapping[str, Any] | None, services: Services
 ) -> Principal:
     """The principal the payload's credentials grant (refusals are carried, not raised)."""
-    return await authenticate(connection_headers(params), services.admin_keys, services.sessions)
+    return await authenticate(
+        connection_headers(params), services.admin_keys, services.sessions, services.jwt
+    )
 
 
 __all__ = ["AUTHORIZATION", "TOKEN_PARAM", "authenticate_connection", "connection_headers"]

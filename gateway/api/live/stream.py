@@ -57,9 +57,16 @@ class SessionCheck:
         )
         return context.scope()
 
-    async def problem(self, customer_id: str, expires_at: int | None) -> GatewayError | None:
-        """Why the stream for `customer_id` must end now, or None while it may go on."""
+    async def problem(self, scope: CustomerScope) -> GatewayError | None:
+        """Why the stream for `scope`'s customer must end now, or None while it may go on."""
+        customer_id, expires_at = scope.customer_id, scope.expires_at
         if expires_at is not None and expires_at <= self._context.services.clock():
+            if scope.subject is not None:
+                return GatewayError(
+                    ErrorCode.UNAUTHENTICATED,
+                    "The sign-in token has expired. Sign in again.",
+                    reason="TOKEN_EXPIRED",
+                )
             return GatewayError(
                 ErrorCode.SESSION_EXPIRED,
                 "The access token has expired. Start a new portal session.",
@@ -137,7 +144,7 @@ async def _stream(
     async def watch() -> None:
         while True:
             await asyncio.sleep(check.seconds_until_next(scope.expires_at))
-            problem = await check.problem(scope.customer_id, scope.expires_at)
+            problem = await check.problem(scope)
             if problem is not None:
                 ended.append(problem)
                 await events.aclose()
@@ -148,7 +155,7 @@ async def _stream(
         async for event in events:
             if not visible(event, scope, kinds):
                 continue
-            problem = await check.problem(scope.customer_id, scope.expires_at)
+            problem = await check.problem(scope)
             if problem is not None:
                 raise problem
             yield BillingEvent.from_live(event)

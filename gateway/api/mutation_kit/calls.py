@@ -94,7 +94,7 @@ async def start_call(
     overlong = too_long(data)
     if overlong is not None:
         return overlong
-    actor = scope.session_id or f"admin:{scope.customer_id}"
+    actor = scope.session_id or scope.subject or f"admin:{scope.customer_id}"
     keys = idempotency_keys(actor, mutation.name, client_id)
     fingerprint = _fingerprint(data)
     memo = await recall_outcome(context.billing.cache, keys)

@@ -1,6 +1,6 @@
-// A portal link opened in a tab that already holds a session. Someone may send a customer
-// their own link (so a card the customer adds lands on their account): the tab never
-// switches accounts silently. A link for the same customer just refreshes the session; a
+// A portal link (or a sign-in token handed over by the host page) opened in a tab that
+// already holds a session. Someone may send a customer their own link (so a card the
+// customer adds lands on their account): the tab never switches accounts silently. A link for the same customer just refreshes the session; a
 // link for another customer asks first, naming both accounts, and staying is the default.
 
 import { Api } from "./api.js";
@@ -8,7 +8,7 @@ import { openDialog } from "./dialog.js";
 import { h } from "./dom.js";
 import { t, tParts } from "./i18n.js";
 
-const WHO = `query Who { session { customerId } customer { name email } }`;
+const WHO = `query Who { session { customerId expiresAt } customer { name email } }`;
 const END = `mutation End { endPortalSession { userErrors { code } } }`;
 
 /** Whose account a token opens: `{ id, label }`. */
@@ -19,7 +19,7 @@ async function whoIs(api) {
   let label = session.customerId;
   if (name && email) label = `${name} (${email})`;
   else if (name || email) label = name || email;
-  return { id: session.customerId, label };
+  return { id: session.customerId, label, expiresAt: session.expiresAt };
 }
 
 /** Two labels a customer can tell apart: anyone can name their account like someone
@@ -93,6 +93,23 @@ function ask(currentAccount, nextAccount) {
 }
 
 /**
+ * Whether the tab keeps the session it holds rather than `incoming`'s: only when it holds a
+ * live session for another customer and the customer chooses to stay in it.
+ */
+async function keepsHeld(api, held, incoming) {
+  if (!held) return false;
+  let current = null;
+  try {
+    current = await whoIs(api);
+  } catch (error) {
+    if (!error.sessionEnded) throw error;
+  }
+  if (current === null) return false;
+  const next = await whoIs(incoming);
+  return next.id !== current.id && (await ask(current, next)) === "stay";
+}
+
+/**
  * Open the portal link's `code` on `api`: redeem it, and use its session unless the tab
  * holds a live session for another customer and the customer chooses to stay in it (the
  * link's session is then ended, so its token is not left working).
@@ -102,20 +119,23 @@ export async function openLink(api, code) {
   const incoming = new Api(api.url);
   const granted = await incoming.exchange(code);
   incoming.token = granted.token;
-  if (held) {
-    let current = null;
-    try {
-      current = await whoIs(api);
-    } catch (error) {
-      if (!error.sessionEnded) throw error;
-    }
-    if (current !== null) {
-      const next = await whoIs(incoming);
-      if (next.id !== current.id && (await ask(current, next)) === "stay") {
-        await incoming.send(END, {}).catch(() => null);
-        return;
-      }
-    }
+  if (await keepsHeld(api, held, incoming)) {
+    await incoming.send(END, {}).catch(() => null);
+    return;
   }
   api.useToken(granted.token, granted.expiresAt);
+}
+
+/**
+ * Open a sign-in token the host page handed over (the team's own JWT): the same rule as a
+ * link, since anyone signed in to the app can hand someone a page with their own token. A
+ * refused token fails here, before the page shows anything.
+ */
+export async function openToken(api, token) {
+  const held = api.restoreToken();
+  const incoming = new Api(api.url);
+  incoming.token = token;
+  const next = await whoIs(incoming);
+  if (await keepsHeld(api, held, incoming)) return;
+  api.useToken(token, next.expiresAt);
 }

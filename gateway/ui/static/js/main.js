@@ -1,6 +1,7 @@
-// Start-up: read the code from the link, trade it for a token, show the portal.
+// Start-up: read the code from the link (or the sign-in token the host page handed over in
+// the fragment), trade it for a token, show the portal.
 
-import { openLink } from "./account_switch.js";
+import { openLink, openToken } from "./account_switch.js";
 import { Api, ApiError } from "./api.js";
 import { Portal } from "./portal.js";
 import { setLocale } from "./format.js";
@@ -25,9 +26,24 @@ function takeCode() {
   return code;
 }
 
+/**
+ * Take a sign-in token handed over as `#access_token=...` out of the address bar. The
+ * fragment never reaches a server (nor a Referer); the token then lives in this tab only.
+ */
+function takeHandedToken() {
+  const url = new URL(window.location.href);
+  const handed = new URLSearchParams(url.hash.slice(1)).get("access_token");
+  if (handed !== null) {
+    url.hash = "";
+    window.history.replaceState(null, "", url.href.replace(/#$/, ""));
+  }
+  return handed;
+}
+
 async function start() {
   const root = document.getElementById("app");
   const code = takeCode();
+  const handed = takeHandedToken();
   let portal = null;
   try {
     const config = await loadConfig();
@@ -38,6 +54,8 @@ async function start() {
     if (code) {
       // Never replaces a session this tab holds for another customer without asking.
       await openLink(api, code);
+    } else if (handed) {
+      await openToken(api, handed);
     } else if (!api.restoreToken()) {
       throw new ApiError(t("error.noLink"), "UNAUTHENTICATED");
     }
@@ -51,5 +69,13 @@ async function start() {
     );
   }
 }
+
+// A token handed to a portal page that is already open arrives as a new fragment only:
+// start again so it is taken like on a first visit.
+window.addEventListener("hashchange", () => {
+  if (new URLSearchParams(window.location.hash.slice(1)).has("access_token")) {
+    window.location.reload();
+  }
+});
 
 start();
