@@ -16,11 +16,20 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .billing.catalog_fetch import fetch_catalog
+from .billing.feedback_options import fetch_feedback_options
+from .billing.payment_method_configuration_check import payment_method_configurations_state
 from .billing.portal_configuration_list import list_portal_configurations
 from .billing.portal_configurations import fetch_portal_configurations
 from .portal.catalog import Catalog
+from .portal.feedback_options import (
+    attach_feedback_options,
+    feedback_option_ids,
+    payment_method_configuration_ids,
+    payment_method_configuration_problems,
+)
 from .portal.loading import load_configuration_file
-from .portal.registry import ConfigurationRegistry, build_registry
+from .portal.problems import ConfigurationError, errors_only
+from .portal.registry import ConfigurationRegistry, collect_configurations
 
 if TYPE_CHECKING:
     import stripe
@@ -46,6 +55,27 @@ async def read_catalog(client: stripe.StripeClient) -> Catalog:
     )
 
 
+async def _with_feedback_options(
+    client: stripe.StripeClient, registry: ConfigurationRegistry
+) -> ConfigurationRegistry:
+    """The registry with each named feedback option read from Stripe (its text, status);
+    an unknown one, or an unknown or inactive payment method configuration, stops the start."""
+    configurations = list(registry)
+    option_ids = feedback_option_ids(configurations)
+    pmc_ids = payment_method_configuration_ids(configurations)
+    if not option_ids and not pmc_ids:
+        return registry
+    found, pmc_state = await asyncio.gather(
+        fetch_feedback_options(client, option_ids),
+        payment_method_configurations_state(client, pmc_ids),
+    )
+    attached, problems = attach_feedback_options(configurations, found)
+    problems += payment_method_configuration_problems(configurations, pmc_state)
+    if problems:
+        raise ConfigurationError(problems)
+    return ConfigurationRegistry(attached)
+
+
 async def load_sources(settings: Settings, client: stripe.StripeClient) -> Sources:
     """Read and check everything; `ConfigurationError` lists every problem found.
 
@@ -68,7 +98,15 @@ async def load_sources(settings: Settings, client: stripe.StripeClient) -> Sourc
         if settings.portal_config is not None
         else None
     )
-    registry = build_registry(from_file, stripe_configurations, catalog=catalog)
+    configurations, problems = collect_configurations(
+        from_file, stripe_configurations, catalog=catalog
+    )
+    if errors_only(problems):
+        raise ConfigurationError(problems)
+    for problem in problems:
+        # Warnings do not stop the start, but are never silent.
+        logger.warning("portal configuration %s", problem)
+    registry = await _with_feedback_options(client, ConfigurationRegistry(configurations))
     logger.info(
         "loaded %d portal configuration(s) (default %s) and %d price(s)",
         len(registry),

@@ -240,6 +240,8 @@ async def _world(
         }
     )
     coupon = await v1.coupons.create_async({"percent_off": 10, "duration": "forever"})
+    option = await v1.billing.feedback_options.create_async({"description": "Too busy"})
+    cards_only = await v1.payment_method_configurations.create_async({"name": "Cards"})
     code = await v1.promotion_codes.create_async(
         {"promotion": {"type": "coupon", "coupon": coupon.id}}
     )
@@ -417,6 +419,28 @@ async def _world(
     c, s = customer.id, sub.id
     return {
         "DELETE /v1/coupons/{coupon}": fresh_coupon,
+        "GET /v1/customers/search": fixed("/v1/customers/search", {"query": "metadata['k']:'v'"}),
+        "GET /v1/billing/feedback_options": fixed("/v1/billing/feedback_options"),
+        "GET /v1/billing/feedback_options/{option}": fixed(
+            f"/v1/billing/feedback_options/{option.id}"
+        ),
+        "POST /v1/billing/feedback_options": fixed(
+            "/v1/billing/feedback_options", {"description": "x"}
+        ),
+        "POST /v1/billing/feedback_options/{option}": fixed(
+            f"/v1/billing/feedback_options/{option.id}"
+        ),
+        "POST /v1/billing/feedback_options/{option}/deactivate": fixed(
+            f"/v1/billing/feedback_options/{option.id}/deactivate"
+        ),
+        "GET /v1/payment_method_configurations": fixed("/v1/payment_method_configurations"),
+        "GET /v1/payment_method_configurations/{config}": fixed(
+            f"/v1/payment_method_configurations/{cards_only.id}"
+        ),
+        "POST /v1/payment_method_configurations": fixed("/v1/payment_method_configurations"),
+        "POST /v1/payment_method_configurations/{config}": fixed(
+            f"/v1/payment_method_configurations/{cards_only.id}"
+        ),
         "DELETE /v1/customers/{customer}": fresh_customer,
         "DELETE /v1/customers/{customer}/tax_ids/{id}": fresh_tax_id,
         "DELETE /v1/products/{id}": fresh_product,

@@ -213,11 +213,12 @@ async def test_payment_method_configuration_goes_with_automatic_payment_methods(
     stripe_client: stripe.StripeClient,
 ) -> None:
     customer = await stripe_client.v1.customers.create_async({"email": "pmc@example.com"})
+    cards = await stripe_client.v1.payment_method_configurations.create_async({"name": "Cards"})
     intent = await stripe_client.v1.setup_intents.create_async(
         {
             "customer": customer.id,
             "automatic_payment_methods": {"enabled": True},
-            "payment_method_configuration": "pmc_1234567890",
+            "payment_method_configuration": cards.id,
         }
     )
     assert intent.status == "requires_payment_method"
@@ -226,7 +227,7 @@ async def test_payment_method_configuration_goes_with_automatic_payment_methods(
             {
                 "customer": customer.id,
                 "allowed_payment_method_types": ["card"],
-                "payment_method_configuration": "pmc_1234567890",
+                "payment_method_configuration": cards.id,
             }
         )
     assert exc.value.code == "parameters_exclusive"

@@ -14,6 +14,7 @@ from .customers.remove_tax_id import RemoveTaxIdMutation
 from .customers.update_customer import UpdateCustomerMutation
 from .invoices.pay_invoice import PayInvoiceMutation
 from .mutation_kit.spec import MutationSpec, declarations
+from .payment_methods.complete_setup_intent import CompleteSetupIntentMutation
 from .payment_methods.confirm_setup_intent_for_testing import ConfirmSetupIntentForTestingMutation
 from .payment_methods.create_setup_intent import CreateSetupIntentMutation
 from .payment_methods.detach_payment_method import DetachPaymentMethodMutation
@@ -22,6 +23,7 @@ from .sessions.create_portal_session import CreatePortalSessionMutation
 from .sessions.end_portal_session import EndPortalSessionMutation
 from .sessions.redeem_portal_session import RedeemPortalSessionMutation
 from .sessions.revoke_portal_session import RevokePortalSessionMutation
+from .subscriptions.accept_retention_offer import AcceptRetentionOfferMutation
 from .subscriptions.cancel_subscription import CancelSubscriptionMutation
 from .subscriptions.pause_subscription import PauseSubscriptionMutation
 from .subscriptions.renew_subscription import RenewSubscriptionMutation
@@ -35,6 +37,7 @@ MUTATIONS: tuple[type, ...] = (
     RevokePortalSessionMutation,
     EndPortalSessionMutation,
     CancelSubscriptionMutation,
+    AcceptRetentionOfferMutation,
     RenewSubscriptionMutation,
     UpdateSubscriptionMutation,
     UndoScheduledChangeMutation,
@@ -42,6 +45,7 @@ MUTATIONS: tuple[type, ...] = (
     ResumeSubscriptionMutation,
     CreateSetupIntentMutation,
     ConfirmSetupIntentForTestingMutation,
+    CompleteSetupIntentMutation,
     SetDefaultPaymentMethodMutation,
     DetachPaymentMethodMutation,
     UpdateCustomerMutation,

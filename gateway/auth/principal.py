@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -31,6 +31,10 @@ class CustomerScope:
     expires_at: int | None = None
     # `jwt:<iss>:<sub>` for a sign-in token: rate limits and retries are counted per user.
     subject: str | None = None
+
+    def without_flow(self) -> CustomerScope:
+        """The same session once its flow is done and it opens the whole portal."""
+        return replace(self, flow=None, after_completion=None)
 
     @property
     def via_admin(self) -> bool:

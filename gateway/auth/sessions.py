@@ -9,6 +9,8 @@ Everything lives in the shared cache (memory, or Redis across instances):
 - `token:<sha256>`      an access token -> the scope it grants, until it expires
 - `session-token:<id>`  which token a session issued (to revoke it)
 - `revoked:<id>`        set by revocation; a later redemption is refused
+- `flow-done:<id>`      the session's flow is done and it opens the whole portal now
+                        (`after_completion: portal_homepage`, as on Stripe)
 
 Codes and tokens are stored hashed, so a cache dump grants nothing. A code is consumed by
 an atomic delete: of concurrent redeemers only the one whose delete removed it wins.
@@ -258,7 +260,18 @@ class SessionStore:
                 ErrorCode.SESSION_EXPIRED,
                 "The access token has expired. Start a new portal session.",
             )
-        return PortalSession.from_json(record["session"]).scope(int(record["expires_at"]))
+        session = PortalSession.from_json(record["session"])
+        scope = session.scope(int(record["expires_at"]))
+        if scope.flow is not None and await self._cache.get(f"flow-done:{session.id}"):
+            return scope.without_flow()
+        return scope
+
+    async def complete_flow(self, session_id: str) -> None:
+        """The session's flow action is done and its `after_completion` is the portal's home
+        page: from now on the session is the whole portal, no longer locked to the flow."""
+        await self._cache.set(
+            f"flow-done:{session_id}", 1, self.code_ttl + CODE_GRACE_SECONDS + self.token_ttl
+        )
 
     async def revoke(self, session_id: str) -> bool:
         """End a session: its code can no longer be redeemed and its token stops working.

@@ -16,6 +16,7 @@ import stripe
 
 from ..errors import BillingErrorCode as BillingErrorCode
 from ..errors import ErrorCode
+from .refusal_messages import customer_message
 from .stripe_budget import StripeCallRefused
 
 if TYPE_CHECKING:
@@ -115,9 +116,16 @@ def from_stripe_error(exc: stripe.StripeError, *, noun: str | None = None) -> Bi
     if isinstance(exc, stripe.InvalidRequestError):
         if code == "resource_missing" or exc.http_status == 404:
             return NotFound(noun or "Object", param=param)
+        # Stripe's text is for developers (states, every accepted value): logged, not shown.
+        logger.info(
+            "Stripe refused a request (%s, param %s): %s",
+            code,
+            param,
+            _safe(exc.user_message, GENERIC_MESSAGE),
+        )
         return BillingError(
             ErrorCode.INVALID_INPUT,
-            _safe(exc.user_message, GENERIC_MESSAGE),
+            customer_message(code, param),
             param=param,
             stripe_code=code,
         )

@@ -71,21 +71,45 @@ class PaymentMethodUpdateFeature(_StripeShape):
     payment_method_configuration: StrictStr | None = None
 
 
+class FeedbackOption(_StripeShape):
+    """A custom `billing.feedback_option`: its id, or Stripe's expanded object. The gateway
+    reads each from Stripe when it loads the configuration, for its text and status."""
+
+    id: StrictStr
+    object: Literal["billing.feedback_option"] = "billing.feedback_option"
+    description: StrictStr | None = None
+    livemode: StrictBool | None = None
+    status: Literal["active", "inactive"] | None = None
+    status_transitions: Any = None
+
+    @property
+    def offered(self) -> bool:
+        """Deactivated options are no longer offered to customers."""
+        return self.status != "inactive"
+
+
 class CancellationReason(_StripeShape):
     enabled: StrictBool = False
     options: tuple[CancellationReasonOption, ...] = ()
-    # Ids of custom `billing.feedback_option` objects (Stripe may return them expanded).
-    feedback_options: tuple[StrictStr, ...] | None = None
+    # Custom `billing.feedback_option`s: ids, or the objects when Stripe expanded them.
+    feedback_options: tuple[FeedbackOption, ...] | None = None
 
     @field_validator("feedback_options", mode="before")
     @classmethod
-    def _collapse_expanded(cls, value: Any) -> Any:
+    def _ids_or_objects(cls, value: Any) -> Any:
         if isinstance(value, list | tuple):
-            return [
-                item["id"] if isinstance(item, dict) and isinstance(item.get("id"), str) else item
-                for item in value
-            ]
+            return [{"id": item} if isinstance(item, str) else item for item in value]
         return value
+
+    @property
+    def feedback_option_ids(self) -> tuple[str, ...]:
+        return tuple(option.id for option in self.feedback_options or ())
+
+    def offered_feedback_option(self, option_id: str) -> FeedbackOption | None:
+        """The custom option with this id, when the configuration offers it now."""
+        return next(
+            (o for o in self.feedback_options or () if o.id == option_id and o.offered), None
+        )
 
 
 class SubscriptionCancelFeature(_StripeShape):

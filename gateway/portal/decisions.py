@@ -237,3 +237,16 @@ class DetachPaymentMethodDecision:
     new_default_payment_method_id: str | None
     customer_params: StripeParams | None
     subscription_changes: tuple[SubscriptionPaymentMethodChange, ...]
+
+
+@dataclass(frozen=True)
+class RetentionOfferDecision:
+    """Accept a cancel flow's retention offer: POST /v1/subscriptions/{id} adding its coupon
+    to the discounts in force; the subscription is not canceled."""
+
+    subscription_id: str
+    coupon_id: str
+    params: StripeParams
+
+    def holds(self, subscription: Subscription) -> bool:
+        return any(d.coupon_id == self.coupon_id for d in subscription.discounts)

@@ -35,6 +35,7 @@ def validate_configuration(
     """Every rule violation in `config`; paths are relative to the configuration object."""
     problems: list[ConfigProblem] = []
     problems += _identity(config)
+    problems += _login_page(config)
     problems += _business(config)
     problems += _customer_update(config)
     problems += _subscription_cancel(config)
@@ -68,6 +69,19 @@ def _identity(config: Configuration) -> list[ConfigProblem]:
     if config.is_default and not config.active:
         problems.append(ConfigProblem("active", "the default configuration must be active"))
     return problems
+
+
+def _login_page(config: Configuration) -> list[ConfigProblem]:
+    if not config.login_page.enabled:
+        return []
+    return [
+        ConfigProblem(
+            "login_page.enabled",
+            "Stripe's hosted login page has no counterpart here: your own sign-in creates "
+            "portal sessions (createPortalSession, or your identity provider's tokens)",
+            "warning",
+        )
+    ]
 
 
 def _is_url(value: str) -> bool:
@@ -152,7 +166,7 @@ def _subscription_cancel(config: Configuration) -> list[ConfigProblem]:
         )
     problems += _duplicates(reason.options, f"{base}.cancellation_reason.options", "reason")
     problems += _duplicates(
-        reason.feedback_options or (),
+        reason.feedback_option_ids,
         f"{base}.cancellation_reason.feedback_options",
         "feedback option",
     )

@@ -104,9 +104,11 @@ def test_the_flows_a_mutation_completes_are_its_own() -> None:
     completes = {spec.name: set(spec.completes) for spec in SPECS if spec.completes}
     assert completes == {
         "cancelSubscription": {"subscription_cancel"},
+        "acceptRetentionOffer": {"subscription_cancel"},
         "pauseSubscription": {"subscription_pause"},
         "updateSubscription": {"subscription_update", "subscription_update_confirm"},
         "setDefaultPaymentMethod": {"payment_method_update"},
+        "completeSetupIntent": {"payment_method_update"},
         "updateCustomer": {"customer_update"},
         "addTaxId": {"customer_update"},
         "removeTaxId": {"customer_update"},

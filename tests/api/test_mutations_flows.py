@@ -140,10 +140,42 @@ async def test_pause_flow_completes_with_a_pause(
         "returnUrl": None,
         "customMessage": None,
     }
-    resume = await mutate(gateway, token, "resumeSubscription", subscriptionId=sub)
-    assert codes(resume) == RESTRICTED
     stored = await stripe_client.v1.subscriptions.retrieve_async(sub)
     assert stored.pause_collection is not None
+    # Back on the portal's home page (Stripe's default), the session is the whole portal.
+    flow = (await gateway.post("{ session { flow { type } } }", token=token)).ok()
+    assert flow["session"]["flow"] is None
+    resume = await mutate(gateway, token, "resumeSubscription", subscriptionId=sub)
+    assert resume["userErrors"] == []
+
+
+async def test_a_redirecting_flow_stays_locked_after_its_action(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    token = await gateway.token_for(
+        world.bob.id,
+        flowData={
+            "type": "SUBSCRIPTION_PAUSE",
+            "subscriptionPause": {"subscription": world.bob.subscription},
+            "afterCompletion": {"type": "HOSTED_CONFIRMATION"},
+        },
+    )
+    sub = world.bob.subscription
+    resumes_at = datetime.now(UTC).replace(microsecond=0).timestamp() + 7 * 24 * 3600
+    done = await mutate(
+        gateway,
+        token,
+        "pauseSubscription",
+        subscriptionId=sub,
+        resumesAt=datetime.fromtimestamp(resumes_at, UTC).isoformat(),
+    )
+    assert done["userErrors"] == []
+    assert codes(await mutate(gateway, token, "resumeSubscription", subscriptionId=sub)) == (
+        RESTRICTED
+    )
+    assert codes(await mutate(gateway, token, "updateCustomer", name="Bobby")) == RESTRICTED
+    stored = await stripe_client.v1.customers.retrieve_async(world.bob.id)
+    assert stored.name != "Bobby"
 
 
 async def test_payment_method_flow_adds_and_sets_a_card(
@@ -194,9 +226,14 @@ async def test_customer_update_flow(
     done = await mutate(gateway, token, "updateCustomer", name="Bobby")
     assert done["userErrors"] == []
     assert done["afterCompletion"]["type"] == "PORTAL_HOMEPAGE"
+    # The flow is done and the session opens the whole portal: no flow to complete any more.
     added = await mutate(gateway, token, "addTaxId", type="eu_vat", value="DE222222222")
     assert added["userErrors"] == []
-    assert added["afterCompletion"]["type"] == "PORTAL_HOMEPAGE"
+    assert added["afterCompletion"] is None
+    canceled = await mutate(
+        gateway, token, "cancelSubscription", subscriptionId=world.bob.subscription
+    )
+    assert canceled["userErrors"] == []
     stored = await stripe_client.v1.customers.retrieve_async(world.bob.id)
     assert stored.name == "Bobby"
 
@@ -208,3 +245,90 @@ async def test_sessions_without_a_flow_get_no_after_completion(
     done = await mutate(gateway, token, "updateCustomer", name="Bob B.")
     assert done["userErrors"] == []
     assert done["afterCompletion"] is None
+
+
+async def _saved_card(gateway: RunningGateway, token: str, card: str = "pm_card_amex") -> str:
+    created = await mutate(gateway, token, "createSetupIntent")
+    assert created["userErrors"] == []
+    intent: str = created["setupIntent"]["id"]
+    confirmed = await mutate(
+        gateway, token, "confirmSetupIntentForTesting", setupIntentId=intent, paymentMethod=card
+    )
+    assert confirmed["userErrors"] == []
+    return intent
+
+
+COMPLETE = """mutation($i: CompleteSetupIntentInput!) { completeSetupIntent(input: $i) {
+  paymentMethod { id isDefault } becameDefault updatedSubscriptionIds
+  afterCompletion { type } userErrors { code field } } }"""
+
+
+async def test_a_card_added_in_a_payment_method_flow_becomes_the_default(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    # Bob's subscription carries its own default payment method: it must follow too.
+    await stripe_client.v1.subscriptions.update_async(
+        world.bob.subscription, {"default_payment_method": world.bob.card}
+    )
+    token = await gateway.token_for(
+        world.bob.id,
+        flowData={
+            "type": "PAYMENT_METHOD_UPDATE",
+            "afterCompletion": {"type": "REDIRECT", "returnUrl": BACK},
+        },
+    )
+    intent = await _saved_card(gateway, token)
+    stored = await stripe_client.v1.setup_intents.retrieve_async(intent)
+    assert stored.payment_method is not None
+    new_card = str(stored.payment_method)
+    done = (await gateway.post(COMPLETE, {"i": {"setupIntentId": intent}}, token=token)).ok()[
+        "completeSetupIntent"
+    ]
+    assert done["userErrors"] == []
+    assert done["becameDefault"] is True
+    assert done["paymentMethod"] == {"id": new_card, "isDefault": True}
+    assert done["updatedSubscriptionIds"] == [world.bob.subscription]
+    assert done["afterCompletion"] == {"type": "REDIRECT"}
+    customer = await stripe_client.v1.customers.retrieve_async(world.bob.id)
+    assert customer.invoice_settings is not None
+    assert customer.invoice_settings.default_payment_method == new_card
+    sub = await stripe_client.v1.subscriptions.retrieve_async(world.bob.subscription)
+    assert sub.default_payment_method == new_card
+
+
+async def test_outside_a_flow_a_completed_setup_intent_only_saves_the_card(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    token = await gateway.token_for(world.bob.id)
+    intent = await _saved_card(gateway, token)
+    done = (await gateway.post(COMPLETE, {"i": {"setupIntentId": intent}}, token=token)).ok()[
+        "completeSetupIntent"
+    ]
+    assert done["userErrors"] == []
+    assert done["becameDefault"] is False
+    assert done["afterCompletion"] is None
+    customer = await stripe_client.v1.customers.retrieve_async(world.bob.id)
+    assert customer.invoice_settings is not None
+    assert customer.invoice_settings.default_payment_method == world.bob.card
+
+
+async def test_completing_an_unconfirmed_or_foreign_setup_intent_is_refused(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    flow = {"type": "PAYMENT_METHOD_UPDATE"}
+    token = await gateway.token_for(world.bob.id, flowData=flow)
+    created = await mutate(gateway, token, "createSetupIntent")
+    unconfirmed = created["setupIntent"]["id"]
+    answer = (
+        await gateway.post(COMPLETE, {"i": {"setupIntentId": unconfirmed}}, token=token)
+    ).ok()["completeSetupIntent"]
+    assert answer["userErrors"] == [{"code": "INVALID_INPUT", "field": "setupIntentId"}]
+    alice = await gateway.token_for(world.alice.id, flowData=flow)
+    foreign = await _saved_card(gateway, alice)
+    answer = (await gateway.post(COMPLETE, {"i": {"setupIntentId": foreign}}, token=token)).ok()[
+        "completeSetupIntent"
+    ]
+    assert answer["userErrors"] == [{"code": "NOT_FOUND", "field": "setupIntentId"}]
+    customer = await stripe_client.v1.customers.retrieve_async(world.bob.id)
+    assert customer.invoice_settings is not None
+    assert customer.invoice_settings.default_payment_method == world.bob.card

@@ -4,6 +4,7 @@ a write announces, and how an instance notices a catalog change."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from typing import TYPE_CHECKING
 
@@ -94,8 +95,23 @@ def test_a_flow_session_hears_only_about_its_subscription() -> None:
     assert not visible(event(LiveEventKind.SUBSCRIPTION, "sub_sched_1", **schedule), scope, ())
     mine = {"object": "subscription_schedule", "subscription": "sub_mine"}
     assert visible(event(LiveEventKind.SUBSCRIPTION, "sub_sched_2", **mine), scope, frozenset())
+
+    # Invoices: only those billing the flow's subscription.
+    def invoice(object_id: str, subscription: str | None) -> LiveEvent:
+        details = {"subscription_details": {"subscription": subscription}} if subscription else None
+        return dataclasses.replace(
+            event(LiveEventKind.INVOICE, object_id),
+            object={"object": "invoice", "parent": details},
+        )
+
+    assert visible(invoice("in_1", "sub_mine"), scope, frozenset())
+    assert not visible(invoice("in_2", "sub_other"), scope, frozenset())
+    assert not visible(invoice("in_3", None), scope, frozenset())
     # The rest of the customer's billing is still theirs to see.
     assert visible(event(LiveEventKind.PAYMENT_METHOD, "pm_1"), scope, frozenset())
+    # Without a subscription flow every invoice is theirs.
+    whole = CustomerScope(customer_id=ALICE)
+    assert visible(invoice("in_2", "sub_other"), whole, frozenset())
 
 
 def test_every_customer_mutation_but_creating_a_setup_intent_announces_a_change() -> None:

@@ -90,7 +90,7 @@ CANCEL_DECISIONS: list[Case] = [
         lambda: decide_cancel(
             ctx(config(**{f"{REASON}.feedback_options": ["bfo_1"]})),
             subscription(),
-            reason="bfo_1",
+            feedback_option="bfo_1",
         ),
         CancelDecision(
             "sub_1",

@@ -74,12 +74,13 @@ STRIPE_JSON: dict[str, Any] = {
 
 def test_stripe_json_loads_unchanged() -> None:
     config, problems = parse_configuration(STRIPE_JSON)
-    assert problems == []
+    # Its login page is enabled: loaded, with a warning that it has no counterpart here.
+    assert [(p.path, p.severity) for p in problems] == [("login_page.enabled", "warning")]
     assert config is not None
     assert config.id == "bpc_1Q0aBcDeFgHiJkLm"
     assert config.login_page.url == "https://billing.stripe.com/p/login/test_abc"
     reason = config.features.subscription_cancel.cancellation_reason
-    assert reason.feedback_options == ("bfo_123",)
+    assert reason.feedback_option_ids == ("bfo_123",)
     update = config.features.subscription_update
     assert update.products is not None
     assert update.products[0].prices == ("price_1", "price_2")
@@ -95,6 +96,7 @@ def test_unexpanded_stripe_json_loads_with_a_warning() -> None:
     data = json.loads(json.dumps(STRIPE_JSON))
     del data["features"]["subscription_update"]["products"]
     del data["features"]["subscription_pause"]
+    data["login_page"]["enabled"] = False
     config, problems = parse_configuration(data)
     assert config is not None
     assert config.features.subscription_update.products is None

@@ -10,9 +10,10 @@ import typing
 from typing import Any
 
 from pydantic import BaseModel
+from stripe.billing import FeedbackOption as StripeFeedbackOption
 from stripe.billing_portal import Configuration as StripeConfiguration
 
-from gateway.portal.configuration import Configuration
+from gateway.portal.configuration import Configuration, FeedbackOption
 
 
 def _literals(annotation: Any) -> frozenset[str]:
@@ -64,11 +65,26 @@ def _model_fields(model: type[BaseModel], prefix: str = "") -> dict[str, frozens
     return fields
 
 
+FEEDBACK_OPTIONS = "features.subscription_cancel.cancellation_reason.feedback_options"
+
+
 def test_model_has_exactly_the_sdk_fields_and_enums() -> None:
     sdk = _sdk_fields(StripeConfiguration)
-    ours = _model_fields(Configuration)
+    # An expandable reference to another resource: its fields are that resource's.
+    ours = {
+        path: values
+        for path, values in _model_fields(Configuration).items()
+        if not path.startswith(FEEDBACK_OPTIONS + ".")
+    }
     assert sorted(ours) == sorted(sdk)
     # `object` is the one constant; every other enum must match value for value.
     differing = {path: (ours[path], sdk[path]) for path in sdk if ours[path] != sdk[path]}
     assert differing == {}
     assert sdk["features.subscription_cancel.mode"] == {"at_period_end", "immediately"}
+
+
+def test_feedback_options_have_the_sdk_feedback_option_fields() -> None:
+    sdk = _sdk_fields(StripeFeedbackOption)
+    ours = _model_fields(FeedbackOption)
+    assert sorted(ours) == sorted(path for path in sdk if "." not in path)
+    assert ours["status"] == sdk["status"]

@@ -73,6 +73,15 @@ def _list_value(value: Any) -> list[Any]:
     return [] if value in ("", None) else list(value)
 
 
+def _feedback_options(emu: Emulator, ids: Any) -> list[str]:
+    """Ids of existing `billing.feedback_option` objects (Stripe's `No such` otherwise)."""
+    param = "features[subscription_cancel][cancellation_reason][feedback_options]"
+    return [
+        referenced(emu, option, "billing.feedback_option", "feedback option", f"{param}[{i}]")["id"]
+        for i, option in enumerate(_list_value(ids))
+    ]
+
+
 def _products(emu: Emulator, specs: Any) -> list[Obj]:
     specs = _list_value(specs)
     param = "features[subscription_update][products]"
@@ -143,7 +152,7 @@ def _merge_features(emu: Emulator, features: Obj, update: Obj) -> None:
         if "options" in reason:
             stored["options"] = _list_value(reason["options"])
         if "feedback_options" in reason:
-            stored["feedback_options"] = _list_value(reason["feedback_options"]) or None
+            stored["feedback_options"] = _feedback_options(emu, reason["feedback_options"]) or None
     pause = update.get("subscription_pause", {})
     if "enabled" in pause:
         features["subscription_pause"]["enabled"] = pause["enabled"]

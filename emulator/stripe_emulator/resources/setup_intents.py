@@ -24,6 +24,7 @@ from ..router import Call, route
 from ..state import Emulator, Obj, require
 from .cards import card_of, decline_error
 from .common import apply_metadata, created_filter, exclusive, referenced
+from .payment_method_configurations import usable_configuration
 from .payment_methods import attach, resolve
 
 _CANCELABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
@@ -108,10 +109,10 @@ def _apply(emu: Emulator, intent: Obj, params: Obj) -> None:
     if "excluded_payment_method_types" in params:
         intent["excluded_payment_method_types"] = params["excluded_payment_method_types"] or None
     if "payment_method_configuration" in params:
-        intent["payment_method_configuration_details"] = {
-            "id": params["payment_method_configuration"],
-            "parent": None,
-        }
+        config = usable_configuration(
+            emu, params["payment_method_configuration"], "payment_method_configuration"
+        )
+        intent["payment_method_configuration_details"] = {"id": config["id"], "parent": None}
     if "payment_method_options" in params:
         card = params["payment_method_options"].get("card", {})
         if "request_three_d_secure" in card:

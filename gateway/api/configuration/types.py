@@ -81,10 +81,25 @@ class PaymentMethodUpdateFeature:
     enabled: bool
 
 
+@strawberry.type(
+    description="A custom cancellation reason (Stripe's `billing.feedback_option`), "
+    "offered beside the built-in ones."
+)
+class FeedbackOption:
+    id: strawberry.ID
+    description: str = strawberry.field(description="What the customer reads and chooses.")
+
+
 @strawberry.type
 class CancellationReasonFeature:
     enabled: bool
-    options: list[CancellationReason]
+    options: list[CancellationReason] = strawberry.field(
+        description="Stripe's built-in reasons on offer (`cancelSubscription(reason:)`)."
+    )
+    feedback_options: list[FeedbackOption] = strawberry.field(
+        description="The configuration's own reasons on offer, each chosen by id "
+        "(`cancelSubscription(feedbackOption:)`) and shown by its description."
+    )
 
 
 @strawberry.type
@@ -147,6 +162,11 @@ class PortalFeatures:
                 cancellation_reason=CancellationReasonFeature(
                     enabled=cancel.cancellation_reason.enabled,
                     options=[CancellationReason(o) for o in cancel.cancellation_reason.options],
+                    feedback_options=[
+                        FeedbackOption(id=strawberry.ID(o.id), description=o.description or o.id)
+                        for o in cancel.cancellation_reason.feedback_options or ()
+                        if o.offered
+                    ],
                 ),
             ),
             subscription_pause=SubscriptionPauseFeature(

@@ -1,7 +1,8 @@
 """One `billingEvents` stream: the customer's live events, while the session lasts.
 
 The stream subscribes the bus for the session's customer only, so another customer's event
-never reaches it. A flow session limited to one subscription is not told about the others.
+never reaches it. A flow session limited to one subscription is not told about the others,
+nor about their invoices.
 
 The credentials of the socket are checked again when the stream starts, before each event
 is sent, and at least every `SESSION_CHECK_SECONDS` while nothing happens (sooner when the
@@ -101,14 +102,36 @@ def subscription_of(event: LiveEvent) -> str | None:
     return event.object_id
 
 
+def _id(value: object) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) else None
+
+
+def invoice_subscription(event: LiveEvent) -> str | None:
+    """The subscription an INVOICE event's invoice (or invoice item) bills, if any."""
+    obj = event.object
+    parent = obj.get("parent")
+    details = parent.get("subscription_details") if isinstance(parent, dict) else None
+    if isinstance(details, dict) and _id(details.get("subscription")):
+        return _id(details.get("subscription"))
+    return _id(obj.get("subscription"))
+
+
 def visible(event: LiveEvent, scope: CustomerScope, kinds: Collection[LiveEventKind]) -> bool:
     """Whether this subscriber is told about `event` (the bus already scoped the customer)."""
     if event.customer_id != scope.customer_id:
         return False
     if kinds and event.kind not in kinds:
         return False
-    if event.kind is LiveEventKind.SUBSCRIPTION and scope.flow_subscription_id is not None:
-        return subscription_of(event) == scope.flow_subscription_id
+    limit = scope.flow_subscription_id
+    if limit is None:
+        return True
+    if event.kind is LiveEventKind.SUBSCRIPTION:
+        return subscription_of(event) == limit
+    if event.kind is LiveEventKind.INVOICE:
+        # Another subscription's invoices (or one not billing any) are outside the flow.
+        return invoice_subscription(event) == limit
     return True
 
 

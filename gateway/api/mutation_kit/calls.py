@@ -28,6 +28,7 @@ from ..context import Context
 from ..errors import ErrorCode, UserError, from_billing, user_error
 from ..input_limits import too_long
 from ..live.announce import announce_write
+from .flow_completion import open_portal_after_flow
 from .spec import MutationSpec
 
 MAX_CLIENT_MUTATION_ID = 200
@@ -69,6 +70,7 @@ class MutationCall:
         self.wrote()
         end_change()
         await remember_outcome(self.context.billing.cache, self.keys, self.fingerprint, outcome)
+        await open_portal_after_flow(self.context, self.mutation)
         await announce_write(
             self.context.services,
             self.mutation.name,

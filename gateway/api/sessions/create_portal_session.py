@@ -33,6 +33,7 @@ from ..context import Context, Info
 from ..errors import ErrorCode, UserError, from_billing, input_path, user_error
 from ..input_limits import too_long
 from ..mutation_kit.spec import MutationSpec
+from .flow_discounts import check_flow_discounts
 from .types import AfterCompletionType, FlowType, PortalSession
 
 if TYPE_CHECKING:
@@ -117,6 +118,31 @@ class CreatePortalSessionInput:
     )
     locale: str | None = strawberry.field(default=None, description="auto, en, de, fr-CA, ...")
     flow_data: FlowDataInput | None = None
+    on_behalf_of: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Stripe's Connect parameter; not supported: any value is refused "
+        "(INVALID_INPUT on onBehalfOf).",
+    )
+    customer_account: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Stripe's Accounts v2 customer; not supported: any value is refused "
+        "(INVALID_INPUT on customerAccount); give `customer`.",
+    )
+
+
+# Stripe parameters the gateway does not support, refused by name rather than ignored.
+UNSUPPORTED = (
+    (
+        "on_behalf_of",
+        "onBehalfOf",
+        "Portals on behalf of a connected account (Stripe Connect) are not supported.",
+    ),
+    (
+        "customer_account",
+        "customerAccount",
+        "Accounts v2 customers are not supported; give the customer (cus_...).",
+    ),
+)
 
 
 @strawberry.type
@@ -247,6 +273,9 @@ async def create_portal_session(
     overlong = too_long(data)
     if overlong is not None:
         return CreatePortalSessionPayload(session=None, user_errors=[overlong])
+    for attribute, field_name, why in UNSUPPORTED:
+        if getattr(data, attribute) is not None:
+            return failed(ErrorCode.INVALID_INPUT, why, field_name)
 
     try:
         configuration = context.services.configurations().resolve(
@@ -281,7 +310,9 @@ async def create_portal_session(
         customer = await fetch_customer(context.billing, customer_id)
         if flow is not None:
             now = customer.test_clock_time or int(time.time())
-            problem = await _check_flow(context, configuration, flow, customer_id, now)
+            problem = await _check_flow(
+                context, configuration, flow, customer_id, now
+            ) or await check_flow_discounts(context, flow, customer_id)
             if problem is not None:
                 return CreatePortalSessionPayload(session=None, user_errors=[problem])
     except NotFound:

@@ -31,7 +31,13 @@ SPEC = MutationSpec(
 class CancelSubscriptionInput:
     subscription_id: strawberry.ID
     reason: CancellationReason | None = strawberry.field(
-        default=None, description="One of the configuration's cancellation reason options."
+        default=None, description="One of the configuration's built-in reason options."
+    )
+    feedback_option: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Or one of the configuration's own feedback options, by id "
+        "(`cancellationReason.feedbackOptions`); Stripe records it as "
+        "`cancellation_details.feedback_option`.",
     )
     comment: str | None = strawberry.field(
         default=None,
@@ -63,7 +69,10 @@ class CancelSubscriptionMutation:
             policy: PolicyContext, subscription: models.Subscription
         ) -> CancelDecision | Refusal:
             reason = input.reason.value if input.reason is not None else None
-            return decide_cancel(policy, subscription, reason=reason, comment=input.comment)
+            option = str(input.feedback_option) if input.feedback_option is not None else None
+            return decide_cancel(
+                policy, subscription, reason=reason, comment=input.comment, feedback_option=option
+            )
 
         async def apply(call: MutationCall, decision: CancelDecision) -> models.Subscription:
             write = update_subscription if decision.call == "update" else cancel_subscription_now

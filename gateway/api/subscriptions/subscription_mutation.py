@@ -39,6 +39,7 @@ STRIPE_FIELDS = {
     "discounts[0][promotion_code]": "promotionCode",
     "pause_collection[resumes_at]": "resumesAt",
     "cancellation_details[feedback]": "reason",
+    "cancellation_details[feedback_option]": "feedbackOption",
     "cancellation_details[comment]": "comment",
 }
 

@@ -57,18 +57,30 @@ def cancel_refusal(ctx: PolicyContext, subscription: Subscription) -> Refusal | 
 
 
 def _details(
-    config: CancellationReason, reason: str | None, comment: str | None
+    config: CancellationReason,
+    reason: str | None,
+    comment: str | None,
+    feedback_option: str | None = None,
 ) -> StripeParams | Refusal:
-    """`cancellation_details` for the reason and comment, or why they are refused."""
+    """`cancellation_details` for the reason (a built-in one, or a custom feedback option by
+    id, as Stripe records them) and comment, or why they are refused."""
     reason = reason or None
+    feedback_option = feedback_option or None
     comment = (comment or "").strip() or None
-    if reason is None and comment is None:
+    if reason is None and comment is None and feedback_option is None:
         return {}
     if not config.enabled:
+        field = "reason" if reason else "feedbackOption" if feedback_option else "comment"
         return Refusal(
             ErrorCode.REASON_NOT_ALLOWED,
             "This portal does not collect cancellation reasons.",
-            "reason" if reason is not None else "comment",
+            field,
+        )
+    if reason is not None and feedback_option is not None:
+        return Refusal(
+            ErrorCode.INVALID_INPUT,
+            "Give one reason: a built-in reason or a feedback option, not both.",
+            "feedbackOption",
         )
     if comment is not None and len(comment) > MAX_COMMENT:
         return Refusal(
@@ -77,18 +89,23 @@ def _details(
             "comment",
         )
     details: StripeParams = {}
-    if reason is not None and reason in config.options:
+    if reason is not None:
+        if reason not in config.options:
+            known = "is not offered" if reason in CANCELLATION_REASON_OPTIONS else "is not a reason"
+            return Refusal(
+                ErrorCode.REASON_NOT_ALLOWED,
+                f"{reason!r} {known}; choose one of: {', '.join(config.options) or 'none'}.",
+                "reason",
+            )
         details = {"feedback": reason}
-    elif reason is not None and reason in (config.feedback_options or ()):
-        details = {"feedback_option": reason}
-    elif reason is not None:
-        offered = [*config.options, *(config.feedback_options or ())]
-        known = "is not offered" if reason in CANCELLATION_REASON_OPTIONS else "is not a reason"
-        return Refusal(
-            ErrorCode.REASON_NOT_ALLOWED,
-            f"{reason!r} {known}; choose one of: {', '.join(offered)}.",
-            "reason",
-        )
+    if feedback_option is not None:
+        if config.offered_feedback_option(feedback_option) is None:
+            return Refusal(
+                ErrorCode.REASON_NOT_ALLOWED,
+                f"{feedback_option!r} is not one of this portal's feedback options.",
+                "feedbackOption",
+            )
+        details = {"feedback_option": feedback_option}
     if comment is not None:
         details["comment"] = comment
     return details
@@ -100,13 +117,14 @@ def decide_cancel(
     *,
     reason: str | None = None,
     comment: str | None = None,
+    feedback_option: str | None = None,
 ) -> CancelDecision | Refusal:
     """Cancel at period end (an update) or immediately (a delete), per the configuration."""
     refusal = cancel_refusal(ctx, subscription)
     if refusal is not None:
         return refusal
     feature = ctx.configuration.features.subscription_cancel
-    details = _details(feature.cancellation_reason, reason, comment)
+    details = _details(feature.cancellation_reason, reason, comment, feedback_option)
     if isinstance(details, Refusal):
         return details
     params: StripeParams

@@ -34,6 +34,16 @@ CHARGING_STATUSES: frozenset[SubscriptionStatus] = frozenset({"active", "trialin
 _ENDED: frozenset[SubscriptionStatus] = frozenset({"canceled", "incomplete_expired"})
 
 
+# Marks a setup intent created in a `payment_method_update` flow: the card it saves becomes
+# the customer's default, as in Stripe's own flow.
+FLOW_DEFAULT_METADATA = "portal_gateway_becomes_default"
+
+
+def new_card_becomes_default(ctx: PolicyContext) -> bool:
+    """In a `payment_method_update` flow the card the customer adds is the one that pays."""
+    return ctx.flow is not None and ctx.flow.type == "payment_method_update"
+
+
 def payment_method_refusal(ctx: PolicyContext, action: AccountAction) -> Refusal | None:
     """May the customer see / add / change / remove payment methods in this session?"""
     return gate(
@@ -63,6 +73,8 @@ def decide_add_payment_method(
     pmc = ctx.configuration.features.payment_method_update.payment_method_configuration
     if pmc:
         params["payment_method_configuration"] = pmc
+    if new_card_becomes_default(ctx):
+        params["metadata"] = {FLOW_DEFAULT_METADATA: "true"}
     return SetupIntentDecision(customer_id=customer.id, params=params)
 
 

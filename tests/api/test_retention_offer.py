@@ -1,0 +1,172 @@
+"""A cancel flow's retention offer: the coupon is checked when the session is created, and a
+customer who accepts it keeps the subscription with the coupon applied, as on Stripe."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tests.api.mutation_calls import codes, mutate
+
+if TYPE_CHECKING:
+    import stripe
+
+    from tests.support.gateway import RunningGateway
+    from tests.support.world import World
+
+ACCEPT = """mutation($i: AcceptRetentionOfferInput!) { acceptRetentionOffer(input: $i) {
+  subscription { id cancelAtPeriodEnd } afterCompletion { type returnUrl }
+  userErrors { code message field } } }"""
+BACK = "https://acme.example/kept"
+
+
+def cancel_flow(subscription: str, coupon: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "type": "SUBSCRIPTION_CANCEL",
+        "subscriptionCancel": {
+            "subscription": subscription,
+            "retention": {"type": "COUPON_OFFER", "coupon": coupon},
+        },
+        **extra,
+    }
+
+
+async def accept(gateway: RunningGateway, token: str, subscription: str) -> Any:
+    answer = await gateway.post(ACCEPT, {"i": {"subscriptionId": subscription}}, token=token)
+    return answer.ok()["acceptRetentionOffer"]
+
+
+async def test_accepting_the_offer_applies_the_coupon_and_keeps_the_subscription(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    coupon = await stripe_client.v1.coupons.create_async(
+        {"percent_off": 30, "duration": "repeating", "duration_in_months": 3}
+    )
+    sub = world.alice.subscription
+    token = await gateway.token_for(
+        world.alice.id,
+        flowData=cancel_flow(
+            sub, coupon.id, afterCompletion={"type": "REDIRECT", "returnUrl": BACK}
+        ),
+    )
+    shown = (await gateway.post("{ session { flow { retentionCoupon } } }", token=token)).ok()
+    assert shown["session"]["flow"]["retentionCoupon"] == coupon.id
+    done = await accept(gateway, token, sub)
+    assert done["userErrors"] == []
+    assert done["subscription"] == {"id": sub, "cancelAtPeriodEnd": False}
+    assert done["afterCompletion"] == {"type": "REDIRECT", "returnUrl": BACK}
+    stored = await stripe_client.v1.subscriptions.retrieve_async(sub, {"expand": ["discounts"]})
+    assert stored.status == "active"
+    assert stored.cancel_at_period_end is False
+    applied = [d.source.coupon for d in stored.discounts if not isinstance(d, str)]
+    assert [c if isinstance(c, str) or c is None else c.id for c in applied] == [coupon.id]
+    # Once: a second acceptance adds nothing.
+    again = await accept(gateway, token, sub)
+    assert codes(again) == [("PROMOTION_CODE_ALREADY_APPLIED", "subscriptionId")]
+    stored = await stripe_client.v1.subscriptions.retrieve_async(sub)
+    assert len(stored.discounts) == 1
+
+
+async def test_the_offer_belongs_to_its_flow_and_its_subscription(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    coupon = await stripe_client.v1.coupons.create_async({"percent_off": 50, "duration": "once"})
+    other = await stripe_client.v1.subscriptions.create_async(
+        {"customer": world.alice.id, "items": [{"price": world.pro_monthly}]}
+    )
+    token = await gateway.token_for(
+        world.alice.id, flowData=cancel_flow(world.alice.subscription, coupon.id)
+    )
+    assert codes(await accept(gateway, token, other.id)) == [("FLOW_RESTRICTED", "subscriptionId")]
+    plain = await gateway.token_for(world.alice.id)
+    assert codes(await accept(gateway, plain, world.alice.subscription)) == [
+        ("FLOW_RESTRICTED", None)
+    ]
+    no_offer = await gateway.token_for(
+        world.alice.id,
+        flowData={
+            "type": "SUBSCRIPTION_CANCEL",
+            "subscriptionCancel": {"subscription": world.alice.subscription},
+        },
+    )
+    assert codes(await accept(gateway, no_offer, world.alice.subscription)) == [
+        ("FLOW_RESTRICTED", None)
+    ]
+    # Canceled first: the offer was for keeping it.
+    late = await gateway.token_for(
+        world.bob.id,
+        flowData=cancel_flow(
+            world.bob.subscription, coupon.id, afterCompletion={"type": "HOSTED_CONFIRMATION"}
+        ),
+    )
+    canceled = await mutate(
+        gateway, late, "cancelSubscription", subscriptionId=world.bob.subscription
+    )
+    assert canceled["userErrors"] == []
+    assert codes(await accept(gateway, late, world.bob.subscription)) == [
+        ("ALREADY_CANCELING", "subscriptionId")
+    ]
+    for sub in (world.alice.subscription, other.id, world.bob.subscription):
+        stored = await stripe_client.v1.subscriptions.retrieve_async(sub)
+        assert not stored.discounts, sub
+
+
+async def test_a_bogus_or_spent_retention_coupon_is_refused_when_the_session_is_created(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    sub = world.alice.subscription
+    field = "flowData.subscriptionCancel.retention.coupon"
+    bogus = await gateway.create_session(world.alice.id, flowData=cancel_flow(sub, "NOPE"))
+    errors = bogus.ok()["createPortalSession"]["userErrors"]
+    assert [(e["code"], e["field"]) for e in errors] == [("NOT_FOUND", field)]
+    assert "NOPE" in errors[0]["message"]
+    spent = await stripe_client.v1.coupons.create_async(
+        {"percent_off": 10, "duration": "once", "max_redemptions": 1}
+    )
+    await stripe_client.v1.subscriptions.update_async(
+        world.bob.subscription, {"discounts": [{"coupon": spent.id}]}
+    )
+    refused = await gateway.create_session(world.alice.id, flowData=cancel_flow(sub, spent.id))
+    errors = refused.ok()["createPortalSession"]["userErrors"]
+    assert [(e["code"], e["field"]) for e in errors] == [("INVALID_INPUT", field)]
+
+
+async def test_confirm_flow_discounts_are_checked_when_the_session_is_created(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    coupon = await stripe_client.v1.coupons.create_async({"percent_off": 10, "duration": "once"})
+    inactive = await stripe_client.v1.promotion_codes.create_async(
+        {"promotion": {"type": "coupon", "coupon": coupon.id}, "code": "GONE10", "active": False}
+    )
+    theirs = await stripe_client.v1.promotion_codes.create_async(
+        {
+            "promotion": {"type": "coupon", "coupon": coupon.id},
+            "code": "BOBONLY",
+            "customer": world.bob.id,
+        }
+    )
+
+    def confirm(discount: dict[str, str]) -> dict[str, Any]:
+        return {
+            "type": "SUBSCRIPTION_UPDATE_CONFIRM",
+            "subscriptionUpdateConfirm": {
+                "subscription": world.alice.subscription,
+                "items": [{"id": world.alice.item, "quantity": 3}],
+                "discounts": [discount],
+            },
+        }
+
+    base = "flowData.subscriptionUpdateConfirm.discounts[0]"
+    for discount, expected in (
+        ({"coupon": "NOPE"}, ("NOT_FOUND", f"{base}.coupon")),
+        ({"promotionCode": "promo_nope"}, ("NOT_FOUND", f"{base}.promotionCode")),
+        ({"promotionCode": inactive.id}, ("INVALID_INPUT", f"{base}.promotionCode")),
+        ({"promotionCode": theirs.id}, ("INVALID_INPUT", f"{base}.promotionCode")),
+    ):
+        answer = await gateway.create_session(world.alice.id, flowData=confirm(discount))
+        errors = answer.ok()["createPortalSession"]["userErrors"]
+        assert [(e["code"], e["field"]) for e in errors] == [expected], discount
+    token = await gateway.token_for(world.alice.id, flowData=confirm({"coupon": coupon.id}))
+    done = await mutate(
+        gateway, token, "updateSubscription", subscriptionId=world.alice.subscription, quantity=3
+    )
+    assert done["userErrors"] == []
