@@ -16,7 +16,10 @@ query Session {
         customerUpdate { enabled allowedUpdates }
         invoiceHistory { enabled }
         paymentMethodUpdate { enabled }
-        subscriptionCancel { enabled mode prorationBehavior cancellationReason { enabled options } }
+        subscriptionCancel {
+          enabled mode prorationBehavior
+          cancellationReason { enabled options feedbackOptions { id description } }
+        }
         subscriptionPause { enabled indefinite intervalOptions { interval intervalCount } }
         subscriptionUpdate { enabled defaultAllowedUpdates prorationBehavior }
       }
@@ -104,6 +107,11 @@ mutation Cancel($input: CancelSubscriptionInput!) {
   cancelSubscription(input: $input) { subscription { id } ${ERRORS} }
 }`;
 
+export const ACCEPT_RETENTION_OFFER = `
+mutation AcceptRetentionOffer($input: AcceptRetentionOfferInput!) {
+  acceptRetentionOffer(input: $input) { subscription { id } ${ERRORS} }
+}`;
+
 export const RENEW_SUBSCRIPTION = `
 mutation Renew($input: RenewSubscriptionInput!) {
   renewSubscription(input: $input) { subscription { id } ${ERRORS} }
@@ -140,6 +148,11 @@ mutation SetupIntent($input: CreateSetupIntentInput!) {
 export const CONFIRM_SETUP_INTENT_FOR_TESTING = `
 mutation ConfirmForTesting($input: ConfirmSetupIntentForTestingInput!) {
   confirmSetupIntentForTesting(input: $input) { paymentMethod { id } ${ERRORS} }
+}`;
+
+export const COMPLETE_SETUP_INTENT = `
+mutation CompleteSetupIntent($input: CompleteSetupIntentInput!) {
+  completeSetupIntent(input: $input) { paymentMethod { id } becameDefault ${ERRORS} }
 }`;
 
 export const SET_DEFAULT_PAYMENT_METHOD = `

@@ -2,7 +2,11 @@
 // Without one (the demo, against the emulator): pick one of Stripe's test cards.
 
 import { choices, h } from "../dom.js";
-import { CONFIRM_SETUP_INTENT_FOR_TESTING, CREATE_SETUP_INTENT } from "../queries.js";
+import {
+  COMPLETE_SETUP_INTENT,
+  CONFIRM_SETUP_INTENT_FOR_TESTING,
+  CREATE_SETUP_INTENT,
+} from "../queries.js";
 import { actionForm } from "./form.js";
 import { stripeCardForm } from "./stripe_card.js";
 import { t } from "../i18n.js";
@@ -50,13 +54,29 @@ function testCardForm(portal, { done, dismiss }) {
         { setupIntentId: created.setupIntent.id, paymentMethod: data.get("paymentMethod") },
       );
       if (payload.userErrors.length) return payload.userErrors;
-      await done(t("card.added"), payload.paymentMethod?.id ?? null);
-      return [];
+      return completeCard(portal, created.setupIntent.id, done);
     },
   });
 }
 
-/** `done(message, paymentMethodId)` runs once the card is saved. */
+/**
+ * After the setup intent was confirmed: `completeSetupIntent` saves the card, and in a
+ * payment method flow makes it the default (as Stripe's flow does); then `done(message,
+ * { paymentMethodId, becameDefault })`.
+ */
+export async function completeCard(portal, setupIntentId, done) {
+  const payload = await portal.api.mutate("completeSetupIntent", COMPLETE_SETUP_INTENT, {
+    setupIntentId,
+  });
+  if (payload.userErrors.length) return payload.userErrors;
+  await done(t("card.added"), {
+    paymentMethodId: payload.paymentMethod?.id ?? null,
+    becameDefault: payload.becameDefault,
+  });
+  return [];
+}
+
+/** `done(message, { paymentMethodId, becameDefault })` runs once the card is saved. */
 export function addCardForm(portal, hooks) {
   return portal.config.stripePublishableKey
     ? stripeCardForm(portal, hooks)

@@ -3,6 +3,7 @@
 
 import { h } from "../dom.js";
 import { CREATE_SETUP_INTENT } from "../queries.js";
+import { completeCard } from "./add_card.js";
 import { actionForm } from "./form.js";
 import { errorText, t } from "../i18n.js";
 
@@ -57,8 +58,7 @@ export function stripeCardForm(portal, { done, dismiss }) {
         confirmParams: { return_url: window.location.href },
       });
       if (error) return [{ field: "paymentMethod", message: error.message }];
-      await done(t("card.added"), setupIntent?.payment_method ?? null);
-      return [];
+      return completeCard(portal, setupIntent.id, done);
     },
   });
 }

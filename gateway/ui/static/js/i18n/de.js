@@ -158,7 +158,6 @@ export default {
   "cancel.doneNow": "Ihr Abonnement wurde gekündigt.",
   "cancel.otherReasons": "Oder sagen Sie es uns in Ihren eigenen Worten",
   "retention.title": "Bevor Sie gehen",
-  "retention.offer": "Bleiben Sie bei uns und erhalten Sie {discount}.",
   "retention.offerUnnamed":
     "Bleiben Sie bei uns, und wir gewähren Ihnen einen Rabatt auf Ihr Abonnement.",
   "retention.accept": "Angebot annehmen",

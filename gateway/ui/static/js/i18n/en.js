@@ -123,7 +123,6 @@ export default {
   "cancel.doneNow": "Your subscription has been canceled.",
   "cancel.otherReasons": "Or tell us in your own words",
   "retention.title": "Before you go",
-  "retention.offer": "Stay with us and get {discount}.",
   "retention.offerUnnamed": "Stay with us and we will apply a discount to your subscription.",
   "retention.accept": "Accept the offer",
   "retention.decline": "No thanks, cancel",

@@ -156,7 +156,6 @@ export default {
   "cancel.doneNow": "Tu suscripción se ha cancelado.",
   "cancel.otherReasons": "O cuéntanoslo con tus palabras",
   "retention.title": "Antes de irte",
-  "retention.offer": "Quédate con nosotros y obtén {discount}.",
   "retention.offerUnnamed": "Quédate con nosotros y aplicaremos un descuento a tu suscripción.",
   "retention.accept": "Aceptar la oferta",
   "retention.decline": "No, gracias, cancelar",

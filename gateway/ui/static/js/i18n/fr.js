@@ -155,7 +155,6 @@ export default {
   "cancel.doneNow": "Votre abonnement a été résilié.",
   "cancel.otherReasons": "Ou dites-le avec vos propres mots",
   "retention.title": "Avant de partir",
-  "retention.offer": "Restez avec nous et profitez de {discount}.",
   "retention.offerUnnamed": "Restez avec nous et nous appliquerons une réduction à votre abonnement.",
   "retention.accept": "Accepter l'offre",
   "retention.decline": "Non merci, résilier",

@@ -156,7 +156,6 @@ export default {
   "cancel.doneNow": "Il tuo abbonamento è stato disdetto.",
   "cancel.otherReasons": "Oppure raccontacelo con parole tue",
   "retention.title": "Prima di andare",
-  "retention.offer": "Resta con noi e ottieni {discount}.",
   "retention.offerUnnamed": "Resta con noi e applicheremo uno sconto al tuo abbonamento.",
   "retention.accept": "Accetta l'offerta",
   "retention.decline": "No grazie, disdici",

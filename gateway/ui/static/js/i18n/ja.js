@@ -157,7 +157,6 @@ export default {
   "cancel.doneNow": "サブスクリプションを解約しました。",
   "cancel.otherReasons": "またはご自身の言葉でお聞かせください",
   "retention.title": "解約の前に",
-  "retention.offer": "継続いただくと{discount}が適用されます。",
   "retention.offerUnnamed": "継続いただくと、サブスクリプションに割引が適用されます。",
   "retention.accept": "特典を受け取る",
   "retention.decline": "特典を受け取らずに解約する",

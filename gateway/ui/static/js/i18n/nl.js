@@ -154,7 +154,6 @@ export default {
   "cancel.doneNow": "Je abonnement is opgezegd.",
   "cancel.otherReasons": "Of vertel het in je eigen woorden",
   "retention.title": "Voordat je gaat",
-  "retention.offer": "Blijf bij ons en krijg {discount}.",
   "retention.offerUnnamed": "Blijf bij ons en we geven je korting op je abonnement.",
   "retention.accept": "Aanbod accepteren",
   "retention.decline": "Nee, bedankt, opzeggen",

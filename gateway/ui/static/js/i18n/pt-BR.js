@@ -156,7 +156,6 @@ export default {
   "cancel.doneNow": "Sua assinatura foi cancelada.",
   "cancel.otherReasons": "Ou conte com suas próprias palavras",
   "retention.title": "Antes de você ir",
-  "retention.offer": "Fique com a gente e ganhe {discount}.",
   "retention.offerUnnamed": "Fique com a gente e aplicaremos um desconto na sua assinatura.",
   "retention.accept": "Aceitar a oferta",
   "retention.decline": "Não, obrigado, cancelar",

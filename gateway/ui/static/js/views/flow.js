@@ -5,7 +5,7 @@ import { paymentMethodName } from "../format.js";
 import { addCardForm } from "../forms/add_card.js";
 import { reviewStep } from "../forms/change_plan.js";
 import { actionFor } from "../forms/subscription_actions.js";
-import { PREVIEW_UPDATE, SET_DEFAULT_PAYMENT_METHOD } from "../queries.js";
+import { PREVIEW_UPDATE } from "../queries.js";
 import { renderAccount } from "./account.js";
 import { subscriptionSummary } from "./subscriptions.js";
 import { errorText, t } from "../i18n.js";
@@ -87,20 +87,9 @@ function paymentMethodFlow(portal, panel) {
   panel.append(
     addCardForm(portal, {
       ...flowHooks,
-      // The deep link's promise (as on Stripe): the new card becomes the default.
-      done: async (message, paymentMethodId) => {
-        if (paymentMethodId) {
-          const payload = await portal.api.mutate(
-            "setDefaultPaymentMethod",
-            SET_DEFAULT_PAYMENT_METHOD,
-            {
-              paymentMethodId,
-            },
-          );
-          if (payload.userErrors.length) throw new Error(errorText(payload.userErrors[0]));
-        }
-        await flowHooks.done(`${message} ${t("flow.nowDefault")}`);
-      },
+      // The deep link's promise (as on Stripe): the gateway made the new card the default.
+      done: (message, { becameDefault }) =>
+        flowHooks.done(becameDefault ? `${message} ${t("flow.nowDefault")}` : message),
     }),
   );
   return [
