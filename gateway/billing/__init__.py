@@ -11,6 +11,7 @@ from .client import Billing, open_stripe
 from .customer_changes import update_customer
 from .customer_search import customers_with_metadata
 from .customers import fetch_customer
+from .discount_offers import OfferedDiscount, fetch_coupon, fetch_promotion_code
 from .errors import BillingError, BillingErrorCode, NotFound
 from .idempotency import IdempotencyKeys, idempotency_keys, recall_outcome, remember_outcome
 from .invoice_payments import pay_invoice
@@ -51,6 +52,7 @@ __all__ = [
     "ChangePreview",
     "IdempotencyKeys",
     "NotFound",
+    "OfferedDiscount",
     "PaymentMethodAccount",
     "PaymentMethodChange",
     "StripeBudget",
@@ -65,11 +67,13 @@ __all__ = [
     "customers_with_metadata",
     "end_change",
     "fetch_catalog",
+    "fetch_coupon",
     "fetch_customer",
     "fetch_invoice",
     "fetch_portal_configurations",
     "fetch_prices",
     "fetch_product",
+    "fetch_promotion_code",
     "fetch_setup_intent",
     "fetch_subscription",
     "fetch_tax_id",

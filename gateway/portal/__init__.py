@@ -11,7 +11,7 @@ through billing/, by the api and by the `check-config` command (`gateway/cli/`).
 use the names below; the modules behind them may move.
 """
 
-from .actions import InvoiceAction, SubscriptionAction
+from .actions import AccountAction, InvoiceAction, SubscriptionAction
 from .catalog import Catalog
 from .config_check import ConfigCheck, check_configuration_file
 from .configuration import AdjustableQuantity, Configuration, Features
@@ -21,6 +21,7 @@ from .decisions import (
     PauseDecision,
     RenewDecision,
     ResumeDecision,
+    RetentionOfferDecision,
     ScheduledUpdateDecision,
     UndoScheduledChangeDecision,
     UpdateDecision,
@@ -45,10 +46,13 @@ from .policy.payment_methods import (
     decide_add_payment_method,
     decide_detach_payment_method,
     decide_set_default_payment_method,
+    new_card_becomes_default,
+    payment_method_refusal,
     view_payment_methods_refusal,
 )
 from .policy.queued_change import decide_undo
 from .policy.renew import decide_renew
+from .policy.retention import decide_accept_retention_offer
 from .policy.session import validate_flow
 from .policy.update import UpdateRequest, decide_update, switch_targets
 from .policy.update_timing import ChangeTiming, change_timing
@@ -75,6 +79,7 @@ __all__ = [
     "MAX_TAX_ID_VALUE",
     "QUOTE_FIELD",
     "UNSET",
+    "AccountAction",
     "AdjustableQuantity",
     "CancelDecision",
     "Catalog",
@@ -96,6 +101,7 @@ __all__ = [
     "RefusalCode",
     "RenewDecision",
     "ResumeDecision",
+    "RetentionOfferDecision",
     "ScheduledUpdateDecision",
     "SubscriptionAction",
     "UndoScheduledChangeDecision",
@@ -109,6 +115,7 @@ __all__ = [
     "change_timing",
     "check_configuration_file",
     "check_quote",
+    "decide_accept_retention_offer",
     "decide_add_payment_method",
     "decide_add_tax_id",
     "decide_cancel",
@@ -124,6 +131,8 @@ __all__ = [
     "decide_update",
     "invoice_history_refusal",
     "invoice_pay_refusal",
+    "new_card_becomes_default",
+    "payment_method_refusal",
     "sign_quote",
     "switch_targets",
     "validate_flow",

@@ -9,16 +9,14 @@ intent is read from Stripe: only a succeeded intent of this customer counts.
 import strawberry
 
 from ... import models
-from ...billing.errors import BillingError, NotFound
-from ...billing.payment_method_changes import change_payment_methods
-from ...billing.setup_intents import fetch_setup_intent
-from ...portal.actions import AccountAction
-from ...portal.policy.payment_methods import (
+from ...billing import BillingError, NotFound, change_payment_methods, fetch_setup_intent
+from ...portal import (
+    AccountAction,
+    Refusal,
     decide_set_default_payment_method,
     new_card_becomes_default,
     payment_method_refusal,
 )
-from ...portal.refusals import Refusal
 from ..context import Context, Info
 from ..customers.account_target import CUSTOMER_DESCRIPTION, current_customer, load_account
 from ..customers.types import Customer

@@ -2,9 +2,8 @@
 offer's coupon and a confirm flow's discounts must exist and be usable now, and a promotion
 code restricted to one customer must be this customer's. Each refusal names its field."""
 
-from ...billing.discount_offers import OfferedDiscount, fetch_coupon, fetch_promotion_code
-from ...billing.errors import NotFound
-from ...portal.flows import Flow
+from ...billing import NotFound, OfferedDiscount, fetch_coupon, fetch_promotion_code
+from ...portal import Flow
 from ..context import Context
 from ..errors import ErrorCode, UserError, user_error
 

@@ -5,11 +5,13 @@ It completes the flow: the payload carries its `afterCompletion`."""
 import strawberry
 
 from ... import models
-from ...billing.subscription_changes import update_subscription
-from ...portal.context import PolicyContext
-from ...portal.decisions import RetentionOfferDecision
-from ...portal.policy.retention import decide_accept_retention_offer
-from ...portal.refusals import Refusal
+from ...billing import update_subscription
+from ...portal import (
+    PolicyContext,
+    Refusal,
+    RetentionOfferDecision,
+    decide_accept_retention_offer,
+)
 from ..context import Info
 from ..errors import UserError
 from ..live.announce import Announcement, LiveEventKind
