@@ -185,6 +185,9 @@ async def _customer(client: stripe.StripeClient) -> stripe.Customer:
     await v1.customers.tax_ids.list_async(customer.id)
     await v1.customers.tax_ids.delete_async(customer.id, ein.id)
     await v1.customers.list_async({"email": "all@example.com", "expand": ["data.tax_ids"]})
+    await v1.customers.search_async(
+        {"query": "metadata['segment']:'smb'", "expand": ["data.tax_ids"]}
+    )
     leaving = await v1.customers.create_async({"name": "Leaving"})
     await v1.customers.delete_async(leaving.id)
     await v1.customers.retrieve_async(leaving.id)
