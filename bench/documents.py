@@ -1,6 +1,6 @@
 """The GraphQL documents the benchmarks send.
 
-`OVERVIEW` is the reference portal's home page query (`gateway/ui/static/js/queries.js`),
+`OVERVIEW` is the reference portal's home page query (`gateway/ui/static/graphql/portal.graphql`),
 with every section on: what a real portal asks for when a customer opens it.
 """
 

@@ -161,13 +161,15 @@ async def start_gateway(
     name: str = "gateway",
     default_limits: bool = False,
     stripe_budget: bool = False,
+    port: int | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> Process:
     """`python -m gateway serve`, configured only through GATEWAY_* variables, as deployed.
 
     Rate limits and the Stripe call budget are set far above what a benchmark sends, unless
     `default_limits` (the operation rate limits) or `stripe_budget` (the Stripe call cap and
     buckets) ask for the gateway's own defaults."""
-    port = free_port()
+    port = port or free_port()
     env = {
         "GATEWAY_HOST": HOST,
         "GATEWAY_PORT": str(port),
@@ -197,8 +199,10 @@ async def start_gateway(
             }
         )
         env["GATEWAY_MAX_STRIPE_CALLS_PER_REQUEST"] = "0"
+        env["GATEWAY_STRIPE_ACCOUNT_REQUESTS_PER_SECOND"] = "0"
     if customer_cache_ttl is not None:
         env["GATEWAY_CUSTOMER_CACHE_TTL_SECONDS"] = str(customer_cache_ttl)
+    env.update(extra_env or {})
     process = _spawn(
         name,
         [PYTHON, "-m", "gateway", "serve"],

@@ -56,6 +56,8 @@ class Stack:
         customer_cache_ttl: float | None = None,
         default_limits: bool = False,
         stripe_budget: bool = False,
+        port: int | None = None,
+        extra_env: dict[str, str] | None = None,
     ) -> Process:
         """A gateway process on the server CPU (its own, one per call)."""
         return self.processes.add(
@@ -68,6 +70,8 @@ class Stack:
                 name=name,
                 default_limits=default_limits,
                 stripe_budget=stripe_budget,
+                port=port,
+                extra_env=extra_env,
             )
         )
 

@@ -1,6 +1,6 @@
 """Stripe requests per GraphQL operation, cold and warm, counted by the emulator's request log.
 
-    python bench/stripe_requests.py [--quick]
+    python bench/stripe_requests.py [--quick] [--later-minutes 10]
 
 Two gateway processes serve the same account: "cold" runs with the customer cache off
 (`GATEWAY_CUSTOMER_CACHE_TTL_SECONDS=0`: every read goes to Stripe, as right after a
@@ -29,6 +29,7 @@ from documents import CREATE_SESSION, END_SESSION, MUTATIONS, OVERVIEW, OVERVIEW
 from harness import ADMIN_KEY
 from stack import Stack, bench_stack, common_arguments, describe_machine
 from table import print_table
+from webhook_visits import Visit, measure_visits, webhook_gateway
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -55,7 +56,7 @@ QUEUED_STEPS = (
 QUEUED_COLD_TARGET = 3
 # Paying reads the invoice and the customer's cards (side by side), then pays.
 PAY_INVOICE_TARGET = 3
-ADDED_TAX_ID = "DE999999999"
+ADDED_TAX_ID = "DE999999995"
 SESSION_MUTATIONS = ("createPortalSession", "redeemPortalSession", "endPortalSession")
 
 
@@ -339,19 +340,44 @@ def report(cold: dict[str, list[Cost]], warm: dict[str, list[Cost]], machine: st
     return all(checks)
 
 
+def report_visits(visits: list[Visit]) -> bool:
+    print_table(
+        "Portal visits with webhooks (Stripe requests)",
+        ["visit", "requests", "routes", "target"],
+        [[v.name, v.requests, v.routes, v.target] for v in visits],
+        note=(
+            "webhooks on: the gateway has a webhook secret and the emulator delivers every "
+            "event to it; Stripe's events update the cached data in place, which then lives "
+            "up to the staleness bound (default one hour)."
+        ),
+    )
+    return all("MISSED" not in v.target for v in visits)
+
+
 async def main(args: argparse.Namespace) -> int:
     months = 1 if args.quick else 4
-    async with bench_stack(customers=2, months=months, pin=not args.no_pin) as stack:
+    later = 6.0 if args.quick else args.later_minutes * 60
+    async with bench_stack(customers=4, months=months, pin=not args.no_pin) as stack:
         cold_gateway = await stack.gateway("gateway-cold", customer_cache_ttl=0)
         warm_gateway = await stack.gateway("gateway-warm")
+        hooked_url = await webhook_gateway(stack)
         async with aiohttp.ClientSession() as http:
             await set_stripe_latency(http, stack.emulator.url, ROUND_LATENCY_MS)
             meter = Meter(http, stack.emulator.url)
-            cold_user, warm_user = stack.customers
+            cold_user, warm_user, hooked_user, plain_user = stack.customers
             cold = await measure(meter, http, cold_gateway.url, cold_user, stack)
             warm = await measure(meter, http, warm_gateway.url, warm_user, stack)
+            visits = await measure_visits(
+                http,
+                stack,
+                meter.cost,
+                with_webhooks=(hooked_url, hooked_user),
+                without_webhooks=(warm_gateway.url, plain_user),
+                later=later,
+            )
             await set_stripe_latency(http, stack.emulator.url, 0)
         met = report(cold, warm, describe_machine(stack.pinned))
+        met = report_visits(visits) and met
     print("all targets met" if met else "some targets MISSED", flush=True)
     return 0
 
@@ -359,4 +385,10 @@ async def main(args: argparse.Namespace) -> int:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     common_arguments(parser)
+    parser.add_argument(
+        "--later-minutes",
+        type=float,
+        default=10.0,
+        help="how long after the first visit the repeat visit comes (--quick: 6 s)",
+    )
     sys.exit(asyncio.run(main(parser.parse_args())))

@@ -32,7 +32,7 @@ from table import print_table
 if TYPE_CHECKING:
     from harness import Process
 
-TARGET_RATIO = 0.5
+TARGET_RATIO = 0.8
 WARMUP_SECONDS = 2.0
 MAX_REQUESTS_PER_RUN = 1_000_000
 

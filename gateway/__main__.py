@@ -47,11 +47,20 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
+        from pydantic import ValidationError
+
         from .app import serve
         from .settings import Settings
+        from .startup import settings_problems
 
         overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
-        return serve(Settings(**overrides))
+        try:
+            settings = Settings(**overrides)
+        except ValidationError as exc:
+            for line in settings_problems(exc):
+                print(f"invalid setting {line}", file=sys.stderr)
+            return 2
+        return serve(settings)
     if args.command == "demo":
         from .demo import run_demo
 

@@ -32,6 +32,7 @@ from .auth.clock import Clock, system_clock
 from .auth.jwt import JwtAuthenticator
 from .auth.rate_limit import RateLimiter
 from .auth.sessions import SessionStore
+from .billing.account_budget import AccountBudget
 from .billing.breaker import Breaker
 from .billing.client import Billing, open_stripe
 from .billing.errors import BillingError
@@ -42,10 +43,18 @@ from .edge.request_log import request_log
 from .live_bus import create_bus
 from .observability.json_logs import configure_logging
 from .observability.metrics import metrics_handler
+from .observability.tracing import TRACING, provider_from_environment, use_provider
 from .portal.problems import ConfigurationError
 from .source_changes import Generations, SourceChanges
 from .sources import load_sources
+from .startup import (
+    announce_listening,
+    announce_stopping,
+    configuration_file_problems,
+    report_configuration_error,
+)
 from .store import Cache
+from .ui.graphiql_page import add_graphiql_routes, graphiql_page
 from .ui.routes import add_portal_routes
 from .webhooks import WEBHOOK_PATH, WEBHOOKS, StripeWebhooks, stripe_webhook
 
@@ -97,11 +106,17 @@ def _lifecycle(
         breaker = Breaker(settings.stripe_breaker_threshold, settings.stripe_breaker_seconds)
         app[STRIPE_BREAKER] = breaker
         app[RATE_LIMITER] = RateLimiter(cache)
+        account = AccountBudget.from_settings(settings, cache)
         async with (
-            open_stripe(settings, breaker) as client,
+            open_stripe(settings, breaker, account) as client,
             aiohttp.ClientSession() as identity_http,
         ):
-            billing = Billing(client, cache, customer_ttl=settings.customer_cache_ttl_seconds)
+            billing = Billing(
+                client,
+                cache,
+                customer_ttl=settings.customer_cache_seconds,
+                kept_by_webhooks=settings.webhooks_configured,
+            )
             services = Services(
                 settings=settings,
                 billing=billing,
@@ -188,6 +203,9 @@ async def readyz(request: web.Request) -> web.Response:
     }
     ready = all(checks.values())
     body: dict[str, object] = {"status": "ready" if ready else "not ready", "checks": checks}
+    budget = request.app[STRIPE_BREAKER].budget_note()
+    if budget is not None:
+        body["notes"] = [budget]  # every instance shares the budget: not a reason to leave
     if not ready:
         body["reasons"] = _not_ready_reasons(checks, breaker)
     return web.json_response(body, status=200 if ready else 503)
@@ -210,7 +228,9 @@ async def _close_sockets(app: web.Application) -> None:
 
 
 def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Application:
-    """The gateway as an aiohttp app (started and stopped by an AppRunner or `run_app`)."""
+    """The gateway as an aiohttp app (started and stopped by an AppRunner or `run_app`).
+
+    Traced when tracing is on (`observability.tracing`: `serve` turns it on from OTEL_*)."""
     limits = SchemaLimits.from_settings(settings)
     app = web.Application(
         client_max_size=settings.max_request_bytes,
@@ -230,8 +250,10 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
             mask_errors=settings.environment == "production",
             field_suggestions=settings.environment == "development",
             limits=limits,
+            tracer_provider=TRACING.provider,
         ),
         graphql_ide="graphiql" if settings.graphiql else None,
+        ide_page=graphiql_page,
         allow_queries_via_get=False,
         multipart_uploads_enabled=False,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
@@ -248,20 +270,48 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
     if settings.metrics:
         token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
         app.router.add_get("/metrics", metrics_handler(token))
+    if settings.graphiql:
+        add_graphiql_routes(app)
     if settings.portal_ui:
         add_portal_routes(app, settings)
     return app
 
 
 def serve(settings: Settings) -> int:
-    """Run until interrupted (`python -m gateway serve`)."""
+    """Run until SIGINT or SIGTERM (`python -m gateway serve`): then stop listening, close
+    live sockets (1001, going away), give requests in flight `shutdown_grace_seconds` to
+    finish, and close the connections to Stripe and Redis. Problems are one log line each."""
     configure_logging(settings.log_format)
     if not settings.stripe_api_key.get_secret_value():
         logger.error("GATEWAY_STRIPE_API_KEY is not set")
         return 2
+    problems = configuration_file_problems(settings)
+    for problem in problems:
+        logger.error("invalid portal configuration: %s", problem)
+    if problems:
+        return 2
+    try:
+        use_provider(provider_from_environment())
+    except ValueError as exc:
+        logger.error("%s", exc)
+        return 2
     app = create_app(settings)
     app.on_startup.append(_freeze_startup_objects)
-    web.run_app(app, host=settings.host, port=settings.port, print=None)
+    app.on_shutdown.insert(0, announce_stopping(settings.shutdown_grace_seconds))
+    try:
+        web.run_app(
+            app,
+            host=settings.host,
+            port=settings.port,
+            shutdown_timeout=settings.shutdown_grace_seconds,
+            print=announce_listening,
+        )
+    except ConfigurationError as exc:
+        report_configuration_error(exc)
+        return 2
+    except OSError as exc:
+        logger.error("cannot listen on %s:%s: %s", settings.host, settings.port, exc.strerror)
+        return 2
     return 0
 
 

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     environment: Literal["production", "development"] = "production"
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
+    # On SIGTERM (or SIGINT): stop accepting, then give requests in flight this long to finish.
+    shutdown_grace_seconds: float = Field(default=30.0, ge=0, le=3600)
 
     stripe_api_key: SecretStr = SecretStr("")
     # Point the real SDK somewhere else (the emulator); None means Stripe itself.
@@ -46,6 +48,9 @@ class Settings(BaseSettings):
     session_code_ttl_seconds: int = Field(default=300, gt=0, le=3600)
     access_token_ttl_seconds: int = Field(default=3600, gt=0, le=7 * 24 * 3600)
     customer_cache_ttl_seconds: float = Field(default=30.0, ge=0)
+    # With webhooks configured (`webhook_secret`), events keep the cached customer data up
+    # to date in place, so it lives this long instead (the bound on a missed webhook).
+    customer_cache_max_staleness_seconds: float = Field(default=3600.0, ge=0)
     # How long a preview's quote holds its figures for `updateSubscription`.
     quote_ttl_seconds: int = Field(default=300, ge=10, le=3600)
     # Signs quotes (HMAC-SHA256). Unset: a key derived from the Stripe API key, which every
@@ -96,6 +101,13 @@ class Settings(BaseSettings):
     admin_stripe_calls_burst: int = Field(default=200, ge=1)
     customer_stripe_calls_per_second: float = Field(default=10.0, ge=0)
     customer_stripe_calls_burst: int = Field(default=200, ge=1)
+    # The whole account's budget: Stripe requests per second all instances together send
+    # (shared through Redis), well under Stripe's limit so the merchant's own backend keeps
+    # its share; 0 turns it off. Writes go first; a read waiting longer than
+    # `stripe_account_read_wait_seconds` for a slot fails with RATE_LIMITED.
+    stripe_account_requests_per_second: float = Field(default=40.0, ge=0)
+    stripe_account_burst: int = Field(default=80, ge=1)
+    stripe_account_read_wait_seconds: float = Field(default=0.5, ge=0, le=30)
 
     # Live updates over WebSocket (SECURITY.md): open sockets per credential and per client
     # address, and billingEvents streams per socket and per credential (all sockets).
@@ -146,6 +158,27 @@ class Settings(BaseSettings):
     jwt_keys_refetch_seconds: float = Field(default=30.0, ge=0)
     # How long a user id -> customer lookup is remembered (a miss: a tenth of it, at least 1 s).
     jwt_customer_lookup_ttl_seconds: float = Field(default=300.0, ge=0)
+
+    @property
+    def stripe_test_mode(self) -> bool:
+        """A test-mode key (`sk_test_`, `rk_test_`): Stripe's documented test values apply."""
+        return self.stripe_api_key.get_secret_value().startswith(("sk_test_", "rk_test_"))
+
+    @property
+    def customer_cache_seconds(self) -> float:
+        """How long customer data is cached: the staleness bound when webhooks keep it up to
+        date, else the short TTL (0 turns the cache off either way)."""
+        if self.customer_cache_ttl_seconds <= 0:
+            return 0.0
+        if self.webhooks_configured:
+            return self.customer_cache_max_staleness_seconds
+        return self.customer_cache_ttl_seconds
+
+    @property
+    def webhooks_configured(self) -> bool:
+        return self.webhook_secret is not None and bool(
+            self.webhook_secret.get_secret_value().strip()
+        )
 
     @field_validator("admin_keys", mode="before")
     @classmethod

@@ -125,7 +125,6 @@ async def _catalog(client: stripe.StripeClient) -> dict[str, Any]:
     await v1.promotion_codes.update_async(code.id, {"metadata": {"campaign": "spring"}})
     await v1.promotion_codes.retrieve_async(code.id, {"expand": ["promotion.coupon"]})
     await v1.promotion_codes.list_async({"expand": ["data.promotion.coupon"], "code": "TENOFF"})
-    await v1.customers.search_async({"query": "metadata['team']:'none'"})
     option = await v1.billing.feedback_options.create_async({"description": "Too busy"})
     await v1.billing.feedback_options.update_async(option.id, {"description": "No time"})
     await v1.billing.feedback_options.retrieve_async(option.id)

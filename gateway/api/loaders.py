@@ -15,16 +15,18 @@ from typing import TYPE_CHECKING, TypeVar
 from strawberry.dataloader import DataLoader
 
 from ..billing import (
-    fetch_customer,
+    CustomerRecord,
+    existing_customer,
     fetch_invoice,
     fetch_prices,
     fetch_product,
+    fetch_record,
     fetch_subscription,
     list_invoices,
     list_payment_methods,
     list_subscriptions,
-    list_tax_ids,
     recall_subscription_ids,
+    tax_ids_of,
     upcoming_invoice,
 )
 from ..models import (
@@ -87,8 +89,8 @@ class Loaders:
         self.customer_id = customer_id
         self._billing = billing
         self._catalog = catalog
-        self._customer = DataLoader[str, Customer](_each(partial(fetch_customer, billing)))
-        self._tax_ids = DataLoader[str, tuple[TaxId, ...]](_each(partial(list_tax_ids, billing)))
+        self._customer = DataLoader[str, CustomerRecord](_each(partial(fetch_record, billing)))
+        self._tax_ids = DataLoader[str, tuple[TaxId, ...]](_each(self._fetch_tax_ids))
         self._subscriptions = DataLoader[str, tuple[Subscription, ...]](
             _each(self._fetch_subscriptions)
         )
@@ -106,6 +108,10 @@ class Loaders:
             _each(partial(upcoming_invoice, billing, customer_id))
         )
         self._prices = DataLoader[str, Price | None](self._fetch_prices)
+
+    async def _fetch_tax_ids(self, customer_id: str) -> tuple[TaxId, ...]:
+        record = await self._customer.load(customer_id)  # the tax IDs come with the customer
+        return await tax_ids_of(self._billing, customer_id, record)
 
     async def _fetch_subscriptions(self, customer_id: str) -> tuple[Subscription, ...]:
         found = await list_subscriptions(self._billing, customer_id)
@@ -156,7 +162,7 @@ class Loaders:
         return [self._catalog.price(pid) or found.get(pid) for pid in price_ids]
 
     async def customer(self) -> Customer:
-        return await self._customer.load(self.customer_id)
+        return existing_customer(await self._customer.load(self.customer_id))
 
     async def tax_ids(self) -> tuple[TaxId, ...]:
         return await self._tax_ids.load(self.customer_id)

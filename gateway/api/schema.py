@@ -39,12 +39,15 @@ from .extensions import (
     account,
     coded,
 )
+from .extensions.operation_tracing import operation_tracing
 from .live.subscriptions import LiveUpdates
 from .mutations import Mutation
 from .queries import Query
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from opentelemetry.trace import TracerProvider
 
 
 CACHE_SIZE = 256
@@ -157,12 +160,16 @@ def build_schema(
     mask_errors: bool = True,
     field_suggestions: bool = False,
     limits: SchemaLimits | None = None,
+    tracer_provider: "TracerProvider | None" = None,
 ) -> GatewaySchema:
     limits = limits or DEFAULT_LIMITS
     # Outermost, so that the errors of every other extension pass through it.
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = (
         [MaskUnexpectedErrors] if mask_errors else []
     )
+    if tracer_provider is not None:
+        # Next, so the operation's span covers every other extension's work.
+        extensions.append(operation_tracing(tracer_provider))
     extensions += [RequestAccounting, ErrorCodes]
     document_limits = limits.document()
     extensions += [

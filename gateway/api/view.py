@@ -9,6 +9,7 @@ A WebSocket (`graphql-transport-ws`) is authenticated from its `connection_init`
 instead of its headers, holds only subscriptions, and is closed when the app shuts down.
 """
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from aiohttp import web
@@ -75,6 +76,14 @@ class GatewayView(MediaTypeView):
         except HTTPException as exc:
             batching = self.schema.config.batching_config
             return refusal_response(exc, batching["max_operations"] if batching else 0)
+
+    def __init__(self, *, ide_page: Callable[[], web.Response], **options: Any) -> None:
+        super().__init__(**options)
+        self.ide_page = ide_page
+
+    async def render_graphql_ide(self, request: web.Request) -> web.Response:
+        """The IDE's page (GraphiQL from the package's own files), when enabled."""
+        return self.ide_page()
 
     async def get_context(self, request: web.Request, response: web.StreamResponse) -> Context:
         services = request.app[SERVICES]

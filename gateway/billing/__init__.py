@@ -10,7 +10,7 @@ from .change_previews import ChangePreview, preview_change
 from .client import Billing, open_stripe
 from .customer_changes import update_customer
 from .customer_search import customers_with_metadata
-from .customers import fetch_customer
+from .customers import CustomerRecord, existing_customer, fetch_customer, fetch_record
 from .discount_offers import OfferedDiscount, fetch_coupon, fetch_promotion_code
 from .errors import BillingError, BillingErrorCode, NotFound
 from .idempotency import IdempotencyKeys, idempotency_keys, recall_outcome, remember_outcome
@@ -38,18 +38,21 @@ from .subscription_ids import recall_subscription_ids
 from .subscription_truth import read_subscription
 from .subscriptions import fetch_subscription, list_subscriptions
 from .tax_id_changes import add_tax_id, fetch_tax_id, remove_tax_id
-from .tax_ids import list_tax_ids
+from .tax_id_types import STRIPE_TAX_ID_TYPES
+from .tax_ids import list_tax_ids, tax_ids_of
 from .test_clocks import clock_time
 from .writes import IDEMPOTENCY_PARAM, REUSED_KEY_MESSAGE
 
 __all__ = [
     "IDEMPOTENCY_PARAM",
     "REUSED_KEY_MESSAGE",
+    "STRIPE_TAX_ID_TYPES",
     "TEST_PAYMENT_METHOD_PREFIX",
     "Billing",
     "BillingError",
     "BillingErrorCode",
     "ChangePreview",
+    "CustomerRecord",
     "IdempotencyKeys",
     "NotFound",
     "OfferedDiscount",
@@ -66,6 +69,7 @@ __all__ = [
     "create_setup_intent",
     "customers_with_metadata",
     "end_change",
+    "existing_customer",
     "fetch_catalog",
     "fetch_coupon",
     "fetch_customer",
@@ -74,6 +78,7 @@ __all__ = [
     "fetch_prices",
     "fetch_product",
     "fetch_promotion_code",
+    "fetch_record",
     "fetch_setup_intent",
     "fetch_subscription",
     "fetch_tax_id",
@@ -97,6 +102,7 @@ __all__ = [
     "resume_subscription",
     "schedule_change",
     "talks_to_stripe",
+    "tax_ids_of",
     "undo_queued_change",
     "upcoming_invoice",
     "update_customer",

@@ -32,6 +32,10 @@ class Breaker:
     failures: int = 0
     last_failure: Failure | None = None
     open_until: float = field(default=0.0)
+    # The account's Stripe budget (account_budget.py) refusing: not a Stripe failure, and
+    # every instance shares it, so it is reported but never opens the breaker.
+    budget_refusals: int = 0
+    budget_refused_at: float | None = None
 
     def blocking(self) -> Failure | None:
         """The reason calls fail fast now, or None when they may go to Stripe."""
@@ -53,6 +57,22 @@ class Breaker:
         if self.threshold > 0 and self.failures >= self.threshold:
             self.open_until = self.clock() + self.cooldown
             metrics.STRIPE_BREAKER_OPEN.set(1)
+
+    def budget_refused(self) -> None:
+        self.budget_refusals += 1
+        self.budget_refused_at = self.clock()
+
+    def budget_note(self) -> str | None:
+        """Whether the account's Stripe budget refused requests lately (readiness says so)."""
+        if self.budget_refused_at is None or self.clock() - self.budget_refused_at > max(
+            self.cooldown, 60.0
+        ):
+            return None
+        return (
+            "The account's Stripe budget is used up: reads are refused with RATE_LIMITED "
+            f"({self.budget_refusals} refused so far); raise "
+            "GATEWAY_STRIPE_ACCOUNT_REQUESTS_PER_SECOND if Stripe's limit allows."
+        )
 
     def describe(self) -> str | None:
         """Why Stripe calls fail fast right now (readiness reports it), or None."""

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from ..settings import Settings
     from ..store import Cache
+    from .account_budget import AccountBudget
 
 # The catalog (products, prices) changes rarely and is the same for every customer.
 CATALOG_TTL_SECONDS = 300.0
@@ -34,6 +35,9 @@ class Billing:
     cache: Cache
     customer_ttl: float = 30.0
     catalog_ttl: float = CATALOG_TTL_SECONDS
+    # Stripe's webhooks keep the cached customer data up to date (cache_updates.py), so a
+    # write puts its answer in place instead of emptying the customer's cache.
+    kept_by_webhooks: bool = False
 
     async def invalidate_customer(self, customer_id: str) -> None:
         """Every write for a customer ends with this, so the next read sees the change."""
@@ -42,15 +46,17 @@ class Billing:
 
 @asynccontextmanager
 async def open_stripe(
-    settings: Settings, breaker: Breaker | None = None
+    settings: Settings, breaker: Breaker | None = None, account: AccountBudget | None = None
 ) -> AsyncIterator[stripe.StripeClient]:
     """A `StripeClient` over one aiohttp session, closed when the block ends.
 
     Every attempt is bounded by `stripe_timeout_seconds`; the SDK retries connection
     failures, 409s and 5xx up to `stripe_max_retries` times with the same idempotency key;
-    `breaker` (one from the settings if not given) makes calls fail fast during an outage.
+    `breaker` (one from the settings if not given) makes calls fail fast during an outage;
+    `account` bounds the requests per second the whole account is sent.
     """
     http_client = ObservedHTTPClient(
+        account=account,
         breaker=breaker
         or Breaker(settings.stripe_breaker_threshold, settings.stripe_breaker_seconds),
         timeout=aiohttp.ClientTimeout(

@@ -25,6 +25,7 @@ async def update_customer(
     billing: Billing, customer_id: str, params: Mapping[str, Any], idempotency_key: str
 ) -> Customer:
     """`POST /v1/customers/{id}` with a decision's parameters; returns the customer as read."""
+    written: dict[str, Any] | None = None
     try:
         with stripe_write(noun="Customer"):
             # The test clock rides along as on reads: the policy's "now" comes from it.
@@ -33,13 +34,14 @@ async def update_customer(
                 cast("CustomerUpdateParams", {**params, "expand": ["test_clock"]}),
                 with_key(idempotency_key),
             )
+        written = as_json(customer)
     except BillingError as exc:
         if not exc.ambiguous:
             raise
         return await resolve_lost_answer(exc, lambda: _customer_if(billing, customer_id, params))
     finally:
-        await forget_customer(billing, customer_id)
-    return Customer.from_stripe(as_json(customer))
+        await forget_customer(billing, customer_id, written)
+    return Customer.from_stripe(written)
 
 
 async def _customer_if(

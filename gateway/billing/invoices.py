@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from ..models import Invoice, InvoicePage
 from . import ids
+from .cache_updates import remember_invoice_page
 from .errors import NotFound, stripe_errors
 from .ids import is_stripe_id
 from .ownership import owned_by
@@ -13,6 +15,8 @@ from .stripe_json import get_json, stripe_path
 
 if TYPE_CHECKING:
     from .client import Billing
+
+logger = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 100
 # Discounts with their coupon's terms and code (what the invoice shows was taken off).
@@ -40,11 +44,18 @@ async def list_invoices(
             raise NotFound("Invoice")
         params["starting_after"] = starting_after
 
+    kind = f"invoices:{limit}:{starting_after or ''}"
+
     async def load() -> dict[str, Any]:
         with stripe_errors(noun="Invoice"):
-            return await get_json(billing, "/v1/invoices", params)
+            page = await get_json(billing, "/v1/invoices", params)
+        try:
+            # Invoice events update every cached page of the customer's (cache_updates.py).
+            await remember_invoice_page(billing.cache, customer_id, kind)
+        except Exception:
+            logger.warning("cache write failed", exc_info=True)
+        return page
 
-    kind = f"invoices:{limit}:{starting_after or ''}"
     page = await billing.cache.customer_cached(
         customer_id, kind, billing.customer_ttl, load, _invoice_page
     )

@@ -52,8 +52,10 @@ async def _write(
     holds: Holds | None,
     release_schedule_id: str | None,
 ) -> Subscription:
-    """Run one subscription write, then forget the customer's cache whatever happened."""
+    """Run one subscription write, then forget the customer's cache whatever happened (or,
+    with webhooks keeping it, put Stripe's answer in place)."""
     released = False
+    written: dict[str, Any] | None = None
     try:
         if release_schedule_id is not None:
             await release_schedule(
@@ -66,6 +68,7 @@ async def _write(
         try:
             with stripe_write(noun="Subscription"):
                 answer = await send()
+            written = as_json(answer)
         except BillingError as exc:
             failure = exc
             if exc.ambiguous and holds is not None:
@@ -80,8 +83,8 @@ async def _write(
                 failure.say(DROPPED_MESSAGE + failure.message)
             raise failure from None
     finally:
-        await forget_customer(billing, customer_id)
-    return Subscription.from_stripe(as_json(answer))
+        await forget_customer(billing, customer_id, written)
+    return Subscription.from_stripe(written or as_json(answer))
 
 
 async def update_subscription(

@@ -23,7 +23,7 @@ TTL_SECONDS = 24 * 3600.0
 _ENDED = frozenset({"canceled", "incomplete_expired"})
 
 
-def _key(customer_id: str) -> str:
+def ids_key(customer_id: str) -> str:
     return f"subscription-ids:{customer_id}"
 
 
@@ -39,7 +39,7 @@ async def remember_subscription_ids(
         if isinstance(sub, dict) and sub.get("status") not in _ENDED and sub.get("id")
     ]
     try:
-        await billing.cache.set(_key(customer_id), ids, ttl=TTL_SECONDS)
+        await billing.cache.set(ids_key(customer_id), ids, ttl=TTL_SECONDS)
     except Exception:  # a hint: a failing cache must not fail the read
         logger.warning("cache write failed", exc_info=True)
 
@@ -47,7 +47,7 @@ async def remember_subscription_ids(
 async def recall_subscription_ids(billing: Billing, customer_id: str) -> tuple[str, ...]:
     """The ids kept for this customer (none when unknown or the cache fails)."""
     try:
-        ids = await billing.cache.get(_key(customer_id))
+        ids = await billing.cache.get(ids_key(customer_id))
     except Exception:
         logger.warning("cache read failed", exc_info=True)
         return ()

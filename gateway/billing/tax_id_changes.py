@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any, cast
 from ..models import TaxId
 from . import ids
 from .client import Billing, as_json
+from .customers import customer_exists
 from .errors import BillingError, NotFound, stripe_errors
 from .ids import is_stripe_id
 from .stripe_json import get_json, stripe_path
-from .tax_ids import MAX_TAX_IDS, list_tax_ids
+from .tax_ids import MAX_TAX_IDS, customer_tax_ids
 from .writes import forget_customer, resolve_lost_answer, stripe_write, with_key
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ async def fetch_tax_id(billing: Billing, customer_id: str, tax_id: str) -> TaxId
     """One of the customer's tax IDs (from their cached list); anyone else's is `NotFound`."""
     if not is_stripe_id(tax_id, ids.TAX_ID):
         raise NotFound("Tax ID")
-    for found in await list_tax_ids(billing, customer_id):
+    for found in await customer_tax_ids(billing, customer_id):
         if found.id == tax_id:
             return found
     raise NotFound("Tax ID")
@@ -66,13 +67,14 @@ async def add_tax_id(
 
     The customer's list is read first (cached: the page that offers the form read it).
     """
-    existing = _matching(await list_tax_ids(billing, customer_id), params)
+    existing = _matching(await customer_tax_ids(billing, customer_id), params)
     if existing is not None:
         return existing
 
     async def added() -> TaxId | None:
         return _matching(await _fresh_tax_ids(billing, customer_id), params)
 
+    written: dict[str, Any] | None = None
     try:
         with stripe_write(noun="Customer"):
             created = await billing.stripe.v1.customers.tax_ids.create_async(
@@ -80,13 +82,14 @@ async def add_tax_id(
                 cast("CustomerCreateTaxIdParams", dict(params)),
                 with_key(idempotency_key),
             )
+        written = as_json(created)
     except BillingError as exc:
         if not exc.ambiguous:
             raise
         return await resolve_lost_answer(exc, added)
     finally:
-        await forget_customer(billing, customer_id)
-    return TaxId.from_stripe(as_json(created))
+        await forget_customer(billing, customer_id, written)
+    return TaxId.from_stripe(written)
 
 
 async def remove_tax_id(
@@ -98,14 +101,22 @@ async def remove_tax_id(
         gone = all(found.id != tax_id for found in await _fresh_tax_ids(billing, customer_id))
         return True if gone else None
 
+    written: dict[str, Any] | None = None
     try:
         with stripe_write(noun="Tax ID"):
-            await billing.stripe.v1.customers.tax_ids.delete_async(
+            deleted = await billing.stripe.v1.customers.tax_ids.delete_async(
                 customer_id, tax_id, None, with_key(idempotency_key)
             )
+        written = as_json(deleted)
+    except NotFound:
+        # The tax IDs come cached with the customer: one deleted since reads as itself.
+        await forget_customer(billing, customer_id)
+        if not await customer_exists(billing, customer_id):
+            raise NotFound("Customer") from None
+        raise
     except BillingError as exc:
         if not exc.ambiguous:
             raise
         await resolve_lost_answer(exc, removed)
     finally:
-        await forget_customer(billing, customer_id)
+        await forget_customer(billing, customer_id, written)

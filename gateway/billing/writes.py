@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import stripe
 
 from ..errors import ErrorCode
+from .cache_updates import apply_written
 from .errors import BillingError, stripe_errors
 
 if TYPE_CHECKING:
@@ -50,11 +51,21 @@ def stripe_write(noun: str | None = None) -> Iterator[None]:
             ) from None
 
 
-async def forget_customer(billing: Billing, customer_id: str) -> None:
+async def forget_customer(
+    billing: Billing, customer_id: str, written: dict[str, Any] | None = None
+) -> None:
     """Invalidate the customer's cache after a write (applied or not: a write that timed out
-    may still have happened). A cache that fails here must not turn a change Stripe made
-    into an error for the customer; reads are stale until the entries expire, so say so."""
+    may still have happened). With webhooks keeping the cache and Stripe's answer to the
+    write (`written`), the answer is put in place instead (`cache_updates.apply_written`).
+    A cache that fails here must not turn a change Stripe made into an error for the
+    customer; reads are stale until the entries expire, so say so."""
     try:
+        if (
+            written is not None
+            and billing.kept_by_webhooks
+            and await apply_written(billing.cache, customer_id, written)
+        ):
+            return
         await billing.invalidate_customer(customer_id)
     except Exception:  # the cache backend's own errors vary by client
         logger.error(

@@ -50,6 +50,26 @@ def stripe_fetcher(settings: Settings) -> StripeFetcher:
     return fetch
 
 
+def _fetcher_from_environment(stream: TextIO) -> StripeFetcher | None:
+    """The Stripe reader the GATEWAY_* settings describe, or None once it said, in one line
+    each, what is missing or invalid (no key is not "the billing service is unavailable")."""
+    from pydantic import ValidationError
+
+    from ..settings import Settings
+    from ..startup import settings_problems
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        for line in settings_problems(exc):
+            print(f"invalid setting {line}", file=stream)
+        return None
+    if not settings.stripe_api_key.get_secret_value():
+        print("cannot read the catalog from Stripe: GATEWAY_STRIPE_API_KEY is not set", file=stream)
+        return None
+    return stripe_fetcher(settings)
+
+
 def check_config_command(
     path: str,
     *,
@@ -62,11 +82,11 @@ def check_config_command(
     catalog: Catalog | None = None
     stripe_configurations: Sequence[Mapping[str, Any]] = ()
     if with_stripe:
-        try:
+        if fetch_stripe is None:
+            fetch_stripe = _fetcher_from_environment(stream)
             if fetch_stripe is None:
-                from ..settings import Settings
-
-                fetch_stripe = stripe_fetcher(Settings())
+                return 1
+        try:
             sources = asyncio.run(fetch_stripe())
         except Exception as error:  # any failure to read Stripe is reported, not raised
             print(f"cannot read the catalog from Stripe: {error}", file=stream)

@@ -16,6 +16,7 @@ from aiohttp import web
 
 from ..observability import metrics
 from ..observability.request_record import RequestRecord, recording
+from ..observability.tracing import current_trace_id, mark_failed, server_span
 from .responses import error_response
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ def log_fields(request: web.Request, status: int, record: RequestRecord) -> dict
         "stripe_requests": record.stripe_requests,
         "error_codes": record.error_codes,
         "user_error_codes": record.user_error_codes,
+        **({"trace_id": trace_id} if (trace_id := current_trace_id()) else {}),
     }
 
 
@@ -55,7 +57,11 @@ def request_log(paths: frozenset[str]) -> Middleware:
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.path not in paths or request.method == "OPTIONS":
             return await handler(request)
-        with recording() as record:
+        attributes = {"http.request.method": request.method, "url.path": request.path}
+        with (
+            recording() as record,
+            server_span(f"{request.method} {request.path}", request.headers, attributes) as span,
+        ):
             try:
                 response = await handler(request)
                 status = response.status
@@ -72,6 +78,10 @@ def request_log(paths: frozenset[str]) -> Middleware:
                 )
                 status = 500
             _account(request, status, record)
+            if span is not None:
+                span.set_attribute("http.response.status_code", status)
+                if status >= 500:
+                    mark_failed(span, f"answered {status}")
             return response
 
     return middleware

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from ..observability.tracing import trace_redis
 from .base import QUEUE_SIZE, EventBus
 from .events import LiveEvent
 
@@ -52,6 +53,7 @@ class RedisBus(EventBus):
         super().__init__(queue_size)
         self._prefix = channel_prefix
         self._redis: aioredis.Redis = aioredis.Redis.from_url(url)
+        trace_redis(self._redis)
         self._pubsub: Any = self._redis.pubsub()
         # Customers whose channel this instance subscribed (confirmed or not).
         self._channels: set[str] = set()

@@ -53,6 +53,12 @@ STRIPE_BREAKER_OPEN = Gauge(
     "gateway_stripe_breaker_open",
     "1 while Stripe calls fail fast after repeated failures.",
 )
+STRIPE_BUDGET = Counter(
+    "gateway_stripe_account_budget",
+    "Stripe requests through the account-wide budget, by kind (read, write) and outcome "
+    "(granted at once, waited for a token, refused with RATE_LIMITED).",
+    ["kind", "outcome"],
+)
 CACHE_LOOKUPS = Counter(
     "gateway_cache_lookups",
     "Cache reads in front of Stripe, by kind of data and result (hit or miss).",

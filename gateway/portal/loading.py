@@ -1,6 +1,7 @@
 """Reading portal configurations from a JSON or YAML file, or from Stripe's JSON.
 
-A file holds one configuration object, a list of them, or `{"configurations": [...]}`.
+A file holds one configuration object, a list of them, `{"configurations": [...]}`, or
+Stripe's own list answer (`{"object": "list", "data": [...]}`, as the API returns it).
 Problems are located by where they are in the file: `features...` for a single object,
 `[1].features...` for a list, `configurations[1].features...` for the wrapped form.
 
@@ -147,6 +148,31 @@ def parse_configuration(
     return (config if not errors_only(problems) else None), problems
 
 
+# The keys of Stripe's list object (`GET /v1/billing_portal/configurations` as it answers).
+_STRIPE_LIST_KEYS = frozenset({"object", "data", "has_more", "url"})
+
+
+def _stripe_list(document: Mapping[Any, Any]) -> tuple[list[tuple[str, Any]], list[ConfigProblem]]:
+    """Stripe's list answer, pasted as it is: its `data` are the configurations."""
+    problems = [
+        ConfigProblem(str(key), "unknown key in Stripe's list object")
+        for key in document
+        if key not in _STRIPE_LIST_KEYS
+    ]
+    listed = document.get("data")
+    if not isinstance(listed, list):
+        return [], [*problems, ConfigProblem("data", "expected a list")]
+    if document.get("has_more") is True:
+        problems.append(
+            ConfigProblem(
+                "has_more",
+                "Stripe said more configurations follow: this file has the first page only",
+                "warning",
+            )
+        )
+    return [(f"data[{i}]", item) for i, item in enumerate(listed)], problems
+
+
 def _items(document: Any) -> tuple[list[tuple[str, Any]], list[ConfigProblem]]:
     """The configuration objects of a document, each with its location prefix."""
     if isinstance(document, Mapping) and "configurations" in document:
@@ -159,6 +185,8 @@ def _items(document: Any) -> tuple[list[tuple[str, Any]], list[ConfigProblem]]:
         if not isinstance(listed, list):
             return [], [*problems, ConfigProblem("configurations", "expected a list")]
         return [(f"configurations[{i}]", item) for i, item in enumerate(listed)], problems
+    if isinstance(document, Mapping) and document.get("object") == "list":
+        return _stripe_list(document)
     if isinstance(document, list):
         return [(f"[{i}]", item) for i, item in enumerate(document)], []
     if isinstance(document, Mapping):
@@ -166,7 +194,8 @@ def _items(document: Any) -> tuple[list[tuple[str, Any]], list[ConfigProblem]]:
     return [], [
         ConfigProblem(
             "",
-            'expected a configuration object, a list of them, or {"configurations": [...]}',
+            'expected a configuration object, a list of them, {"configurations": [...]} or '
+            'Stripe\'s list object {"object": "list", "data": [...]}',
         )
     ]
 

@@ -2,6 +2,6 @@
 webhook deduplication, idempotency memos. In memory for one process, Redis when instances share it.
 """
 
-from .cache import Cache
+from .cache import GENERATION_TTL_SECONDS, Cache, events_key
 
-__all__ = ["Cache"]
+__all__ = ["GENERATION_TTL_SECONDS", "Cache", "events_key"]

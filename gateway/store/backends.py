@@ -12,6 +12,8 @@ from aiocache import SimpleMemoryCache
 from aiocache.backends.redis import RedisCache
 from aiocache.serializers import JsonSerializer
 
+from ..observability.tracing import trace_redis
+
 NAMESPACE = "gateway:"
 
 
@@ -50,4 +52,6 @@ def backend_for(url: str | None) -> Any:
         options["password"] = parts.password
     if parts.scheme == "rediss":
         options["ssl"] = True
-    return _Redis(**options)
+    backend = _Redis(**options)
+    trace_redis(backend.client)
+    return backend

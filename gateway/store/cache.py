@@ -10,6 +10,8 @@ entry at once without scanning or deleting keys. Orphans expire by their own TTL
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -29,6 +31,16 @@ GENERATION_TTL_SECONDS = 7 * 24 * 3600
 # Shared data kept under a scope generation (`Cache.scoped_cached`); customer ids are `cus_...`,
 # so `gen:scope:<name>` never meets a customer's `gen:<id>`.
 SCOPE_PREFIX = "scope:"
+_STORE_UNLESS_MOVED = """
+if tonumber(redis.call('GET', KEYS[2]) or '0') ~= tonumber(ARGV[2]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+return 1
+"""
+
+
+def events_key(customer_id: str) -> str:
+    """The counter of events applied to a customer's cached data (`cache_updates.py`)."""
+    return f"events:{customer_id}"
 
 
 def _text(raw: Any) -> Any:
@@ -48,6 +60,11 @@ class Cache:
     def __init__(self, backend: Any) -> None:
         self._backend = backend
         self._decoded = DecodedJson()
+        # The memory backend's own dict: a warm read looks there directly (aiocache's
+        # call layers cost more than the lookup, several times per request).
+        self._memory: dict[str, Any] | None = (
+            None if self.shared else getattr(backend, "_cache", None)
+        )
 
     @classmethod
     def from_url(cls, url: str | None) -> Cache:
@@ -100,9 +117,7 @@ class Cache:
 
     # -- customer data -------------------------------------------------------
     async def generation(self, customer_id: str) -> int:
-        # Counters are raw integers in memory and digit strings in Redis, never JSON documents.
-        value = await self._backend.get(f"gen:{customer_id}", loads_fn=_counter)
-        return int(value or 0)
+        return await self.counter(f"gen:{customer_id}")
 
     async def invalidate_customer(self, customer_id: str) -> None:
         """Forget everything cached for this customer (call after every write for them)."""
@@ -136,7 +151,9 @@ class Cache:
         except Exception:
             logger.warning("cache read failed; loading from Stripe", exc_info=True)
             return build(await load())
-        return await self._read_through(key, cache_kind(kind), ttl, load, build, keep)
+        return await self._read_through(
+            key, cache_kind(kind), ttl, load, build, keep, guard=events_key(customer_id)
+        )
 
     async def customer_peek(
         self, customer_id: str, kind: str, build: Callable[[Json], T] = as_decoded
@@ -177,9 +194,12 @@ class Cache:
         load: Callable[[], Awaitable[Json]],
         build: Callable[[Json], T],
         keep: Callable[[Json], bool] | None = None,
+        *,
+        guard: str | None = None,
     ) -> T:
         try:
             text = await self._lookup(key, kind)
+            seen = None if text is not None or guard is None else await self.counter(guard)
         except Exception:
             logger.warning("cache read failed; loading from Stripe", exc_info=True)
             return build(await load())
@@ -190,14 +210,66 @@ class Cache:
         if keep is not None and not keep(loaded):
             return build(loaded)
         try:
-            await self._backend.set(key, loaded, ttl=ttl)
+            if guard is None or seen is None:
+                await self._backend.set(key, loaded, ttl=ttl)
+            else:
+                await self._store_unless_moved(key, loaded, ttl, guard, seen)
         except Exception:
             logger.warning("cache write failed", exc_info=True)
         return build(loaded)
 
+    def stored_key(self, key: str) -> str:
+        """The backend's own name for `key` (with the namespace), for atomic scripts."""
+        name: str = self._backend.build_key(key)
+        return name
+
+    async def expires_in(self, key: str) -> float:
+        """Seconds until `key` expires (0 when absent or kept forever): an update in place
+        keeps a document's expiry, the bound on its staleness (`cache_updates.py`)."""
+        redis = self.redis
+        if redis is not None:
+            millis = int(await redis.pttl(self.stored_key(key)))
+            return millis / 1000 if millis > 0 else 0.0
+        timer = self._backend._handlers.get(self.stored_key(key))
+        if timer is None:
+            return 0.0
+        return max(0.0, float(timer.when()) - asyncio.get_running_loop().time())
+
+    async def counter(self, key: str) -> int:
+        """A counter kept with `increment` (0 when absent)."""
+        # Counters are raw integers in memory and digit strings in Redis, never JSON documents.
+        if self._memory is not None:
+            return _counter(self._memory.get(self.stored_key(key)))
+        return int(await self._backend.get(key, loads_fn=_counter) or 0)
+
+    async def _store_unless_moved(
+        self, key: str, loaded: Json, ttl: float, guard: str, seen: int
+    ) -> None:
+        """Store a document loaded while the counter `guard` read `seen`, unless it moved
+        meanwhile: an event for the customer was applied during the load, and the loaded
+        state may be older than the event's (`cache_updates.py`). Atomic on both backends."""
+        redis = self.redis
+        if redis is None:
+            # The memory backend never suspends between these two calls: nothing interleaves.
+            if await self.counter(guard) == seen:
+                await self._backend.set(key, loaded, ttl=ttl)
+            return
+        await redis.eval(
+            _STORE_UNLESS_MOVED,
+            2,
+            self.stored_key(key),
+            self.stored_key(guard),
+            json.dumps(loaded),
+            seen,
+            max(1, int(ttl * 1000)),
+        )
+
     async def _lookup(self, key: str, kind: str) -> Any:
         """The cached text under `key` (None when absent), counted as a hit or a miss."""
-        text = await self._backend.get(key, loads_fn=_text)
+        if self._memory is not None:
+            text = self._memory.get(self.stored_key(key))
+        else:
+            text = await self._backend.get(key, loads_fn=_text)
         CACHE_LOOKUPS.labels(kind, "miss" if text is None else "hit").inc()
         return text
 

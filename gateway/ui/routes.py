@@ -35,6 +35,8 @@ CONTENT_TYPES = {
     ".js": "text/javascript",
     ".svg": "image/svg+xml",
     ".json": "application/json",
+    # The portal's GraphQL documents, fetched by js/queries.js.
+    ".graphql": "application/graphql",
 }
 
 

@@ -7,12 +7,13 @@ Order of work for one delivery, each step only after the previous one succeeded:
 2. Claim the event id in the shared cache (`Cache.add_once`, Redis `SET NX` when shared):
    Stripe delivers at least once, retries, and may deliver to several instances; only the
    claimant processes, every other delivery is acknowledged with 200 and does nothing.
-3. Invalidate what the event makes stale (`routing.impact_of`): the customer's cached data,
-   or the catalog / portal configurations. Invalidation is idempotent and order-free, so
-   out-of-order deliveries cannot leave the cache holding an older state. Every instance
-   watches the catalog and configurations generations and reloads its in-memory copy when
-   they move (`gateway.source_changes`).
-4. Publish a `LiveEvent` to the customer's subscribers (they order by `created`).
+3. Update what the event touches (`routing.impact_of`): the customer's cached data gets
+   the event's object in place, in Stripe's event order (`billing/cache_updates.py`; an
+   event it cannot apply empties the customer's cache instead); the catalog / portal
+   configurations are invalidated. Every instance watches the catalog and configurations
+   generations and reloads its in-memory copy when they move (`gateway.source_changes`).
+4. Publish a `LiveEvent` to the customer's subscribers (they order by `created`), unless it
+   is the echo of a change the gateway made and announced itself (`echoes`).
 
 When step 3 or 4 fails (Redis unreachable), the claim is released and the answer is 503,
 so Stripe's retry processes the event again. The work is a few cache operations, so the
@@ -29,7 +30,9 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from ..billing.cache_scopes import invalidate_catalog, invalidate_configurations
+from ..billing.cache_updates import apply_event
 from ..live_bus import LiveEvent
+from .echoes import is_echo
 from .routing import Impact, impact_of
 from .signature import TOLERANCE_SECONDS, InvalidWebhook, verified_event
 
@@ -52,6 +55,8 @@ class ParsedEvent:
     created: int
     object: dict[str, Any]
     previous_attributes: dict[str, Any]
+    # The `Idempotency-Key` of the API request that caused the event (Stripe's `request`).
+    idempotency_key: str | None = None
 
 
 class StripeWebhooks:
@@ -128,9 +133,21 @@ class StripeWebhooks:
             await invalidate_configurations(self._cache)
         if impact.customer_id is None or impact.kind is None:
             return False
-        # Invalidate before publishing: a subscriber that refetches on the event must miss
-        # the cache and read Stripe's current state.
-        await self._cache.invalidate_customer(impact.customer_id)
+        # Update before publishing: a subscriber that refetches on the event must read the
+        # event's state (or, where it cannot be applied in place, miss and read Stripe's).
+        applied = await apply_event(
+            self._cache,
+            impact.customer_id,
+            event.type,
+            event.created,
+            event.object,
+            event.previous_attributes,
+        )
+        if not applied:
+            await self._cache.invalidate_customer(impact.customer_id)
+        if await is_echo(self._cache, event.idempotency_key, impact.kind):
+            # The gateway announced this change itself when it made it (`echoes`).
+            return False
         object_id = event.object.get("id")
         await self._bus.publish(
             LiveEvent(
@@ -162,12 +179,15 @@ def parse_event(raw: dict[str, Any]) -> ParsedEvent:
                 "invalid_event", f"The event's {name!r} is missing or not a {kind.__name__}."
             )
     previous = raw["data"].get("previous_attributes")
+    request = raw.get("request")
+    key = request.get("idempotency_key") if isinstance(request, dict) else None
     return ParsedEvent(
         id=raw["id"],
         type=raw["type"],
         created=raw["created"],
         object=raw["data"]["object"],
         previous_attributes=previous if isinstance(previous, dict) else {},
+        idempotency_key=key if isinstance(key, str) else None,
     )
 
 

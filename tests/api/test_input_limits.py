@@ -178,12 +178,13 @@ async def test_text_at_stripes_limits_is_accepted(
         token,
         "updateCustomer",
         name="n" * 256,
-        phone="1" * 20,
-        address={"line1": "l" * 5000, "country": "DE"},
+        phone="+1 (650) 253 - 00 00",  # 20 characters, stored in E.164
+        address={"line1": "l" * 5000, "city": "Berlin", "postalCode": "10115", "country": "DE"},
     )
     assert payload["userErrors"] == [], payload
     customer = await stripe_client.v1.customers.retrieve_async(world.alice.id)
     assert customer.name == "n" * 256
+    assert customer.phone == "+16502530000"
     assert customer.address is not None
     assert customer.address.line1 == "l" * 5000
 

@@ -59,6 +59,32 @@ async def test_overview_costs_a_handful_of_requests(
     assert all(count == 1 for count in requests.values()), requests
 
 
+COLD_READS = Counter(
+    {
+        "GET /v1/customers/{customer}": 1,  # the tax IDs come with it (expand[]=tax_ids)
+        "GET /v1/subscriptions": 1,
+        "GET /v1/customers/{customer}/payment_methods": 1,
+        "GET /v1/invoices": 1,
+    }
+)
+PREVIEW = "POST /v1/invoices/create_preview"
+
+
+async def test_a_cold_overview_is_four_reads_and_one_preview_per_invoicing_subscription(
+    gateway_factory: GatewayFactory, world: World, emulator: RunningEmulator
+) -> None:
+    gateway = await gateway_factory.start(world.configurations(), customer_cache_ttl_seconds=0)
+    token = await gateway.token_for(world.alice.id)
+    emulator.reset_log()
+    data = (await gateway.post(OVERVIEW, token=token)).ok()
+    assert [t["id"] for t in data["customer"]["taxIds"]] == [world.alice.tax_id]
+    requests = _requests(emulator)
+    previews = requests.pop(PREVIEW, 0)
+    assert requests == COLD_READS
+    invoicing = [s for s in data["subscriptions"] if s["upcomingInvoice"] is not None]
+    assert previews == len(invoicing) >= 1
+
+
 async def test_a_repeat_within_the_cache_ttl_is_free(
     gateway: RunningGateway, world: World, emulator: RunningEmulator
 ) -> None:

@@ -5,18 +5,41 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-QUERIES_JS = Path(__file__).parents[2] / "gateway" / "ui" / "static" / "js" / "queries.js"
+from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse, print_ast
+
+STATIC = Path(__file__).parents[2] / "gateway" / "ui" / "static"
+PORTAL_GRAPHQL = STATIC / "graphql" / "portal.graphql"
+QUERIES_JS = STATIC / "js" / "queries.js"
 
 
 def portal_documents() -> dict[str, str]:
-    """The reference portal's GraphQL documents by constant name, fragments expanded."""
-    text = QUERIES_JS.read_text(encoding="utf-8")
-    constants = dict(re.findall(r"(?:export )?const (\w+) = `(.*?)`;", text, re.S))
+    """The reference portal's GraphQL documents by their js/queries.js constant name, each
+    with the fragments it uses, as the page sends them."""
+    document = parse(PORTAL_GRAPHQL.read_text(encoding="utf-8"))
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    operations = {
+        d.name.value: d
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode) and d.name is not None
+    }
 
-    def expand(template: str) -> str:
-        return re.sub(r"\$\{(\w+)\}", lambda m: expand(constants[m.group(1)]), template)
+    def spreads(text: str, needed: list[str]) -> list[str]:
+        for name in re.findall(r"\.\.\.\s*(\w+)", text):
+            if name != "on" and name not in needed:
+                needed.append(name)
+                spreads(print_ast(fragments[name]), needed)
+        return needed
 
-    documents = {name: expand(body).strip() for name, body in constants.items()}
+    names = re.findall(
+        r'export const (\w+) = operation\("(\w+)"\);', QUERIES_JS.read_text(encoding="utf-8")
+    )
+    documents = {}
+    for constant, operation in names:
+        text = print_ast(operations[operation])
+        needed = spreads(text, [])
+        documents[constant] = "\n\n".join([text, *(print_ast(fragments[n]) for n in needed)])
     return {n: d for n, d in documents.items() if d.startswith(("query", "mutation"))}
 
 

@@ -31,6 +31,7 @@ ALREADY_DONE = {
     "resumeSubscription": "NOT_PAUSED",
     "removeTaxId": "NOT_FOUND",
     "updateSubscription": "INVALID_INPUT",  # "already has this plan and quantity"
+    "addTaxId": "INVALID_INPUT",  # "This tax ID is already on the account."
 }
 KNOWN_CODES = TRANSIENT | set(ALREADY_DONE.values())
 MAX_ATTEMPTS = 12
@@ -75,7 +76,7 @@ async def apply_once(
             tally.codes[code] = tally.codes.get(code, 0) + 1
         if not codes or codes == [ALREADY_DONE.get(name)]:
             if codes == ["INVALID_INPUT"]:
-                assert "already has" in result.data[name]["userErrors"][0]["message"]
+                assert "already" in result.data[name]["userErrors"][0]["message"]
             assert result.data[name]["clientMutationId"] == fields["clientMutationId"]
             return
         assert set(codes) <= TRANSIENT, (name, codes)
@@ -125,7 +126,7 @@ async def test_series_under_faults_ends_in_the_intended_state(
     ]
     series: list[tuple[str, dict[str, Any]]] = [
         ("updateCustomer", {"name": "Robert"}),
-        ("addTaxId", {"type": "eu_vat", "value": "DE100200300"}),
+        ("addTaxId", {"type": "eu_vat", "value": "DE100200309"}),
         ("removeTaxId", {"taxIdId": bob.tax_id}),
         *cycle * CYCLES,
         ("updateCustomer", {"name": "Bobby"}),
@@ -152,7 +153,7 @@ async def test_series_under_faults_ends_in_the_intended_state(
         for o in emulator.emu.objects.values()
         if o.get("object") == "tax_id" and o.get("customer") == bob.id and not o.get("deleted")
     )
-    assert tax_ids == ["DE100200300", "DE400500600"]
+    assert tax_ids == ["DE100200309", "DE400500600"]
     subscription = emulator.emu.objects[sub]
     assert subscription["cancel_at_period_end"] is True
     assert subscription.get("pause_collection") is None
@@ -170,7 +171,7 @@ async def test_series_under_faults_ends_in_the_intended_state(
         and o["type"] == "customer.tax_id.created"
         and o["id"] not in before
     ]
-    assert sorted(created) == ["DE100200300", "DE400500600"]
+    assert sorted(created) == ["DE100200309", "DE400500600"]
     names = [
         e["data"]["object"]["name"]
         for e in _events(emulator, before, bob.id)

@@ -110,7 +110,7 @@ async def test_sdk_retry_after_a_dropped_answer_applies_once(
         }
     )
     emulator.reset_log()
-    payload = await mutate(gateway, token, "addTaxId", type="eu_vat", value="DE111222333")
+    payload = await mutate(gateway, token, "addTaxId", type="eu_vat", value="DE111222339")
     assert payload["userErrors"] == []
     posts = [e for e in emulator.runtime.log.entries if e["method"] == "POST"]
     assert [e["outcome"] for e in posts] == ["drop_after", "ok"]
@@ -118,6 +118,6 @@ async def test_sdk_retry_after_a_dropped_answer_applies_once(
     stored = [
         o
         for o in emulator.emu.objects.values()
-        if o.get("object") == "tax_id" and o.get("value") == "DE111222333"
+        if o.get("object") == "tax_id" and o.get("value") == "DE111222339"
     ]
     assert len(stored) == 1

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 CUSTOMER = "features.customer_update"
 PM = "features.payment_method_update"
-HOME = Address(line1="1 Main St", city="Springfield", postal_code="12345", country="US")
+HOME = Address(line1="1 Main St", city="Springfield", state="IL", postal_code="62701", country="US")
 ONLY_EMAIL = config(**{f"{CUSTOMER}.allowed_updates": ["email"]})
 
 DECISIONS: list[tuple[str, Callable[[], Any], Any]] = [
@@ -66,7 +66,8 @@ DECISIONS: list[tuple[str, Callable[[], Any], Any]] = [
                 "address": {
                     "line1": "1 Main St",
                     "city": "Springfield",
-                    "postal_code": "12345",
+                    "state": "IL",
+                    "postal_code": "62701",
                     "country": "US",
                 }
             },
@@ -75,7 +76,7 @@ DECISIONS: list[tuple[str, Callable[[], Any], Any]] = [
     (
         "shipping",
         lambda: decide_customer_update(
-            ctx(), customer(), CustomerUpdate(shipping=Shipping("Ada", HOME, "+15550100"))
+            ctx(), customer(), CustomerUpdate(shipping=Shipping("Ada", HOME, "(650) 253-0000"))
         ),
         CustomerUpdateDecision(
             "cus_1",
@@ -86,10 +87,11 @@ DECISIONS: list[tuple[str, Callable[[], Any], Any]] = [
                     "address": {
                         "line1": "1 Main St",
                         "city": "Springfield",
-                        "postal_code": "12345",
+                        "state": "IL",
+                        "postal_code": "62701",
                         "country": "US",
                     },
-                    "phone": "+15550100",
+                    "phone": "+16502530000",
                 }
             },
         ),
@@ -101,8 +103,8 @@ DECISIONS: list[tuple[str, Callable[[], Any], Any]] = [
     ),
     (
         "add a tax ID",
-        lambda: decide_add_tax_id(ctx(), "cus_1", type="eu_vat", value=" DE123456789 "),
-        AddTaxIdDecision("cus_1", {"type": "eu_vat", "value": "DE123456789"}),
+        lambda: decide_add_tax_id(ctx(), "cus_1", type="eu_vat", value=" DE811907980 "),
+        AddTaxIdDecision("cus_1", {"type": "eu_vat", "value": "DE811907980"}),
     ),
     (
         "remove a tax ID",
@@ -311,7 +313,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
             ctx(), customer(), CustomerUpdate(address=Address(country="USA"))
         ),
         ErrorCode.INVALID_INPUT,
-        "address",
+        "address.country",
     ),
     (
         "empty address",
@@ -325,7 +327,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
             ctx(), customer(), CustomerUpdate(shipping=Shipping(" ", HOME))
         ),
         ErrorCode.INVALID_INPUT,
-        "shipping",
+        "shipping.name",
     ),
     (
         "shipping without an address",
@@ -333,7 +335,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
             ctx(), customer(), CustomerUpdate(shipping=Shipping("Ada", None))
         ),
         ErrorCode.INVALID_INPUT,
-        "shipping",
+        "shipping.address",
     ),
     (
         "customer update inside a payment method flow",

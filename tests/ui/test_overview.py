@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.ui.pages import expect
+from tests.ui.test_live_updates import until_streaming
 
 if TYPE_CHECKING:
     from tests.ui.conftest import Browsing, Demo
@@ -96,6 +97,8 @@ async def test_a_revoked_session_ends_the_page_at_the_next_request(
     session = await demo.portal_session("active")
     page = await browsing.open(session["url"])
     await expect(page.locator("article.subscription")).to_have_count(1)
+    # Its live stream is open (a stream refused at the start would sign the page out at once).
+    await until_streaming(demo, "active")
 
     revoked = await demo.graphql(
         """mutation($input: RevokePortalSessionInput!) {

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from gateway.live_bus import EventBus, create_bus
-from gateway.store import Cache
+from gateway.store import Cache, events_key
 from tests.webhooks.webhook_helpers import Instances, close_cache, make_event, next_event
 
 if TYPE_CHECKING:
@@ -73,26 +73,32 @@ async def test_the_same_delivery_to_two_instances_is_processed_once(
         )
         assert (await b.deliver(following))[0] == 200
         assert (await next_event(subscription)).event_id == following["id"]
-    # One invalidation per event, on the generation every instance reads.
-    assert await cache_a.generation(CUSTOMER) == 2
-    assert await cache_b.generation(CUSTOMER) == 2
+    # Each event applied once, counted where every instance reads.
+    assert await cache_a.counter(events_key(CUSTOMER)) == 2
+    assert await cache_b.counter(events_key(CUSTOMER)) == 2
 
 
-async def test_an_invalidation_on_one_instance_drops_the_entry_another_cached(
+async def test_an_event_on_one_instance_updates_the_entry_another_cached(
     caches: tuple[Cache, Cache], buses: tuple[EventBus, EventBus, EventBus], instances: Instances
 ) -> None:
     (cache_a, cache_b), (bus_a, _, _) = caches, buses
     calls = 0
 
-    async def load() -> dict[str, int]:
+    async def load() -> dict[str, Any]:
         nonlocal calls
         calls += 1
-        return {"load": calls}
+        return {"id": CUSTOMER, "object": "customer", "name": "Old", "load": calls}
 
     # A float TTL, as billing/ passes: aiocache writes it with PSETEX (an int TTL takes
     # redis-py's deprecated SETEX).
-    assert await cache_b.customer_cached(CUSTOMER, "customer", 60.0, load) == {"load": 1}
-    assert await cache_b.customer_cached(CUSTOMER, "customer", 60.0, load) == {"load": 1}
+    assert (await cache_b.customer_cached(CUSTOMER, "customer", 60.0, load))["load"] == 1
+    assert (await cache_b.customer_cached(CUSTOMER, "customer", 60.0, load))["load"] == 1
     a = await instances.start(cache=cache_a, bus=bus_a)
-    await a.deliver(make_event("customer.updated", {"id": CUSTOMER, "object": "customer"}))
-    assert await cache_b.customer_cached(CUSTOMER, "customer", 60.0, load) == {"load": 2}
+    await a.deliver(
+        make_event("customer.updated", {"id": CUSTOMER, "object": "customer", "name": "New"})
+    )
+    cached: dict[str, Any] = await cache_b.customer_cached(CUSTOMER, "customer", 60.0, load)
+    assert (cached["name"], cached["load"], calls) == ("New", 1, 1)
+    # The update kept the entry's expiry: a missed webhook stays bounded by it.
+    key = f"cus:{CUSTOMER}:0:customer"
+    assert 0 < await cache_b.expires_in(key) <= 60.0

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from gateway.store import events_key
 from tests.webhooks.webhook_helpers import Endpoint, Instances, make_event, next_event, signature
 
 if TYPE_CHECKING:
@@ -28,13 +29,13 @@ def customer_updated(event_id: str = "evt_sig_1") -> dict[str, Any]:
 
 async def assert_untouched(cache: Cache, bus: InMemoryBus, endpoint: Endpoint) -> None:
     """Nothing was invalidated or published, and the event id was not claimed."""
-    assert await cache.generation(CUSTOMER) == 0
+    assert await cache.counter(events_key(CUSTOMER)) == 0
     subscription = bus.subscribe(CUSTOMER)
     status, body = await endpoint.deliver(customer_updated())
     assert (status, body["duplicate"]) == (200, False)
     assert (await next_event(subscription)).event_id == "evt_sig_1"
     assert subscription.pending == 0
-    assert await cache.generation(CUSTOMER) == 1
+    assert await cache.counter(events_key(CUSTOMER)) == 1
 
 
 async def test_a_correctly_signed_delivery_is_processed(
@@ -51,7 +52,7 @@ async def test_a_correctly_signed_delivery_is_processed(
         "published": True,
     }
     assert (await next_event(subscription)).type == "customer.updated"
-    assert await cache.generation(CUSTOMER) == 1
+    assert await cache.counter(events_key(CUSTOMER)) == 1
 
 
 @pytest.mark.parametrize(
@@ -127,7 +128,7 @@ async def test_signature_slightly_ahead_of_the_clock_is_accepted(
 ) -> None:
     status, _ = await endpoint.deliver(customer_updated(), timestamp=int(time.time()) + 240)
     assert status == 200
-    assert await cache.generation(CUSTOMER) == 1
+    assert await cache.counter(events_key(CUSTOMER)) == 1
 
 
 async def test_signature_within_tolerance_is_accepted(
@@ -135,7 +136,7 @@ async def test_signature_within_tolerance_is_accepted(
 ) -> None:
     status, _ = await endpoint.deliver(customer_updated(), timestamp=int(time.time()) - 240)
     assert status == 200
-    assert await cache.generation(CUSTOMER) == 1
+    assert await cache.counter(events_key(CUSTOMER)) == 1
 
 
 async def test_one_matching_signature_among_several_is_enough(
@@ -148,7 +149,7 @@ async def test_one_matching_signature_among_several_is_enough(
     header = f"{old},v1={new.split('v1=')[1]}"
     status, _ = await endpoint.post(payload, {"Stripe-Signature": header})
     assert status == 200
-    assert await cache.generation(CUSTOMER) == 1
+    assert await cache.counter(events_key(CUSTOMER)) == 1
 
 
 @pytest.mark.parametrize(
@@ -197,4 +198,4 @@ async def test_without_a_configured_secret_nothing_is_accepted(
     assert status == 503
     assert body["error"]["code"] == "webhooks_not_configured"
     assert "GATEWAY_WEBHOOK_SECRET" in body["error"]["message"]
-    assert await cache.generation(CUSTOMER) == 0
+    assert await cache.counter(events_key(CUSTOMER)) == 0

@@ -6,6 +6,7 @@ from typing import Self
 import strawberry
 
 from ... import models
+from ..common.converted import Converted
 
 
 @strawberry.enum
@@ -62,7 +63,12 @@ class Price:
     lookup_key: str | None
 
     @classmethod
-    def from_model(cls, price: models.Price) -> Self:
+    def from_model(cls, price: models.Price) -> "Price":
+        """Built once per price model (`Converted`): catalog prices are served to every page."""
+        return _PRICES(price)
+
+    @classmethod
+    def build(cls, price: models.Price) -> "Price":
         product = price.product or models.Product(id=price.product_id, name="", active=True)
         return cls(
             id=strawberry.ID(price.id),
@@ -77,3 +83,6 @@ class Price:
             nickname=price.nickname,
             lookup_key=price.lookup_key,
         )
+
+
+_PRICES: Converted[models.Price, Price] = Converted(Price.build)

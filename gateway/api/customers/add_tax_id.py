@@ -2,7 +2,14 @@
 
 import strawberry
 
-from ...billing import BillingError, NotFound, add_tax_id, fetch_tax_id
+from ...billing import (
+    STRIPE_TAX_ID_TYPES,
+    BillingError,
+    NotFound,
+    add_tax_id,
+    fetch_tax_id,
+    list_tax_ids,
+)
 from ...portal import Refusal, decide_add_tax_id
 from ..context import Context, Info
 from ..errors import ErrorCode, UserError, from_refusal, user_error
@@ -73,11 +80,23 @@ async def _add_tax_id(context: Context, data: AddTaxIdInput) -> AddTaxIdPayload:
         except BillingError as exc:
             return failed(stripe_failure(exc))
         return done(TaxId.from_model(found))
-    # Billing reads the customer's tax ID list (cached when the portal just showed it): it
-    # proves the customer exists, and a tax ID they already have is answered with, not added
-    # twice. Nothing here is dated, so the customer itself is not read.
+    # The customer's tax ID list (cached when the portal just showed it) proves the customer
+    # exists, and the policy refuses a tax ID they already have, however spelled. Nothing
+    # here is dated, so the customer itself is not read.
+    try:
+        existing = await list_tax_ids(context.billing, call.customer_id)
+    except NotFound:
+        return failed(user_error(ErrorCode.NOT_FOUND, "Customer not found."))
+    except BillingError as exc:
+        return failed(stripe_failure(exc))
     decision = decide_add_tax_id(
-        await context.policy(), call.customer_id, type=data.type.strip(), value=data.value
+        await context.policy(),
+        call.customer_id,
+        type=data.type.strip(),
+        value=data.value,
+        existing=existing,
+        test_mode=context.services.settings.stripe_test_mode,
+        known_types=STRIPE_TAX_ID_TYPES,
     )
     if isinstance(decision, Refusal):
         return failed(from_refusal(decision))

@@ -18,6 +18,7 @@ request, and an upcoming-invoice request for each of up to ten subscriptions.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from graphql import (
@@ -38,6 +39,8 @@ from graphql import (
     is_list_type,
 )
 from strawberry.extensions import SchemaExtension
+
+from .document_memo import Memo
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -179,6 +182,10 @@ def operation_cost(
     return pricer.selection(operation.selection_set, root, None)
 
 
+# Prices by (schema, text, operation, variables); a tuple, so a None price is kept too.
+_PRICED: Memo[tuple[int, str, str | None, str], tuple[int | None]] = Memo()
+
+
 class QueryCostLimiter(SchemaExtension):
     """Refuse, before execution, an operation that costs more than `max_cost`.
 
@@ -193,12 +200,24 @@ class QueryCostLimiter(SchemaExtension):
         context = self.execution_context
         document = context.graphql_document
         if document is not None and not context.pre_execution_errors:
-            cost = operation_cost(
-                context.schema._schema, document, context.operation_name, context.variables
-            )
+            cost = self._cost(context.schema._schema, context.query or "", document)
             if cost is not None and cost > self.max_cost:
                 context.pre_execution_errors = [self._refusal(cost, document)]
         yield
+
+    def _cost(self, schema: GraphQLSchema, query: str, document: DocumentNode) -> int | None:
+        """`operation_cost`, kept by the document's text, operation and variables."""
+        context = self.execution_context
+        variables = context.variables or {}
+        try:
+            key = (id(schema), query, context.operation_name, json.dumps(variables, sort_keys=True))
+        except (TypeError, ValueError):
+            return operation_cost(schema, document, context.operation_name, variables)
+        found = _PRICED.get(key)
+        if found is None:
+            found = (operation_cost(schema, document, context.operation_name, variables),)
+            _PRICED.put(key, found)
+        return found[0]
 
     def _refusal(self, cost: int, document: DocumentNode) -> GraphQLError:
         operation = get_operation_ast(document, self.execution_context.operation_name)

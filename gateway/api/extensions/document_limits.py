@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from graphql import TokenKind, validate
@@ -28,6 +27,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
+from .document_memo import Memo
 from .document_size import DocumentTooComplex, SizeLimits, count_fields
 
 if TYPE_CHECKING:
@@ -91,8 +91,30 @@ def document_tokens(document: DocumentNode) -> int:
     return count
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+_VALIDATED: Memo[tuple[int, str, tuple[type[ASTValidationRule], ...], bool], list[GraphQLError]] = (
+    Memo(CACHE_SIZE)
+)
+# Per document text: its tokens and its fields once measured within the full limits.
+_MEASURED: Memo[tuple[str, SizeLimits], tuple[int, int]] = Memo(CACHE_SIZE)
+
+
 def _validate(
+    schema: GraphQLSchema,
+    query: str,
+    document: DocumentNode,
+    rules: tuple[type[ASTValidationRule], ...],
+    hide_suggestions: bool,
+) -> list[GraphQLError]:
+    """`_validated`, kept by the document's text (hashing the document hashes every node)."""
+    key = (id(schema), query, rules, hide_suggestions)
+    found = _VALIDATED.get(key)
+    if found is None:
+        found = _validated(schema, document, rules, hide_suggestions)
+        _VALIDATED.put(key, found)
+    return found
+
+
+def _validated(
     schema: GraphQLSchema,
     document: DocumentNode,
     rules: tuple[type[ASTValidationRule], ...],
@@ -135,6 +157,7 @@ class DocumentLimiter(SchemaExtension):
             else:
                 context.pre_execution_errors = _validate(
                     context.schema._schema,
+                    context.query or "",
                     document,
                     context.validation_rules,
                     self.hide_suggestions,
@@ -145,6 +168,24 @@ class DocumentLimiter(SchemaExtension):
         """Take the document from the request's budget; a cached document is checked here
         (the parser's limits applied only when it was first parsed)."""
         budget, limits = self.budget, self.limits
+        full = SizeLimits(
+            limits.max_fields,
+            limits.max_selection_set_fields,
+            limits.max_field_repeats,
+            limits.max_depth,
+            limits.max_aliases,
+        )
+        measured = _MEASURED.get((query, full))
+        if (
+            measured is not None
+            and measured[0] <= budget.tokens
+            and measured[1] <= budget.fields
+            and len(query) <= budget.length
+        ):
+            budget.tokens -= measured[0]
+            budget.length -= len(query)
+            budget.fields -= measured[1]
+            return
         tokens = document_tokens(document)
         if tokens > budget.tokens or len(query) > budget.length:
             shared = " (the documents of one request share this limit)"
@@ -163,7 +204,10 @@ class DocumentLimiter(SchemaExtension):
             limits.max_depth,
             limits.max_aliases,
         )
-        budget.fields -= count_fields(document, size)
+        fields = count_fields(document, size)
+        budget.fields -= fields
+        if size == full:
+            _MEASURED.put((query, full), (tokens, fields))
 
 
 __all__ = [

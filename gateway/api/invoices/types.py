@@ -12,6 +12,7 @@ from ... import models
 from ...billing import BillingError
 from ...portal import InvoiceAction, invoice_pay_refusal
 from ..catalog.types import Price
+from ..common.converted import Converted
 from ..common.types import PageInfo, required_timestamp, timestamp
 from ..context import Info
 from ..discounts.types import Discount
@@ -110,7 +111,12 @@ class Invoice:
     model: strawberry.Private[models.Invoice]
 
     @classmethod
-    def from_model(cls, invoice: models.Invoice) -> Self:
+    def from_model(cls, invoice: models.Invoice) -> "Invoice":
+        """Built once per invoice model (`Converted`)."""
+        return _INVOICES(invoice)
+
+    @classmethod
+    def build(cls, invoice: models.Invoice) -> "Invoice":
         return cls(
             id=None if invoice.is_preview else strawberry.ID(invoice.id),
             number=invoice.number,
@@ -149,6 +155,9 @@ class Invoice:
             return []
         refusal = invoice_pay_refusal(info.context.read_policy(), self.model)
         return [InvoiceAction.PAY] if refusal is None else []
+
+
+_INVOICES: Converted[models.Invoice, Invoice] = Converted(Invoice.build)
 
 
 @strawberry.type

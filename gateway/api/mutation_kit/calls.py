@@ -27,7 +27,7 @@ from ...billing import (
 from ..context import Context
 from ..errors import ErrorCode, UserError, from_billing, user_error
 from ..input_limits import too_long
-from ..live.announce import announce_write
+from ..live.announce import announce_write, announce_writing
 from .flow_completion import open_portal_after_flow
 from .spec import MutationSpec
 
@@ -77,6 +77,7 @@ class MutationCall:
             self.mutation.announces,
             self.customer_id,
             outcome,
+            self.keys.base,
         )
 
 
@@ -102,6 +103,8 @@ async def start_call(
     memo = await recall_outcome(context.billing.cache, keys)
     if memo is not None and memo.fingerprint != fingerprint:
         return user_error(ErrorCode.INVALID_INPUT, REUSED_KEY_MESSAGE, CLIENT_MUTATION_ID_FIELD)
+    if memo is None:
+        await announce_writing(context.services, mutation.announces, keys.base)
     return MutationCall(
         context=context,
         mutation=mutation,

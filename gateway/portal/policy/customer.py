@@ -8,7 +8,7 @@ sign in to the portal and so cannot remove.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Literal
 
@@ -16,22 +16,25 @@ from gateway.models import Address, Customer, Shipping, TaxId
 
 from ...errors import ErrorCode
 from ..actions import AccountAction
+from ..addresses import address_params
 from ..decisions import AddTaxIdDecision, CustomerUpdateDecision, RemoveTaxIdDecision, StripeParams
+from ..phones import MAX_PHONE as MAX_PHONE
+from ..phones import phone_param
 from ..refusals import Refusal
+from ..tax_id_formats import MAX_TAX_ID_VALUE as MAX_TAX_ID_VALUE
+from ..tax_id_formats import duplicate, tax_id_value
 from .gates import gate
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from ..configuration import CustomerField
     from ..context import PolicyContext
 
 # Stripe's limits for these customer fields.
 MAX_EMAIL = 512
 MAX_NAME = 256
-MAX_PHONE = 20
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
-_TAX_ID_TYPE = re.compile(r"^[a-z]{2,3}_[a-z_]+$")
-MAX_TAX_ID_VALUE = 100
 
 
 class _Unset(Enum):
@@ -91,21 +94,7 @@ def _invalid(message: str, field: str) -> Refusal:
     return Refusal(ErrorCode.INVALID_INPUT, message, field)
 
 
-def _address_params(address: Address, field: str) -> StripeParams | Refusal:
-    params = {
-        f.name: getattr(address, f.name)
-        for f in fields(address)
-        if getattr(address, f.name) not in (None, "")
-    }
-    if not params:
-        return _invalid("The address is empty.", field)
-    country = params.get("country")
-    if country is not None and not _COUNTRY.match(country):
-        return _invalid("The country must be a two-letter ISO code, such as US.", field)
-    return params
-
-
-def _param(name: DetailField, value: object) -> object | Refusal:
+def _param(name: DetailField, value: object, country: str | None) -> object | Refusal:
     """The Stripe parameter for one field's new value, or why the value is refused."""
     if value is None:
         if name == "email":
@@ -117,28 +106,46 @@ def _param(name: DetailField, value: object) -> object | Refusal:
         if len(email) > MAX_EMAIL or not _EMAIL.match(email):
             return _invalid("This is not a valid email address.", "email")
         return email
-    if name in ("name", "phone"):
+    if name == "name":
         assert isinstance(value, str)
         text = value.strip()
-        limit = MAX_NAME if name == "name" else MAX_PHONE
-        if len(text) > limit:
-            return _invalid(f"The {name} is longer than {limit} characters.", name)
+        if len(text) > MAX_NAME:
+            return _invalid(f"The name is longer than {MAX_NAME} characters.", name)
         return text
+    if name == "phone":
+        assert isinstance(value, str)
+        return phone_param(value, country, "phone") if value.strip() else ""
     if name == "address":
         assert isinstance(value, Address)
-        return _address_params(value, "address")
+        return address_params(value, "address")
     assert isinstance(value, Shipping)
     if not value.name.strip():
-        return _invalid("Shipping details need a recipient name.", "shipping")
+        return _invalid("Shipping details need a recipient name.", "shipping.name")
     if value.address is None:
-        return _invalid("Shipping details need an address.", "shipping")
-    address = _address_params(value.address, "shipping")
+        return _invalid("Shipping details need an address.", "shipping.address")
+    address = address_params(value.address, "shipping.address")
     if isinstance(address, Refusal):
         return address
     shipping: StripeParams = {"name": value.name.strip(), "address": address}
-    if value.phone:
-        shipping["phone"] = value.phone
+    if value.phone and value.phone.strip():
+        phone = phone_param(value.phone, str(address["country"]), "shipping.phone")
+        if isinstance(phone, Refusal):
+            return phone
+        shipping["phone"] = phone
     return shipping
+
+
+def _country(customer: Customer, update: CustomerUpdate) -> str | None:
+    """The country a national phone number is read in: the new address's, else the one
+    Stripe has, else the shipping address's."""
+    for address in (
+        update.address if isinstance(update.address, Address) else None,
+        customer.address,
+        customer.shipping.address if customer.shipping is not None else None,
+    ):
+        if address is not None and address.country:
+            return address.country
+    return None
 
 
 def decide_customer_update(
@@ -155,8 +162,9 @@ def decide_customer_update(
         if refusal is not None:
             return refusal
     params: StripeParams = {}
+    country = _country(customer, update)
     for name in given:
-        value = _param(name, getattr(update, name))
+        value = _param(name, getattr(update, name), country)
         if isinstance(value, Refusal):
             return value
         params[name] = value
@@ -164,17 +172,25 @@ def decide_customer_update(
 
 
 def decide_add_tax_id(
-    ctx: PolicyContext, customer_id: str, *, type: str, value: str
+    ctx: PolicyContext,
+    customer_id: str,
+    *,
+    type: str,
+    value: str,
+    existing: Iterable[TaxId] = (),
+    test_mode: bool = False,
+    known_types: frozenset[str] | None = None,
 ) -> AddTaxIdDecision | Refusal:
-    """Nothing about the customer matters here but who they are (tax IDs are not dated)."""
+    """A tax ID of a type Stripe knows, valid by its official format and checksum, that the
+    customer (whose tax IDs are `existing`) does not have yet, however it is spelled."""
     refusal = customer_update_refusal(ctx, "tax_id")
     if refusal is not None:
         return refusal
-    if not _TAX_ID_TYPE.match(type):
-        return _invalid(f"{type!r} is not a tax ID type (for example eu_vat).", "type")
-    cleaned = value.strip()
-    if not cleaned or len(cleaned) > MAX_TAX_ID_VALUE:
-        return _invalid("The tax ID value is empty or too long.", "value")
+    if value.strip() and duplicate(type, value.strip(), existing) is not None:
+        return _invalid("This tax ID is already on the account.", "value")
+    cleaned = tax_id_value(type, value, test_mode=test_mode, known_types=known_types)
+    if isinstance(cleaned, Refusal):
+        return cleaned
     return AddTaxIdDecision(customer_id=customer_id, params={"type": type, "value": cleaned})
 
 

@@ -7,13 +7,11 @@ import { Api } from "./api.js";
 import { openDialog } from "./dialog.js";
 import { h } from "./dom.js";
 import { t, tParts } from "./i18n.js";
-
-const WHO = `query Who { session { customerId expiresAt } customer { name email } }`;
-const END = `mutation End { endPortalSession { userErrors { code } } }`;
+import { END_SESSION, WHO_IS_SIGNED_IN } from "./queries.js";
 
 /** Whose account a token opens: `{ id, label }`. */
 async function whoIs(api) {
-  const { session, customer } = await api.send(WHO, {});
+  const { session, customer } = await api.send(WHO_IS_SIGNED_IN, {});
   const name = customer?.name?.trim();
   const email = customer?.email?.trim();
   let label = session.customerId;
@@ -120,7 +118,7 @@ export async function openLink(api, code) {
   const granted = await incoming.exchange(code);
   incoming.token = granted.token;
   if (await keepsHeld(api, held, incoming)) {
-    await incoming.send(END, {}).catch(() => null);
+    await incoming.send(END_SESSION, {}).catch(() => null);
     return;
   }
   api.useToken(granted.token, granted.expiresAt);

@@ -1,6 +1,8 @@
 // The GraphQL client: one POST per operation, the access token as a Bearer header.
 
 import { t } from "./i18n.js";
+import { REDEEM_SESSION } from "./queries.js";
+
 const TOKEN_KEY = "portal.session";
 
 /** A request that failed as a whole: network, HTTP, or a top-level GraphQL error. */
@@ -81,11 +83,7 @@ export class Api {
    */
   async exchange(code) {
     const data = await this.send(
-      `mutation Redeem($code: String!) {
-        redeemPortalSession(code: $code) {
-          accessToken expiresAt returnUrl userErrors { code message field }
-        }
-      }`,
+      REDEEM_SESSION,
       { code },
     );
     const payload = data.redeemPortalSession;

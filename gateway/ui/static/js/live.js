@@ -1,10 +1,25 @@
 // Live updates: a `billingEvents` subscription over WebSocket (graphql-transport-ws).
 // Each event only says what changed; the page refetches. If the socket cannot be opened
-// (an older gateway, a proxy without WebSocket), the page simply works without it.
+// (an older gateway, a proxy without WebSocket), the page simply works without it. When
+// the session ends (expired, revoked, signed out elsewhere) the stream says so with a last
+// error, and the page is told at once rather than at its next request.
+
+import { ApiError } from "./api.js";
+import { LIVE } from "./queries.js";
 
 const PROTOCOL = "graphql-transport-ws";
-const SUBSCRIPTION = "subscription Live { billingEvents { id kind source } }";
 const RETRY_SECONDS = [1, 2, 5, 10, 30];
+// Close codes of a socket whose credentials no longer hold.
+const CREDENTIALS_REFUSED = [4401, 4403];
+
+/** The error that ends a stream (a `next` without data, or an `error` message), if any. */
+function endingError(data) {
+  const errors = data.type === "error" ? data.payload : data.payload?.errors;
+  if (!Array.isArray(errors) || errors.length === 0) return null;
+  if (data.type === "next" && data.payload?.data) return null;
+  const first = errors[0] ?? {};
+  return new ApiError(first.message ?? "The live updates ended.", first.extensions?.code);
+}
 
 /** The WebSocket URL of an http(s) GraphQL endpoint. */
 function socketUrl(httpUrl) {
@@ -14,11 +29,15 @@ function socketUrl(httpUrl) {
 }
 
 export class LiveUpdates {
-  /** `onEvent(event)` runs for each change; `token()` gives the current access token. */
-  constructor(graphqlUrl, token, onEvent) {
+  /**
+   * `onEvent(event)` runs for each change; `token()` gives the current access token;
+   * `onSessionEnded(error)` runs once when the stream says the session is over.
+   */
+  constructor(graphqlUrl, token, onEvent, onSessionEnded = () => {}) {
     this.url = socketUrl(graphqlUrl);
     this.token = token;
     this.onEvent = onEvent;
+    this.onSessionEnded = onSessionEnded;
     this.socket = null;
     this.failures = 0;
     this.stopped = false;
@@ -41,8 +60,10 @@ export class LiveUpdates {
     socket.addEventListener("message", (message) => this.receive(socket, message));
     socket.addEventListener("close", (event) => {
       this.socket = null;
-      // 4401/4403: the credentials are no longer good; the next request will say so.
-      if (event.code === 4401 || event.code === 4403) this.stopped = true;
+      if (CREDENTIALS_REFUSED.includes(event.code) && !this.stopped) {
+        this.ended(new ApiError("This billing session has ended.", "UNAUTHENTICATED"));
+        return;
+      }
       this.retry();
     });
   }
@@ -57,16 +78,26 @@ export class LiveUpdates {
     if (data.type === "connection_ack") {
       this.failures = 0;
       socket.send(
-        JSON.stringify({ id: "billing", type: "subscribe", payload: { query: SUBSCRIPTION } }),
+        JSON.stringify({ id: "billing", type: "subscribe", payload: { query: LIVE } }),
       );
     } else if (data.type === "ping") {
       socket.send(JSON.stringify({ type: "pong" }));
     } else if (data.type === "next" && data.payload?.data?.billingEvents) {
       this.onEvent(data.payload.data.billingEvents);
-    } else if (data.type === "error" || data.type === "complete") {
-      // The subscription ended (for example the session expired): stop quietly.
+    } else if (data.type === "next" || data.type === "error") {
+      const error = endingError(data);
+      if (error?.sessionEnded) this.ended(error);
+      else this.stop(); // any other refusal: the page works without live updates
+    } else if (data.type === "complete") {
       this.stop();
     }
+  }
+
+  /** The session is over: stop, and tell the page once. */
+  ended(error) {
+    if (this.stopped) return;
+    this.stop();
+    this.onSessionEnded(error);
   }
 
   retry() {

@@ -91,6 +91,11 @@ export class Portal {
       this.api.url,
       () => this.api.token,
       () => this.changedElsewhere(),
+      (error) => {
+        // Signed out at once: the token is dropped and the page says why.
+        this.api.forgetToken();
+        this.fail(error);
+      },
     );
     this.live.start();
     document.addEventListener("close", () => this.stale && this.changedElsewhere(), true);

@@ -1,0 +1,358 @@
+"""Stripe's events applied to the cached customer data in place, in Stripe's event order.
+
+With webhooks configured, an event about a customer's object no longer empties the
+customer's cache: the event's object replaces or joins the cached one (`cached_objects`),
+so the next visit costs Stripe nothing. What an event cannot complete alone (an object
+whose expansions the cache does not hold) is dropped and read again; next-invoice
+previews are dropped when an event that can change them arrives.
+
+Order. Stripe does not deliver in order and retries late, so each object remembers the
+`created` of the newest event applied to it (`ver:<id>`, shared in Redis) and an older
+event is ignored. Two events about one object in the same second cannot be ordered from
+their content: the documents holding it are dropped and read again. A document loaded
+from Stripe while an event was being applied is not stored (the events counter moved,
+`Cache._store_unless_moved`), so a read can never put back a state older than an event.
+A webhook that never arrives is bounded by the documents' lifetime (the staleness bound).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from enum import IntEnum
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from ..store import GENERATION_TTL_SECONDS, events_key
+from .cached_objects import DROP, SAME, Outcome, in_page, nested_in_page, replaced, with_nested
+from .subscription_ids import ids_key
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..store import Cache
+
+logger = logging.getLogger(__name__)
+
+Json = dict[str, Any]
+# Versions outlive Stripe's retries of an event (three days), as the dedupe claims do.
+VERSION_TTL_SECONDS = 4 * 24 * 3600
+INVOICE_PAGES = "invoice-pages"
+_RAISE_VERSION = """
+local have = tonumber(redis.call('GET', KEYS[1]) or '-1')
+local new = tonumber(ARGV[1])
+if new > have then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) return 1 end
+if new == have then return 0 end
+return -1
+"""
+# Customer fields whose change leaves every invoice amount as it was.
+PREVIEW_NEUTRAL_FIELDS = frozenset(
+    {"name", "email", "phone", "metadata", "description", "preferred_locales", "invoice_settings"}
+)
+UPDATE_ATTEMPTS = 3
+
+
+class Order(IntEnum):
+    OLDER = -1
+    SAME_SECOND = 0
+    NEWER = 1
+
+
+ALL = "*"
+
+
+@dataclass
+class Plan:
+    """What one object's new state does to a customer's documents (by kind)."""
+
+    edits: dict[str, Callable[[Json], Outcome]] = field(default_factory=dict)
+    # Subscriptions whose next-invoice preview it may change; ALL for every one.
+    previews: set[str] = field(default_factory=set)
+    invoice: Json | None = None
+    # Every cached invoice page is dropped (a write may have invoiced at once).
+    invoice_pages: bool = False
+
+
+def version_key(object_id: str) -> str:
+    return f"ver:{object_id}"
+
+
+async def order_of(cache: Cache, object_id: str, created: int) -> Order:
+    """Where an event created at `created` stands among those applied to the object; a
+    newer one becomes the newest. Atomic on both backends."""
+    key = version_key(object_id)
+    redis = cache.redis
+    if redis is not None:
+        result = await redis.eval(
+            _RAISE_VERSION, 1, cache.stored_key(key), created, VERSION_TTL_SECONDS
+        )
+        return Order(int(result))
+    stored = await cache.get(key)
+    have = stored if isinstance(stored, int) else -1
+    if created > have:
+        await cache.set(key, created, ttl=VERSION_TTL_SECONDS)
+        return Order.NEWER
+    return Order.SAME_SECOND if created == have else Order.OLDER
+
+
+def _id(value: object) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) and value else None
+
+
+def _invoice_subscription(invoice: Json) -> str | None:
+    parent = invoice.get("parent")
+    details = parent.get("subscription_details") if isinstance(parent, dict) else None
+    found = _id(details.get("subscription")) if isinstance(details, dict) else None
+    return found or _id(invoice.get("subscription"))
+
+
+def _tax_ids_in_customer(tax_id: Json, belongs: bool) -> Callable[[Json], Outcome]:
+    def edit(customer: Json) -> Outcome:
+        listed = customer.get("tax_ids")
+        if not isinstance(listed, dict):
+            return SAME
+        page = in_page(listed, tax_id, belongs=belongs)
+        return page if not isinstance(page, dict) else {**customer, "tax_ids": page}
+
+    return edit
+
+
+def plan_for(event_type: str, obj: Json, previous: Json, customer_id: str) -> Plan | None:
+    """The edits an event makes to the customer's documents; None when it can only empty
+    them (an event this table does not know)."""
+    kind = obj.get("object")
+    object_id = _id(obj.get("id")) or ""
+    plan = Plan()
+    if kind == "customer":
+        if event_type.endswith(".deleted") or obj.get("deleted"):
+            plan.edits["customer"] = lambda _: DROP
+            plan.previews.add(ALL)
+        else:
+            plan.edits["customer"] = lambda doc: replaced(doc, obj)
+            if not set(previous) <= PREVIEW_NEUTRAL_FIELDS:
+                plan.previews.add(ALL)
+    elif kind == "tax_id":
+        belongs = not event_type.endswith(".deleted") and not obj.get("deleted")
+        plan.edits["customer"] = _tax_ids_in_customer(obj, belongs)
+        plan.edits["tax_ids"] = lambda page: in_page(page, obj, belongs=belongs)
+        plan.previews.add(ALL)  # tax IDs decide reverse charge and exemptions
+    elif kind == "subscription":
+        belongs = obj.get("status") != "canceled"  # Stripe's default list leaves those out
+        plan.edits["subscriptions"] = lambda page: in_page(page, obj, belongs=belongs)
+        plan.edits[f"subscription:{object_id}"] = lambda doc: replaced(doc, obj)
+        plan.previews.add(object_id)
+    elif kind == "subscription_schedule":
+        subscription = _id(obj.get("subscription"))
+        plan.edits["subscriptions"] = lambda page: nested_in_page(page, "schedule", obj)
+        if subscription:
+            plan.edits[f"subscription:{subscription}"] = lambda doc: with_nested(
+                doc, "schedule", obj
+            )
+            plan.previews.add(subscription)
+    elif kind == "payment_method":
+        belongs = _id(obj.get("customer")) == customer_id
+        plan.edits["payment_methods"] = lambda page: in_page(page, obj, belongs=belongs)
+    elif kind == "invoice":
+        deleted = event_type.endswith(".deleted") or bool(obj.get("deleted"))
+        plan.edits[f"invoice:{object_id}"] = (
+            (lambda _: DROP) if deleted else (lambda doc: replaced(doc, obj))
+        )
+        plan.invoice = {**obj, "deleted": True} if deleted else obj
+        subscription = _invoice_subscription(obj)
+        if subscription and event_type in ("invoice.created", "invoice.deleted"):
+            plan.previews.add(subscription)  # a pending item was drawn into an invoice
+    elif kind == "invoiceitem":
+        subscription = _id(obj.get("subscription")) or _invoice_item_subscription(obj)
+        plan.previews.add(subscription or ALL)
+    elif kind == "discount":
+        plan.edits["customer"] = lambda _: DROP
+        plan.edits["subscriptions"] = lambda _: DROP
+        plan.previews.add(ALL)
+    elif kind == "setup_intent":
+        pass  # nothing the gateway caches holds setup intents
+    else:
+        return None
+    return plan
+
+
+def _invoice_item_subscription(item: Json) -> str | None:
+    parent = item.get("parent")
+    details = parent.get("subscription_details") if isinstance(parent, dict) else None
+    return _id(details.get("subscription")) if isinstance(details, dict) else None
+
+
+async def apply_event(
+    cache: Cache, customer_id: str, event_type: str, created: int, obj: Json, previous: Json
+) -> bool:
+    """Apply one event to the customer's cached documents; False when it cannot be applied
+    in place and the caller should empty the customer's cache instead."""
+    # First: a read loading meanwhile must not store what it loaded (it may be older).
+    await cache.increment(events_key(customer_id), GENERATION_TTL_SECONDS)
+    plan = plan_for(event_type, obj, previous, customer_id)
+    if plan is None:
+        return False
+    object_id = _id(obj.get("id"))
+    order = await order_of(cache, object_id, created) if object_id else Order.SAME_SECOND
+    if order is Order.OLDER:
+        return True
+    if order is Order.SAME_SECOND:
+        plan.edits = {kind: (lambda _: DROP) for kind in plan.edits}
+        if plan.invoice is not None:  # the pages holding it are read again
+            plan.invoice, plan.invoice_pages = None, True
+    version = (object_id, created) if object_id and order is Order.NEWER else None
+    await _carry_out(cache, customer_id, plan, version)
+    return True
+
+
+async def apply_written(cache: Cache, customer_id: str, obj: Json) -> bool:
+    """A write's answer (Stripe's state right after it) applied like an event; no version
+    is recorded, since its time on Stripe's clock is unknown. False when not applicable."""
+    await cache.increment(events_key(customer_id), GENERATION_TTL_SECONDS)
+    kind = obj.get("object")
+    event_type = "deleted" if obj.get("deleted") else "updated"
+    plan = plan_for(f"{kind}.{event_type}", obj, {"written": True}, customer_id)
+    if plan is None:
+        return False
+    plan.invoice_pages = kind == "subscription"
+    await _carry_out(cache, customer_id, plan)
+    return True
+
+
+async def _carry_out(
+    cache: Cache, customer_id: str, plan: Plan, version: tuple[str, int] | None = None
+) -> None:
+    prefix = f"cus:{customer_id}:{await cache.generation(customer_id)}:"
+    for kind, edit in plan.edits.items():
+        await update_document(cache, prefix + kind, edit, version)
+    if plan.invoice is not None:
+        await _update_invoice_pages(cache, prefix, plan.invoice, version)
+    if plan.invoice_pages:
+        for kind in await _invoice_page_kinds(cache, prefix):
+            await cache.delete(prefix + kind)
+    if plan.previews:
+        for subscription in await _previewed(cache, customer_id, prefix, plan.previews):
+            await cache.delete(f"{prefix}upcoming:{subscription}")
+
+
+async def _previewed(cache: Cache, customer_id: str, prefix: str, wanted: set[str]) -> set[str]:
+    if ALL not in wanted:
+        return wanted
+    found = set(wanted - {ALL})
+    hinted = await cache.get(ids_key(customer_id))
+    if isinstance(hinted, list):
+        found.update(i for i in hinted if isinstance(i, str))
+    listed = await cache.get(prefix + "subscriptions")
+    if isinstance(listed, dict):
+        found.update(str(row["id"]) for row in listed.get("data") or [] if isinstance(row, dict))
+    return found
+
+
+async def remember_invoice_page(cache: Cache, customer_id: str, kind: str) -> None:
+    """Note a cached invoice page's kind, so invoice events can find every page to update."""
+    key = f"cus:{customer_id}:{await cache.generation(customer_id)}:{INVOICE_PAGES}"
+    redis = cache.redis
+    if redis is not None:
+        await redis.sadd(cache.stored_key(key), kind)
+        await redis.expire(cache.stored_key(key), GENERATION_TTL_SECONDS)
+        return
+    kinds = await cache.get(key)
+    listed = [k for k in kinds if isinstance(k, str)] if isinstance(kinds, list) else []
+    if kind not in listed:
+        await cache.set(key, [*listed, kind], ttl=GENERATION_TTL_SECONDS)
+
+
+async def _invoice_page_kinds(cache: Cache, prefix: str) -> list[str]:
+    key = prefix + INVOICE_PAGES
+    redis = cache.redis
+    if redis is not None:
+        raw = await redis.smembers(cache.stored_key(key))
+        return [k.decode() if isinstance(k, bytes) else str(k) for k in raw]
+    listed = await cache.get(key)
+    return [k for k in listed if isinstance(k, str)] if isinstance(listed, list) else []
+
+
+async def _update_invoice_pages(
+    cache: Cache, prefix: str, invoice: Json, version: tuple[str, int] | None
+) -> None:
+    belongs = not invoice.get("deleted")
+    for kind in await _invoice_page_kinds(cache, prefix):
+        parts = kind.split(":", 2)  # `invoices:<limit>:<cursor>`
+        if len(parts) != 3:
+            continue
+        _, limit, cursor = parts
+        await update_document(
+            cache,
+            prefix + kind,
+            partial(
+                in_page,
+                new=invoice,
+                belongs=belongs,
+                first_page=not cursor,
+                limit=int(limit) if limit.isdigit() else None,
+            ),
+            version,
+        )
+
+
+async def update_document(
+    cache: Cache,
+    key: str,
+    edit: Callable[[Json], Outcome],
+    version: tuple[str, int] | None = None,
+) -> None:
+    """Apply `edit` to the document under `key`, if cached, keeping its expiry; atomic
+    (Redis: optimistic, WATCH; when the document keeps changing under it, it is dropped).
+
+    `version` (object id, event `created`): the edit writes that event's state only while
+    it is still the newest ordered for the object. An event ordered after it (on another
+    instance, or another task) may already have read the document: the older state must
+    not land after it. Dropping is always allowed. (The memory backend never suspends
+    between ordering and editing, so nothing can come between them there.)"""
+    redis = cache.redis
+    if redis is None:
+        doc = await cache.get(key)
+        if isinstance(doc, dict):
+            outcome = edit(doc)
+            ttl = await cache.expires_in(key)
+            if outcome is DROP or (isinstance(outcome, dict) and ttl <= 0):
+                await cache.delete(key)
+            elif isinstance(outcome, dict):
+                await cache.set(key, outcome, ttl=ttl)
+        return
+    from redis.exceptions import WatchError
+
+    name = cache.stored_key(key)
+    watched = [name] if version is None else [name, cache.stored_key(version_key(version[0]))]
+    for _ in range(UPDATE_ATTEMPTS):
+        async with redis.pipeline(transaction=True) as pipe:
+            try:
+                await pipe.watch(*watched)
+                raw = await pipe.get(name)
+                if raw is None:
+                    return
+                doc = json.loads(raw)
+                outcome = edit(doc) if isinstance(doc, dict) else DROP
+                if outcome is SAME:
+                    return
+                if isinstance(outcome, dict) and version is not None:
+                    newest = await pipe.get(watched[1])
+                    if newest is None or int(newest) != version[1]:
+                        return  # a newer event about the object came in meanwhile
+                millis = int(await pipe.pttl(name))
+                pipe.multi()
+                if isinstance(outcome, dict) and millis > 0:
+                    pipe.set(name, json.dumps(outcome), px=millis)
+                else:
+                    pipe.delete(name)
+                await pipe.execute()
+                return
+            except WatchError:
+                continue
+    logger.warning("cached %s kept changing while an event applied; dropping it", key)
+    await cache.delete(key)
+
+
+__all__ = ["Order", "apply_event", "apply_written", "order_of", "plan_for", "update_document"]
