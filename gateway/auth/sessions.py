@@ -4,7 +4,8 @@ Everything lives in the shared cache (memory, or Redis across instances):
 
 - `session:<id>`        the session itself (immutable once created)
 - `code:<sha256>`       the single-use code -> session id, until it expires
-- `code-used:<sha256>`  marks a redeemed code so a second attempt says so
+- `code-used:<sha256>`  marks a redeemed code (with its session id) so a second attempt says
+                       so, and where to go back to
 - `token:<sha256>`      an access token -> the scope it grants, until it expires
 - `session-token:<id>`  which token a session issued (to revoke it)
 - `revoked:<id>`        set by revocation; a later redemption is refused
@@ -215,7 +216,7 @@ class SessionStore:
             )
         # Mark first, then consume: a loser of the race below, and every later attempt,
         # finds the mark and is told the code was used.
-        await self._cache.set(used_key, 1, self.code_ttl + CODE_GRACE_SECONDS)
+        await self._cache.set(used_key, record["session"], self.code_ttl + CODE_GRACE_SECONDS)
         if not await self._cache.delete(code_key):
             raise SessionError(
                 ErrorCode.SESSION_ALREADY_USED, "This portal session code was already used."
@@ -224,6 +225,12 @@ class SessionStore:
         if session is None or await self._cache.get(f"revoked:{record['session']}"):
             raise SessionError(ErrorCode.SESSION_EXPIRED, "This portal session has ended.")
         return await self._issue(session)
+
+    async def used_code_session(self, code: str) -> PortalSession | None:
+        """The session of a code that was already redeemed (None for any other code), so
+        the page a used link opens can offer the way back to the site."""
+        session_id = await self._cache.get(f"code-used:{_hash(code)}")
+        return await self.get(session_id) if isinstance(session_id, str) else None
 
     async def _issue(self, session: PortalSession) -> AccessToken:
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 STATIC_DIR = Path(__file__).parent / "static"
 PORTAL_PATH = "/portal"
 ASSET_PREFIX = f"{PORTAL_PATH}/static/"
+I18N_DIR = "js/i18n"
 
 # Stripe's documented origins for Stripe.js and the Payment Element.
 STRIPE_SCRIPT = "https://js.stripe.com https://*.js.stripe.com"
@@ -71,12 +72,24 @@ def _assets() -> dict[str, Path]:
     }
 
 
+def _languages(assets: dict[str, Path]) -> list[str]:
+    """The portal's languages: one module per language under js/i18n/, found here so that
+    adding a language is adding its file (the page asks for no file that is not there)."""
+    prefix = f"{I18N_DIR}/"
+    return sorted(
+        name.removeprefix(prefix).removesuffix(".js")
+        for name in assets
+        if name.startswith(prefix) and name.endswith(".js") and "/" not in name.removeprefix(prefix)
+    )
+
+
 class PortalRoutes:
     """The page, its assets and its configuration, with the same security headers on each."""
 
     def __init__(self, settings: Settings) -> None:
         self.publishable_key = settings.stripe_publishable_key or None
         self.assets = _assets()
+        self.languages = _languages(self.assets)
         self.headers = {
             "Content-Security-Policy": content_security_policy(self.publishable_key is not None),
             "Referrer-Policy": "no-referrer",
@@ -103,7 +116,11 @@ class PortalRoutes:
 
     async def config(self, request: web.Request) -> web.Response:
         # URLs relative to this file's own URL, so a path prefix in front of the gateway works.
-        body = {"graphqlUrl": "../graphql", "stripePublishableKey": self.publishable_key}
+        body = {
+            "graphqlUrl": "../graphql",
+            "stripePublishableKey": self.publishable_key,
+            "languages": self.languages,
+        }
         return web.json_response(
             body, dumps=json.dumps, headers={**self.headers, "Cache-Control": "no-store"}
         )

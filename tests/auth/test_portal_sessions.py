@@ -194,3 +194,27 @@ async def test_a_session_can_use_another_active_configuration(
         "id": "minimal",
         "features": {"invoiceHistory": {"enabled": False}},
     }
+
+
+REDEEM_WAY_BACK = """mutation($code: String!) {
+  redeemPortalSession(code: $code) { accessToken returnUrl userErrors { code } }
+}"""
+
+
+async def test_a_used_code_says_where_to_go_back(gateway: RunningGateway, world: World) -> None:
+    """The 'link already used' page is no dead end: a used code names the session's return
+    URL (else its configuration's default), and only once it was used."""
+    created = await gateway.create_session(world.alice.id, returnUrl="https://acme.example/me")
+    code = created.ok()["createPortalSession"]["session"]["code"]
+    first = (await gateway.post(REDEEM_WAY_BACK, {"code": code})).ok()["redeemPortalSession"]
+    assert first["userErrors"] == []
+    assert first["returnUrl"] is None
+    again = (await gateway.post(REDEEM_WAY_BACK, {"code": code})).ok()["redeemPortalSession"]
+    assert again == {
+        "accessToken": None,
+        "returnUrl": "https://acme.example/me",
+        "userErrors": [{"code": "SESSION_ALREADY_USED"}],
+    }
+    # A code nobody issued tells nothing.
+    unknown = (await gateway.post(REDEEM_WAY_BACK, {"code": "psc_" + "x" * 43})).ok()
+    assert unknown["redeemPortalSession"]["returnUrl"] is None

@@ -262,9 +262,15 @@ class Browsing:
         width: int = 1100,
         height: int = 900,
         setup: Callable[[Page], Awaitable[None]] | None = None,
+        locale: str | None = None,
     ) -> Page:
-        """A new page at `url`; `setup(page)` runs first (to watch or route its requests)."""
-        context = await self.browser.new_context(viewport={"width": width, "height": height})
+        """A new page at `url`; `setup(page)` runs first (to watch or route its requests);
+        `locale` is the browser's language (navigator.languages), en-US unless given."""
+        context = await self.browser.new_context(
+            viewport={"width": width, "height": height},
+            locale=locale or "en-US",
+            timezone_id="UTC",
+        )
         context.set_default_timeout(TIMEOUT_MS)
         self.contexts.append(context)
         page = await context.new_page()

@@ -55,7 +55,7 @@ async def test_a_restricted_configuration_shows_only_what_it_allows(
 
     # The subscription is shown, with no action at all.
     card = subscription_card(page)
-    await expect(card).to_contain_text("3 \u00d7 $20.00 / month")
+    await expect(card).to_contain_text("$60.00 / month (3 seats at $20.00 per seat)")
     await expect(card.get_by_role("button")).to_have_count(0)
     # No payment methods, no invoices.
     await expect(page.get_by_role("heading", name="Payment methods")).to_have_count(0)

@@ -33,7 +33,7 @@ async def test_overview_shows_subscription_payment_methods_invoices_and_details(
 
     subscription = page.locator("article.subscription")
     await expect(subscription.get_by_role("heading", name="Pro")).to_be_visible()
-    await expect(subscription).to_contain_text("3 \u00d7 $20.00 / month")
+    await expect(subscription).to_contain_text("$60.00 / month (3 seats at $20.00 per seat)")
     await expect(subscription).to_contain_text("Active")
     await expect(subscription).to_contain_text("Renews on")
     await expect(subscription).to_contain_text("Next invoice")
@@ -77,16 +77,18 @@ async def test_reload_keeps_the_session(demo: Demo, browsing: Browsing) -> None:
     await expect(page.locator("article.subscription")).to_have_count(1)
 
 
-async def test_used_link_says_the_session_ended(demo: Demo, browsing: Browsing) -> None:
+async def test_used_link_says_so_and_how_to_get_back(demo: Demo, browsing: Browsing) -> None:
+    """Without a return URL (the session's or the configuration's) the page says how to get
+    a new link instead (with one, it links back: see test_languages)."""
     link = await demo.portal_link("active")
     first = await browsing.open(link)
     await expect(first.locator("article.subscription")).to_have_count(1)
 
     second = await browsing.open(link)
     await expect(second.get_by_role("heading", level=1)).to_have_text(
-        "This billing session has ended"
+        "This link has already been used"
     )
-    await expect(second.get_by_text("This portal session code was already used.")).to_be_visible()
+    await expect(second.get_by_text("open your billing page from there")).to_be_visible()
 
 
 async def test_a_revoked_session_ends_the_page_at_the_next_request(

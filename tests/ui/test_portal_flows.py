@@ -74,7 +74,7 @@ async def test_update_confirm_flow_shows_the_change_and_a_confirmation(
 
     await expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your plan change")
     await expect(page.locator(".flow-panel")).to_contain_text(
-        "Enterprise monthly (3 \u00d7 $99.00 / month)"
+        "Enterprise monthly: $297.00 / month (3 seats at $99.00 per seat)"
     )
     await expect(page.locator(".flow-panel table.lines tbody tr")).to_have_count(2)
     await page.get_by_role("button", name="Confirm change").click()
@@ -89,6 +89,13 @@ async def test_update_confirm_flow_shows_the_change_and_a_confirmation(
 async def test_payment_method_flow_adds_a_default_card_then_shows_the_portal(
     demo: Demo, browsing: Browsing
 ) -> None:
+    customer_id = demo.customer("past_due")
+    before = {
+        method.id
+        for method in (
+            await demo.stripe.v1.payment_methods.list_async({"customer": customer_id})
+        ).data
+    }
     page = await browsing.open(
         await demo.portal_link("past_due", flowData={"type": "PAYMENT_METHOD_UPDATE"})
     )
@@ -101,10 +108,12 @@ async def test_payment_method_flow_adds_a_default_card_then_shows_the_portal(
     await expect(page.locator("#status")).to_contain_text("It is now your default payment method.")
     default = page.locator("li.payment-method").filter(has=page.locator(".badge"))
     await expect(default).to_contain_text("Visa •••• 4242")
+    # In Stripe: the card just added (not one saved before) is the customer's default.
     customer = await demo.stripe_customer("past_due")
     assert customer.invoice_settings is not None
-    method = await demo.stripe.v1.payment_methods.retrieve_async(
-        str(customer.invoice_settings.default_payment_method)
-    )
+    default_id = str(customer.invoice_settings.default_payment_method)
+    assert default_id not in before
+    method = await demo.stripe.v1.payment_methods.retrieve_async(default_id)
+    assert method.customer == customer_id
     assert method.card is not None
     assert method.card.last4 == "4242"

@@ -76,8 +76,10 @@ async def test_switch_plan_shows_the_proration_then_confirms(
     await change.get_by_role("button", name="Review change").click()
 
     # The review: from, to, and the prorations Stripe would invoice.
-    await expect(change).to_contain_text("Pro monthly (3 \u00d7 $20.00 / month)")
-    await expect(change).to_contain_text("Enterprise monthly (3 \u00d7 $99.00 / month)")
+    await expect(change).to_contain_text("Pro monthly: $60.00 / month (3 seats at $20.00 per seat)")
+    await expect(change).to_contain_text(
+        "Enterprise monthly: $297.00 / month (3 seats at $99.00 per seat)"
+    )
     await expect(change).to_contain_text("The change takes effect now.")
     lines = change.locator("table.lines tbody tr")
     await expect(lines).to_have_count(2)
@@ -93,7 +95,9 @@ async def test_switch_plan_shows_the_proration_then_confirms(
     await change.get_by_role("button", name="Review change").click()
     await change.get_by_role("button", name="Confirm change").click()
     await status(page, "Your plan is now Enterprise monthly.")
-    await expect(subscription_card(page)).to_contain_text("3 \u00d7 $99.00 / month")
+    await expect(subscription_card(page)).to_contain_text(
+        "$297.00 / month (3 seats at $99.00 per seat)"
+    )
 
     subscription = await demo.subscription("active")
     item = subscription["items"].data[0]
@@ -159,10 +163,12 @@ async def test_change_seats_and_out_of_bounds_message(demo: Demo, browsing: Brow
 
     await quantity.fill("5")
     await seats.get_by_role("button", name="Review change").click()
-    await expect(seats).to_contain_text("Pro monthly (5 \u00d7 $20.00 / month)")
+    await expect(seats).to_contain_text("Pro monthly: $100.00 / month (5 seats at $20.00 per seat)")
     await seats.get_by_role("button", name="Confirm change").click()
     await status(page, "Your plan is now Pro monthly.")
-    await expect(subscription_card(page)).to_contain_text("5 \u00d7 $20.00 / month")
+    await expect(subscription_card(page)).to_contain_text(
+        "$100.00 / month (5 seats at $20.00 per seat)"
+    )
     assert (await demo.subscription("active"))["items"].data[0].quantity == 5
 
 
@@ -196,6 +202,10 @@ async def test_pause_a_customer_on_a_test_clock(demo: Demo, browsing: Browsing) 
     pause = await open_action(page, "Pause payments")
     await pause.get_by_role("button", name="Pause payments").click()
     await status(page, "Payments are paused until")
+    # A paused subscription does not renew: the card says until when it is paused instead.
+    card = subscription_card(page)
+    await expect(card).to_contain_text("Paused until")
+    await expect(card).not_to_contain_text("Renews on")
     subscription = await demo.subscription("active")
     assert subscription.pause_collection is not None
     assert subscription.pause_collection.resumes_at is not None
@@ -320,3 +330,22 @@ async def test_an_invoice_shows_what_a_discount_took_off(demo: Demo, browsing: B
     row = page.locator(f'tr[data-invoice="{renewal.id}"]')
     minus = "\N{MINUS SIGN}"
     await expect(row).to_contain_text(f"Welcome offer {minus}${taken.amount / 100:,.2f}")
+
+
+async def test_an_error_in_a_dialog_clears_the_previous_success(
+    demo: Demo, browsing: Browsing
+) -> None:
+    """The status line never says "done" next to a dialog that says something went wrong."""
+    page = await browsing.open(await demo.portal_link("active"))
+    pause = await open_action(page, "Pause payments")
+    await pause.get_by_role("button", name="Pause payments").click()
+    await status(page, "Payments are paused until")
+
+    resume = await open_action(page, "Resume payments")
+    await resume.get_by_role("button", name="Resume payments").click()
+    await status(page, "Payments have resumed.")
+    seats = await open_action(page, "Change seats")
+    await seats.get_by_label("Seats").fill("")
+    await seats.get_by_role("button", name="Review change").click()
+    await expect(seats.locator(".field-error")).to_have_text("Enter a whole number of seats.")
+    await expect(page.locator("#status")).to_have_text("")

@@ -46,9 +46,17 @@ async def test_a_trailing_slash_redirects_and_keeps_the_code(portal: Any) -> Non
         assert response.headers["Location"] == "/portal?code=abc"
 
 
+PORTAL_LANGUAGES = ["de", "en", "es", "fr", "it", "ja", "nl", "pt-BR"]
+
+
 async def test_config_points_at_the_api_relative_to_itself(portal: Any) -> None:
     async with portal.http.get(f"{portal.gateway_url}/portal/config.json") as response:
-        assert await response.json() == {"graphqlUrl": "../graphql", "stripePublishableKey": None}
+        assert await response.json() == {
+            "graphqlUrl": "../graphql",
+            "stripePublishableKey": None,
+            # Found from the files under js/i18n/: adding a language is adding its file.
+            "languages": PORTAL_LANGUAGES,
+        }
 
 
 async def test_the_portal_is_off_unless_enabled(demo_factory: Any) -> None:

@@ -6,6 +6,7 @@
 import { Api } from "./api.js";
 import { openDialog } from "./dialog.js";
 import { h } from "./dom.js";
+import { t, tParts } from "./i18n.js";
 import { END_SESSION, WHO_IS_SIGNED_IN } from "./queries.js";
 
 /** Whose account a token opens: `{ id, label }`. */
@@ -23,7 +24,7 @@ async function whoIs(api) {
  * else's, so when the names read alike the customer ids tell them apart. */
 function distinct(current, next) {
   if (current.label !== next.label) return [current, next];
-  const withId = (who) => ({ ...who, label: `${who.label}, account ${who.id}` });
+  const withId = (who) => ({ ...who, label: t("switch.withId", { label: who.label, id: who.id }) });
   return [withId(current), withId(next)];
 }
 
@@ -33,27 +34,26 @@ function ask(currentAccount, nextAccount) {
   return new Promise((resolve) => {
     let choice = "stay";
     const { dialog } = openDialog({
-      title: "Open a different billing account?",
+      title: t("switch.title"),
       build: ({ close }) => [
         h(
           "p",
           {},
-          "This page is signed in to the billing account of ",
-          h("strong", { dataset: { account: "current" } }, current.label),
-          ".",
+          tParts("switch.current", {
+            account: h("strong", { dataset: { account: "current" } }, current.label),
+          }),
         ),
         h(
           "p",
           {},
-          "The link you opened is for the billing account of ",
-          h("strong", { dataset: { account: "link" } }, next.label),
-          ".",
+          tParts("switch.link", {
+            account: h("strong", { dataset: { account: "link" } }, next.label),
+          }),
         ),
         h(
           "p",
           {},
-          "Switch only if that account is yours: anything you change there, such as a card " +
-            "you add, belongs to that account.",
+          t("switch.warning"),
         ),
         h(
           "div",
@@ -69,7 +69,7 @@ function ask(currentAccount, nextAccount) {
                 close();
               },
             },
-            "Stay in my account",
+            t("switch.stay"),
           ),
           h(
             "button",
@@ -81,7 +81,7 @@ function ask(currentAccount, nextAccount) {
                 close();
               },
             },
-            "Switch accounts",
+            t("switch.switch"),
           ),
         ),
       ],

@@ -1,5 +1,6 @@
 // The GraphQL client: one POST per operation, the access token as a Bearer header.
 
+import { t } from "./i18n.js";
 import { REDEEM_SESSION } from "./queries.js";
 
 const TOKEN_KEY = "portal.session";
@@ -10,6 +11,8 @@ export class ApiError extends Error {
     super(message);
     this.name = "ApiError";
     this.code = code;
+    // For a link already used: where the customer goes back to (from the API), if known.
+    this.returnUrl = null;
   }
 
   /** The session is over: the customer needs a new portal link. */
@@ -50,29 +53,20 @@ export class Api {
         credentials: "omit",
       });
     } catch {
-      throw new ApiError(
-        "The billing service cannot be reached. Try again in a moment.",
-        "NETWORK",
-      );
+      throw new ApiError(t("error.NETWORK"), "NETWORK");
     }
     let body;
     try {
       body = await response.json();
     } catch {
-      throw new ApiError(
-        `The billing service answered with an error (${response.status}).`,
-        "HTTP",
-      );
+      throw new ApiError(t("error.HTTP", { status: response.status }), "HTTP");
     }
     if (body.errors?.length) {
       const [first] = body.errors;
       throw new ApiError(first.message, first.extensions?.code ?? "ERROR");
     }
     if (!response.ok || !body.data) {
-      throw new ApiError(
-        `The billing service answered with an error (${response.status}).`,
-        "HTTP",
-      );
+      throw new ApiError(t("error.HTTP", { status: response.status }), "HTTP");
     }
     return body.data;
   }
@@ -95,7 +89,9 @@ export class Api {
     const payload = data.redeemPortalSession;
     if (payload.userErrors.length) {
       const [error] = payload.userErrors;
-      throw new ApiError(error.message, error.code);
+      const failure = new ApiError(error.message, error.code);
+      failure.returnUrl = payload.returnUrl ?? null;
+      throw failure;
     }
     return { token: payload.accessToken, expiresAt: payload.expiresAt };
   }

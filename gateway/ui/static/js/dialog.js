@@ -1,6 +1,7 @@
 // Modal dialogs on the native <dialog> element: it traps focus and closes on Escape.
 
 import { fill, h, uid } from "./dom.js";
+import { t } from "./i18n.js";
 
 const FOCUSABLE =
   "input:not([type=hidden]):not([disabled]), select, textarea, button:not(.dialog-close)";
@@ -34,7 +35,7 @@ export function openDialog({ title, build }) {
         {
           type: "button",
           class: "dialog-close",
-          "aria-label": "Close",
+          "aria-label": t("close"),
           onclick: () => dialog.close(),
         },
         "×",

@@ -1,5 +1,7 @@
 // Money, dates and enum labels, formatted for the session's locale.
 
+import { t } from "./i18n.js";
+
 // Stripe's zero-decimal currencies: amounts are already in whole units.
 const ZERO_DECIMAL = new Set([
   "bif",
@@ -22,7 +24,7 @@ const ZERO_DECIMAL = new Set([
 
 let locale;
 
-/** Use the session's locale (`auto` or none: the browser's). */
+/** Format in `value` (the locale `useLanguage` settled on; none: the browser's). */
 export function setLocale(value) {
   locale = value && value !== "auto" ? value : undefined;
   try {
@@ -45,34 +47,46 @@ export function date(iso) {
   return new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(new Date(iso));
 }
 
-const INTERVALS = {
-  DAY: ["day", "days"],
-  WEEK: ["week", "weeks"],
-  MONTH: ["month", "months"],
-  YEAR: ["year", "years"],
-};
-
-function unitNames(unit) {
-  return INTERVALS[unit] ?? [String(unit).toLowerCase(), String(unit).toLowerCase()];
-}
-
 /** "month", "3 months" (as in "$9.00 / month"). */
 export function interval(unit, count = 1) {
-  const [one, many] = unitNames(unit);
-  return count === 1 ? one : `${count} ${many}`;
+  return count === 1 ? t(`interval.${unit}`) : duration(unit, count);
 }
 
-/** "1 month", "3 months" (a length of time). */
+/** "1 month", "3 months" (a length of time), in the page's language. */
 export function duration(unit, count = 1) {
-  const [one, many] = unitNames(unit);
-  return `${count} ${count === 1 ? one : many}`;
+  const name = { DAY: "day", WEEK: "week", MONTH: "month", YEAR: "year" }[unit];
+  if (!name) return `${count} ${String(unit).toLowerCase()}`;
+  return new Intl.NumberFormat(locale, { style: "unit", unit: name, unitDisplay: "long" }).format(
+    count,
+  );
 }
 
 /** "$20.00 / month"; "Custom pricing" when the price has no unit amount. */
 export function priceAmount(price) {
-  if (price.unitAmount === null || price.unitAmount === undefined) return "Custom pricing";
+  if (price.unitAmount === null || price.unitAmount === undefined) return t("price.custom");
   const amount = money(price.unitAmount, price.currency);
-  return price.interval ? `${amount} / ${interval(price.interval, price.intervalCount)}` : amount;
+  return price.interval
+    ? t("price.perInterval", { amount, interval: interval(price.interval, price.intervalCount) })
+    : amount;
+}
+
+/**
+ * A subscription item's price as a customer reads it: "$20.00 / month", or for several
+ * seats the total with the price per seat: "$60.00 / month (3 seats at $20.00 per seat)".
+ */
+export function itemAmount(item) {
+  const quantity = item.quantity ?? 1;
+  const price = item.price;
+  if (quantity === 1) return priceAmount(price);
+  if (price.unitAmount === null || price.unitAmount === undefined) {
+    return t("price.units", { count: quantity, each: priceAmount(price) });
+  }
+  const total = priceAmount({ ...price, unitAmount: price.unitAmount * quantity });
+  return t("price.perSeatTotal", {
+    total,
+    count: quantity,
+    each: money(price.unitAmount, price.currency),
+  });
 }
 
 /** "Pro monthly" (the nickname) or the product's name. */
@@ -80,35 +94,26 @@ export function priceName(price) {
   return price.nickname || price.product?.name || price.id;
 }
 
-export const REASONS = {
-  TOO_EXPENSIVE: "It's too expensive",
-  MISSING_FEATURES: "Some features are missing",
-  SWITCHED_SERVICE: "I'm switching to a different service",
-  UNUSED: "I don't use it enough",
-  CUSTOMER_SERVICE: "Customer service was less than expected",
-  TOO_COMPLEX: "Ease of use was less than expected",
-  LOW_QUALITY: "Quality was less than expected",
-  OTHER: "Other reason",
-};
+/** A built-in cancellation reason (`TOO_EXPENSIVE`, ...) in the page's language. */
+export function reasonLabel(reason) {
+  const key = `reason.${reason}`;
+  const text = t(key);
+  return text === key ? String(reason) : text;
+}
 
-export const STATUSES = {
-  INCOMPLETE: "Incomplete",
-  INCOMPLETE_EXPIRED: "Expired",
-  TRIALING: "Trial",
-  ACTIVE: "Active",
-  PAST_DUE: "Past due",
-  CANCELED: "Canceled",
-  UNPAID: "Unpaid",
-  PAUSED: "Paused",
-};
+/** A subscription status (`ACTIVE`, ...) in the page's language. */
+export function statusLabel(status) {
+  const key = `status.${status}`;
+  const text = t(key);
+  return text === key ? String(status ?? "") : text;
+}
 
-export const INVOICE_STATUSES = {
-  DRAFT: "Draft",
-  OPEN: "Open",
-  PAID: "Paid",
-  UNCOLLECTIBLE: "Uncollectible",
-  VOID: "Void",
-};
+/** An invoice status (`PAID`, ...) in the page's language. */
+export function invoiceStatusLabel(status) {
+  const key = `invoice.status.${status}`;
+  const text = t(key);
+  return text === key ? String(status ?? "") : text;
+}
 
 const BRANDS = {
   amex: "American Express",
@@ -122,7 +127,7 @@ const BRANDS = {
 };
 
 export function brand(name) {
-  return BRANDS[name] ?? (name ? name[0].toUpperCase() + name.slice(1) : "Card");
+  return BRANDS[name] ?? (name ? name[0].toUpperCase() + name.slice(1) : t("card"));
 }
 
 /** "Visa •••• 4242" or the payment method type. */
@@ -133,17 +138,20 @@ export function paymentMethodName(method) {
 
 /** A discount as a customer reads it: "Welcome offer: 25% off for 3 months (code WELCOME3)". */
 export function discountText(discount) {
-  const off =
+  const amount =
     discount.percentOff != null
-      ? `${Number(discount.percentOff)}% off`
-      : `${money(discount.amountOff, discount.currency)} off`;
-  let how = "";
-  if (discount.duration === "ONCE") how = " on the next invoice";
+      ? new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 }).format(
+          Number(discount.percentOff) / 100,
+        )
+      : money(discount.amountOff, discount.currency);
+  let text = t("discount.off", { amount });
+  if (discount.duration === "ONCE") text = t("discount.once", { off: text });
   else if (discount.duration === "REPEATING") {
-    const months = discount.durationInMonths;
-    how = discount.end ? ` until ${date(discount.end)}` : ` for ${months} month${months === 1 ? "" : "s"}`;
+    text = discount.end
+      ? t("discount.until", { off: text, date: date(discount.end) })
+      : t("discount.for", { off: text, length: duration("MONTH", discount.durationInMonths) });
   }
-  const name = discount.couponName ? `${discount.couponName}: ` : "";
-  const code = discount.promotionCode ? ` (code ${discount.promotionCode})` : "";
-  return `${name}${off}${how}${code}`;
+  if (discount.couponName) text = t("discount.named", { name: discount.couponName, text });
+  if (discount.promotionCode) text = t("discount.code", { text, code: discount.promotionCode });
+  return text;
 }

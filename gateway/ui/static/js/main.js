@@ -4,12 +4,14 @@
 import { openLink, openToken } from "./account_switch.js";
 import { Api, ApiError } from "./api.js";
 import { Portal } from "./portal.js";
+import { setLocale } from "./format.js";
+import { t, useLanguage } from "./i18n.js";
 
 const CONFIG_URL = new URL("../../config.json", import.meta.url);
 
 async function loadConfig() {
   const response = await fetch(CONFIG_URL, { credentials: "omit" });
-  if (!response.ok) throw new ApiError("The portal is not configured.", "CONFIG");
+  if (!response.ok) throw new ApiError(t("error.CONFIG"), "CONFIG");
   return response.json();
 }
 
@@ -45,6 +47,8 @@ async function start() {
   let portal = null;
   try {
     const config = await loadConfig();
+    // Until the session says which language to speak, speak the browser's.
+    setLocale(await useLanguage("auto", config.languages));
     const api = new Api(new URL(config.graphqlUrl, CONFIG_URL));
     portal = new Portal(api, config, root);
     if (code) {
@@ -53,10 +57,7 @@ async function start() {
     } else if (handed) {
       await openToken(api, handed);
     } else if (!api.restoreToken()) {
-      throw new ApiError(
-        "This page needs the link your account page gives you.",
-        "UNAUTHENTICATED",
-      );
+      throw new ApiError(t("error.noLink"), "UNAUTHENTICATED");
     }
     await portal.load();
     portal.render();

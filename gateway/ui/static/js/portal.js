@@ -2,6 +2,7 @@
 
 import { announce, fill, h } from "./dom.js";
 import { setLocale } from "./format.js";
+import { errorText, t, useLanguage } from "./i18n.js";
 import { LiveUpdates } from "./live.js";
 import { MORE_INVOICES, OVERVIEW, SESSION } from "./queries.js";
 import { renderChrome } from "./views/chrome.js";
@@ -67,7 +68,7 @@ export class Portal {
   async load() {
     const { session } = await this.api.request(SESSION);
     this.session = session;
-    setLocale(session.locale);
+    setLocale(await useLanguage(session.locale, this.config.languages));
     this.data = await this.api.request(OVERVIEW, {
       paymentMethods: this.showsPaymentMethods,
       invoices: this.showsInvoices,
@@ -155,7 +156,7 @@ export class Portal {
   async finishFlow(message) {
     const after = this.flow.afterCompletion;
     if (after.type === "REDIRECT" && after.returnUrl) {
-      announce(`${message} Taking you back…`, { tone: "success" });
+      announce(`${message} ${t("flow.takingBack")}`, { tone: "success" });
       window.location.assign(after.returnUrl);
       return;
     }
@@ -171,6 +172,10 @@ export class Portal {
 
   /** Show why the page cannot go on (expired session, unreachable API). */
   fail(error) {
+    if (error.code === "SESSION_ALREADY_USED") {
+      this.linkUsed(error);
+      return;
+    }
     this.live?.stop();
     for (const open of document.querySelectorAll("dialog[open]")) open.close();
     this.root.setAttribute("aria-busy", "false");
@@ -183,15 +188,35 @@ export class Portal {
         h(
           "h1",
           { id: "problem-title", tabindex: "-1" },
-          ended ? "This billing session has ended" : "Something went wrong",
+          ended ? t("ended.title") : t("problem.title"),
         ),
-        h("p", {}, error.message),
-        ended
-          ? h("p", {}, "Open your billing page again from the site to start a new session.")
-          : null,
+        h("p", {}, errorText(error)),
+        ended ? h("p", {}, t("ended.again")) : null,
         this.session && this.returnUrl
-          ? h("p", {}, h("a", { href: this.returnUrl }, "Return to the site"))
+          ? h("p", {}, h("a", { href: this.returnUrl }, t("returnToSite")))
           : null,
+      ),
+    );
+    this.root.querySelector("h1").focus();
+  }
+
+  /** A link opened twice: say so, and offer the way back to the site (or say how to get there). */
+  linkUsed(error) {
+    this.live?.stop();
+    this.root.setAttribute("aria-busy", "false");
+    const back = error.returnUrl ?? (this.session ? this.returnUrl : null);
+    fill(
+      this.root,
+      h(
+        "section",
+        { class: "card notice", "aria-labelledby": "problem-title" },
+        h("h1", { id: "problem-title", tabindex: "-1" }, t("used.title")),
+        back
+          ? [
+              h("p", {}, t("used.body")),
+              h("p", {}, h("a", { class: "button primary", href: back }, t("returnToSite"))),
+            ]
+          : h("p", {}, t("used.noWayBack")),
       ),
     );
     this.root.querySelector("h1").focus();
@@ -202,13 +227,13 @@ function confirmation(portal, message) {
   return h(
     "section",
     { class: "card notice", "aria-labelledby": "done-title" },
-    h("h1", { id: "done-title", tabindex: "-1" }, "All done"),
+    h("h1", { id: "done-title", tabindex: "-1" }, t("allDone")),
     h("p", { role: "status" }, message),
     portal.returnUrl
       ? h(
           "p",
           {},
-          h("a", { class: "button primary", href: portal.returnUrl }, "Return to the site"),
+          h("a", { class: "button primary", href: portal.returnUrl }, t("returnToSite")),
         )
       : null,
   );

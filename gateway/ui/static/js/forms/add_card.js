@@ -2,15 +2,20 @@
 // Without one (the demo, against the emulator): pick one of Stripe's test cards.
 
 import { choices, h } from "../dom.js";
-import { CONFIRM_SETUP_INTENT_FOR_TESTING, CREATE_SETUP_INTENT } from "../queries.js";
+import {
+  COMPLETE_SETUP_INTENT,
+  CONFIRM_SETUP_INTENT_FOR_TESTING,
+  CREATE_SETUP_INTENT,
+} from "../queries.js";
 import { actionForm } from "./form.js";
 import { stripeCardForm } from "./stripe_card.js";
+import { t } from "../i18n.js";
 
 // Stripe's test payment methods (https://docs.stripe.com/testing).
 export const TEST_CARDS = [
-  { value: "pm_card_visa", label: "Visa •••• 4242", detail: "Succeeds" },
-  { value: "pm_card_mastercard", label: "Mastercard •••• 4444", detail: "Succeeds" },
-  { value: "pm_card_chargeDeclined", label: "Visa •••• 0002", detail: "Declined" },
+  { value: "pm_card_visa", label: "Visa •••• 4242", outcome: "succeeds" },
+  { value: "pm_card_mastercard", label: "Mastercard •••• 4444", outcome: "succeeds" },
+  { value: "pm_card_chargeDeclined", label: "Visa •••• 0002", outcome: "declined" },
 ];
 
 /** Declines belong next to the card; other errors keep their own field. */
@@ -24,16 +29,21 @@ function testCardForm(portal, { done, dismiss }) {
       h(
         "p",
         { class: "notice-inline" },
-        "Test mode: no real card is needed. Choose one of Stripe's test cards.",
+        t("card.testMode"),
       ),
       choices({
-        legend: "Test card",
+        legend: t("card.test"),
         name: "paymentMethod",
-        options: TEST_CARDS.map((card, index) => ({ ...card, checked: index === 0 })),
+        options: TEST_CARDS.map((card, index) => ({
+          value: card.value,
+          label: card.label,
+          detail: t(`card.${card.outcome}`),
+          checked: index === 0,
+        })),
       }),
     ],
-    submitLabel: "Add card",
-    secondary: { label: "Cancel", onclick: dismiss },
+    submitLabel: t("card.add"),
+    secondary: { label: t("cancel"), onclick: dismiss },
     fieldFor: cardField,
     submit: async (data) => {
       const created = await portal.api.mutate("createSetupIntent", CREATE_SETUP_INTENT, {});
@@ -44,13 +54,29 @@ function testCardForm(portal, { done, dismiss }) {
         { setupIntentId: created.setupIntent.id, paymentMethod: data.get("paymentMethod") },
       );
       if (payload.userErrors.length) return payload.userErrors;
-      await done("Your card was added.", payload.paymentMethod?.id ?? null);
-      return [];
+      return completeCard(portal, created.setupIntent.id, done);
     },
   });
 }
 
-/** `done(message, paymentMethodId)` runs once the card is saved. */
+/**
+ * After the setup intent was confirmed: `completeSetupIntent` saves the card, and in a
+ * payment method flow makes it the default (as Stripe's flow does); then `done(message,
+ * { paymentMethodId, becameDefault })`.
+ */
+export async function completeCard(portal, setupIntentId, done) {
+  const payload = await portal.api.mutate("completeSetupIntent", COMPLETE_SETUP_INTENT, {
+    setupIntentId,
+  });
+  if (payload.userErrors.length) return payload.userErrors;
+  await done(t("card.added"), {
+    paymentMethodId: payload.paymentMethod?.id ?? null,
+    becameDefault: payload.becameDefault,
+  });
+  return [];
+}
+
+/** `done(message, { paymentMethodId, becameDefault })` runs once the card is saved. */
 export function addCardForm(portal, hooks) {
   return portal.config.stripePublishableKey
     ? stripeCardForm(portal, hooks)

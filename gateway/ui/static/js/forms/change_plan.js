@@ -1,9 +1,10 @@
 // Switch plan and change seats: pick, preview the proration, then confirm.
 
 import { choices, field, h } from "../dom.js";
-import { date, money, priceAmount, priceName } from "../format.js";
+import { date, itemAmount, money, priceAmount, priceName } from "../format.js";
 import { PREVIEW_UPDATE, UPDATE_SUBSCRIPTION } from "../queries.js";
 import { actionForm } from "./form.js";
+import { t } from "../i18n.js";
 
 /** Ask the API what the change would cost; returns `{ preview }` or `{ errors }`. */
 async function previewChange(portal, input) {
@@ -17,7 +18,12 @@ function fact(term, value) {
 }
 
 function quantityLine(price, quantity) {
-  return quantity === 1 ? priceAmount(price) : `${quantity} × ${priceAmount(price)}`;
+  return itemAmount({ price, quantity });
+}
+
+/** "Pro monthly: $60.00 / month (3 seats at $20.00 per seat)". */
+function planWithPrice(plan, price) {
+  return price ? t("plan.withPrice", { plan, price }) : plan;
 }
 
 function describeTarget(portal, subscription, input) {
@@ -40,7 +46,7 @@ export function reviewStep(
   subscription,
   input,
   preview,
-  { done, back, backLabel = "Back" },
+  { done, back, backLabel = t("back") },
 ) {
   const item = subscription.items[0];
   const target = describeTarget(portal, subscription, input);
@@ -50,7 +56,7 @@ export function reviewStep(
     h(
       "tr",
       {},
-      h("td", {}, line.description ?? "Adjustment"),
+      h("td", {}, line.description ?? t("review.adjustment")),
       h("td", { class: "amount" }, money(line.amount, line.currency)),
     ),
   );
@@ -58,36 +64,36 @@ export function reviewStep(
     ? h(
         "p",
         {},
-        `The change takes effect on ${date(preview.effectiveAt)}, at the end of the current period. Nothing changes before then.`,
+        t("review.scheduled", { date: date(preview.effectiveAt) }),
       )
     : h(
         "p",
         {},
         preview.endsTrial
-          ? "The change takes effect now and ends your trial."
-          : "The change takes effect now.",
+          ? t("review.nowEndsTrial")
+          : t("review.now"),
       );
   const nextLine = h(
     "p",
     { class: "next" },
-    `Next invoice: ${money(next.amountDue, next.currency)} on ${date(next.date)}`,
+    t("review.nextInvoice", { amount: money(next.amountDue, next.currency), date: date(next.date) }),
   );
   const charges = preview.scheduled
-    ? [h("p", { class: "total" }, "Nothing is charged now."), nextLine]
+    ? [h("p", { class: "total" }, t("review.nothingNow")), nextLine]
     : [
         rows.length
           ? h(
               "table",
               { class: "lines" },
-              h("caption", {}, preview.invoicedNow ? "Due now" : "On your next invoice"),
+              h("caption", {}, preview.invoicedNow ? t("review.dueNow") : t("review.onNextInvoice")),
               h(
                 "thead",
                 {},
                 h(
                   "tr",
                   {},
-                  h("th", { scope: "col" }, "Item"),
-                  h("th", { scope: "col", class: "amount" }, "Amount"),
+                  h("th", { scope: "col" }, t("review.item")),
+                  h("th", { scope: "col", class: "amount" }, t("amount")),
                 ),
               ),
               h("tbody", {}, rows),
@@ -97,20 +103,23 @@ export function reviewStep(
           "p",
           { class: "total" },
           preview.invoicedNow
-            ? `Due now: ${money(preview.amountDueNow, currency)}`
-            : "Nothing is charged now.",
+            ? t("review.dueNowTotal", { amount: money(preview.amountDueNow, currency) })
+            : t("review.nothingNow"),
         ),
         nextLine,
       ];
-  const current = `${priceName(item.price)} (${quantityLine(item.price, item.quantity)})`;
+  const current = planWithPrice(priceName(item.price), quantityLine(item.price, item.quantity));
   const codeOnly = Boolean(input.promotionCode) && !input.priceId && input.quantity === undefined;
-  if (codeOnly) when = h("p", {}, "The discount applies from your next invoice.");
+  if (codeOnly) when = h("p", {}, t("review.codeFromNext"));
   const facts = codeOnly
-    ? [fact("Plan", current), fact("Code", input.promotionCode.toUpperCase())]
-    : [fact("Now", current), fact("New", `${target.name} (${target.line})`)];
+    ? [fact(t("review.plan"), current), fact(t("review.code"), input.promotionCode.toUpperCase())]
+    : [
+        fact(t("review.current"), current),
+        fact(t("review.new"), planWithPrice(target.name, target.line)),
+      ];
   return actionForm({
     children: [h("dl", { class: "facts change" }, facts), when, charges],
-    submitLabel: "Confirm change",
+    submitLabel: t("review.confirm"),
     secondary: back ? { label: backLabel, onclick: back } : null,
     submit: async () => {
       const payload = await portal.api.mutate("updateSubscription", UPDATE_SUBSCRIPTION, {
@@ -118,11 +127,10 @@ export function reviewStep(
         quote: preview.quote,
       });
       if (payload.userErrors.length) return payload.userErrors;
-      let message = `Your plan is now ${target.name}.`;
-      if (codeOnly)
-        message = `The promotion code ${input.promotionCode.toUpperCase()} was applied.`;
+      let message = t("review.doneNow", { plan: target.name });
+      if (codeOnly) message = t("review.doneCode", { code: input.promotionCode.toUpperCase() });
       else if (preview.scheduled)
-        message = `Your plan changes to ${target.name} on ${date(preview.effectiveAt)}.`;
+        message = t("review.doneScheduled", { plan: target.name, date: date(preview.effectiveAt) });
       await done(message);
       return [];
     },
@@ -133,8 +141,8 @@ export function reviewStep(
 function pickStep(portal, subscription, hooks, { children, buildInput, restore }) {
   const form = actionForm({
     children,
-    submitLabel: "Review change",
-    secondary: { label: "Cancel", onclick: hooks.dismiss },
+    submitLabel: t("review.review"),
+    secondary: { label: t("cancel"), onclick: hooks.dismiss },
     submit: async (data) => {
       const built = buildInput(data);
       if (built.errors) return built.errors;
@@ -167,13 +175,15 @@ export function changePlanForm(portal, subscription, hooks) {
       h(
         "p",
         {},
-        `You are on ${priceName(item.price)} (${quantityLine(item.price, item.quantity)}).`,
+        t("plan.current", {
+          plan: planWithPrice(priceName(item.price), quantityLine(item.price, item.quantity)),
+        }),
       ),
-      choices({ legend: "New plan", name: "priceId", options }),
+      choices({ legend: t("plan.newPlan"), name: "priceId", options }),
     ],
     buildInput: (data) => {
       const priceId = data.get("priceId");
-      if (!priceId) return { errors: [{ field: "priceId", message: "Choose a plan." }] };
+      if (!priceId) return { errors: [{ field: "priceId", message: t("plan.choose") }] };
       return { input: { subscriptionId: subscription.id, priceId } };
     },
     restore: (form, input) => {
@@ -191,8 +201,8 @@ export function seatsForm(portal, subscription, hooks) {
   const limits = portal.planFor(item.price)?.adjustableQuantity;
   const hint = limits
     ? limits.maximum
-      ? `Between ${limits.minimum} and ${limits.maximum}.`
-      : `At least ${limits.minimum}.`
+      ? t("seats.between", { min: limits.minimum, max: limits.maximum })
+      : t("seats.atLeast", { min: limits.minimum })
     : null;
   const input = h("input", {
     type: "number",
@@ -206,14 +216,14 @@ export function seatsForm(portal, subscription, hooks) {
   });
   return pickStep(portal, subscription, hooks, {
     children: [
-      h("p", {}, `You have ${item.quantity} × ${priceAmount(item.price)}.`),
-      field({ label: "Seats", control: input, hint, name: "quantity" }),
+      h("p", {}, t("seats.current", { line: quantityLine(item.price, item.quantity) })),
+      field({ label: t("seats.label"), control: input, hint, name: "quantity" }),
     ],
     buildInput: (data) => {
       const raw = String(data.get("quantity") ?? "").trim();
       const quantity = Number(raw);
       if (!raw || !Number.isInteger(quantity)) {
-        return { errors: [{ field: "quantity", message: "Enter a whole number of seats." }] };
+        return { errors: [{ field: "quantity", message: t("seats.whole") }] };
       }
       return { input: { subscriptionId: subscription.id, quantity } };
     },
@@ -232,13 +242,13 @@ export function promotionCodeForm(portal, subscription, hooks) {
   });
   return pickStep(portal, subscription, hooks, {
     children: [
-      h("p", {}, "The discount applies to your next invoices."),
-      field({ label: "Promotion code", control: input, name: "promotionCode" }),
+      h("p", {}, t("code.intro")),
+      field({ label: t("code.label"), control: input, name: "promotionCode" }),
     ],
     buildInput: (data) => {
       const code = String(data.get("promotionCode") ?? "").trim();
       if (!code)
-        return { errors: [{ field: "promotionCode", message: "Enter a promotion code." }] };
+        return { errors: [{ field: "promotionCode", message: t("code.enter") }] };
       return { input: { subscriptionId: subscription.id, promotionCode: code } };
     },
     restore: (form) => form.querySelector("input[name=promotionCode]")?.focus(),

@@ -4,6 +4,7 @@ import { field, h } from "../dom.js";
 import { countries } from "../countries.js";
 import { UPDATE_CUSTOMER } from "../queries.js";
 import { actionForm } from "./form.js";
+import { currentLanguage, t } from "../i18n.js";
 
 function text(name, value, attributes = {}) {
   return h("input", { type: "text", name, value: value ?? "", ...attributes });
@@ -15,19 +16,19 @@ function addressFields(prefix, address) {
   const country = h(
     "select",
     { name: `${prefix}.country`, autocomplete: "country" },
-    h("option", { value: "" }, "Choose a country"),
-    countries().map(({ code, name }) =>
+    h("option", { value: "" }, t("address.chooseCountry")),
+    countries(currentLanguage()).map(({ code, name }) =>
       h("option", { value: code, selected: code === current.country }, name),
     ),
   );
   return [
     field({
-      label: "Address line 1",
+      label: t("address.line1"),
       name: `${prefix}.line1`,
       control: text(`${prefix}.line1`, current.line1, { autocomplete: "address-line1" }),
     }),
     field({
-      label: "Address line 2 (optional)",
+      label: t("address.line2"),
       name: `${prefix}.line2`,
       control: text(`${prefix}.line2`, current.line2, { autocomplete: "address-line2" }),
     }),
@@ -35,22 +36,22 @@ function addressFields(prefix, address) {
       "div",
       { class: "field-row" },
       field({
-        label: "City",
+        label: t("address.city"),
         name: `${prefix}.city`,
         control: text(`${prefix}.city`, current.city, { autocomplete: "address-level2" }),
       }),
       field({
-        label: "Postal code",
+        label: t("address.postalCode"),
         name: `${prefix}.postalCode`,
         control: text(`${prefix}.postalCode`, current.postalCode, { autocomplete: "postal-code" }),
       }),
     ),
     field({
-      label: "State, county or region (optional)",
+      label: t("address.state"),
       name: `${prefix}.state`,
       control: text(`${prefix}.state`, current.state, { autocomplete: "address-level1" }),
     }),
-    field({ label: "Country", name: `${prefix}.country`, control: country }),
+    field({ label: t("address.country"), name: `${prefix}.country`, control: country }),
   ];
 }
 
@@ -73,8 +74,8 @@ function readAddress(data, prefix) {
 function detailsForm(portal, { children, read, message }, { done, dismiss }) {
   return actionForm({
     children,
-    submitLabel: "Save",
-    secondary: { label: "Cancel", onclick: dismiss },
+    submitLabel: t("save"),
+    secondary: { label: t("cancel"), onclick: dismiss },
     submit: async (data) => {
       const input = read(data);
       const payload = await portal.api.mutate("updateCustomer", UPDATE_CUSTOMER, input);
@@ -85,19 +86,23 @@ function detailsForm(portal, { children, read, message }, { done, dismiss }) {
   });
 }
 
-function single(key, label, type, autocomplete) {
+function single(key, type, autocomplete) {
   const name = key.toLowerCase();
   return {
     key,
-    label,
-    title: `Edit ${label.toLowerCase()}`,
+    get label() {
+      return t(`customer.${key}`);
+    },
+    get title() {
+      return t(`customer.${key}.title`);
+    },
     build: (portal, hooks) =>
       detailsForm(
         portal,
         {
           children: [
             field({
-              label,
+              label: t(`customer.${key}`),
               name,
               control: h("input", {
                 type,
@@ -109,7 +114,7 @@ function single(key, label, type, autocomplete) {
             }),
           ],
           read: (data) => ({ [name]: String(data.get(name) ?? "").trim() }),
-          message: `Your ${label.toLowerCase()} was saved.`,
+          message: t(`customer.${key}.saved`),
         },
         hooks,
       ),
@@ -118,28 +123,36 @@ function single(key, label, type, autocomplete) {
 
 /** One entry per editable field, in display order; `key` is the API's CustomerField. */
 export const DETAIL_FORMS = [
-  single("EMAIL", "Email", "email", "email"),
-  single("NAME", "Name", "text", "name"),
-  single("PHONE", "Phone", "tel", "tel"),
+  single("EMAIL", "email", "email"),
+  single("NAME", "text", "name"),
+  single("PHONE", "tel", "tel"),
   {
     key: "ADDRESS",
-    label: "Billing address",
-    title: "Edit billing address",
+    get label() {
+      return t("customer.ADDRESS");
+    },
+    get title() {
+      return t("customer.ADDRESS.title");
+    },
     build: (portal, hooks) =>
       detailsForm(
         portal,
         {
           children: addressFields("address", portal.data.customer.address),
           read: (data) => ({ address: readAddress(data, "address") }),
-          message: "Your billing address was saved.",
+          message: t("customer.ADDRESS.saved"),
         },
         hooks,
       ),
   },
   {
     key: "SHIPPING",
-    label: "Shipping",
-    title: "Edit shipping details",
+    get label() {
+      return t("customer.SHIPPING");
+    },
+    get title() {
+      return t("customer.SHIPPING.title");
+    },
     build: (portal, hooks) => {
       const shipping = portal.data.customer.shipping ?? {};
       return detailsForm(
@@ -147,12 +160,12 @@ export const DETAIL_FORMS = [
         {
           children: [
             field({
-              label: "Recipient name",
+              label: t("shipping.name"),
               name: "shipping.name",
               control: text("shipping.name", shipping.name, { autocomplete: "shipping name" }),
             }),
             field({
-              label: "Phone (optional)",
+              label: t("shipping.phone"),
               name: "shipping.phone",
               control: h("input", {
                 type: "tel",
@@ -170,7 +183,7 @@ export const DETAIL_FORMS = [
               address: readAddress(data, "shipping.address"),
             },
           }),
-          message: "Your shipping details were saved.",
+          message: t("customer.SHIPPING.saved"),
         },
         hooks,
       );

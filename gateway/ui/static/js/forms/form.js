@@ -1,6 +1,7 @@
 // Forms that send one mutation: busy state, and userErrors shown next to their fields.
 
-import { h, uid } from "../dom.js";
+import { announce, h, uid } from "../dom.js";
+import { errorText } from "../i18n.js";
 
 /** The control a userError's `field` points at (`address.postalCode`, then `address`). */
 function findField(form, name) {
@@ -49,16 +50,18 @@ export function showErrors(form, errors) {
       const id = uid("error");
       const holder = target.closest(".field") ?? target;
       holder.classList.add("has-error");
-      holder.append(h("p", { class: "field-error", id }, error.message));
+      holder.append(h("p", { class: "field-error", id }, errorText(error)));
       target.setAttribute("aria-invalid", "true");
       describedBy(target, id, true);
       first ??= target.matches("fieldset") ? target.querySelector("input, select") : target;
     } else {
       const alert = form.querySelector(".form-alert");
-      alert.append(h("p", {}, error.message));
+      alert.append(h("p", {}, errorText(error)));
       first ??= alert;
     }
   }
+  // The page's status line may still hold the previous success: it no longer holds.
+  if (errors.length) announce(null);
   first?.focus();
 }
 
@@ -114,7 +117,7 @@ export function actionForm({
         );
       }
     } catch (error) {
-      showErrors(form, [{ message: error.message, field: null }]);
+      showErrors(form, [{ message: error.message, code: error.code, field: null }]);
     } finally {
       setBusy(form, false);
     }

@@ -4,6 +4,7 @@ import { choices, h } from "../dom.js";
 import { date, duration } from "../format.js";
 import { PAUSE_SUBSCRIPTION, RESUME_SUBSCRIPTION } from "../queries.js";
 import { actionForm } from "./form.js";
+import { t } from "../i18n.js";
 
 /** `from` plus the option's length on the calendar (a month from Jan 31 is the end of Feb). */
 function addInterval(from, option) {
@@ -29,28 +30,28 @@ export function pauseForm(portal, subscription, { done, dismiss }) {
   const now = new Date();
   const options = feature.intervalOptions.map((option, index) => ({
     value: String(index),
-    label: `For ${duration(option.interval, option.intervalCount)}`,
-    detail: `Payments resume on ${date(addInterval(now, option).toISOString())}`,
+    label: t("pause.for", { length: duration(option.interval, option.intervalCount) }),
+    detail: t("pause.resumesOn", { date: date(addInterval(now, option).toISOString()) }),
     checked: index === 0,
   }));
   if (feature.indefinite) {
     options.push({
       value: "indefinite",
-      label: "Until I resume them",
+      label: t("pause.indefinite"),
       detail: null,
       checked: options.length === 0,
     });
   }
   return actionForm({
     children: [
-      h("p", {}, "While payments are paused you are not charged, and invoices are voided."),
-      choices({ legend: "How long?", name: "length", field: "resumesAt", options }),
+      h("p", {}, t("pause.intro")),
+      choices({ legend: t("pause.howLong"), name: "length", field: "resumesAt", options }),
     ],
-    submitLabel: "Pause payments",
-    secondary: { label: "Cancel", onclick: dismiss },
+    submitLabel: t("action.PAUSE"),
+    secondary: { label: t("cancel"), onclick: dismiss },
     submit: async (data) => {
       const choice = data.get("length");
-      if (choice === null) return [{ field: "resumesAt", message: "Choose how long to pause." }];
+      if (choice === null) return [{ field: "resumesAt", message: t("pause.choose") }];
       const input = { subscriptionId: subscription.id };
       if (choice !== "indefinite") {
         // Send the length, not a date: the gateway dates it on Stripe's clock.
@@ -66,8 +67,8 @@ export function pauseForm(portal, subscription, { done, dismiss }) {
       const resumesAt = payload.subscription?.pauseCollection?.resumesAt;
       await done(
         resumesAt
-          ? `Payments are paused until ${date(resumesAt)}.`
-          : "Payments are paused until you resume them.",
+          ? t("pause.doneUntil", { date: date(resumesAt) })
+          : t("pause.doneIndefinitely"),
       );
       return [];
     },
@@ -76,15 +77,15 @@ export function pauseForm(portal, subscription, { done, dismiss }) {
 
 export function resumeForm(portal, subscription, { done, dismiss }) {
   return actionForm({
-    children: [h("p", {}, "Payments start again with your next invoice.")],
-    submitLabel: "Resume payments",
-    secondary: { label: "Not now", onclick: dismiss },
+    children: [h("p", {}, t("resume.intro"))],
+    submitLabel: t("action.RESUME"),
+    secondary: { label: t("notNow"), onclick: dismiss },
     submit: async () => {
       const payload = await portal.api.mutate("resumeSubscription", RESUME_SUBSCRIPTION, {
         subscriptionId: subscription.id,
       });
       if (payload.userErrors.length) return payload.userErrors;
-      await done("Payments have resumed.");
+      await done(t("resume.done"));
       return [];
     },
   });

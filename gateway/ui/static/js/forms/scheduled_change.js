@@ -4,10 +4,11 @@ import { h } from "../dom.js";
 import { date, priceName } from "../format.js";
 import { UNDO_SCHEDULED_CHANGE } from "../queries.js";
 import { actionForm } from "./form.js";
+import { t } from "../i18n.js";
 
 function queuedPlan(subscription) {
   const change = subscription.scheduledChange;
-  return change.items.map((item) => (item.price ? priceName(item.price) : "a new plan")).join(", ");
+  return change.items.map((item) => (item.price ? priceName(item.price) : t("plan.new"))).join(", ");
 }
 
 export function undoScheduledChangeForm(portal, subscription, { done, dismiss }) {
@@ -17,18 +18,17 @@ export function undoScheduledChangeForm(portal, subscription, { done, dismiss })
       h(
         "p",
         {},
-        `The change to ${queuedPlan(subscription)} on ${date(change.effectiveAt)} will not happen. ` +
-          "You keep your current plan, which renews as usual.",
+        t("undoChange.intro", { plan: queuedPlan(subscription), date: date(change.effectiveAt) }),
       ),
     ],
-    submitLabel: "Keep current plan",
-    secondary: { label: "Not now", onclick: dismiss },
+    submitLabel: t("undoChange.submit"),
+    secondary: { label: t("notNow"), onclick: dismiss },
     submit: async () => {
       const payload = await portal.api.mutate("undoScheduledChange", UNDO_SCHEDULED_CHANGE, {
         subscriptionId: subscription.id,
       });
       if (payload.userErrors.length) return payload.userErrors;
-      await done("The scheduled change was undone. Your plan stays as it is.");
+      await done(t("undoChange.done"));
       return [];
     },
   });

@@ -3,7 +3,9 @@
 
 import { h } from "../dom.js";
 import { CREATE_SETUP_INTENT } from "../queries.js";
+import { completeCard } from "./add_card.js";
 import { actionForm } from "./form.js";
+import { errorText, t } from "../i18n.js";
 
 const STRIPE_JS = "https://js.stripe.com/v3";
 let loading = null;
@@ -18,7 +20,7 @@ function loadStripeJs() {
     script.addEventListener("load", () => resolve(window.Stripe));
     script.addEventListener("error", () => {
       loading = null;
-      reject(new Error("Stripe could not be loaded. Check your connection and try again."));
+      reject(new Error(t("card.stripeUnavailable")));
     });
     document.head.append(script);
   });
@@ -27,7 +29,7 @@ function loadStripeJs() {
 
 export function stripeCardForm(portal, { done, dismiss }) {
   const mount = h("div", { class: "stripe-element", dataset: { field: "paymentMethod" } });
-  const status = h("p", { class: "muted" }, "Loading the secure card form…");
+  const status = h("p", { class: "muted" }, t("card.loading"));
   let stripe = null;
   let elements = null;
   const ready = (async () => {
@@ -35,7 +37,7 @@ export function stripeCardForm(portal, { done, dismiss }) {
       loadStripeJs(),
       portal.api.mutate("createSetupIntent", CREATE_SETUP_INTENT, {}),
     ]);
-    if (payload.userErrors.length) throw new Error(payload.userErrors[0].message);
+    if (payload.userErrors.length) throw new Error(errorText(payload.userErrors[0]));
     stripe = Stripe(portal.config.stripePublishableKey);
     elements = stripe.elements({ clientSecret: payload.setupIntent.clientSecret });
     elements.create("payment").mount(mount);
@@ -46,8 +48,8 @@ export function stripeCardForm(portal, { done, dismiss }) {
   });
   return actionForm({
     children: [status, mount],
-    submitLabel: "Save card",
-    secondary: { label: "Cancel", onclick: dismiss },
+    submitLabel: t("card.save"),
+    secondary: { label: t("cancel"), onclick: dismiss },
     submit: async () => {
       await ready;
       const { error, setupIntent } = await stripe.confirmSetup({
@@ -56,8 +58,7 @@ export function stripeCardForm(portal, { done, dismiss }) {
         confirmParams: { return_url: window.location.href },
       });
       if (error) return [{ field: "paymentMethod", message: error.message }];
-      await done("Your card was added.", setupIntent?.payment_method ?? null);
-      return [];
+      return completeCard(portal, setupIntent.id, done);
     },
   });
 }

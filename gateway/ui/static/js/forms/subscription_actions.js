@@ -5,34 +5,28 @@ import { cancelForm, renewForm } from "./cancel.js";
 import { changePlanForm, promotionCodeForm, seatsForm } from "./change_plan.js";
 import { pauseForm, resumeForm } from "./pause.js";
 import { undoScheduledChangeForm } from "./scheduled_change.js";
+import { t } from "../i18n.js";
 
 /** In the order the buttons appear; `action` is the API's SubscriptionAction. */
 export const SUBSCRIPTION_ACTIONS = [
-  {
-    action: "UNDO_SCHEDULED_CHANGE",
-    label: "Undo scheduled change",
-    title: "Keep your current plan",
-    build: undoScheduledChangeForm,
+  { action: "UNDO_SCHEDULED_CHANGE", build: undoScheduledChangeForm },
+  { action: "SWITCH_PRICE", build: changePlanForm },
+  { action: "CHANGE_QUANTITY", build: seatsForm },
+  { action: "APPLY_PROMOTION_CODE", build: promotionCodeForm },
+  { action: "PAUSE", build: pauseForm },
+  { action: "RESUME", build: resumeForm },
+  { action: "RENEW", build: renewForm },
+  { action: "CANCEL", build: cancelForm, danger: true },
+].map((entry) => ({
+  ...entry,
+  // Read when shown, in the page's language (the language loads after this module).
+  get label() {
+    return t(`action.${entry.action}`);
   },
-  { action: "SWITCH_PRICE", label: "Change plan", title: "Change plan", build: changePlanForm },
-  { action: "CHANGE_QUANTITY", label: "Change seats", title: "Change seats", build: seatsForm },
-  {
-    action: "APPLY_PROMOTION_CODE",
-    label: "Apply promotion code",
-    title: "Apply a promotion code",
-    build: promotionCodeForm,
+  get title() {
+    return t(`action.${entry.action}.title`);
   },
-  { action: "PAUSE", label: "Pause payments", title: "Pause payments", build: pauseForm },
-  { action: "RESUME", label: "Resume payments", title: "Resume payments", build: resumeForm },
-  { action: "RENEW", label: "Don't cancel", title: "Keep your subscription", build: renewForm },
-  {
-    action: "CANCEL",
-    label: "Cancel subscription",
-    title: "Cancel subscription",
-    build: cancelForm,
-    danger: true,
-  },
-];
+}));
 
 export function actionFor(name) {
   return SUBSCRIPTION_ACTIONS.find((action) => action.action === name);

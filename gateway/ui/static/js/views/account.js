@@ -6,6 +6,7 @@ import { countryName } from "../countries.js";
 import { addTaxIdForm, removeTaxIdForm, TAX_ID_TYPES } from "../forms/tax_ids.js";
 import { DETAIL_FORMS } from "../forms/customer.js";
 import { section } from "./section.js";
+import { currentLanguage, t } from "../i18n.js";
 
 export function formatAddress(address) {
   if (!address) return null;
@@ -14,7 +15,7 @@ export function formatAddress(address) {
     address.line2,
     [address.postalCode, address.city].filter(Boolean).join(" "),
     address.state,
-    countryName(address.country),
+    countryName(address.country, currentLanguage()),
   ].filter(Boolean);
   return lines.length
     ? h(
@@ -77,15 +78,15 @@ function detailRow(portal, spec, editable) {
           dataset: { focusKey: `edit:${spec.key}` },
           onclick: () => openDetailForm(portal, spec),
         },
-        value ? "Edit" : "Add",
-        h("span", { class: "visually-hidden" }, ` ${spec.label.toLowerCase()}`),
+        value ? t("edit") : t("add"),
+        h("span", { class: "visually-hidden" }, ` ${spec.label}`),
       )
     : null;
   return h(
     "div",
     { class: "fact" },
     h("dt", {}, spec.label),
-    h("dd", {}, value ?? h("span", { class: "muted" }, "Not set")),
+    h("dd", {}, value ?? h("span", { class: "muted" }, t("notSet"))),
     button ? h("dd", { class: "fact-action" }, button) : null,
   );
 }
@@ -105,7 +106,7 @@ function taxIdRow(portal, taxId, editable) {
             class: "link-button danger-text",
             onclick: () =>
               openDialog({
-                title: "Remove tax ID",
+                title: t("taxId.removeTitle"),
                 build: ({ close }) =>
                   removeTaxIdForm(portal, taxId, {
                     dismiss: close,
@@ -116,8 +117,8 @@ function taxIdRow(portal, taxId, editable) {
                   }),
               }),
           },
-          "Remove",
-          h("span", { class: "visually-hidden" }, ` tax ID ${taxId.value}`),
+          t("remove"),
+          h("span", { class: "visually-hidden" }, ` ${t("taxId.named", { value: taxId.value })}`),
         )
       : null,
   );
@@ -134,7 +135,7 @@ function taxIds(portal, editable) {
           class: "secondary",
           onclick: () =>
             openDialog({
-              title: "Add a tax ID",
+              title: t("taxId.addTitle"),
               build: ({ close }) =>
                 addTaxIdForm(portal, {
                   dismiss: close,
@@ -145,7 +146,7 @@ function taxIds(portal, editable) {
                 }),
             }),
         },
-        "Add tax ID",
+        t("taxId.add"),
       )
     : null;
   return h(
@@ -154,7 +155,7 @@ function taxIds(portal, editable) {
     h(
       "div",
       { class: "section-head" },
-      h("h3", { tabindex: "-1", dataset: { focusKey: "tax-ids" } }, "Tax IDs"),
+      h("h3", { tabindex: "-1", dataset: { focusKey: "tax-ids" } }, t("taxId.title")),
       add,
     ),
     list.length
@@ -163,14 +164,14 @@ function taxIds(portal, editable) {
           { class: "list" },
           list.map((taxId) => taxIdRow(portal, taxId, editable)),
         )
-      : h("p", { class: "empty" }, "No tax ID saved."),
+      : h("p", { class: "empty" }, t("taxId.empty")),
   );
 }
 
 export function renderAccount(portal) {
   const editable = portal.editableFields;
   return section(
-    { title: "Billing details", focusKey: "billing-details", className: "account" },
+    { title: t("customer.title"), focusKey: "billing-details", className: "account" },
     h(
       "dl",
       { class: "facts details" },

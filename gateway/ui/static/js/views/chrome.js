@@ -1,10 +1,15 @@
 // The frame around every view: the business's headline, Back link and legal links.
 
 import { fill, h } from "../dom.js";
+import { t } from "../i18n.js";
 
 export function renderChrome(portal) {
   const profile = portal.session.configuration.businessProfile;
   const back = document.getElementById("back-link");
+  back.lastChild.textContent = ` ${t("back")}`;
+  const skip = document.querySelector(".skip-link");
+  if (skip) skip.textContent = t("skipToContent");
+  document.title = t("pageTitle");
   if (portal.returnUrl) {
     back.href = portal.returnUrl;
     back.hidden = false;
@@ -16,9 +21,9 @@ export function renderChrome(portal) {
   headline.hidden = !profile.headline;
   const links = [
     profile.termsOfServiceUrl
-      ? h("a", { href: profile.termsOfServiceUrl }, "Terms of service")
+      ? h("a", { href: profile.termsOfServiceUrl }, t("terms"))
       : null,
-    profile.privacyPolicyUrl ? h("a", { href: profile.privacyPolicyUrl }, "Privacy policy") : null,
+    profile.privacyPolicyUrl ? h("a", { href: profile.privacyPolicyUrl }, t("privacy")) : null,
   ].filter(Boolean);
   const legal = document.getElementById("legal");
   fill(
@@ -32,4 +37,5 @@ export function renderChrome(portal) {
       : null,
   );
   legal.hidden = links.length === 0;
+  legal.setAttribute("aria-label", t("legal"));
 }

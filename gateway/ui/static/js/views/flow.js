@@ -5,18 +5,11 @@ import { paymentMethodName } from "../format.js";
 import { addCardForm } from "../forms/add_card.js";
 import { reviewStep } from "../forms/change_plan.js";
 import { actionFor } from "../forms/subscription_actions.js";
-import { PREVIEW_UPDATE, SET_DEFAULT_PAYMENT_METHOD } from "../queries.js";
+import { PREVIEW_UPDATE } from "../queries.js";
 import { renderAccount } from "./account.js";
 import { subscriptionSummary } from "./subscriptions.js";
+import { errorText, t } from "../i18n.js";
 
-const TITLES = {
-  SUBSCRIPTION_CANCEL: "Cancel your subscription",
-  SUBSCRIPTION_PAUSE: "Pause payments",
-  SUBSCRIPTION_UPDATE: "Change your plan",
-  SUBSCRIPTION_UPDATE_CONFIRM: "Confirm your plan change",
-  PAYMENT_METHOD_UPDATE: "Add a payment method",
-  CUSTOMER_UPDATE: "Update your billing details",
-};
 
 // The action each flow opens on: the first of these the subscription allows.
 const FLOW_ACTIONS = {
@@ -53,7 +46,7 @@ async function confirmFlow(portal, subscription, panel) {
   const data = await portal.api.request(PREVIEW_UPDATE, { input });
   const payload = data.previewSubscriptionUpdate;
   if (payload.userErrors.length) {
-    panel.replaceChildren(unavailable(payload.userErrors.map((error) => error.message).join(" ")));
+    panel.replaceChildren(unavailable(payload.userErrors.map(errorText).join(" ")));
     return;
   }
   const flowHooks = hooks(portal, panel);
@@ -61,7 +54,7 @@ async function confirmFlow(portal, subscription, panel) {
     reviewStep(portal, subscription, input, payload.preview, {
       done: flowHooks.done,
       back: flowHooks.dismiss,
-      backLabel: "Not now",
+      backLabel: t("notNow"),
     }),
   );
 }
@@ -69,12 +62,12 @@ async function confirmFlow(portal, subscription, panel) {
 function subscriptionFlow(portal, panel) {
   const flow = portal.flow;
   const subscription = portal.subscription(flow.subscriptionId);
-  if (!subscription) return [unavailable("This subscription cannot be found.")];
+  if (!subscription) return [unavailable(t("flow.notFound"))];
   const parts = [subscriptionSummary(subscription, { headingLevel: "h2" })];
   if (flow.type === "SUBSCRIPTION_UPDATE_CONFIRM") {
-    panel.append(h("p", { class: "muted" }, "Working out the cost of the change…"));
+    panel.append(h("p", { class: "muted" }, t("flow.working")));
     confirmFlow(portal, subscription, panel).catch((error) =>
-      panel.replaceChildren(unavailable(error.message)),
+      panel.replaceChildren(unavailable(errorText(error))),
     );
     return [...parts, panel];
   }
@@ -82,7 +75,7 @@ function subscriptionFlow(portal, panel) {
   const name = candidates.find((action) => subscription.availableActions.includes(action));
   if (!name) {
     const reason = subscription.unavailableActions.find((entry) => entry.action === candidates[0]);
-    return [...parts, unavailable(reason?.message ?? "This can no longer be done.")];
+    return [...parts, unavailable(reason ? errorText(reason) : t("flow.unavailable"))];
   }
   panel.append(actionFor(name).build(portal, subscription, hooks(portal, panel)));
   return [...parts, panel];
@@ -94,24 +87,13 @@ function paymentMethodFlow(portal, panel) {
   panel.append(
     addCardForm(portal, {
       ...flowHooks,
-      // The deep link's promise (as on Stripe): the new card becomes the default.
-      done: async (message, paymentMethodId) => {
-        if (paymentMethodId) {
-          const payload = await portal.api.mutate(
-            "setDefaultPaymentMethod",
-            SET_DEFAULT_PAYMENT_METHOD,
-            {
-              paymentMethodId,
-            },
-          );
-          if (payload.userErrors.length) throw new Error(payload.userErrors[0].message);
-        }
-        await flowHooks.done(`${message} It is now your default payment method.`);
-      },
+      // The deep link's promise (as on Stripe): the gateway made the new card the default.
+      done: (message, { becameDefault }) =>
+        flowHooks.done(becameDefault ? `${message} ${t("flow.nowDefault")}` : message),
     }),
   );
   return [
-    current ? h("p", {}, `Your current default is ${paymentMethodName(current)}.`) : null,
+    current ? h("p", {}, t("flow.currentDefault", { card: paymentMethodName(current) })) : null,
     panel,
   ];
 }
@@ -122,20 +104,24 @@ export function renderFlow(portal) {
   let body;
   if (flow.type === "PAYMENT_METHOD_UPDATE") body = paymentMethodFlow(portal, panel);
   else if (flow.type === "CUSTOMER_UPDATE") {
-    const finish = () => portal.finishFlow("Your billing details are up to date.");
+    const finish = () => portal.finishFlow(t("flow.detailsDone"));
     body = [
       renderAccount(portal),
       h(
         "div",
         { class: "form-actions" },
-        h("button", { type: "button", class: "primary", onclick: finish }, "Done"),
+        h("button", { type: "button", class: "primary", onclick: finish }, t("done")),
       ),
     ];
   } else body = subscriptionFlow(portal, panel);
   return h(
     "div",
     { class: "flow", dataset: { flow: flow.type } },
-    h("div", { class: "page-title" }, h("h1", { tabindex: "-1" }, TITLES[flow.type] ?? "Billing")),
+    h(
+      "div",
+      { class: "page-title" },
+      h("h1", { tabindex: "-1" }, t(`flow.title.${flow.type}`)),
+    ),
     body,
   );
 }

@@ -6,6 +6,7 @@ import { renderInvoices } from "./invoices.js";
 import { renderPastDue } from "./past_due.js";
 import { renderPaymentMethods } from "./payment_methods.js";
 import { renderSubscriptions } from "./subscriptions.js";
+import { t } from "../i18n.js";
 
 export function renderHome(portal) {
   const customer = portal.data.customer;
@@ -15,8 +16,8 @@ export function renderHome(portal) {
     h(
       "div",
       { class: "page-title" },
-      h("h1", { tabindex: "-1" }, "Billing"),
-      customer?.email ? h("p", { class: "muted" }, `Signed in as ${customer.email}`) : null,
+      h("h1", { tabindex: "-1" }, t("pageTitle")),
+      customer?.email ? h("p", { class: "muted" }, t("signedInAs", { email: customer.email })) : null,
     ),
     renderPastDue(portal),
     renderSubscriptions(portal),

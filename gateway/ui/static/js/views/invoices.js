@@ -1,18 +1,19 @@
 // Invoice history: date, number, amount, status, and links to Stripe's page and the PDF.
 
 import { h } from "../dom.js";
-import { date, INVOICE_STATUSES, money } from "../format.js";
+import { date, invoiceStatusLabel, money } from "../format.js";
 import { section } from "./section.js";
+import { errorText, t } from "../i18n.js";
 
 function invoiceRow(invoice) {
-  const number = invoice.number ?? "Draft";
+  const number = invoice.number ?? t("invoice.status.DRAFT");
   const links = [
     invoice.hostedInvoiceUrl
       ? h(
           "a",
           { href: invoice.hostedInvoiceUrl, target: "_blank", rel: "noopener noreferrer" },
-          "View",
-          h("span", { class: "visually-hidden" }, ` invoice ${number}`),
+          t("invoice.view"),
+          h("span", { class: "visually-hidden" }, ` ${t("invoice.named", { number })}`),
         )
       : null,
     invoice.invoicePdf
@@ -25,18 +26,18 @@ function invoiceRow(invoice) {
             class: "pdf-link",
           },
           "PDF",
-          h("span", { class: "visually-hidden" }, ` of invoice ${number}`),
+          h("span", { class: "visually-hidden" }, ` ${t("invoice.pdfOf", { number })}`),
         )
       : null,
   ];
   return h(
     "tr",
     { dataset: { invoice: invoice.id } },
-    h("td", { "data-label": "Date" }, date(invoice.created)),
-    h("td", { "data-label": "Number" }, number),
+    h("td", { "data-label": t("invoice.date") }, date(invoice.created)),
+    h("td", { "data-label": t("invoice.number") }, number),
     h(
       "td",
-      { "data-label": "Amount", class: "amount" },
+      { "data-label": t("amount"), class: "amount" },
       money(invoice.total, invoice.currency),
       (invoice.discounts ?? [])
         .filter((discount) => discount.amount)
@@ -44,27 +45,27 @@ function invoiceRow(invoice) {
           h(
             "span",
             { class: "discount-line muted" },
-            `${discount.couponName ?? discount.promotionCode ?? "Discount"} −${money(discount.amount, invoice.currency)}`,
+            `${discount.couponName ?? discount.promotionCode ?? t("subscription.discount")} −${money(discount.amount, invoice.currency)}`,
           ),
         ),
     ),
     h(
       "td",
-      { "data-label": "Status" },
+      { "data-label": t("invoice.statusLabel") },
       h(
         "span",
         { class: `badge ${invoice.status === "PAID" ? "success" : "muted"}` },
-        INVOICE_STATUSES[invoice.status] ?? invoice.status ?? "",
+        invoiceStatusLabel(invoice.status),
       ),
     ),
-    h("td", { "data-label": "Links", class: "links" }, links),
+    h("td", { "data-label": t("invoice.links"), class: "links" }, links),
   );
 }
 
 export function renderInvoices(portal) {
   const page = portal.data.invoices;
   const body = h("tbody", {}, page.nodes.map(invoiceRow));
-  const more = h("button", { type: "button", class: "secondary" }, "Show more invoices");
+  const more = h("button", { type: "button", class: "secondary" }, t("invoice.more"));
   more.addEventListener("click", async () => {
     more.disabled = true;
     try {
@@ -74,13 +75,13 @@ export function renderInvoices(portal) {
       if (!portal.data.invoices.pageInfo.hasNextPage) more.remove();
       rows[0]?.querySelector("a")?.focus();
     } catch (error) {
-      more.after(h("p", { class: "row-error", role: "alert" }, error.message));
+      more.after(h("p", { class: "row-error", role: "alert" }, errorText(error)));
     } finally {
       more.disabled = false;
     }
   });
   return section(
-    { title: "Invoice history", focusKey: "invoices", className: "invoices" },
+    { title: t("invoice.title"), focusKey: "invoices", className: "invoices" },
     page.nodes.length
       ? h(
           "table",
@@ -91,15 +92,15 @@ export function renderInvoices(portal) {
             h(
               "tr",
               {},
-              ["Date", "Number", "Amount", "Status"].map((label) =>
-                h("th", { scope: "col", class: label === "Amount" ? "amount" : null }, label),
+              ["invoice.date", "invoice.number", "amount", "invoice.statusLabel"].map((key) =>
+                h("th", { scope: "col", class: key === "amount" ? "amount" : null }, t(key)),
               ),
-              h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Links")),
+              h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("invoice.links"))),
             ),
           ),
           body,
         )
-      : h("p", { class: "empty" }, "No invoices yet."),
+      : h("p", { class: "empty" }, t("invoice.empty")),
     page.pageInfo.hasNextPage ? more : null,
   );
 }

@@ -9,6 +9,7 @@ import { actionForm } from "../forms/form.js";
 import { PAY_INVOICE } from "../queries.js";
 import { openAddCard } from "./payment_methods.js";
 import { planName } from "./subscriptions.js";
+import { t, tParts } from "../i18n.js";
 
 /** Subscriptions the API says can be paid now (PAY_INVOICE), with the invoice to pay. */
 export function owingSubscriptions(portal) {
@@ -33,19 +34,19 @@ function payForm(portal, subscription, { done, dismiss }) {
       "p",
       {},
       due
-        ? `Pay ${due} now for ${planName(subscription)}.`
-        : `Pay the outstanding invoice for ${planName(subscription)} now.`,
+        ? t("pay.amount", { amount: due, plan: planName(subscription) })
+        : t("pay.invoice", { plan: planName(subscription) }),
     ),
   ];
   if (methods.length) {
     children.push(
       choices({
-        legend: "Pay with",
+        legend: t("pay.with"),
         name: "paymentMethodId",
         options: methods.map((method) => ({
           value: method.id,
           label: paymentMethodName(method),
-          detail: method.isDefault ? "(default)" : null,
+          detail: method.isDefault ? t("pay.default") : null,
           checked: method.isDefault,
         })),
       }),
@@ -56,27 +57,27 @@ function payForm(portal, subscription, { done, dismiss }) {
       h(
         "p",
         { class: "muted" },
-        "Card changed? ",
-        h(
-          "button",
-          {
-            type: "button",
-            class: "link-button",
-            onclick: () => {
-              dismiss();
-              openAddCard(portal);
+        tParts("pay.cardChanged", {
+          link: h(
+            "button",
+            {
+              type: "button",
+              class: "link-button",
+              onclick: () => {
+                dismiss();
+                openAddCard(portal);
+              },
             },
-          },
-          "Add a payment method",
-        ),
-        " first, then pay.",
+            t("pay.addLink"),
+          ),
+        }),
       ),
     );
   }
   return actionForm({
     children,
-    submitLabel: "Pay now",
-    secondary: { label: "Not now", onclick: dismiss },
+    submitLabel: t("pay.now"),
+    secondary: { label: t("notNow"), onclick: dismiss },
     // A decline names the card: show it at the card choice.
     fieldFor: (error) => (error.field === "paymentMethodId" && methods.length ? error.field : null),
     submit: async (data) => {
@@ -85,7 +86,7 @@ function payForm(portal, subscription, { done, dismiss }) {
       if (chosen) input.paymentMethodId = chosen;
       const payload = await portal.api.mutate("payInvoice", PAY_INVOICE, input);
       if (payload.userErrors.length) return payload.userErrors;
-      await done("Payment received. Your subscription is active again.");
+      await done(t("pay.done"));
       return [];
     },
   });
@@ -93,7 +94,7 @@ function payForm(portal, subscription, { done, dismiss }) {
 
 export function openPayInvoice(portal, subscription) {
   openDialog({
-    title: "Pay now",
+    title: t("pay.now"),
     build: ({ close }) =>
       payForm(portal, subscription, {
         dismiss: close,
@@ -110,7 +111,7 @@ export function renderPastDue(portal) {
   if (!owing.length) return null;
   return h(
     "section",
-    { class: "notice-inline past-due", role: "region", "aria-label": "Payment due" },
+    { class: "notice-inline past-due", role: "region", "aria-label": t("pay.due") },
     owing.map((subscription) =>
       h(
         "div",
@@ -118,8 +119,7 @@ export function renderPastDue(portal) {
         h(
           "p",
           {},
-          `The last payment for ${planName(subscription)} failed. `,
-          "Pay now to keep your subscription active.",
+          t("pay.failed", { plan: planName(subscription) }),
         ),
         h(
           "button",
@@ -129,7 +129,7 @@ export function renderPastDue(portal) {
             dataset: { focusKey: `PAY_INVOICE:${subscription.id}` },
             onclick: () => openPayInvoice(portal, subscription),
           },
-          "Pay now",
+          t("pay.now"),
         ),
       ),
     ),

@@ -7,35 +7,38 @@ import { addCardForm } from "../forms/add_card.js";
 import { actionForm } from "../forms/form.js";
 import { DETACH_PAYMENT_METHOD, SET_DEFAULT_PAYMENT_METHOD } from "../queries.js";
 import { section } from "./section.js";
+import { errorText, t } from "../i18n.js";
 
 function expiry(card) {
-  return card ? `Expires ${String(card.expMonth).padStart(2, "0")}/${card.expYear}` : null;
+  return card
+    ? t("card.expires", { date: `${String(card.expMonth).padStart(2, "0")}/${card.expYear}` })
+    : null;
 }
 
 async function makeDefault(portal, method, errorLine) {
   errorLine.replaceChildren();
   const payload = await portal.api
     .mutate("setDefaultPaymentMethod", SET_DEFAULT_PAYMENT_METHOD, { paymentMethodId: method.id })
-    .catch((error) => ({ userErrors: [{ message: error.message }] }));
+    .catch((error) => ({ userErrors: [{ message: error.message, code: error.code }] }));
   if (payload.userErrors.length) {
-    errorLine.textContent = payload.userErrors.map((error) => error.message).join(" ");
+    errorLine.textContent = payload.userErrors.map(errorText).join(" ");
     return;
   }
   await portal.refresh({
-    message: `${paymentMethodName(method)} is now your default payment method.`,
+    message: t("card.nowDefault", { card: paymentMethodName(method) }),
     focus: `payment-method:${method.id}`,
   });
 }
 
 function removeDialog(portal, method) {
   openDialog({
-    title: "Remove payment method",
+    title: t("card.removeTitle"),
     build: ({ close }) =>
       actionForm({
-        children: [h("p", {}, `Remove ${paymentMethodName(method)}? You can add it again later.`)],
-        submitLabel: "Remove",
+        children: [h("p", {}, t("card.removeQuestion", { card: paymentMethodName(method) }))],
+        submitLabel: t("remove"),
         danger: true,
-        secondary: { label: "Keep it", onclick: close },
+        secondary: { label: t("keepIt"), onclick: close },
         submit: async () => {
           const payload = await portal.api.mutate("detachPaymentMethod", DETACH_PAYMENT_METHOD, {
             paymentMethodId: method.id,
@@ -43,7 +46,7 @@ function removeDialog(portal, method) {
           if (payload.userErrors.length) return payload.userErrors;
           close();
           await portal.refresh({
-            message: `${paymentMethodName(method)} was removed.`,
+            message: t("card.removed", { card: paymentMethodName(method) }),
             focus: "payment-methods",
           });
           return [];
@@ -54,7 +57,7 @@ function removeDialog(portal, method) {
 
 export function openAddCard(portal) {
   openDialog({
-    title: "Add a payment method",
+    title: t("card.addTitle"),
     build: ({ close }) =>
       addCardForm(portal, {
         dismiss: close,
@@ -87,7 +90,7 @@ function row(portal, method) {
             });
           },
         },
-        "Make default",
+        t("card.makeDefault"),
         h("span", { class: "visually-hidden" }, ` (${name})`),
       ),
       h(
@@ -98,7 +101,7 @@ function row(portal, method) {
           dataset: { focusKey: `remove:${method.id}` },
           onclick: () => removeDialog(portal, method),
         },
-        "Remove",
+        t("remove"),
         h("span", { class: "visually-hidden" }, ` ${name}`),
       ),
     );
@@ -114,7 +117,7 @@ function row(portal, method) {
         { class: "pm-name", tabindex: "-1", dataset: { focusKey: `payment-method:${method.id}` } },
         name,
       ),
-      method.isDefault ? h("span", { class: "badge success" }, "Default") : null,
+      method.isDefault ? h("span", { class: "badge success" }, t("card.default")) : null,
       h("span", { class: "muted" }, expiry(method.card)),
     ),
     actions.length ? h("div", { class: "actions" }, actions) : null,
@@ -132,11 +135,11 @@ export function renderPaymentMethods(portal) {
       dataset: { focusKey: "add-payment-method" },
       onclick: () => openAddCard(portal),
     },
-    "Add payment method",
+    t("card.addButton"),
   );
   return section(
     {
-      title: "Payment methods",
+      title: t("card.title"),
       focusKey: "payment-methods",
       action: add,
       className: "payment-methods",
@@ -147,6 +150,6 @@ export function renderPaymentMethods(portal) {
           { class: "list" },
           methods.map((method) => row(portal, method)),
         )
-      : h("p", { class: "empty" }, "No payment method saved."),
+      : h("p", { class: "empty" }, t("card.empty")),
   );
 }

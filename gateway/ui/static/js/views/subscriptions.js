@@ -2,9 +2,10 @@
 // and the buttons for exactly the actions the API lists in `availableActions`.
 
 import { h, uid } from "../dom.js";
-import { date, discountText, money, priceAmount, priceName, STATUSES } from "../format.js";
+import { date, discountText, itemAmount, money, priceName, statusLabel } from "../format.js";
 import { openSubscriptionAction, SUBSCRIPTION_ACTIONS } from "../forms/subscription_actions.js";
 import { fact, section } from "./section.js";
+import { errorText, t } from "../i18n.js";
 
 export function planName(subscription) {
   return subscription.items
@@ -13,52 +14,61 @@ export function planName(subscription) {
 }
 
 function itemLine(item) {
-  const amount = priceAmount(item.price);
-  return item.quantity === 1 ? amount : `${item.quantity} × ${amount}`;
+  return itemAmount(item);
 }
 
 function badge(subscription) {
-  if (subscription.isCanceling) return h("span", { class: "badge warning" }, "Canceling");
-  if (subscription.isPaused) return h("span", { class: "badge muted" }, "Paused");
+  if (subscription.isCanceling) return h("span", { class: "badge warning" }, t("subscription.canceling"));
+  if (subscription.isPaused) return h("span", { class: "badge muted" }, t("status.PAUSED"));
   const tone = ["ACTIVE", "TRIALING"].includes(subscription.status) ? "success" : "warning";
   return h(
     "span",
     { class: `badge ${tone}` },
-    STATUSES[subscription.status] ?? subscription.status,
+    statusLabel(subscription.status),
   );
 }
 
 function periodFact(subscription) {
-  if (subscription.endedAt) return fact("Ended", date(subscription.endedAt));
+  if (subscription.endedAt) return fact(t("subscription.ended"), date(subscription.endedAt));
   if (subscription.isCanceling) {
-    return fact("Ends on", date(subscription.cancelAt ?? subscription.currentPeriodEnd));
+    return fact(
+      t("subscription.endsOn"),
+      date(subscription.cancelAt ?? subscription.currentPeriodEnd),
+    );
   }
+  // A paused subscription does not renew: pauseFact says when (or whether) it resumes.
+  if (subscription.isPaused || subscription.status === "PAUSED") return null;
   if (subscription.status === "TRIALING" && subscription.trialEnd) {
-    return fact("Trial ends", date(subscription.trialEnd));
+    return fact(t("subscription.trialEnds"), date(subscription.trialEnd));
   }
-  return fact("Renews on", date(subscription.currentPeriodEnd));
+  return fact(t("subscription.renewsOn"), date(subscription.currentPeriodEnd));
 }
 
 function pauseFact(subscription) {
   const pause = subscription.pauseCollection;
-  if (!subscription.isPaused) return null;
+  if (!subscription.isPaused && subscription.status !== "PAUSED") return null;
   const until = pause?.resumesAt
-    ? `Paused until ${date(pause.resumesAt)}`
-    : "Paused until you resume them";
-  return fact("Payments", until);
+    ? t("subscription.pausedUntil", { date: date(pause.resumesAt) })
+    : t("subscription.pausedIndefinitely");
+  return fact(t("subscription.payments"), until);
 }
 
 function scheduledFact(subscription) {
   const change = subscription.scheduledChange;
   if (!change) return null;
   const to = change.items
-    .map((item) => (item.price ? `${priceName(item.price)} (${itemLine(item)})` : "a new plan"))
+    .map((item) => (item.price
+        ? t("plan.withPrice", { plan: priceName(item.price), price: itemLine(item) })
+        : t("plan.new")))
     .join(", ");
-  return fact("Scheduled change", `${to} from ${date(change.effectiveAt)}`);
+  return fact(
+    t("subscription.scheduledChange"),
+    t("subscription.changeFrom", { plan: to, date: date(change.effectiveAt) }),
+  );
 }
 
 function discountFacts(subscription) {
-  return (subscription.discounts ?? []).map((discount) => fact("Discount", discountText(discount)));
+  return (subscription.discounts ?? []).map((discount) => fact(t("subscription.discount"), discountText(discount)));
 }
 
 function upcomingFact(subscription) {
@@ -70,8 +80,8 @@ function upcomingFact(subscription) {
     return null;
   }
   return fact(
-    "Next invoice",
-    `${money(invoice.amountDue, invoice.currency)} on ${date(invoice.created)}`,
+    t("subscription.nextInvoice"),
+    t("amountOn", { amount: money(invoice.amountDue, invoice.currency), date: date(invoice.created) }),
   );
 }
 
@@ -105,6 +115,9 @@ export function subscriptionSummary(subscription, { headingLevel = "h3" } = {}) 
           h("span", { class: "price-name" }, priceName(item.price)),
           " ",
           h("span", { class: "price" }, itemLine(item)),
+          item.price.product?.description
+            ? h("span", { class: "price-description muted" }, item.price.product.description)
+            : null,
         ),
       ),
     ),
@@ -144,13 +157,13 @@ function whyNoActions(subscription) {
   if (subscription.endedAt || !subscription.unavailableActions.length) return null;
   const reasons = subscription.unavailableActions;
   const reason = reasons.find((entry) => entry.action === "CANCEL") ?? reasons[0];
-  return h("p", { class: "muted no-actions" }, `Nothing can be changed here: ${reason.message}`);
+  return h("p", { class: "muted no-actions" }, t("subscription.noActions", { reason: errorText(reason) }));
 }
 
 export function renderSubscriptions(portal) {
   const subscriptions = portal.data.subscriptions;
   return section(
-    { title: "Subscriptions", className: "subscriptions" },
+    { title: t("subscriptions.title"), className: "subscriptions" },
     subscriptions.length
       ? subscriptions.map((subscription) => {
           const card = subscriptionSummary(subscription);
@@ -158,6 +171,6 @@ export function renderSubscriptions(portal) {
           if (buttons) card.append(buttons);
           return card;
         })
-      : h("p", { class: "empty" }, "You have no subscriptions."),
+      : h("p", { class: "empty" }, t("subscriptions.empty")),
   );
 }
