@@ -13,6 +13,16 @@ their content: the documents holding it are dropped and read again. A document l
 from Stripe while an event was being applied is not stored (the events counter moved,
 `Cache._store_unless_moved`), so a read can never put back a state older than an event.
 A webhook that never arrives is bounded by the documents' lifetime (the staleness bound).
+
+The gateway's own writes (`apply_written`). A write's answer is Stripe's state right after
+it, but its place on Stripe's clock is unknown, so it is ordered against events by what
+happened around it. Before the write, the object's version is read; an event ordered for
+the object while the write ran (the write's own, or another change, older or newer) means
+the answer cannot be placed: the documents it would change are dropped instead. After it,
+the written state is remembered (`wrote:<id>`) until the write's own event comes (its
+object agrees with the answer): until then an event with another state for the object,
+which may be older than the write, drops the documents it would change rather than
+putting its state over the written one.
 """
 
 from __future__ import annotations
@@ -25,7 +35,16 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ..store import GENERATION_TTL_SECONDS, events_key
-from .cached_objects import DROP, SAME, Outcome, in_page, nested_in_page, replaced, with_nested
+from .cached_objects import (
+    DROP,
+    SAME,
+    Outcome,
+    in_page,
+    nested_in_page,
+    replaced,
+    same_state,
+    with_nested,
+)
 from .subscription_ids import ids_key
 
 if TYPE_CHECKING:
@@ -50,6 +69,9 @@ return -1
 PREVIEW_NEUTRAL_FIELDS = frozenset(
     {"name", "email", "phone", "metadata", "description", "preferred_locales", "invoice_settings"}
 )
+# Subscription fields whose change leaves its next invoice as it was (the preview's
+# payment method is decided when Stripe charges it, not in the draft).
+SUBSCRIPTION_PREVIEW_NEUTRAL_FIELDS = frozenset({"default_payment_method", "metadata"})
 UPDATE_ATTEMPTS = 3
 
 
@@ -76,6 +98,24 @@ class Plan:
 
 def version_key(object_id: str) -> str:
     return f"ver:{object_id}"
+
+
+def written_key(object_id: str) -> str:
+    """The state a write of the gateway left the object in, until its own event comes."""
+    return f"wrote:{object_id}"
+
+
+async def version_of(cache: Cache, object_id: str) -> int | None:
+    """The `created` of the newest event ordered for the object (None: none yet)."""
+    return _version(await cache.get(version_key(object_id)))
+
+
+def _version(stored: object) -> int | None:
+    if isinstance(stored, bytes):
+        stored = stored.decode()
+    if isinstance(stored, str) and stored.lstrip("-").isdigit():
+        stored = int(stored)
+    return stored if isinstance(stored, int) and not isinstance(stored, bool) else None
 
 
 async def order_of(cache: Cache, object_id: str, created: int) -> Order:
@@ -143,7 +183,8 @@ def plan_for(event_type: str, obj: Json, previous: Json, customer_id: str) -> Pl
         belongs = obj.get("status") != "canceled"  # Stripe's default list leaves those out
         plan.edits["subscriptions"] = lambda page: in_page(page, obj, belongs=belongs)
         plan.edits[f"subscription:{object_id}"] = lambda doc: replaced(doc, obj)
-        plan.previews.add(object_id)
+        if not previous or not set(previous) <= SUBSCRIPTION_PREVIEW_NEUTRAL_FIELDS:
+            plan.previews.add(object_id)
     elif kind == "subscription_schedule":
         subscription = _id(obj.get("subscription"))
         plan.edits["subscriptions"] = lambda page: nested_in_page(page, "schedule", obj)
@@ -202,33 +243,93 @@ async def apply_event(
         plan.edits = {kind: (lambda _: DROP) for kind in plan.edits}
         if plan.invoice is not None:  # the pages holding it are read again
             plan.invoice, plan.invoice_pages = None, True
+    elif object_id is not None:
+        await _against_write(cache, object_id, event_type, obj, plan)
     version = (object_id, created) if object_id and order is Order.NEWER else None
     await _carry_out(cache, customer_id, plan, version)
     return True
 
 
-async def apply_written(cache: Cache, customer_id: str, obj: Json) -> bool:
-    """A write's answer (Stripe's state right after it) applied like an event; no version
-    is recorded, since its time on Stripe's clock is unknown. False when not applicable."""
+async def _against_write(
+    cache: Cache, object_id: str, event_type: str, obj: Json, plan: Plan
+) -> None:
+    """An event about an object the gateway wrote, before the write's own event came: its
+    state may be older than the written one, so what it would change is dropped instead."""
+    written = await cache.get(written_key(object_id))
+    if not isinstance(written, dict):
+        return
+    if _writes_own(written, event_type, obj):
+        await cache.delete(written_key(object_id))
+        return
+    plan.edits = {kind: partial(_unless_changed, edit) for kind, edit in plan.edits.items()}
+    if plan.invoice is not None:
+        plan.invoice, plan.invoice_pages = None, True
+
+
+def _writes_own(written: Json, event_type: str, obj: Json) -> bool:
+    """Whether the event's object is the state the write left (its own event)."""
+    gone = event_type.endswith(".deleted") or bool(obj.get("deleted"))
+    if gone or written.get("deleted"):
+        return gone and bool(written.get("deleted"))
+    return same_state(written, obj)
+
+
+def _unless_changed(edit: Callable[[Json], Outcome], doc: Json) -> Outcome:
+    outcome = edit(doc)
+    return SAME if outcome is SAME else DROP
+
+
+@dataclass(frozen=True)
+class Written:
+    """One object as Stripe answered a write of the gateway."""
+
+    obj: Json
+    # Its version read before the write was sent (None: no event ordered for it yet).
+    seen: int | None
+    # The fields the write set (None: any may have changed), for the previews it can change.
+    fields: frozenset[str] | None = None
+    # The write may have invoiced at once: every cached invoice page is read again.
+    invoiced: bool = False
+
+
+# How long a write's state waits for its own event (Stripe delivers within seconds; a
+# later straggler is bounded by the documents' staleness bound).
+WRITTEN_TTL_SECONDS = 600.0
+
+
+async def apply_written(cache: Cache, customer_id: str, written: Written, ttl: float) -> bool:
+    """A write's answer (Stripe's state right after it) applied like an event, unless an
+    event about the object was ordered while the write ran (then what it would change is
+    dropped); False when it cannot be applied in place (the caller empties the cache)."""
     await cache.increment(events_key(customer_id), GENERATION_TTL_SECONDS)
+    obj = written.obj
+    object_id = _id(obj.get("id"))
     kind = obj.get("object")
-    event_type = "deleted" if obj.get("deleted") else "updated"
-    plan = plan_for(f"{kind}.{event_type}", obj, {"written": True}, customer_id)
-    if plan is None:
+    gone = "deleted" if obj.get("deleted") else "updated"
+    previous: Json = (
+        dict.fromkeys(written.fields, True) if written.fields is not None else {"written": True}
+    )
+    plan = plan_for(f"{kind}.{gone}", obj, previous, customer_id)
+    if plan is None or object_id is None:
         return False
-    plan.invoice_pages = kind == "subscription"
-    await _carry_out(cache, customer_id, plan)
+    plan.invoice_pages = plan.invoice_pages or written.invoiced
+    await cache.set(written_key(object_id), obj, ttl=min(ttl, WRITTEN_TTL_SECONDS))
+    await _carry_out(cache, customer_id, plan, guard=(object_id, written.seen))
     return True
 
 
 async def _carry_out(
-    cache: Cache, customer_id: str, plan: Plan, version: tuple[str, int] | None = None
+    cache: Cache,
+    customer_id: str,
+    plan: Plan,
+    version: tuple[str, int] | None = None,
+    guard: tuple[str, int | None] | None = None,
 ) -> None:
     prefix = f"cus:{customer_id}:{await cache.generation(customer_id)}:"
     for kind, edit in plan.edits.items():
-        await update_document(cache, prefix + kind, edit, version)
+        await update_document(cache, prefix + kind, edit, version, guard)
     if plan.invoice is not None:
-        await _update_invoice_pages(cache, prefix, plan.invoice, version)
+        await _update_invoice_pages(cache, prefix, plan.invoice, version, guard)
     if plan.invoice_pages:
         for kind in await _invoice_page_kinds(cache, prefix):
             await cache.delete(prefix + kind)
@@ -275,7 +376,11 @@ async def _invoice_page_kinds(cache: Cache, prefix: str) -> list[str]:
 
 
 async def _update_invoice_pages(
-    cache: Cache, prefix: str, invoice: Json, version: tuple[str, int] | None
+    cache: Cache,
+    prefix: str,
+    invoice: Json,
+    version: tuple[str, int] | None,
+    guard: tuple[str, int | None] | None = None,
 ) -> None:
     belongs = not invoice.get("deleted")
     for kind in await _invoice_page_kinds(cache, prefix):
@@ -294,6 +399,7 @@ async def _update_invoice_pages(
                 limit=int(limit) if limit.isdigit() else None,
             ),
             version,
+            guard,
         )
 
 
@@ -302,6 +408,7 @@ async def update_document(
     key: str,
     edit: Callable[[Json], Outcome],
     version: tuple[str, int] | None = None,
+    guard: tuple[str, int | None] | None = None,
 ) -> None:
     """Apply `edit` to the document under `key`, if cached, keeping its expiry; atomic
     (Redis: optimistic, WATCH; when the document keeps changing under it, it is dropped).
@@ -310,12 +417,23 @@ async def update_document(
     it is still the newest ordered for the object. An event ordered after it (on another
     instance, or another task) may already have read the document: the older state must
     not land after it. Dropping is always allowed. (The memory backend never suspends
-    between ordering and editing, so nothing can come between them there.)"""
+    between ordering and editing, so nothing can come between them there.)
+
+    `guard` (object id, version before a write): a write's answer lands only while no event
+    about the object was ordered since; otherwise the document is dropped (the event may
+    be older or newer than the write: the next read asks Stripe)."""
+    tracked = version[0] if version is not None else guard[0] if guard is not None else None
     redis = cache.redis
     if redis is None:
         doc = await cache.get(key)
         if isinstance(doc, dict):
             outcome = edit(doc)
+            if (
+                isinstance(outcome, dict)
+                and guard is not None
+                and await version_of(cache, guard[0]) != guard[1]
+            ):
+                outcome = DROP
             ttl = await cache.expires_in(key)
             if outcome is DROP or (isinstance(outcome, dict) and ttl <= 0):
                 await cache.delete(key)
@@ -325,7 +443,7 @@ async def update_document(
     from redis.exceptions import WatchError
 
     name = cache.stored_key(key)
-    watched = [name] if version is None else [name, cache.stored_key(version_key(version[0]))]
+    watched = [name] if tracked is None else [name, cache.stored_key(version_key(tracked))]
     for _ in range(UPDATE_ATTEMPTS):
         async with redis.pipeline(transaction=True) as pipe:
             try:
@@ -337,10 +455,12 @@ async def update_document(
                 outcome = edit(doc) if isinstance(doc, dict) else DROP
                 if outcome is SAME:
                     return
-                if isinstance(outcome, dict) and version is not None:
-                    newest = await pipe.get(watched[1])
-                    if newest is None or int(newest) != version[1]:
+                if isinstance(outcome, dict) and len(watched) > 1:
+                    newest = _version(await pipe.get(watched[1]))
+                    if version is not None and newest != version[1]:
                         return  # a newer event about the object came in meanwhile
+                    if guard is not None and newest != guard[1]:
+                        outcome = DROP  # an event about the object came in during the write
                 millis = int(await pipe.pttl(name))
                 pipe.multi()
                 if isinstance(outcome, dict) and millis > 0:
@@ -355,4 +475,13 @@ async def update_document(
     await cache.delete(key)
 
 
-__all__ = ["Order", "apply_event", "apply_written", "order_of", "plan_for", "update_document"]
+__all__ = [
+    "Order",
+    "Written",
+    "apply_event",
+    "apply_written",
+    "order_of",
+    "plan_for",
+    "update_document",
+    "version_of",
+]

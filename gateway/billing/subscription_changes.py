@@ -1,9 +1,10 @@
 """Writes to one subscription: update it, cancel it now, resume it.
 
 Each sends the exact parameters a policy decision holds, adding only an idempotency key
-and `expand` (so the answer renders like a read, queued change included). The customer's
-cache is invalidated afterwards, failures too: a write that timed out may still have
-been applied, and the next read must find out from Stripe.
+and `expand` (so the answer renders like a read, queued change included). Afterwards the
+answer is put in the customer's cache (webhooks keeping it) or the cache is emptied, and
+always after a failure: a write that timed out may still have been applied, and the next
+read must find out from Stripe.
 
 When Stripe's answer is lost (no answer, or a 5xx that may follow an applied change), the
 subscription is read again and `holds` (the decision's own test) says whether the change
@@ -23,7 +24,14 @@ from .errors import BillingError
 from .schedule_release import DROPPED_MESSAGE, release_key, release_schedule
 from .subscription_truth import subscription_if
 from .subscriptions import DISCOUNT_EXPAND
-from .writes import forget_customer, resolve_lost_answer, stripe_write, with_key
+from .writes import (
+    answered,
+    forget_customer,
+    resolve_lost_answer,
+    stripe_write,
+    versions_before,
+    with_key,
+)
 
 if TYPE_CHECKING:
     from stripe.params import (
@@ -56,6 +64,7 @@ async def _write(
     with webhooks keeping it, put Stripe's answer in place)."""
     released = False
     written: dict[str, Any] | None = None
+    versions = await versions_before(billing, subscription_id)
     try:
         if release_schedule_id is not None:
             await release_schedule(
@@ -83,7 +92,9 @@ async def _write(
                 failure.say(DROPPED_MESSAGE + failure.message)
             raise failure from None
     finally:
-        await forget_customer(billing, customer_id, written)
+        # The write may have invoiced at once (a proration, a final invoice).
+        answer_in_place = () if written is None else (answered(versions, written, invoiced=True),)
+        await forget_customer(billing, customer_id, *answer_in_place)
     return Subscription.from_stripe(written or as_json(answer))
 
 

@@ -15,6 +15,7 @@ from pydantic import SecretStr
 
 from gateway.billing.cache_updates import (
     Order,
+    Written,
     apply_event,
     apply_written,
     order_of,
@@ -228,7 +229,8 @@ async def test_an_update_keeps_the_documents_expiry(cache: Cache) -> None:
     load = Loads({"id": CUS, "object": "customer", "name": "A"})
     await cache.customer_cached(CUS, "customer", 0.5, load)
     await asyncio.sleep(0.2)
-    await apply_written(cache, CUS, {"id": CUS, "object": "customer", "name": "B"})
+    written = Written({"id": CUS, "object": "customer", "name": "B"}, seen=None)
+    await apply_written(cache, CUS, written, TTL)
     key = f"cus:{CUS}:0:customer"
     assert 0 < await cache.expires_in(key) <= 0.31
     stored = await cache.get(key)
