@@ -9,7 +9,8 @@ previews are dropped when an event that can change them arrives.
 Order. Stripe does not deliver in order and retries late, so each object remembers the
 `created` of the newest event applied to it (`ver:<id>`, shared in Redis) and an older
 event is ignored. Two events about one object in the same second cannot be ordered from
-their content: the documents holding it are dropped and read again. A document loaded
+their content: the documents holding it are dropped and read again (unless they already
+hold the event's state). A document loaded
 from Stripe while an event was being applied is not stored (the events counter moved,
 `Cache._store_unless_moved`), so a read can never put back a state older than an event.
 A webhook that never arrives is bounded by the documents' lifetime (the staleness bound).
@@ -45,6 +46,7 @@ from .cached_objects import (
     same_state,
     with_nested,
 )
+from .idempotency import call_of
 from .subscription_ids import ids_key
 
 if TYPE_CHECKING:
@@ -226,10 +228,17 @@ def _invoice_item_subscription(item: Json) -> str | None:
 
 
 async def apply_event(
-    cache: Cache, customer_id: str, event_type: str, created: int, obj: Json, previous: Json
+    cache: Cache,
+    customer_id: str,
+    event_type: str,
+    created: int,
+    obj: Json,
+    previous: Json,
+    request_key: str | None = None,
 ) -> bool:
     """Apply one event to the customer's cached documents; False when it cannot be applied
-    in place and the caller should empty the customer's cache instead."""
+    in place and the caller should empty the customer's cache instead. `request_key`: the
+    idempotency key of the API request behind the event (Stripe's `request`)."""
     # First: a read loading meanwhile must not store what it loaded (it may be older).
     await cache.increment(events_key(customer_id), GENERATION_TTL_SECONDS)
     plan = plan_for(event_type, obj, previous, customer_id)
@@ -240,26 +249,35 @@ async def apply_event(
     if order is Order.OLDER:
         return True
     if order is Order.SAME_SECOND:
-        plan.edits = {kind: (lambda _: DROP) for kind in plan.edits}
+        # A document already in the event's state keeps it; any other is read again.
+        plan.edits = {kind: partial(_unless_changed, edit) for kind, edit in plan.edits.items()}
         if plan.invoice is not None:  # the pages holding it are read again
             plan.invoice, plan.invoice_pages = None, True
     elif object_id is not None:
-        await _against_write(cache, object_id, event_type, obj, plan)
+        await _against_write(cache, object_id, event_type, obj, plan, call_of(request_key))
     version = (object_id, created) if object_id and order is Order.NEWER else None
     await _carry_out(cache, customer_id, plan, version)
     return True
 
 
 async def _against_write(
-    cache: Cache, object_id: str, event_type: str, obj: Json, plan: Plan
+    cache: Cache, object_id: str, event_type: str, obj: Json, plan: Plan, call: str | None
 ) -> None:
-    """An event about an object the gateway wrote, before the write's own event came: its
-    state may be older than the written one, so what it would change is dropped instead."""
-    written = await cache.get(written_key(object_id))
-    if not isinstance(written, dict):
+    """An event about an object the gateway wrote, before the write's own event came.
+
+    Its own event (the written state) ends the wait. One with another state, made by an
+    earlier request of the same gateway call (a schedule before its phases), is older than
+    the answer: ignored. Any other may be older than the write: what it would change is
+    dropped instead."""
+    flag = await cache.get(written_key(object_id))
+    written = flag.get("state") if isinstance(flag, dict) else None
+    if not isinstance(flag, dict) or not isinstance(written, dict):
         return
     if _writes_own(written, event_type, obj):
         await cache.delete(written_key(object_id))
+        return
+    if call is not None and call == flag.get("call"):
+        plan.edits, plan.invoice = {}, None
         return
     plan.edits = {kind: partial(_unless_changed, edit) for kind, edit in plan.edits.items()}
     if plan.invoice is not None:
@@ -290,6 +308,8 @@ class Written:
     fields: frozenset[str] | None = None
     # The write may have invoiced at once: every cached invoice page is read again.
     invoiced: bool = False
+    # The gateway call that wrote it (`idempotency.call_of`): its other events are older.
+    call: str | None = None
 
 
 # How long a write's state waits for its own event (Stripe delivers within seconds; a
@@ -312,10 +332,37 @@ async def apply_written(cache: Cache, customer_id: str, written: Written, ttl: f
     plan = plan_for(f"{kind}.{gone}", obj, previous, customer_id)
     if plan is None or object_id is None:
         return False
-    plan.invoice_pages = plan.invoice_pages or written.invoiced
-    await cache.set(written_key(object_id), obj, ttl=min(ttl, WRITTEN_TTL_SECONDS))
+    prefix = f"cus:{customer_id}:{await cache.generation(customer_id)}:"
+    if written.invoiced and kind == "subscription":
+        plan.invoice_pages = await _invoiced_at_once(cache, prefix, obj)
+    for written_id, state in _written_objects(obj):
+        flag = {"call": written.call, "state": state}
+        await cache.set(written_key(written_id), flag, ttl=min(ttl, WRITTEN_TTL_SECONDS))
     await _carry_out(cache, customer_id, plan, guard=(object_id, written.seen))
     return True
+
+
+def _written_objects(obj: Json) -> list[tuple[str, Json]]:
+    """The objects an answer states: itself, and a subscription's expanded schedule."""
+    found = [(str(obj["id"]), obj)]
+    schedule = obj.get("schedule") if obj.get("object") == "subscription" else None
+    if isinstance(schedule, dict) and _id(schedule.get("id")):
+        found.append((str(schedule["id"]), schedule))
+    return found
+
+
+async def _invoiced_at_once(cache: Cache, prefix: str, subscription: Json) -> bool:
+    """Whether a subscription write invoiced at once: its latest invoice is not the one
+    the cached subscription names (not cached: taken to have invoiced)."""
+    object_id = _id(subscription.get("id"))
+    latest = _id(subscription.get("latest_invoice"))
+    cached = await cache.get(f"{prefix}subscription:{object_id}")
+    if not isinstance(cached, dict):
+        listed = await cache.get(prefix + "subscriptions")
+        rows = listed.get("data") if isinstance(listed, dict) else None
+        found = (r for r in rows or [] if isinstance(r, dict) and r.get("id") == object_id)
+        cached = next(found, None)
+    return not isinstance(cached, dict) or _id(cached.get("latest_invoice")) != latest
 
 
 async def _carry_out(

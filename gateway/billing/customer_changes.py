@@ -48,7 +48,11 @@ async def update_customer(
             raise
         return await resolve_lost_answer(exc, lambda: _customer_if(billing, customer_id, params))
     finally:
-        answer = () if written is None else (answered(versions, written, fields=params),)
+        answer = (
+            ()
+            if written is None
+            else (answered(versions, written, fields=params, key=idempotency_key),)
+        )
         await forget_customer(billing, customer_id, *answer)
     return Customer.from_stripe(written)
 

@@ -63,17 +63,19 @@ async def pay_invoice(
     details = (body.get("parent") or {}).get("subscription_details") or {}
     expanded = details.get("subscription")
     subscription = Subscription.from_stripe(expanded) if isinstance(expanded, dict) else None
-    await forget_customer(billing, customer_id, *_in_place(versions, body, expanded))
+    await forget_customer(
+        billing, customer_id, *_in_place(versions, body, expanded, idempotency_key)
+    )
     return InvoicePayment(Invoice.from_stripe(body), subscription)
 
 
 def _in_place(
-    versions: Versions, invoice: dict[str, Any], subscription: object
+    versions: Versions, invoice: dict[str, Any], subscription: object, key: str
 ) -> list[Written | None]:
     """The invoice (naming its subscription by id, as cached invoices do) and the
     subscription, as the payment left them."""
     if not isinstance(subscription, dict):
-        return [answered(versions, invoice)]
+        return [answered(versions, invoice, key=key)]
     details = {**invoice["parent"]["subscription_details"], "subscription": subscription["id"]}
     plain = {**invoice, "parent": {**invoice["parent"], "subscription_details": details}}
-    return [answered(versions, plain), answered(versions, subscription)]
+    return [answered(versions, plain, key=key), answered(versions, subscription, key=key)]

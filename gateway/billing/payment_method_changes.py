@@ -83,13 +83,13 @@ async def change_payment_methods(
                 path,
                 sent,
             )
-            answers.append(answered(versions, answer, fields=sent))
+            answers.append(answered(versions, answer, fields=sent, key=keys.base))
             done.customer_updated = True
         for subscription_id, params in subscription_changes:
             answer = await _subscription_step(
                 billing, subscription_id, params, keys.key(f"subscription-{subscription_id}")
             )
-            answers.append(answered(versions, answer, fields=params))
+            answers.append(answered(versions, answer, fields=params, key=keys.base))
             done.updated_subscriptions.append(subscription_id)
         if detach is not None:
             answer = await _step(
@@ -101,7 +101,7 @@ async def change_payment_methods(
                 stripe_path("/v1/payment_methods/{}", detach),
                 {"customer": ""},
             )
-            answers.append(answered(versions, answer))
+            answers.append(answered(versions, answer, key=keys.base))
             done.detached = True
     except BillingError as exc:
         done.error = exc

@@ -111,7 +111,9 @@ async def schedule_change(
         written = answer if isinstance(answer, dict) else None
         return result
     finally:
-        await forget_customer(billing, customer_id, answered(versions, written))
+        await forget_customer(
+            billing, customer_id, answered(versions, written, key=keys.key("schedule"))
+        )
 
 
 def queued_phases(
@@ -198,7 +200,9 @@ async def undo_queued_change(
             exc.say(DROPPED_MESSAGE + "Reload to see the subscription.")
             raise
     finally:
-        await forget_customer(billing, customer_id, answered(versions, written))
+        await forget_customer(
+            billing, customer_id, answered(versions, written, key=idempotency_key)
+        )
     return Subscription.from_stripe(written)
 
 

@@ -83,7 +83,9 @@ async def create_setup_intent(
             raise
         return await resolve_lost_answer(exc, created)
     finally:
-        await forget_customer(billing, customer_id, answered(versions, written))
+        await forget_customer(
+            billing, customer_id, answered(versions, written, key=idempotency_key)
+        )
     return SetupIntent.from_stripe(written)
 
 
@@ -152,6 +154,6 @@ async def confirm_setup_intent(
     attached = data.get("payment_method")
     # A confirmed intent attaches a payment method to the customer: it joins their list.
     pm = attached if isinstance(attached, dict) else None
-    await forget_customer(billing, customer_id, answered(versions, pm))
+    await forget_customer(billing, customer_id, answered(versions, pm, key=idempotency_key))
     method = PaymentMethod.from_stripe(attached) if isinstance(attached, dict) else None
     return SetupIntent.from_stripe(data), method

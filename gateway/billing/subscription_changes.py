@@ -93,7 +93,11 @@ async def _write(
             raise failure from None
     finally:
         # The write may have invoiced at once (a proration, a final invoice).
-        answer_in_place = () if written is None else (answered(versions, written, invoiced=True),)
+        answer_in_place = (
+            ()
+            if written is None
+            else (answered(versions, written, invoiced=True, key=idempotency_key),)
+        )
         await forget_customer(billing, customer_id, *answer_in_place)
     return Subscription.from_stripe(written or as_json(answer))
 

@@ -99,7 +99,7 @@ async def add_tax_id(
             raise
         return await resolve_lost_answer(exc, added)
     finally:
-        await forget_customer(billing, customer_id, *_in_place(versions, written))
+        await forget_customer(billing, customer_id, *_in_place(versions, written, idempotency_key))
     return TaxId.from_stripe(written)
 
 
@@ -131,9 +131,11 @@ async def remove_tax_id(
             raise
         await resolve_lost_answer(exc, removed)
     finally:
-        await forget_customer(billing, customer_id, *_in_place(versions, written))
+        await forget_customer(billing, customer_id, *_in_place(versions, written, idempotency_key))
 
 
-def _in_place(versions: Versions, written: dict[str, Any] | None) -> tuple[Written | None, ...]:
+def _in_place(
+    versions: Versions, written: dict[str, Any] | None, key: str
+) -> tuple[Written | None, ...]:
     """The answer to put in the cache; none (the cache is emptied) when there was none."""
-    return () if written is None else (answered(versions, written),)
+    return () if written is None else (answered(versions, written, key=key),)

@@ -23,6 +23,7 @@ import stripe
 from ..errors import ErrorCode
 from .cache_updates import Written, apply_written, version_of
 from .errors import BillingError, stripe_errors
+from .idempotency import call_of
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable, Iterator
@@ -79,17 +80,25 @@ def answered(
     *,
     fields: Iterable[str] | None = None,
     invoiced: bool = False,
+    key: str | None = None,
 ) -> Written | None:
     """Stripe's answer to a write, to put in place (None: the cache is emptied instead).
 
     An object not in `versions` is one the write created: no event could be ordered for
     it before. `fields`: what the write set (the previews it can change); `invoiced`: it
-    may have invoiced at once. None too for a write whose answer was lost (`obj` None)."""
+    may have invoiced at once; `key`: its idempotency key. None too for a write whose
+    answer was lost (`obj` None)."""
     if versions is None or obj is None:
         return None
     object_id = obj.get("id")
     seen = versions.get(object_id) if isinstance(object_id, str) else None
-    return Written(obj, seen, frozenset(fields) if fields is not None else None, invoiced=invoiced)
+    return Written(
+        obj,
+        seen,
+        frozenset(fields) if fields is not None else None,
+        invoiced=invoiced,
+        call=call_of(key),
+    )
 
 
 async def forget_customer(billing: Billing, customer_id: str, *answers: Written | None) -> None:
