@@ -20,10 +20,12 @@ it, but its place on Stripe's clock is unknown, so it is ordered against events 
 happened around it. Before the write, the object's version is read; an event ordered for
 the object while the write ran (the write's own, or another change, older or newer) means
 the answer cannot be placed: the documents it would change are dropped instead. After it,
-the written state is remembered (`wrote:<id>`) until the write's own event comes (its
-object agrees with the answer): until then an event with another state for the object,
-which may be older than the write, drops the documents it would change rather than
-putting its state over the written one.
+the written state is remembered (`wrote:<id>`, with the gateway call that wrote it) until
+the write's own event comes (its object agrees with the answer). Until then, an event of
+the same call with another state (an earlier request's, e.g. a schedule before its phases)
+is older than the answer and ignored; any other event with another state may be older
+than the write, so it drops the documents it would change rather than landing over the
+written state. Two concurrent writes of one object are ordered by their own events.
 """
 
 from __future__ import annotations
@@ -77,6 +79,16 @@ SUBSCRIPTION_PREVIEW_NEUTRAL_FIELDS = frozenset({"default_payment_method", "meta
 UPDATE_ATTEMPTS = 3
 
 
+@dataclass(frozen=True)
+class Guard:
+    """What a write's answer is placed against: its object's version before the write, and
+    the gateway call that made it."""
+
+    object_id: str
+    seen: int | None
+    call: str | None
+
+
 class Order(IntEnum):
     OLDER = -1
     SAME_SECOND = 0
@@ -96,10 +108,18 @@ class Plan:
     invoice: Json | None = None
     # Every cached invoice page is dropped (a write may have invoiced at once).
     invoice_pages: bool = False
+    # The state cannot be ordered against what is cached: a document already holding it
+    # keeps it, any other it would change is dropped (and read again).
+    cautious: bool = False
 
 
 def version_key(object_id: str) -> str:
     return f"ver:{object_id}"
+
+
+def ordered_by_key(object_id: str) -> str:
+    """The gateway call behind the newest event ordered for the object ("" for none)."""
+    return f"verby:{object_id}"
 
 
 def written_key(object_id: str) -> str:
@@ -249,12 +269,12 @@ async def apply_event(
     if order is Order.OLDER:
         return True
     if order is Order.SAME_SECOND:
-        # A document already in the event's state keeps it; any other is read again.
-        plan.edits = {kind: partial(_unless_changed, edit) for kind, edit in plan.edits.items()}
-        if plan.invoice is not None:  # the pages holding it are read again
-            plan.invoice, plan.invoice_pages = None, True
+        plan.cautious = True
     elif object_id is not None:
-        await _against_write(cache, object_id, event_type, obj, plan, call_of(request_key))
+        call = call_of(request_key)
+        # After the version (a write's guard reading both sees a stale call, and drops).
+        await cache.set(ordered_by_key(object_id), call or "", ttl=VERSION_TTL_SECONDS)
+        await _against_write(cache, object_id, event_type, obj, plan, call)
     version = (object_id, created) if object_id and order is Order.NEWER else None
     await _carry_out(cache, customer_id, plan, version)
     return True
@@ -279,9 +299,7 @@ async def _against_write(
     if call is not None and call == flag.get("call"):
         plan.edits, plan.invoice = {}, None
         return
-    plan.edits = {kind: partial(_unless_changed, edit) for kind, edit in plan.edits.items()}
-    if plan.invoice is not None:
-        plan.invoice, plan.invoice_pages = None, True
+    plan.cautious = True
 
 
 def _writes_own(written: Json, event_type: str, obj: Json) -> bool:
@@ -338,7 +356,7 @@ async def apply_written(cache: Cache, customer_id: str, written: Written, ttl: f
     for written_id, state in _written_objects(obj):
         flag = {"call": written.call, "state": state}
         await cache.set(written_key(written_id), flag, ttl=min(ttl, WRITTEN_TTL_SECONDS))
-    await _carry_out(cache, customer_id, plan, guard=(object_id, written.seen))
+    await _carry_out(cache, customer_id, plan, guard=Guard(object_id, written.seen, written.call))
     return True
 
 
@@ -370,13 +388,16 @@ async def _carry_out(
     customer_id: str,
     plan: Plan,
     version: tuple[str, int] | None = None,
-    guard: tuple[str, int | None] | None = None,
+    guard: Guard | None = None,
 ) -> None:
     prefix = f"cus:{customer_id}:{await cache.generation(customer_id)}:"
     for kind, edit in plan.edits.items():
-        await update_document(cache, prefix + kind, edit, version, guard)
+        cautious = partial(_unless_changed, edit) if plan.cautious else edit
+        await update_document(cache, prefix + kind, cautious, version, guard)
     if plan.invoice is not None:
-        await _update_invoice_pages(cache, prefix, plan.invoice, version, guard)
+        await _update_invoice_pages(
+            cache, prefix, plan.invoice, version, guard, cautious=plan.cautious
+        )
     if plan.invoice_pages:
         for kind in await _invoice_page_kinds(cache, prefix):
             await cache.delete(prefix + kind)
@@ -427,7 +448,9 @@ async def _update_invoice_pages(
     prefix: str,
     invoice: Json,
     version: tuple[str, int] | None,
-    guard: tuple[str, int | None] | None = None,
+    guard: Guard | None = None,
+    *,
+    cautious: bool = False,
 ) -> None:
     belongs = not invoice.get("deleted")
     for kind in await _invoice_page_kinds(cache, prefix):
@@ -435,19 +458,28 @@ async def _update_invoice_pages(
         if len(parts) != 3:
             continue
         _, limit, cursor = parts
-        await update_document(
-            cache,
-            prefix + kind,
-            partial(
-                in_page,
-                new=invoice,
-                belongs=belongs,
-                first_page=not cursor,
-                limit=int(limit) if limit.isdigit() else None,
-            ),
-            version,
-            guard,
+        edit: Callable[[Json], Outcome] = partial(
+            in_page,
+            new=invoice,
+            belongs=belongs,
+            first_page=not cursor,
+            limit=int(limit) if limit.isdigit() else None,
         )
+        if cautious:
+            edit = partial(_unless_changed, edit)
+        await update_document(cache, prefix + kind, edit, version, guard)
+
+
+def _still_placed(guard: Guard, newest: int | None, by: object) -> bool:
+    """Whether a write's answer can still land: no event ordered for its object since the
+    write began, or the newest is the write's own call's."""
+    if newest == guard.seen:
+        return True
+    if isinstance(by, bytes):
+        by = by.decode()
+    if isinstance(by, str) and by.startswith('"'):
+        by = json.loads(by)  # stored through the JSON serializer
+    return guard.call is not None and by == guard.call
 
 
 async def update_document(
@@ -455,7 +487,7 @@ async def update_document(
     key: str,
     edit: Callable[[Json], Outcome],
     version: tuple[str, int] | None = None,
-    guard: tuple[str, int | None] | None = None,
+    guard: Guard | None = None,
 ) -> None:
     """Apply `edit` to the document under `key`, if cached, keeping its expiry; atomic
     (Redis: optimistic, WATCH; when the document keeps changing under it, it is dropped).
@@ -466,21 +498,21 @@ async def update_document(
     not land after it. Dropping is always allowed. (The memory backend never suspends
     between ordering and editing, so nothing can come between them there.)
 
-    `guard` (object id, version before a write): a write's answer lands only while no event
-    about the object was ordered since; otherwise the document is dropped (the event may
-    be older or newer than the write: the next read asks Stripe)."""
-    tracked = version[0] if version is not None else guard[0] if guard is not None else None
+    `guard`: a write's answer lands only while no event about the object was ordered since
+    the write began, or the newest one ordered was made by the write's own call (its state
+    is the answer's or an earlier one); otherwise the document is dropped (the event may be
+    older or newer than the write: the next read asks Stripe)."""
+    tracked = version[0] if version is not None else guard.object_id if guard else None
     redis = cache.redis
     if redis is None:
         doc = await cache.get(key)
         if isinstance(doc, dict):
             outcome = edit(doc)
-            if (
-                isinstance(outcome, dict)
-                and guard is not None
-                and await version_of(cache, guard[0]) != guard[1]
-            ):
-                outcome = DROP
+            if isinstance(outcome, dict) and guard is not None:
+                newest = await version_of(cache, guard.object_id)
+                by = await cache.get(ordered_by_key(guard.object_id))
+                if not _still_placed(guard, newest, by):
+                    outcome = DROP
             ttl = await cache.expires_in(key)
             if outcome is DROP or (isinstance(outcome, dict) and ttl <= 0):
                 await cache.delete(key)
@@ -506,8 +538,10 @@ async def update_document(
                     newest = _version(await pipe.get(watched[1]))
                     if version is not None and newest != version[1]:
                         return  # a newer event about the object came in meanwhile
-                    if guard is not None and newest != guard[1]:
-                        outcome = DROP  # an event about the object came in during the write
+                    if guard is not None:
+                        by = await pipe.get(cache.stored_key(ordered_by_key(guard.object_id)))
+                        if not _still_placed(guard, newest, by):
+                            outcome = DROP  # an event about the object came in meanwhile
                 millis = int(await pipe.pttl(name))
                 pipe.multi()
                 if isinstance(outcome, dict) and millis > 0:

@@ -12,6 +12,7 @@ are counted in the emulator's request log.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -151,6 +152,9 @@ async def queued(setting: Setting) -> dict[str, Any]:
         subscriptionId=world.bob.subscription,
         priceId=world.basic_monthly,
     )
+    # Undone in a later second than it was queued: two states of the schedule in one
+    # second cannot be ordered (a webhook rule), and would read the list again.
+    await asyncio.sleep(1.1)
     return {"subscriptionId": world.bob.subscription}
 
 
