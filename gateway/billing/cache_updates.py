@@ -268,12 +268,12 @@ async def apply_event(
     order = await order_of(cache, object_id, created) if object_id else Order.SAME_SECOND
     if order is Order.OLDER:
         return True
-    if order is Order.SAME_SECOND:
-        plan.cautious = True
-    elif object_id is not None:
+    plan.cautious = order is Order.SAME_SECOND
+    if object_id is not None:
         call = call_of(request_key)
-        # After the version (a write's guard reading both sees a stale call, and drops).
-        await cache.set(ordered_by_key(object_id), call or "", ttl=VERSION_TTL_SECONDS)
+        if order is Order.NEWER:
+            # After the version (a write's guard reading both sees a stale call, and drops).
+            await cache.set(ordered_by_key(object_id), call or "", ttl=VERSION_TTL_SECONDS)
         await _against_write(cache, object_id, event_type, obj, plan, call)
     version = (object_id, created) if object_id and order is Order.NEWER else None
     await _carry_out(cache, customer_id, plan, version)
@@ -287,11 +287,18 @@ async def _against_write(
 
     Its own event (the written state) ends the wait. One with another state, made by an
     earlier request of the same gateway call (a schedule before its phases), is older than
-    the answer: ignored. Any other may be older than the write: what it would change is
-    dropped instead."""
+    the answer: ignored; so is one of a call still waiting for its answer (`writing`),
+    which the answer will state. Any other may be older than the write: what it would
+    change is dropped instead."""
     flag = await cache.get(written_key(object_id))
-    written = flag.get("state") if isinstance(flag, dict) else None
-    if not isinstance(flag, dict) or not isinstance(written, dict):
+    if not isinstance(flag, dict):
+        return
+    written = flag.get("state")
+    if not isinstance(written, dict):
+        if call is not None and call == flag.get("call"):
+            plan.edits, plan.invoice = {}, None
+        else:
+            plan.cautious = True
         return
     if _writes_own(written, event_type, obj):
         await cache.delete(written_key(object_id))
@@ -330,6 +337,17 @@ class Written:
     call: str | None = None
 
 
+# Longer than any write takes (Stripe's timeout and retries included).
+WRITING_TTL_SECONDS = 120.0
+
+
+async def writing(cache: Cache, object_id: str, call: str) -> None:
+    """Before a write of the gateway call `call` to the object: until its answer, events of
+    the call leave the object's documents to the answer (`_against_write`)."""
+    flag = {"call": call, "state": None}
+    await cache.set(written_key(object_id), flag, ttl=WRITING_TTL_SECONDS)
+
+
 # How long a write's state waits for its own event (Stripe delivers within seconds; a
 # later straggler is bounded by the documents' staleness bound).
 WRITTEN_TTL_SECONDS = 600.0
@@ -353,10 +371,11 @@ async def apply_written(cache: Cache, customer_id: str, written: Written, ttl: f
     prefix = f"cus:{customer_id}:{await cache.generation(customer_id)}:"
     if written.invoiced and kind == "subscription":
         plan.invoice_pages = await _invoiced_at_once(cache, prefix, obj)
+    await _carry_out(cache, customer_id, plan, guard=Guard(object_id, written.seen, written.call))
+    # Only now: until the answer is in place, the call's events wait for it (`writing`).
     for written_id, state in _written_objects(obj):
         flag = {"call": written.call, "state": state}
         await cache.set(written_key(written_id), flag, ttl=min(ttl, WRITTEN_TTL_SECONDS))
-    await _carry_out(cache, customer_id, plan, guard=Guard(object_id, written.seen, written.call))
     return True
 
 
@@ -565,4 +584,5 @@ __all__ = [
     "plan_for",
     "update_document",
     "version_of",
+    "writing",
 ]

@@ -33,7 +33,7 @@ async def update_customer(
 ) -> Customer:
     """`POST /v1/customers/{id}` with a decision's parameters; returns the customer as read."""
     written: dict[str, Any] | None = None
-    versions = await versions_before(billing, customer_id)
+    versions = await versions_before(billing, customer_id, key=idempotency_key)
     try:
         with stripe_write(noun="Customer"):
             # The test clock rides along as on reads: the policy's "now" comes from it.

@@ -48,7 +48,9 @@ async def pay_invoice(
 ) -> InvoicePayment:
     """Charge the invoice with `params` (the decision's `payment_method`); `subscription_id`
     is the invoice's subscription, whose state the payment may change."""
-    versions = await versions_before(billing, invoice_id, *filter(None, [subscription_id]))
+    versions = await versions_before(
+        billing, invoice_id, *filter(None, [subscription_id]), key=idempotency_key
+    )
     try:
         with stripe_write(noun="Invoice"):
             answer = await billing.stripe.v1.invoices.pay_async(

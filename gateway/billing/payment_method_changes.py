@@ -65,7 +65,9 @@ async def change_payment_methods(
     done = PaymentMethodChange()
     stripe = billing.stripe.v1
     changed = [s for s, _ in subscription_changes]
-    versions = await versions_before(billing, customer_id, *changed, *filter(None, [detach]))
+    versions = await versions_before(
+        billing, customer_id, *changed, *filter(None, [detach]), key=keys.base
+    )
     # Stripe's answers, for the cache; None for a write whose answer was lost.
     answers: list[Written | None] = []
     try:

@@ -71,7 +71,7 @@ async def schedule_change(
     answer is what the customer's cache takes in (failures empty it).
     """
     created = False
-    versions = await versions_before(billing, subscription_id)
+    versions = await versions_before(billing, subscription_id, key=keys.key("schedule"))
     written: dict[str, Any] | None = None
     try:
         if schedule_id is None or phase_start is None:
@@ -188,7 +188,7 @@ async def undo_queued_change(
 ) -> Subscription:
     """Release the gateway's schedule (the queued change is dropped) and read the result,
     which the customer's cache takes in (the cache is emptied when either fails)."""
-    versions = await versions_before(billing, subscription_id)
+    versions = await versions_before(billing, subscription_id, key=idempotency_key)
     written: dict[str, Any] | None = None
     try:
         await release_schedule(

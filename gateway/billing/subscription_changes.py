@@ -64,7 +64,7 @@ async def _write(
     with webhooks keeping it, put Stripe's answer in place)."""
     released = False
     written: dict[str, Any] | None = None
-    versions = await versions_before(billing, subscription_id)
+    versions = await versions_before(billing, subscription_id, key=idempotency_key)
     try:
         if release_schedule_id is not None:
             await release_schedule(

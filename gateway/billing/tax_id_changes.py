@@ -113,7 +113,7 @@ async def remove_tax_id(
         return True if gone else None
 
     written: dict[str, Any] | None = None
-    versions = await versions_before(billing, tax_id)
+    versions = await versions_before(billing, tax_id, key=idempotency_key)
     try:
         with stripe_write(noun="Tax ID"):
             deleted = await billing.stripe.v1.customers.tax_ids.delete_async(

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import stripe
 
 from ..errors import ErrorCode
-from .cache_updates import Written, apply_written, version_of
+from .cache_updates import Written, apply_written, version_of, writing
 from .errors import BillingError, stripe_errors
 from .idempotency import call_of
 
@@ -63,11 +63,17 @@ def stripe_write(noun: str | None = None) -> Iterator[None]:
 Versions = dict[str, int | None] | None
 
 
-async def versions_before(billing: Billing, *object_ids: str) -> Versions:
-    """Read before a write is sent: where each object it will change stands among events."""
+async def versions_before(billing: Billing, *object_ids: str, key: str | None = None) -> Versions:
+    """Read before a write is sent: where each object it will change stands among events.
+    With the write's idempotency `key`, the objects are marked as being written by its call
+    (`cache_updates.writing`)."""
     if not billing.kept_by_webhooks:
         return None
+    call = call_of(key)
     try:
+        if call is not None:
+            for object_id in object_ids:
+                await writing(billing.cache, object_id, call)
         return {object_id: await version_of(billing.cache, object_id) for object_id in object_ids}
     except Exception:  # the cache backend's own errors vary by client
         logger.warning("could not read versions before a write; its answer will not be applied")

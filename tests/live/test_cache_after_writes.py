@@ -137,10 +137,18 @@ async def setup_intent(setting: Setting) -> dict[str, Any]:
     return {"setupIntentId": created["setupIntent"]["id"], "paymentMethod": "pm_card_mastercard"}
 
 
+async def a_later_second() -> None:
+    """The write comes in a later second than the change it follows: two states of one
+    object in one second cannot be ordered from webhooks (the documents holding it would
+    be read again, whoever made the second change)."""
+    await asyncio.sleep(1.1)
+
+
 async def canceling(setting: Setting) -> dict[str, Any]:
     await setting.client.v1.subscriptions.update_async(
         setting.world.alice.subscription, {"cancel_at_period_end": True}
     )
+    await a_later_second()
     return {"subscriptionId": setting.world.alice.subscription}
 
 
@@ -152,9 +160,7 @@ async def queued(setting: Setting) -> dict[str, Any]:
         subscriptionId=world.bob.subscription,
         priceId=world.basic_monthly,
     )
-    # Undone in a later second than it was queued: two states of the schedule in one
-    # second cannot be ordered (a webhook rule), and would read the list again.
-    await asyncio.sleep(1.1)
+    await a_later_second()
     return {"subscriptionId": world.bob.subscription}
 
 
@@ -166,6 +172,7 @@ async def open_invoice(setting: Setting) -> dict[str, Any]:
             "payment_behavior": "default_incomplete",
         }
     )
+    await a_later_second()
     return {"invoiceId": str(sub.latest_invoice)}
 
 
