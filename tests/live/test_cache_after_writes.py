@@ -251,33 +251,34 @@ async def test_a_write_answered_after_a_newer_event_does_not_overwrite_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """While the gateway's write is on its way back, the merchant's backend changes the
-    customer in Stripe and that event is applied first: the write's answer (without that
-    change) must not land over it."""
+    customer in Stripe (a second later) and that event is applied first: the write's
+    answer (without that change) must not land over it."""
     b = stripe_webhooks.b
-    token = await b.gateway.token_for(world.alice.id)
+    bob = world.bob.id  # no test clock: his events carry the time they happened
+    token = await b.gateway.token_for(bob)
     await warm(b, token)
     apply = writes.apply_written
 
     async def after_a_newer_event(*args: Any) -> bool:
-        await stripe_client.v1.customers.update_async(
-            world.alice.id, {"email": "newer@example.com"}
-        )
+        await a_later_second()
+        await stripe_client.v1.customers.update_async(bob, {"email": "newer@example.com"})
         await settled(emulator.runtime)
         return await apply(*args)
 
     monkeypatch.setattr(writes, "apply_written", after_a_newer_event)
     setting = Setting(stripe_webhooks, world, emulator, stripe_client)
-    await setting.gateway_call(world.alice.id, "updateCustomer", name="Written")
+    await setting.gateway_call(bob, "updateCustomer", name="Written")
     monkeypatch.undo()
     await settled(emulator.runtime)
     emulator.reset_log()
 
     after = await overview(b, token)
-    assert shown(after) == await truth(stripe_client, world.alice.id)
+    assert stripe_requests(emulator) == Counter({CUSTOMER_READ: 1})  # read again
     assert (after["customer"]["name"], after["customer"]["email"]) == (
         "Written",
         "newer@example.com",
     )
+    assert shown(after) == await truth(stripe_client, bob)
 
 
 def _new_events(emulator: RunningEmulator, seen: set[str]) -> list[dict[str, Any]]:
