@@ -240,6 +240,10 @@ async def test_after_a_write_the_next_overview_asks_only_for_the_previews_it_can
     after = await overview(b, token)
 
     assert stripe_requests(emulator) == case.expected
+    # And then nothing, a subscription that will not invoice again included.
+    emulator.reset_log()
+    assert await overview(b, token) == after
+    assert stripe_requests(emulator) == NOTHING
     assert shown(after) == await truth(stripe_client, customer_id)
 
 
