@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import stripe
+
 from ..models import Invoice
 from . import ids
-from .errors import BillingError, NotFound, stripe_errors
+from .errors import NotFound, stripe_errors
 from .ids import is_stripe_id
 from .ownership import owned_by, owner_of
 from .stripe_json import post_json
@@ -64,17 +66,17 @@ async def upcoming_invoice(
         raise NotFound("Subscription")
 
     async def load() -> dict[str, Any]:
-        try:
-            with stripe_errors(noun="Subscription"):
+        with stripe_errors(noun="Subscription"):
+            try:
                 return await post_json(
                     billing,
                     "/v1/invoices/create_preview",
                     {"customer": customer_id, "subscription": subscription_id},
                 )
-        except BillingError as exc:
-            if exc.stripe_code == NO_UPCOMING_INVOICE:
-                return dict(_NONE)
-            raise
+            except stripe.InvalidRequestError as exc:  # a 404, which would read as NotFound
+                if exc.code == NO_UPCOMING_INVOICE:
+                    return dict(_NONE)
+                raise
 
     invoice = await billing.cache.customer_cached(
         customer_id,
