@@ -15,17 +15,12 @@ from Stripe while an event was being applied is not stored (the events counter m
 `Cache._store_unless_moved`), so a read can never put back a state older than an event.
 A webhook that never arrives is bounded by the documents' lifetime (the staleness bound).
 
-The gateway's own writes (`apply_written`). A write's answer is Stripe's state right after
-it, but its place on Stripe's clock is unknown, so it is ordered against events by what
-happened around it. Before the write, the object's version is read; an event ordered for
-the object while the write ran (the write's own, or another change, older or newer) means
-the answer cannot be placed: the documents it would change are dropped instead. After it,
-the written state is remembered (`wrote:<id>`, with the gateway call that wrote it) until
-the write's own event comes (its object agrees with the answer). Until then, an event of
-the same call with another state (an earlier request's, e.g. a schedule before its phases)
-is older than the answer and ignored; any other event with another state may be older
-than the write, so it drops the documents it would change rather than landing over the
-written state. Two concurrent writes of one object are ordered by their own events.
+The gateway's own writes (`written_answers.py`) put Stripe's answer in place too. Until a
+write's own event comes, the written state is remembered (`wrote:<id>`, with the gateway
+call that wrote it, or only the call while its answer is awaited): an event of the same
+call with another state is older than the answer and ignored; any other event with
+another state may be older than the write, so it drops the documents it would change
+rather than landing over the written state (`_against_write`).
 """
 
 from __future__ import annotations
@@ -276,7 +271,7 @@ async def apply_event(
             await cache.set(ordered_by_key(object_id), call or "", ttl=VERSION_TTL_SECONDS)
         await _against_write(cache, object_id, event_type, obj, plan, call)
     version = (object_id, created) if object_id and order is Order.NEWER else None
-    await _carry_out(cache, customer_id, plan, version)
+    await carry_out(cache, customer_id, plan, version)
     return True
 
 
@@ -322,87 +317,7 @@ def _unless_changed(edit: Callable[[Json], Outcome], doc: Json) -> Outcome:
     return SAME if outcome is SAME else DROP
 
 
-@dataclass(frozen=True)
-class Written:
-    """One object as Stripe answered a write of the gateway."""
-
-    obj: Json
-    # Its version read before the write was sent (None: no event ordered for it yet).
-    seen: int | None
-    # The fields the write set (None: any may have changed), for the previews it can change.
-    fields: frozenset[str] | None = None
-    # The write may have invoiced at once: every cached invoice page is read again.
-    invoiced: bool = False
-    # The gateway call that wrote it (`idempotency.call_of`): its other events are older.
-    call: str | None = None
-
-
-# Longer than any write takes (Stripe's timeout and retries included).
-WRITING_TTL_SECONDS = 120.0
-
-
-async def writing(cache: Cache, object_id: str, call: str) -> None:
-    """Before a write of the gateway call `call` to the object: until its answer, events of
-    the call leave the object's documents to the answer (`_against_write`)."""
-    flag = {"call": call, "state": None}
-    await cache.set(written_key(object_id), flag, ttl=WRITING_TTL_SECONDS)
-
-
-# How long a write's state waits for its own event (Stripe delivers within seconds; a
-# later straggler is bounded by the documents' staleness bound).
-WRITTEN_TTL_SECONDS = 600.0
-
-
-async def apply_written(cache: Cache, customer_id: str, written: Written, ttl: float) -> bool:
-    """A write's answer (Stripe's state right after it) applied like an event, unless an
-    event about the object was ordered while the write ran (then what it would change is
-    dropped); False when it cannot be applied in place (the caller empties the cache)."""
-    await cache.increment(events_key(customer_id), GENERATION_TTL_SECONDS)
-    obj = written.obj
-    object_id = _id(obj.get("id"))
-    kind = obj.get("object")
-    gone = "deleted" if obj.get("deleted") else "updated"
-    previous: Json = (
-        dict.fromkeys(written.fields, True) if written.fields is not None else {"written": True}
-    )
-    plan = plan_for(f"{kind}.{gone}", obj, previous, customer_id)
-    if plan is None or object_id is None:
-        return False
-    prefix = f"cus:{customer_id}:{await cache.generation(customer_id)}:"
-    if written.invoiced and kind == "subscription":
-        plan.invoice_pages = await _invoiced_at_once(cache, prefix, obj)
-    await _carry_out(cache, customer_id, plan, guard=Guard(object_id, written.seen, written.call))
-    # Only now: until the answer is in place, the call's events wait for it (`writing`).
-    for written_id, state in _written_objects(obj):
-        flag = {"call": written.call, "state": state}
-        await cache.set(written_key(written_id), flag, ttl=min(ttl, WRITTEN_TTL_SECONDS))
-    return True
-
-
-def _written_objects(obj: Json) -> list[tuple[str, Json]]:
-    """The objects an answer states: itself, and a subscription's expanded schedule."""
-    found = [(str(obj["id"]), obj)]
-    schedule = obj.get("schedule") if obj.get("object") == "subscription" else None
-    if isinstance(schedule, dict) and _id(schedule.get("id")):
-        found.append((str(schedule["id"]), schedule))
-    return found
-
-
-async def _invoiced_at_once(cache: Cache, prefix: str, subscription: Json) -> bool:
-    """Whether a subscription write invoiced at once: its latest invoice is not the one
-    the cached subscription names (not cached: taken to have invoiced)."""
-    object_id = _id(subscription.get("id"))
-    latest = _id(subscription.get("latest_invoice"))
-    cached = await cache.get(f"{prefix}subscription:{object_id}")
-    if not isinstance(cached, dict):
-        listed = await cache.get(prefix + "subscriptions")
-        rows = listed.get("data") if isinstance(listed, dict) else None
-        found = (r for r in rows or [] if isinstance(r, dict) and r.get("id") == object_id)
-        cached = next(found, None)
-    return not isinstance(cached, dict) or _id(cached.get("latest_invoice")) != latest
-
-
-async def _carry_out(
+async def carry_out(
     cache: Cache,
     customer_id: str,
     plan: Plan,
@@ -576,13 +491,13 @@ async def update_document(
 
 
 __all__ = [
+    "Guard",
     "Order",
-    "Written",
     "apply_event",
-    "apply_written",
+    "carry_out",
     "order_of",
     "plan_for",
     "update_document",
     "version_of",
-    "writing",
+    "written_key",
 ]

@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
     from stripe.params import InvoicePayParams
 
-    from .cache_updates import Written
     from .writes import Versions
+    from .written_answers import Written
 
 _SUBSCRIPTION = "parent.subscription_details.subscription"
 EXPAND = [_SUBSCRIPTION, f"{_SUBSCRIPTION}.schedule", *DISCOUNT_EXPAND]

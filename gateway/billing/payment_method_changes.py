@@ -37,9 +37,9 @@ if TYPE_CHECKING:
     from stripe import StripeObject
     from stripe.params import CustomerUpdateParams, SubscriptionUpdateParams
 
-    from .cache_updates import Written
     from .client import Billing
     from .idempotency import IdempotencyKeys
+    from .written_answers import Written
 
 
 @dataclass

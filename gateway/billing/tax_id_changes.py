@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 
     from stripe.params import CustomerCreateTaxIdParams
 
-    from .cache_updates import Written
     from .writes import Versions
+    from .written_answers import Written
 
 _SPACES = re.compile(r"\s+")
 

@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import stripe
 
 from ..errors import ErrorCode
-from .cache_updates import Written, apply_written, version_of, writing
+from .cache_updates import version_of
 from .errors import BillingError, stripe_errors
 from .idempotency import call_of
+from .written_answers import Written, apply_written, writing
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable, Iterator

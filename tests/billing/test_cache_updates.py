@@ -15,14 +15,13 @@ from pydantic import SecretStr
 
 from gateway.billing.cache_updates import (
     Order,
-    Written,
     apply_event,
-    apply_written,
     order_of,
     remember_invoice_page,
     update_document,
 )
 from gateway.billing.cached_objects import in_page
+from gateway.billing.written_answers import Written, apply_written
 from gateway.settings import Settings
 from gateway.store import Cache
 

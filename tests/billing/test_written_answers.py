@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from gateway.billing.cache_updates import Written, apply_event, apply_written, version_of, writing
+from gateway.billing.cache_updates import apply_event, version_of
+from gateway.billing.written_answers import Written, apply_written, writing
 from gateway.store import Cache
 
 if TYPE_CHECKING:
