@@ -13,7 +13,13 @@ from .customer_search import customers_with_metadata
 from .customers import CustomerRecord, existing_customer, fetch_customer, fetch_record
 from .discount_offers import OfferedDiscount, fetch_coupon, fetch_promotion_code
 from .errors import BillingError, BillingErrorCode, NotFound
-from .idempotency import IdempotencyKeys, idempotency_keys, recall_outcome, remember_outcome
+from .idempotency import (
+    IdempotencyKeys,
+    event_keys,
+    idempotency_keys,
+    recall_outcome,
+    remember_outcome,
+)
 from .invoice_payments import pay_invoice
 from .invoices import fetch_invoice, list_invoices
 from .payment_method_accounts import PaymentMethodAccount, read_payment_method_account
@@ -70,6 +76,7 @@ __all__ = [
     "customer_tax_ids",
     "customers_with_metadata",
     "end_change",
+    "event_keys",
     "existing_customer",
     "fetch_catalog",
     "fetch_coupon",
