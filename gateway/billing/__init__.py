@@ -11,7 +11,12 @@ from .client import Billing, open_stripe
 from .customer_changes import update_customer
 from .customer_search import customers_with_metadata
 from .customers import CustomerRecord, existing_customer, fetch_customer, fetch_record
-from .discount_offers import OfferedDiscount, fetch_coupon, fetch_promotion_code
+from .discount_offers import (
+    OfferedDiscount,
+    fetch_coupon,
+    fetch_coupon_terms,
+    fetch_promotion_code,
+)
 from .errors import BillingError, BillingErrorCode, NotFound
 from .idempotency import (
     IdempotencyKeys,
@@ -80,6 +85,7 @@ __all__ = [
     "existing_customer",
     "fetch_catalog",
     "fetch_coupon",
+    "fetch_coupon_terms",
     "fetch_customer",
     "fetch_invoice",
     "fetch_portal_configurations",
