@@ -265,3 +265,18 @@ async def test_a_stripe_failure_in_the_webhook_is_retried_by_stripe(
     # Stripe's retry (the same event) finishes it.
     assert (await deliver(single, event))["duplicate"] is False
     assert await subscription_default(stripe_client, world.bob.subscription) == new_card
+
+
+async def test_a_customer_without_a_default_gets_the_flow_card(
+    single: Instance, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    fresh = await stripe_client.v1.customers.create_async({"email": "new@example.com"})
+    assert await default_of(stripe_client, fresh.id) is None
+    intent = await gateway_intent(single, fresh.id)
+    stored = await stripe_client.v1.setup_intents.retrieve_async(intent)
+    # Not "": Stripe drops a metadata key set to an empty string.
+    assert stored.metadata["portal_gateway_replaces_default"] == "none"
+    new_card = await confirm_in_browser(stripe_client, intent)
+    await deliver(single, await succeeded_event(stripe_client, intent))
+    assert await default_of(stripe_client, fresh.id) == new_card
+    assert world.bob.id != fresh.id

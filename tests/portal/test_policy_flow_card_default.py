@@ -26,7 +26,7 @@ def test_the_card_replaces_the_default_it_was_added_to_replace() -> None:
 
 
 def test_a_customer_without_a_default_gets_the_card() -> None:
-    metadata = {**FLOW, "portal_gateway_replaces_default": ""}
+    metadata = {**FLOW, "portal_gateway_replaces_default": "none"}
     decision = decide_flow_card_default(metadata, customer(None), card("pm_new"))
     assert decision is not None
     assert decision.customer_params is not None

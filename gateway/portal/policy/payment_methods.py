@@ -37,9 +37,11 @@ _ENDED: frozenset[SubscriptionStatus] = frozenset({"canceled", "incomplete_expir
 # Marks a setup intent created in a `payment_method_update` flow: the card it saves becomes
 # the customer's default, as in Stripe's own flow.
 FLOW_DEFAULT_METADATA = "portal_gateway_becomes_default"
-# The customer's default when that intent was created ("" for none): the webhook that
-# learns the intent succeeded moves the default only while it is still this one.
+# The customer's default when that intent was created (`NO_DEFAULT` for none: Stripe drops
+# a metadata key set to ""): the webhook that learns the intent succeeded moves the
+# default only while it is still this one.
 FLOW_REPLACES_METADATA = "portal_gateway_replaces_default"
+NO_DEFAULT = "none"
 
 
 def new_card_becomes_default(ctx: PolicyContext) -> bool:
@@ -79,7 +81,7 @@ def decide_add_payment_method(
     if new_card_becomes_default(ctx):
         params["metadata"] = {
             FLOW_DEFAULT_METADATA: "true",
-            FLOW_REPLACES_METADATA: customer.default_payment_method_id or "",
+            FLOW_REPLACES_METADATA: customer.default_payment_method_id or NO_DEFAULT,
         }
     return SetupIntentDecision(customer_id=customer.id, params=params)
 
@@ -151,7 +153,8 @@ def decide_flow_card_default(
     """
     if not is_flow_card_intent(metadata) or payment_method.customer_id != customer.id:
         return None
-    replaced = metadata[FLOW_REPLACES_METADATA] or None
+    recorded = metadata[FLOW_REPLACES_METADATA]
+    replaced = None if recorded in ("", NO_DEFAULT) else recorded
     current = customer.default_payment_method_id
     if current == payment_method.id:
         changes = _repoint(subscriptions, replaced, payment_method.id) if replaced else ()
