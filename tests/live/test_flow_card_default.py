@@ -275,6 +275,7 @@ async def test_a_customer_without_a_default_gets_the_flow_card(
     intent = await gateway_intent(single, fresh.id)
     stored = await stripe_client.v1.setup_intents.retrieve_async(intent)
     # Not "": Stripe drops a metadata key set to an empty string.
+    assert stored.metadata is not None
     assert stored.metadata["portal_gateway_replaces_default"] == "none"
     new_card = await confirm_in_browser(stripe_client, intent)
     await deliver(single, await succeeded_event(stripe_client, intent))
