@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from gateway.billing import writes
+from gateway.billing.written_answers import apply_written
 from tests.api.mutation_calls import mutate
 from tests.live.instances import settled
 from tests.live.test_cache_by_webhooks import PREVIEW, deliver, overview, stripe_requests, warm
@@ -261,7 +262,7 @@ async def test_a_write_answered_after_a_newer_event_does_not_overwrite_it(
     bob = world.bob.id  # no test clock: his events carry the time they happened
     token = await b.gateway.token_for(bob)
     await warm(b, token)
-    apply = writes.apply_written
+    apply = apply_written
 
     async def after_a_newer_event(*args: Any) -> bool:
         await a_later_second()
@@ -344,7 +345,7 @@ async def test_the_writes_own_event_first_then_its_answer_costs_nothing(
     _new_events(emulator, seen)
     token = await b.gateway.token_for(world.alice.id)
     await warm(b, token)
-    apply = writes.apply_written
+    apply = apply_written
 
     async def after_its_own_event(*args: Any) -> bool:
         await _deliver_all(a, _new_events(emulator, seen))
