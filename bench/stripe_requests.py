@@ -223,7 +223,7 @@ async def measure(
     steps = _mutation_steps(session, stack)
     for step, fields in steps:
         await session.overview()  # the customer has just opened the portal
-        if name == "updateSubscription":
+        if step == "updateSubscription":
             # As a portal does: preview, then confirm with the preview's quote.
             shown = await session.query(QUOTE_PREVIEW, {"input": fields})
             fields = {
