@@ -3,17 +3,21 @@ pause schedule in the same request (Stripe's way to pause now and resume at a da
 
 The decision holds the whole request (`from_subscription`, the gateway's metadata, the
 pause schedule). A create without an answer is checked by reading the subscription: paused
-with a resume date means it was made. The answer is the subscription read back with its
-schedule expanded, so the resume date shows.
+with a resume date means it was made. The answer carries the subscription, expanded as a
+read expands it (its schedule too, so the resume date shows): one Stripe call in all. An
+answer replayed from an earlier attempt that no longer holds is replaced by a fresh read.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from ..errors import ErrorCode
+from ..models import Subscription
+from .client import as_json
 from .errors import BillingError
 from .schedule_release import DROPPED_MESSAGE, release_key, release_schedule
-from .subscription_truth import read_subscription, subscription_if
+from .subscription_truth import EXPAND, read_subscription, subscription_if
 from .writes import forget_customer, resolve_lost_answer, stripe_write, with_key
 
 if TYPE_CHECKING:
@@ -21,10 +25,11 @@ if TYPE_CHECKING:
 
     from stripe.params import SubscriptionScheduleCreateParams
 
-    from ..models import Subscription
     from .client import Billing
 
 READ_BACK_FAILED = "The subscription was paused. Reload to see it."
+# The schedule's subscription, as a read expands it.
+SUBSCRIPTION_EXPAND = ["subscription", *(f"subscription.{path}" for path in EXPAND)]
 
 
 async def schedule_pause(
@@ -51,12 +56,20 @@ async def schedule_pause(
             released = True
         try:
             with stripe_write(noun="Subscription"):
-                await billing.stripe.v1.subscription_schedules.create_async(
-                    cast("SubscriptionScheduleCreateParams", dict(params)),
+                schedule = await billing.stripe.v1.subscription_schedules.create_async(
+                    cast(
+                        "SubscriptionScheduleCreateParams",
+                        {**params, "expand": SUBSCRIPTION_EXPAND},
+                    ),
                     with_key(idempotency_key),
                 )
         except BillingError as exc:
             failure = exc
+            if exc.code is ErrorCode.INVALID_INPUT:
+                # A concurrent pause may have got there first: then this one holds too.
+                settled = await subscription_if(billing, subscription_id, holds)
+                if settled is not None:
+                    return settled
             if exc.ambiguous:
                 try:
                     return await resolve_lost_answer(
@@ -69,6 +82,9 @@ async def schedule_pause(
             raise failure from None
     finally:
         await forget_customer(billing, customer_id)
+    answer = Subscription.from_stripe(as_json(schedule)["subscription"])
+    if holds(answer):
+        return answer
     try:
         return await read_subscription(billing, subscription_id)
     except BillingError as exc:

@@ -42,7 +42,7 @@ class PauseSubscriptionInput:
         default=None,
         description="How long to pause: one of the configuration's "
         "`subscriptionPause.intervalOptions` exactly, or (only when `indefinite` is true) any "
-        "length up to about five years. Stripe resumes the subscription when it has passed, "
+        "length up to three years. Stripe resumes the subscription when it has passed, "
         "counted on Stripe's clock from the pause. Leave it out for an open-ended pause, "
         "which only an `indefinite` configuration allows. Anything else is refused with "
         "PAUSE_DURATION_NOT_OFFERED.",
@@ -51,7 +51,7 @@ class PauseSubscriptionInput:
         default=None,
         description="Deprecated: give `pauseFor`. Accepted only as the day one of the offered "
         "pause lengths ends when counted from now on Stripe's clock (that length is then "
-        "used), or any date up to about five years when the configuration allows "
+        "used), or any date up to three years away when the configuration allows "
         "`indefinite` pauses; otherwise refused with PAUSE_DURATION_NOT_OFFERED.",
         deprecation_reason="Give `pauseFor`, one of the configured pause lengths.",
     )

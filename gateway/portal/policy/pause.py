@@ -10,7 +10,7 @@ pause (status `paused`: no invoices, no new periods, `customer.subscription.paus
   Stripe's clock from the pause.
 - An open-ended pause (only when the configuration's duration is `indefinite`) is
   `POST /v1/subscriptions/{id}/pause`; with `indefinite` a customer may also give any
-  length (or date) up to `MAX_PAUSE_DAYS`.
+  length (or date) up to three years, the longest pause option Stripe allows.
 - Both need Stripe's flexible billing mode and automatic collection (Stripe's rules for
   pausing and for pause schedules). A subscription in classic mode is not offered a
   pause, and the reason says why: migrating it (`POST /v1/subscriptions/{id}/migrate`)
@@ -39,6 +39,7 @@ from ..actions import SubscriptionAction
 from ..decisions import PauseDecision, ResumeDecision
 from ..flows import flow_refusal
 from ..refusals import Refusal
+from ..validation import MAX_PAUSE_DAYS, PAUSE_UNIT_LIMIT
 from .gates import gate, not_eligible
 from .queued_change import foreign_schedule_refusal, queued_change_refusal
 
@@ -49,10 +50,6 @@ if TYPE_CHECKING:
     from ..context import PolicyContext
 
 PAUSABLE_STATUSES: frozenset[SubscriptionStatus] = frozenset({"active", "trialing"})
-# The longest pause a customer may give when the configuration allows open-ended pauses
-# (about five years, within what Stripe's pause schedules accept).
-MAX_PAUSE_DAYS = 5 * 365
-_INTERVAL_DAYS = {"day": 1, "week": 7, "month": 31, "year": 366}
 # What the pause and the resume do (Stripe's defaults, made explicit so they stay put): the
 # unused time of the period is credited from the pause; the resume starts a new period at
 # the resume date, charged at once less that credit, and the subscription stays paused
@@ -152,9 +149,10 @@ def _offered_length(
     if pause_for is not None:
         interval, count = pause_for
         if indefinite:
-            if count < 1 or count * _INTERVAL_DAYS[interval] > MAX_PAUSE_DAYS:
+            if not 1 <= count <= PAUSE_UNIT_LIMIT[interval]:
                 return _not_offered(
-                    f"A pause can last from one {interval} up to {MAX_PAUSE_DAYS} days.",
+                    f"A pause can last from 1 to {PAUSE_UNIT_LIMIT[interval]} {interval}s "
+                    "(three years at most).",
                     "pauseFor.intervalCount",
                 )
             return (interval, count)
@@ -168,9 +166,7 @@ def _offered_length(
             )
         if indefinite:
             if resumes_at > ctx.now + MAX_PAUSE_DAYS * 86_400:
-                return _not_offered(
-                    f"A pause can last up to {MAX_PAUSE_DAYS} days.", "resumesAt"
-                )
+                return _not_offered("A pause can last three years at most.", "resumesAt")
             return resumes_at
         # Deprecated: a date is accepted only as the day one of the lengths ends today.
         day = datetime.fromtimestamp(resumes_at, UTC).date()
