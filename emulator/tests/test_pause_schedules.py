@@ -228,3 +228,22 @@ async def test_classic_billing_mode_cannot_be_paused_by_schedule(
             }
         )
     assert caught.value.param == "pause_schedules"
+
+
+async def test_the_preview_of_a_paused_subscription_is_its_resumption(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    """The next invoice of a subscription paused until a date is the one its resume makes."""
+    clock, sub, _ = await _paused_for_a_month(stripe_client)
+    preview = await stripe_client.v1.invoices.create_preview_async(
+        {"customer": str(sub.customer), "subscription": sub.id}
+    )
+    assert preview.amount_due == 1000
+    assert preview.created == MAY_16
+    await advance(stripe_client, clock, MAY_16 + DAY)
+    resumed = await stripe_client.v1.subscriptions.retrieve_async(
+        sub.id, {"expand": ["latest_invoice"]}
+    )
+    invoice = resumed.latest_invoice
+    assert not isinstance(invoice, str) and invoice is not None
+    assert (invoice.amount_paid, invoice.created) == (preview.amount_due, preview.created)

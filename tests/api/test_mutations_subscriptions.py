@@ -582,3 +582,40 @@ async def test_a_paused_customer_resumes_from_a_portal_without_pausing(
     assert resumed["userErrors"] == []
     stored = await stripe_client.v1.subscriptions.retrieve_async(sub)
     assert (stored.status, stored.pause_collection) == ("active", None)
+
+
+async def test_the_clock_resumes_a_paused_subscription_and_charges_what_was_shown(
+    gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    """Past the resume date Stripe resumes it (status ACTIVE again) and charges exactly the
+    next invoice the portal showed while it was paused."""
+    gateway = await gateway_factory.start(world.configurations(), customer_cache_ttl_seconds=0)
+    token = await gateway.token_for(world.alice.id)
+    sub = world.alice.subscription
+    now = await clock_now(stripe_client, world.alice.id)
+    paused = await mutate(
+        gateway,
+        token,
+        "pauseSubscription",
+        subscriptionId=sub,
+        pauseFor={"interval": "MONTH", "intervalCount": 1},
+    )
+    assert paused["userErrors"] == []
+    query = f'{{ subscription(id: "{sub}") {{ status resumesAt upcomingInvoice {{ amountDue }} }} }}'
+    shown = (await gateway.post(query, token=token)).ok()["subscription"]
+    assert (shown["status"], shown["resumesAt"]) == ("PAUSED", iso(one_month_after(now)))
+    amount = shown["upcomingInvoice"]["amountDue"]
+    assert amount > 0
+    customer = await stripe_client.v1.customers.retrieve_async(world.alice.id)
+    await stripe_client.v1.test_helpers.test_clocks.advance_async(
+        str(customer.test_clock), {"frozen_time": one_month_after(now) + DAY}
+    )
+    stored = await stripe_client.v1.subscriptions.retrieve_async(
+        sub, {"expand": ["latest_invoice"]}
+    )
+    assert (stored.status, stored.schedule) == ("active", None)
+    invoice: Any = stored.latest_invoice
+    assert (invoice.status, invoice.amount_paid) == ("paid", amount)
+    assert invoice.created == one_month_after(now)
+    after = (await gateway.post(query, token=token)).ok()["subscription"]
+    assert (after["status"], after["resumesAt"]) == ("ACTIVE", None)
