@@ -100,9 +100,7 @@ def _resume_at(spec: Obj, pause_at: int, now: int) -> int:
         count = int(duration.get("interval_count", 1))
         interval = duration.get("interval")
         if interval not in MAX_COUNT:
-            raise invalid(
-                f"Invalid interval: {interval}.", param=f"{name}[duration][interval]"
-            )
+            raise invalid(f"Invalid interval: {interval}.", param=f"{name}[duration][interval]")
         if not 1 <= count <= MAX_COUNT[interval]:
             raise invalid(
                 "The resume duration must be at least one interval and at most five years.",
@@ -183,7 +181,7 @@ def build(emu: Emulator, sub: Obj, specs: Any, current: list[Obj]) -> list[Obj]:
     resume_spec = spec.get("resume")
     if resume_spec:
         resume = {
-            "resume_at": _resume_at(resume_spec, int(pause["pause_at"]), now),
+            "resume_at": _resume_at(resume_spec, int(str(pause["pause_at"])), now),
             "settings": _resume_settings(
                 resume_spec, existing["resume"] if existing is not None else None
             ),

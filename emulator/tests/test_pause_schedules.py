@@ -32,12 +32,11 @@ async def _paused_for_a_month(
     }
     if resume_settings:
         resume["settings"] = resume_settings
-    schedule = await client.v1.subscription_schedules.create_async(
-        {
-            "from_subscription": sub.id,
-            "pause_schedules": [{"pause": {"pause_at": {"type": "now"}}, "resume": resume}],
-        }
-    )
+    params: Any = {
+        "from_subscription": sub.id,
+        "pause_schedules": [{"pause": {"pause_at": {"type": "now"}}, "resume": resume}],
+    }
+    schedule = await client.v1.subscription_schedules.create_async(params)
     return clock, sub, schedule
 
 
@@ -86,7 +85,8 @@ async def test_the_clock_resumes_at_the_date_and_the_schedule_then_ends(
     assert resumed.billing_cycle_anchor == MAY_16
     assert resumed.schedule is None
     invoice = resumed.latest_invoice
-    assert not isinstance(invoice, str) and invoice is not None
+    assert not isinstance(invoice, str)
+    assert invoice is not None
     # A new period from the resume date, less the unused time credited at the pause.
     assert sorted((line.description, line.amount) for line in invoice.lines.data) == [
         (f"1 {TIMES} Pro (at $20.00 / month)", 2000),
@@ -96,7 +96,8 @@ async def test_the_clock_resumes_at_the_date_and_the_schedule_then_ends(
     done = await stripe_client.v1.subscription_schedules.retrieve_async(schedule.id)
     assert done.status == "released"
     (entry,) = done.pause_schedules
-    assert entry.resume is not None and entry.resume.status.type == "succeeded"
+    assert entry.resume is not None
+    assert entry.resume.status.type == "succeeded"
     assert await _events(stripe_client, "customer.subscription.resumed") == [
         "customer.subscription.resumed"
     ]
@@ -118,7 +119,9 @@ async def test_a_declined_resumption_leaves_it_paused_with_the_error(
     )
     await advance(stripe_client, clock, MAY_16 + DAY)
     assert (await stripe_client.v1.subscriptions.retrieve_async(sub.id)).status == "paused"
-    entry = (await stripe_client.v1.subscription_schedules.retrieve_async(schedule.id)).pause_schedules[0]
+    entry = (
+        await stripe_client.v1.subscription_schedules.retrieve_async(schedule.id)
+    ).pause_schedules[0]
     assert entry.resume is not None
     assert entry.resume.status.type == "error"
     assert entry.resume.status.error is not None
@@ -198,10 +201,9 @@ async def test_bad_pause_schedules_are_refused_by_name(
     sub = await stripe_client.v1.subscriptions.create_async(
         {"customer": customer.id, "items": [{"price": catalog.pro_monthly.id}]}
     )
+    params: Any = {"from_subscription": sub.id, "pause_schedules": [entry]}
     with pytest.raises(stripe.InvalidRequestError) as caught:
-        await stripe_client.v1.subscription_schedules.create_async(
-            {"from_subscription": sub.id, "pause_schedules": [entry]}  # type: ignore[typeddict-item]
-        )
+        await stripe_client.v1.subscription_schedules.create_async(params)
     assert caught.value.param == param
     # Nothing was made: the subscription is still free of schedules and active.
     after = await stripe_client.v1.subscriptions.retrieve_async(sub.id)
@@ -245,5 +247,6 @@ async def test_the_preview_of_a_paused_subscription_is_its_resumption(
         sub.id, {"expand": ["latest_invoice"]}
     )
     invoice = resumed.latest_invoice
-    assert not isinstance(invoice, str) and invoice is not None
+    assert not isinstance(invoice, str)
+    assert invoice is not None
     assert (invoice.amount_paid, invoice.created) == (preview.amount_due, preview.created)

@@ -36,6 +36,7 @@ from .prices import fetch_prices
 from .products import fetch_product
 from .promotion_codes import find_promotion_code
 from .scheduled_changes import queued_phases, schedule_change, undo_queued_change
+from .scheduled_pauses import schedule_pause
 from .setup_intents import (
     TEST_PAYMENT_METHOD_PREFIX,
     confirm_setup_intent,
@@ -44,7 +45,6 @@ from .setup_intents import (
     talks_to_stripe,
 )
 from .stripe_budget import StripeBudget, begin_change, budgeted, end_change
-from .scheduled_pauses import schedule_pause
 from .subscription_changes import (
     cancel_subscription_now,
     pause_subscription,

@@ -26,9 +26,7 @@ _GATEWAY_MARKS = (QUEUED_CHANGE_METADATA, PAUSE_METADATA)
 def is_gateway_schedule(obj: Any) -> bool:
     """Whether an expanded schedule is one the gateway created (a queued change, a pause)."""
     metadata = value_of(obj, "metadata") or {}
-    return any(
-        all(value_of(metadata, k) == v for k, v in mark.items()) for mark in _GATEWAY_MARKS
-    )
+    return any(all(value_of(metadata, k) == v for k, v in mark.items()) for mark in _GATEWAY_MARKS)
 
 
 def scheduled_resume_at(obj: Any) -> int | None:

@@ -350,7 +350,9 @@ async def test_pause_for_the_configured_length_then_resume(
         clientMutationId="p-1",
     )
     assert codes(retried) in ([], [("ALREADY_PAUSED", "subscriptionId")])
-    schedules = await stripe_client.v1.subscription_schedules.list_async({"customer": world.alice.id})
+    schedules = await stripe_client.v1.subscription_schedules.list_async(
+        {"customer": world.alice.id}
+    )
     assert [s.id for s in schedules.data if s.status == "active"] == [schedule.id]
     twice = await mutate(
         gateway,
@@ -601,7 +603,9 @@ async def test_the_clock_resumes_a_paused_subscription_and_charges_what_was_show
         pauseFor={"interval": "MONTH", "intervalCount": 1},
     )
     assert paused["userErrors"] == []
-    query = f'{{ subscription(id: "{sub}") {{ status resumesAt upcomingInvoice {{ amountDue }} }} }}'
+    query = (
+        f'{{ subscription(id: "{sub}") {{ status resumesAt upcomingInvoice {{ amountDue }} }} }}'
+    )
     shown = (await gateway.post(query, token=token)).ok()["subscription"]
     assert (shown["status"], shown["resumesAt"]) == ("PAUSED", iso(one_month_after(now)))
     amount = shown["upcomingInvoice"]["amountDue"]

@@ -129,7 +129,10 @@ async def test_series_under_faults_ends_in_the_intended_state(
     cycle: list[tuple[str, dict[str, Any]]] = [
         ("cancelSubscription", {"subscriptionId": sub}),
         ("renewSubscription", {"subscriptionId": sub}),
-        ("pauseSubscription", {"subscriptionId": sub, "pauseFor": {"interval": "MONTH", "intervalCount": 1}}),
+        (
+            "pauseSubscription",
+            {"subscriptionId": sub, "pauseFor": {"interval": "MONTH", "intervalCount": 1}},
+        ),
         ("resumeSubscription", {"subscriptionId": sub}),
     ]
     series: list[tuple[str, dict[str, Any]]] = [

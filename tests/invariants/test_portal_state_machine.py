@@ -171,15 +171,14 @@ class PortalMachine(RuleBasedStateMachine):
         items = [(i["price"]["id"], i["quantity"]) for i in seen["items"]]
         assert items == list(sub.items), context
         assert seen["isPaused"] == (sub.pause is not None or sub.status == "paused"), context
-        resumes = [
-            s.resumes_at for s in state.active_schedules(sub.id) if s.resumes_at is not None
-        ]
+        resumes = [s.resumes_at for s in state.active_schedules(sub.id) if s.resumes_at is not None]
         shown_resume = seen.get("resumesAt")
         if "resumesAt" not in seen:
             pass
         elif sub.status == "paused" and resumes:
             # The date Stripe resumes it is the one shown (an open-ended pause shows none).
-            assert shown_resume is not None and stamp(shown_resume) == resumes[0], context
+            assert shown_resume is not None, context
+            assert stamp(shown_resume) == resumes[0], context
         else:
             assert shown_resume is None, context
         now = state.now
@@ -369,9 +368,7 @@ class PortalMachine(RuleBasedStateMachine):
             before = self.before.subscriptions[self.sub]
             assert self.after.subscriptions[self.sub].items == before.items, self.after.describe()
 
-    @rule(
-        length=st.sampled_from([("WEEK", 1), ("MONTH", 1), ("WEEK", 2), ("DAY", 3), ("YEAR", 9)])
-    )
+    @rule(length=st.sampled_from([("WEEK", 1), ("MONTH", 1), ("WEEK", 2), ("DAY", 3), ("YEAR", 9)]))
     def pause(self, length: tuple[str, int]) -> None:
         """Only the configured lengths (a week, a month) pause; Stripe resumes at their end."""
         interval, count = length

@@ -164,9 +164,7 @@ DECISIONS: list[tuple[str, Callable[[], Any], Any]] = [
                 resumes_at=NOW + DAY,
             ),
         ),
-        ResumeDecision(
-            "sub_1", "resume", {"billing_cycle_anchor": {"type": "now"}}, "sub_sched_1"
-        ),
+        ResumeDecision("sub_1", "resume", {"billing_cycle_anchor": {"type": "now"}}, "sub_sched_1"),
     ),
 ]
 

@@ -192,7 +192,8 @@ async def test_pause_for_a_configured_length_then_resume(demo: Demo, browsing: B
         str(subscription.schedule)
     )
     (entry,) = schedule.pause_schedules
-    assert entry.resume is not None and entry.resume.status.type == "scheduled"
+    assert entry.resume is not None
+    assert entry.resume.status.type == "scheduled"
 
     resume = await open_action(page, "Resume subscription")
     await resume.get_by_role("button", name="Resume subscription").click()

@@ -141,7 +141,7 @@ def _not_offered(message: str, field: str) -> Refusal:
 
 def _offered_length(
     ctx: PolicyContext, pause_for: tuple[str, int] | None, resumes_at: int | None
-) -> tuple[str, int] | int | None | Refusal:
+) -> tuple[str, int] | int | Refusal | None:
     """What the customer chose, as the configuration allows it: a length (interval, count),
     a date (only with `indefinite`), None for open-ended, or why not."""
     indefinite = ctx.configuration.features.subscription_pause.duration.type == "indefinite"
