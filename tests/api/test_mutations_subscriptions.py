@@ -624,3 +624,60 @@ async def test_the_clock_resumes_a_paused_subscription_and_charges_what_was_show
     assert invoice.created == one_month_after(now)
     after = (await gateway.post(query, token=token)).ok()["subscription"]
     assert (after["status"], after["resumesAt"]) == ("ACTIVE", None)
+
+
+async def test_a_resume_racing_the_scheduled_one_charges_once(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    """Stripe resumes at the date while the portal still shows the pause (its cache): the
+    customer's resume reads Stripe first, finds it resumed and says so; nothing is resumed or
+    charged twice. (Two resumes landing together at Stripe: the one refused is a success,
+    since Stripe holds what it asked; see the concurrency test.)"""
+    token = await gateway.token_for(world.alice.id)
+    sub = world.alice.subscription
+    now = await clock_now(stripe_client, world.alice.id)
+    month = {"interval": "MONTH", "intervalCount": 1}
+    paused = await mutate(gateway, token, "pauseSubscription", subscriptionId=sub, pauseFor=month)
+    assert paused["userErrors"] == []
+    customer = await stripe_client.v1.customers.retrieve_async(world.alice.id)
+    await stripe_client.v1.test_helpers.test_clocks.advance_async(
+        str(customer.test_clock), {"frozen_time": one_month_after(now) + DAY}
+    )
+    resumed = await mutate(gateway, token, "resumeSubscription", subscriptionId=sub)
+    assert codes(resumed) == [("NOT_PAUSED", "subscriptionId")]
+    stored = await stripe_client.v1.subscriptions.retrieve_async(sub)
+    assert (stored.status, stored.schedule) == ("active", None)
+    invoices = await stripe_client.v1.invoices.list_async({"subscription": sub, "limit": 100})
+    resumptions = [i for i in invoices.data if i.created >= one_month_after(now)]
+    assert len(resumptions) == 1, [(i.id, i.created, i.amount_due) for i in resumptions]
+
+
+async def test_classic_billing_mode_is_not_offered_a_pause(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    """Stripe pauses only subscriptions in flexible billing mode; migrating one is the
+    business's decision, so the portal says why it cannot pause instead."""
+    classic = await stripe_client.v1.subscriptions.create_async(
+        {
+            "customer": world.bob.id,
+            "items": [{"price": world.basic_monthly}],
+            "billing_mode": {"type": "classic"},
+        }
+    )
+    token = await gateway.token_for(world.bob.id)
+    query = f'{{ subscription(id: "{classic.id}") {{ availableActions unavailableActions {{ action code message }} }} }}'
+    shown = (await gateway.post(query, token=token)).ok()["subscription"]
+    assert "PAUSE" not in shown["availableActions"]
+    (why,) = [a for a in shown["unavailableActions"] if a["action"] == "PAUSE"]
+    assert why["code"] == "SUBSCRIPTION_NOT_ELIGIBLE"
+    assert "flexible billing mode" in why["message"]
+    refused = await mutate(
+        gateway,
+        token,
+        "pauseSubscription",
+        subscriptionId=classic.id,
+        pauseFor={"interval": "MONTH", "intervalCount": 1},
+    )
+    assert codes(refused) == [("SUBSCRIPTION_NOT_ELIGIBLE", "subscriptionId")]
+    stored = await stripe_client.v1.subscriptions.retrieve_async(classic.id)
+    assert (stored.status, stored.schedule, stored.billing_mode.type) == ("active", None, "classic")
