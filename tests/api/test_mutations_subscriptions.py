@@ -665,7 +665,10 @@ async def test_classic_billing_mode_is_not_offered_a_pause(
         }
     )
     token = await gateway.token_for(world.bob.id)
-    query = f'{{ subscription(id: "{classic.id}") {{ availableActions unavailableActions {{ action code message }} }} }}'
+    query = (
+        f'{{ subscription(id: "{classic.id}") '
+        "{ availableActions unavailableActions { action code message } } }"
+    )
     shown = (await gateway.post(query, token=token)).ok()["subscription"]
     assert "PAUSE" not in shown["availableActions"]
     (why,) = [a for a in shown["unavailableActions"] if a["action"] == "PAUSE"]
