@@ -57,10 +57,16 @@ Json = dict[str, Any]
 # Versions outlive Stripe's retries of an event (three days), as the dedupe claims do.
 VERSION_TTL_SECONDS = 4 * 24 * 3600
 INVOICE_PAGES = "invoice-pages"
+# Raises the version and, in the same step, names the call behind it: a write's guard
+# reading both never sees the new version with the previous event's call.
 _RAISE_VERSION = """
 local have = tonumber(redis.call('GET', KEYS[1]) or '-1')
 local new = tonumber(ARGV[1])
-if new > have then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) return 1 end
+if new > have then
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+  redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[2])
+  return 1
+end
 if new == have then return 0 end
 return -1
 """
@@ -135,19 +141,29 @@ def _version(stored: object) -> int | None:
     return stored if isinstance(stored, int) and not isinstance(stored, bool) else None
 
 
-async def order_of(cache: Cache, object_id: str, created: int) -> Order:
+async def order_of(cache: Cache, object_id: str, created: int, call: str | None = None) -> Order:
     """Where an event created at `created` stands among those applied to the object; a
-    newer one becomes the newest. Atomic on both backends."""
+    newer one becomes the newest, made by the gateway call `call` (`ordered_by_key`).
+    Atomic on Redis; in memory the call is named before the version, so a guard that reads
+    the new version reads its call too."""
     key = version_key(object_id)
+    by = json.dumps(call or "")  # as the JSON serializer stores it
     redis = cache.redis
     if redis is not None:
         result = await redis.eval(
-            _RAISE_VERSION, 1, cache.stored_key(key), created, VERSION_TTL_SECONDS
+            _RAISE_VERSION,
+            2,
+            cache.stored_key(key),
+            cache.stored_key(ordered_by_key(object_id)),
+            created,
+            VERSION_TTL_SECONDS,
+            by,
         )
         return Order(int(result))
     stored = await cache.get(key)
     have = stored if isinstance(stored, int) else -1
     if created > have:
+        await cache.set(ordered_by_key(object_id), call or "", ttl=VERSION_TTL_SECONDS)
         await cache.set(key, created, ttl=VERSION_TTL_SECONDS)
         return Order.NEWER
     return Order.SAME_SECOND if created == have else Order.OLDER
@@ -260,15 +276,12 @@ async def apply_event(
     if plan is None:
         return False
     object_id = _id(obj.get("id"))
-    order = await order_of(cache, object_id, created) if object_id else Order.SAME_SECOND
+    call = call_of(request_key)
+    order = await order_of(cache, object_id, created, call) if object_id else Order.SAME_SECOND
     if order is Order.OLDER:
         return True
     plan.cautious = order is Order.SAME_SECOND
     if object_id is not None:
-        call = call_of(request_key)
-        if order is Order.NEWER:
-            # After the version (a write's guard reading both sees a stale call, and drops).
-            await cache.set(ordered_by_key(object_id), call or "", ttl=VERSION_TTL_SECONDS)
         await _against_write(cache, object_id, event_type, obj, plan, call)
     version = (object_id, created) if object_id and order is Order.NEWER else None
     await carry_out(cache, customer_id, plan, version)
