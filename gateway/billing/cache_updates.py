@@ -439,6 +439,17 @@ async def _update_invoice_pages(
         await update_document(cache, prefix + kind, edit, version, guard, against)
 
 
+def _against_mark(against: Against, now: object, outcome: Outcome) -> Outcome:
+    """An event's edit, when the `wrote:` mark it was placed against may have changed: the
+    same mark, as decided; one set by a write of the event's own call, left to its answer
+    (`SAME`); any other, dropped."""
+    if now == against.seen:
+        return outcome
+    if isinstance(now, dict) and against.call is not None and now.get("call") == against.call:
+        return SAME
+    return DROP
+
+
 def _decoded(raw: object) -> object:
     """A value read from Redis directly, as the JSON serializer stored it."""
     if raw is None:
@@ -484,8 +495,8 @@ async def update_document(
     older or newer than the write: the next read asks Stripe).
 
     `against`: the `wrote:` mark an event was placed against. A write's answer may set
-    another between that and this edit (Redis: watched): then an event of that write's
-    call leaves the document to the answer, any other edit is dropped."""
+    another between that and this edit (Redis: watched; memory: read again): then an event
+    of that write's call leaves the document to the answer, any other edit is dropped."""
     tracked = version[0] if version is not None else guard.object_id if guard else None
     redis = cache.redis
     if redis is None:
@@ -497,6 +508,12 @@ async def update_document(
                 by = await cache.get(ordered_by_key(guard.object_id))
                 if not _still_placed(guard, newest, by):
                     outcome = DROP
+            if isinstance(outcome, dict) and against is not None:
+                outcome = _against_mark(
+                    against, await cache.get(written_key(against.object_id)), outcome
+                )
+                if outcome is SAME:
+                    return
             ttl = await cache.expires_in(key)
             if outcome is DROP or (isinstance(outcome, dict) and ttl <= 0):
                 await cache.delete(key)
@@ -521,15 +538,9 @@ async def update_document(
                 if outcome is SAME:
                     return
                 if isinstance(outcome, dict) and against is not None and mark is not None:
-                    now = _decoded(await pipe.get(mark))
-                    if now != against.seen:
-                        if (
-                            isinstance(now, dict)
-                            and against.call
-                            and now.get("call") == against.call
-                        ):
-                            return  # its call's answer states it (`_against_write`)
-                        outcome = DROP
+                    outcome = _against_mark(against, _decoded(await pipe.get(mark)), outcome)
+                    if outcome is SAME:
+                        return
                 if isinstance(outcome, dict) and versioned is not None:
                     newest = _version(await pipe.get(versioned))
                     if version is not None and newest != version[1]:

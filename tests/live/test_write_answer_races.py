@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 from gateway.billing import cache_updates, writes, written_answers
 from tests.api.mutation_calls import mutate
 from tests.live.test_cache_after_writes import (
@@ -24,7 +26,6 @@ from tests.live.test_cache_after_writes import (
 from tests.live.test_cache_by_webhooks import overview, stripe_requests, warm
 
 if TYPE_CHECKING:
-    import pytest
     import stripe
 
     from tests.conftest import RunningEmulator
@@ -44,7 +45,9 @@ async def _queue_a_change(pair: Pair, world: World, token: str) -> None:
     assert payload["subscription"]["scheduledChange"] is not None
 
 
-async def test_the_schedules_creation_event_at_the_answer_does_not_undo_the_queued_change(
+@pytest.mark.parametrize("moment", ["before", "after"])
+async def test_the_calls_events_as_its_answer_lands_leave_the_queued_change(
+    moment: str,
     pair: Pair,
     world: World,
     emulator: RunningEmulator,
@@ -52,9 +55,10 @@ async def test_the_schedules_creation_event_at_the_answer_does_not_undo_the_queu
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A queued change is two requests of one call: a schedule created from the
-    subscription (its event states one phase: no change queued), then its phases. The
-    schedule is new, so nothing marked it as being written; its creation event, delivered
-    just as the answer (two phases) is put in place, must not land one phase over it."""
+    subscription (its event states one phase: no change queued; the subscription's event
+    names the schedule by id only), then its phases. Delivered just before or just after
+    the answer (the subscription with its two-phase schedule expanded) is put in place,
+    none of them may leave a state without the queued change."""
     a, b = pair.a, pair.b
     seen: set[str] = set()
     _new_events(emulator, seen)  # the world's history: not delivered
@@ -62,11 +66,14 @@ async def test_the_schedules_creation_event_at_the_answer_does_not_undo_the_queu
     await warm(b, token)
     put_in_place = written_answers.carry_out
 
-    async def then_the_calls_events(*args: Any, **kwargs: Any) -> None:
+    async def with_the_calls_events(*args: Any, **kwargs: Any) -> None:
+        if moment == "before":
+            await _deliver_all(a, _new_events(emulator, seen))
         await put_in_place(*args, **kwargs)
-        await _deliver_all(a, _new_events(emulator, seen))
+        if moment == "after":
+            await _deliver_all(a, _new_events(emulator, seen))
 
-    monkeypatch.setattr(written_answers, "carry_out", then_the_calls_events)
+    monkeypatch.setattr(written_answers, "carry_out", with_the_calls_events)
     await _queue_a_change(pair, world, token)
     monkeypatch.undo()
     await _deliver_all(a, _new_events(emulator, seen))  # none left, or a straggler
@@ -76,6 +83,59 @@ async def test_the_schedules_creation_event_at_the_answer_does_not_undo_the_queu
     assert stripe_requests(emulator) == ONE_PREVIEW
     (subscription,) = after["subscriptions"]
     assert subscription["scheduledChange"] is not None
+    assert shown(after) == await truth(stripe_client, world.bob.id)
+
+
+async def test_an_event_placed_before_the_answers_marks_does_not_land_over_the_answer(
+    pair: Pair,
+    world: World,
+    emulator: RunningEmulator,
+    stripe_client: stripe.StripeClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The schedule's creation event (one phase) is placed against the `wrote:` marks
+    before the answer sets them (there is none for a schedule the call just created), and
+    its edit comes after the answer is in place: it must not land one phase over two."""
+    a, b = pair.a, pair.b
+    seen: set[str] = set()
+    _new_events(emulator, seen)
+    token = await b.gateway.token_for(world.bob.id)
+    await warm(b, token)
+    carry_out = cache_updates.carry_out
+    apply = written_answers.apply_written
+    answers: list[bool] = []
+    pending: list[tuple[Any, ...]] = []
+    creations: list[str] = []
+
+    async def answer_first(*args: Any, **kwargs: Any) -> None:
+        against = kwargs.get("against")
+        if against is not None and against.object_id in creations and pending:
+            answers.append(await apply(*pending.pop()))
+        await carry_out(*args, **kwargs)
+
+    async def at_the_creations_edit(*args: Any) -> bool:
+        pending.append(args)
+        events = _new_events(emulator, seen)
+        creations.extend(
+            e["data"]["object"]["id"]
+            for e in events
+            if e["type"] == "subscription_schedule.created"
+        )
+        created = [e for e in events if e["type"] == "subscription_schedule.created"]
+        await _deliver_all(a, created)
+        assert answers == [True], "the answer was put in place between the event's steps"
+        await _deliver_all(a, [e for e in events if e not in created])
+        return True
+
+    monkeypatch.setattr(cache_updates, "carry_out", answer_first)
+    monkeypatch.setattr(writes, "apply_written", at_the_creations_edit)
+    await _queue_a_change(pair, world, token)
+    monkeypatch.undo()
+    emulator.reset_log()
+
+    after = await overview(b, token)
+    assert stripe_requests(emulator) == ONE_PREVIEW
+    assert after["subscriptions"][0]["scheduledChange"] is not None
     assert shown(after) == await truth(stripe_client, world.bob.id)
 
 
