@@ -8,7 +8,6 @@ built (from the authenticated scope), so no key a caller passes can reach anothe
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -40,6 +39,7 @@ from ..models import (
     TaxId,
 )
 from .request_memo import RequestMemo
+from .subscription_products import with_catalog_products, with_products
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence
@@ -99,6 +99,9 @@ async def _with_products(
     billing: Billing, catalog: Catalog, subs: tuple[Subscription, ...]
 ) -> tuple[Subscription, ...]:
     """Give each item's price its product: from the catalog, else fetched (and cached)."""
+    from_catalog = [with_catalog_products(sub, catalog) for sub in subs]
+    if all(done is not None for done in from_catalog):
+        return tuple(done for done in from_catalog if done is not None)
     known = dict(catalog.products)
     missing = {
         item.price.product_id
@@ -111,18 +114,7 @@ async def _with_products(
         return_exceptions=True,
     )
     known.update({p.id: p for p in fetched if isinstance(p, Product)})
-    return tuple(
-        replace(
-            sub,
-            items=tuple(
-                replace(item, price=replace(item.price, product=known[item.price.product_id]))
-                if item.price.product is None and item.price.product_id in known
-                else item
-                for item in sub.items
-            ),
-        )
-        for sub in subs
-    )
+    return tuple(with_products(sub, known) for sub in subs)
 
 
 async def _fetch_invoice_page(

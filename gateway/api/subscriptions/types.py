@@ -9,7 +9,7 @@ import strawberry
 
 from ... import models
 from ...billing import BillingError
-from ...portal import Refusal, SubscriptionAction, action_availability, switch_targets
+from ...portal import Refusal, SubscriptionAction, SubscriptionOptions, subscription_options
 from ..catalog.types import Price
 from ..common.types import required_timestamp, timestamp
 from ..context import Info
@@ -147,7 +147,7 @@ class Subscription:
         "available."
     )
     model: strawberry.Private[models.Subscription]
-    availability: strawberry.Private[Mapping[SubscriptionAction, Refusal | None] | None] = None
+    options: strawberry.Private[SubscriptionOptions | None] = None
 
     @classmethod
     def from_model(cls, sub: models.Subscription) -> Self:
@@ -183,14 +183,17 @@ class Subscription:
             model=sub,
         )
 
-    def _availability(self, info: Info) -> Mapping[SubscriptionAction, Refusal | None]:
-        # Computed once for both action fields (plain, sync resolvers: the policy reads the
-        # wall clock and needs no I/O).
-        if self.availability is None:
-            self.availability = action_availability(
-                info.context.read_policy(), self.model, catalog=info.context.services.catalog
+    def _options(self, info: Info) -> SubscriptionOptions:
+        # Computed once for the three fields below (plain, sync resolvers: the policy reads
+        # the wall clock and needs no I/O), in this request's policy context.
+        if self.options is None:
+            self.options = subscription_options(
+                info.context.read_policy(), self.model, info.context.services.catalog
             )
-        return self.availability
+        return self.options
+
+    def _availability(self, info: Info) -> Mapping[SubscriptionAction, Refusal | None]:
+        return self._options(info).availability
 
     @field(description="The actions the portal configuration allows on it right now.")
     def available_actions(self, info: Info) -> list[SubscriptionActionType]:  # type: ignore[valid-type]
@@ -206,10 +209,7 @@ class Subscription:
 
     @field(description="Prices it can switch to now (empty unless SWITCH_PRICE is available).")
     def available_prices(self, info: Info) -> list[Price]:
-        targets = switch_targets(
-            info.context.read_policy(), self.model, info.context.services.catalog
-        )
-        return [Price.from_model(price) for price in targets]
+        return [Price.from_model(price) for price in self._options(info).switch_targets]
 
     @field(
         description="The coupons that reduce its invoices now, with the codes that applied them."
