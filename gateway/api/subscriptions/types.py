@@ -9,8 +9,9 @@ import strawberry
 
 from ... import models
 from ...billing import BillingError
-from ...portal import Refusal, SubscriptionAction, SubscriptionOptions, subscription_options
+from ...portal import Refusal, SubscriptionAction, SubscriptionOptions
 from ..catalog.types import Price
+from ..common.converted import Converted
 from ..common.types import required_timestamp, timestamp
 from ..context import Info
 from ..discounts.types import Discount
@@ -18,6 +19,7 @@ from ..errors import ErrorCode, billing_failure
 from ..fields import field
 from ..invoices.types import Invoice
 from ..invoices.upcoming import load_upcoming_invoice
+from .options_memo import options_of
 
 
 @strawberry.enum
@@ -147,10 +149,15 @@ class Subscription:
         "available."
     )
     model: strawberry.Private[models.Subscription]
-    options: strawberry.Private[SubscriptionOptions | None] = None
 
     @classmethod
-    def from_model(cls, sub: models.Subscription) -> Self:
+    def from_model(cls, sub: models.Subscription) -> "Subscription":
+        """Built once per model (`Converted`): a warm read serves the same models again.
+        Nothing per request is kept on it (the options are kept per request apart)."""
+        return _SUBSCRIPTIONS(sub)
+
+    @classmethod
+    def build(cls, sub: models.Subscription) -> Self:
         pause = sub.pause_collection
         return cls(
             id=strawberry.ID(sub.id),
@@ -184,13 +191,9 @@ class Subscription:
         )
 
     def _options(self, info: Info) -> SubscriptionOptions:
-        # Computed once for the three fields below (plain, sync resolvers: the policy reads
-        # the wall clock and needs no I/O), in this request's policy context.
-        if self.options is None:
-            self.options = subscription_options(
-                info.context.read_policy(), self.model, info.context.services.catalog
-            )
-        return self.options
+        # Computed once per request for the three fields below (plain, sync resolvers: the
+        # policy reads the wall clock and needs no I/O), in this request's policy context.
+        return options_of(info.context.read_policy(), self.model, info.context.services.catalog)
 
     def _availability(self, info: Info) -> Mapping[SubscriptionAction, Refusal | None]:
         return self._options(info).availability
@@ -228,3 +231,6 @@ class Subscription:
     @field(description="Its next invoice as Stripe would draft it now; null when none is due.")
     async def upcoming_invoice(self, info: Info) -> Invoice | None:
         return await load_upcoming_invoice(info, self.model)
+
+
+_SUBSCRIPTIONS = Converted(Subscription.build)
