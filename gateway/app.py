@@ -134,7 +134,9 @@ def _lifecycle(
             )
             app[SERVICES] = services
             app[READINESS] = Readiness()
-            app[WEBHOOKS] = StripeWebhooks(secret=settings.webhook_secret, cache=cache, bus=bus)
+            app[WEBHOOKS] = StripeWebhooks(
+                secret=settings.webhook_secret, cache=cache, bus=bus, billing=billing
+            )
             # Read before loading, so a change announced during the load is not missed.
             seen = await changes.read()
             try:

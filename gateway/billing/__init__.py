@@ -11,9 +11,20 @@ from .client import Billing, open_stripe
 from .customer_changes import update_customer
 from .customer_search import customers_with_metadata
 from .customers import CustomerRecord, existing_customer, fetch_customer, fetch_record
-from .discount_offers import OfferedDiscount, fetch_coupon, fetch_promotion_code
+from .discount_offers import (
+    OfferedDiscount,
+    fetch_coupon,
+    fetch_coupon_terms,
+    fetch_promotion_code,
+)
 from .errors import BillingError, BillingErrorCode, NotFound
-from .idempotency import IdempotencyKeys, idempotency_keys, recall_outcome, remember_outcome
+from .idempotency import (
+    IdempotencyKeys,
+    event_keys,
+    idempotency_keys,
+    recall_outcome,
+    remember_outcome,
+)
 from .invoice_payments import pay_invoice
 from .invoices import fetch_invoice, list_invoices
 from .payment_method_accounts import PaymentMethodAccount, read_payment_method_account
@@ -70,9 +81,11 @@ __all__ = [
     "customer_tax_ids",
     "customers_with_metadata",
     "end_change",
+    "event_keys",
     "existing_customer",
     "fetch_catalog",
     "fetch_coupon",
+    "fetch_coupon_terms",
     "fetch_customer",
     "fetch_invoice",
     "fetch_portal_configurations",

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..models import Coupon
+from .cache_scopes import CATALOG
 from .errors import NotFound, stripe_errors
 from .stripe_json import get_json, stripe_path
 
@@ -39,6 +41,28 @@ async def fetch_coupon(billing: Billing, coupon_id: str) -> OfferedDiscount:
     with stripe_errors(noun="Coupon"):
         coupon = await get_json(billing, stripe_path("/v1/coupons/{}", coupon_id))
     return OfferedDiscount(id=str(coupon["id"]), usable=bool(coupon.get("valid", True)))
+
+
+# One long-lived build function (see `Cache.customer_cached`).
+_coupon = Coupon.from_stripe
+
+
+async def fetch_coupon_terms(billing: Billing, coupon_id: str) -> Coupon:
+    """A coupon's terms, to show an offer ("20% off for 3 months"); `NotFound` when none.
+
+    Stripe lets only a coupon's name and metadata change, so it is cached with the catalog
+    (and forgotten with it when a `coupon.*` event arrives).
+    """
+    if not coupon_id.strip():
+        raise NotFound("Coupon")
+
+    async def load() -> dict[str, Any]:
+        with stripe_errors(noun="Coupon"):
+            return await get_json(billing, stripe_path("/v1/coupons/{}", coupon_id))
+
+    return await billing.cache.scoped_cached(
+        CATALOG, f"coupon:{coupon_id}", billing.catalog_ttl, load, _coupon
+    )
 
 
 async def fetch_promotion_code(billing: Billing, promotion_code_id: str) -> OfferedDiscount:

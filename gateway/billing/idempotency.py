@@ -49,6 +49,13 @@ def idempotency_keys(actor: str, mutation: str, client_mutation_id: str | None) 
     return IdempotencyKeys(PREFIX + digest, derived=True)
 
 
+def event_keys(action: str, object_id: str) -> IdempotencyKeys:
+    """Keys for a change the gateway makes on its own when Stripe tells it of `object_id`:
+    a redelivered or retried event sends Stripe the same keys."""
+    digest = hashlib.sha256(f"{action}\x00{object_id}".encode()).hexdigest()
+    return IdempotencyKeys(PREFIX + digest, derived=True)
+
+
 @dataclass(frozen=True)
 class Memo:
     """A completed call: a fingerprint of its input and the ids its payload is built from."""

@@ -38,12 +38,15 @@ class PaymentMethodAccount:
     subscriptions: tuple[Subscription, ...]
 
 
-async def read_payment_method_account(billing: Billing, customer_id: str) -> PaymentMethodAccount:
+async def read_payment_method_account(
+    billing: Billing, customer_id: str, *, fresh: bool = False
+) -> PaymentMethodAccount:
     """The customer's payment methods, the customer and their subscriptions.
 
+    `fresh`: from Stripe even when cached (a decision on what Stripe holds right now).
     A missing or deleted customer raises `NotFound("Customer")`.
     """
-    cached = await _cached(billing, customer_id)
+    cached = None if fresh else await _cached(billing, customer_id)
     if cached is not None:
         return cached
     with stripe_errors(noun="Customer"):

@@ -8,7 +8,7 @@ else of the gateway, so every layer may depend on it.
 from .addresses import Address, Shipping
 from .catalog import Interval, Price, Product
 from .customers import Card, Customer, PaymentMethod, TaxId
-from .discounts import Discount
+from .discounts import Coupon, Discount
 from .invoices import Invoice, InvoiceLine, InvoicePage, InvoiceStatus
 from .schedules import QUEUED_CHANGE_METADATA, PhaseItem, ScheduledChange, is_gateway_schedule
 from .setup_intents import SetupIntent, SetupIntentStatus
@@ -18,6 +18,7 @@ __all__ = [
     "QUEUED_CHANGE_METADATA",
     "Address",
     "Card",
+    "Coupon",
     "Customer",
     "Discount",
     "Interval",

@@ -66,5 +66,34 @@ class Discount:
         )
 
 
+@dataclass(frozen=True)
+class Coupon:
+    """A coupon's terms before it is applied (a retention offer): what it takes off, how long."""
+
+    id: str
+    duration: Literal["forever", "once", "repeating"]
+    name: str | None = None
+    percent_off: float | None = None
+    amount_off: int | None = None
+    currency: str | None = None
+    duration_in_months: int | None = None
+    valid: bool = True
+
+    @classmethod
+    def from_stripe(cls, obj: Any) -> Coupon:
+        percent = value_of(obj, "percent_off")
+        months = value_of(obj, "duration_in_months")
+        return cls(
+            id=value_of(obj, "id"),
+            duration=value_of(obj, "duration", "once"),
+            name=value_of(obj, "name"),
+            percent_off=float(percent) if percent is not None else None,
+            amount_off=value_of(obj, "amount_off"),
+            currency=value_of(obj, "currency"),
+            duration_in_months=int(months) if months is not None else None,
+            valid=bool(value_of(obj, "valid", True)),
+        )
+
+
 def discounts_of(obj: Any) -> tuple[Discount, ...]:
     return tuple(Discount.from_stripe(d) for d in value_of(obj, "discounts", []) or [])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .stripe_fields import id_of, value_of
@@ -27,6 +27,7 @@ class SetupIntent:
     client_secret: str | None
     payment_method_id: str | None
     created: int = 0
+    metadata: dict[str, str] = field(default_factory=dict, hash=False)
 
     @classmethod
     def from_stripe(cls, obj: Any) -> SetupIntent:
@@ -37,4 +38,7 @@ class SetupIntent:
             client_secret=value_of(obj, "client_secret"),
             payment_method_id=id_of(value_of(obj, "payment_method")),
             created=int(value_of(obj, "created", 0)),
+            metadata={
+                str(k): str(v) for k, v in dict(value_of(obj, "metadata", None) or {}).items()
+            },
         )

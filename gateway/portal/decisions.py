@@ -212,7 +212,8 @@ class SubscriptionPaymentMethodChange:
 
 @dataclass(frozen=True)
 class SetDefaultPaymentMethodDecision:
-    """POST /v1/customers/{id} with `customer_params`, then each subscription change.
+    """POST /v1/customers/{id} with `customer_params` (None: the customer already has it),
+    then each subscription change.
 
     A subscription's own `default_payment_method` wins over the customer's, so those that
     have one are pointed at the new default too.
@@ -220,7 +221,7 @@ class SetDefaultPaymentMethodDecision:
 
     customer_id: str
     payment_method_id: str
-    customer_params: StripeParams
+    customer_params: StripeParams | None
     subscription_changes: tuple[SubscriptionPaymentMethodChange, ...]
 
 

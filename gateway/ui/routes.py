@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from .first_paint import preferred_language, rendered_pages
+
 if TYPE_CHECKING:
     from ..settings import Settings
 
@@ -90,6 +92,10 @@ class PortalRoutes:
         self.publishable_key = settings.stripe_publishable_key or None
         self.assets = _assets()
         self.languages = _languages(self.assets)
+        self.pages = rendered_pages(
+            self.assets["index.html"].read_text(encoding="utf-8"),
+            {tag: self.assets[f"{I18N_DIR}/{tag}.js"] for tag in self.languages},
+        )
         self.headers = {
             "Content-Security-Policy": content_security_policy(self.publishable_key is not None),
             "Referrer-Policy": "no-referrer",
@@ -106,10 +112,20 @@ class PortalRoutes:
         return web.FileResponse(path, headers=headers)
 
     async def page(self, request: web.Request) -> web.StreamResponse:
-        # The URL holds a one-time code: never let a shared cache keep the page.
-        response = self._file("index.html")
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        """index.html in the browser's language from the first paint (`first_paint`)."""
+        language = preferred_language(request.headers.get("Accept-Language"), self.pages)
+        return web.Response(
+            text=self.pages[language],
+            content_type="text/html",
+            charset="utf-8",
+            headers={
+                **self.headers,
+                # The URL holds a one-time code: never let a shared cache keep the page.
+                "Cache-Control": "no-store",
+                "Content-Language": language,
+                "Vary": "Accept-Language",
+            },
+        )
 
     async def asset(self, request: web.Request) -> web.StreamResponse:
         return self._file(request.match_info["name"])

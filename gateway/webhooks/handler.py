@@ -12,12 +12,16 @@ Order of work for one delivery, each step only after the previous one succeeded:
    event it cannot apply empties the customer's cache instead); the catalog / portal
    configurations are invalidated. Every instance watches the catalog and configurations
    generations and reloads its in-memory copy when they move (`gateway.source_changes`).
-4. Publish a `LiveEvent` to the customer's subscribers (they order by `created`), unless it
+4. A card saved in a payment method flow becomes the default even if the browser that
+   should have said so is gone (`flow_card_default`, on `setup_intent.succeeded`; a few
+   Stripe calls, for the gateway's own flow intents only).
+5. Publish a `LiveEvent` to the customer's subscribers (they order by `created`), unless it
    is the echo of a change the gateway made and announced itself (`echoes`).
 
-When step 3 or 4 fails (Redis unreachable), the claim is released and the answer is 503,
-so Stripe's retry processes the event again. The work is a few cache operations, so the
-answer comes well inside Stripe's timeout without a background queue.
+When step 3, 4 or 5 fails (Redis or Stripe unreachable), the claim is released and the
+answer is 503, so Stripe's retry processes the event again (step 4 is idempotent). The work
+is a few cache operations and, for step 4, a few Stripe calls, so the answer comes well
+inside Stripe's timeout without a background queue.
 """
 
 from __future__ import annotations
@@ -33,10 +37,13 @@ from ..billing.cache_scopes import invalidate_catalog, invalidate_configurations
 from ..billing.cache_updates import apply_event
 from ..live_bus import LiveEvent
 from .echoes import is_echo
+from .flow_card_default import EVENT_TYPE as FLOW_CARD_EVENT
+from .flow_card_default import make_flow_card_default
 from .routing import Impact, impact_of
 from .signature import TOLERANCE_SECONDS, InvalidWebhook, verified_event
 
 if TYPE_CHECKING:
+    from ..billing import Billing
     from ..live_bus import EventBus
     from ..store import Cache
 
@@ -68,12 +75,15 @@ class StripeWebhooks:
         secret: SecretStr | str | None,
         cache: Cache,
         bus: EventBus,
+        billing: Billing | None = None,
         tolerance: int = TOLERANCE_SECONDS,
     ) -> None:
+        """`billing`: for the changes a webhook makes in Stripe (step 4); without it, none."""
         plain = secret.get_secret_value() if isinstance(secret, SecretStr) else secret
         self._secret = plain.strip() if plain else None
         self._cache = cache
         self._bus = bus
+        self._billing = billing
         self._tolerance = tolerance
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -145,6 +155,8 @@ class StripeWebhooks:
         )
         if not applied:
             await self._cache.invalidate_customer(impact.customer_id)
+        if event.type == FLOW_CARD_EVENT and self._billing is not None:
+            await make_flow_card_default(self._billing, impact.customer_id, event.object)
         if await is_echo(self._cache, event.idempotency_key, impact.kind):
             # The gateway announced this change itself when it made it (`echoes`).
             return False

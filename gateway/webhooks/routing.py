@@ -24,7 +24,8 @@ CUSTOMER_EVENTS: tuple[tuple[str, LiveEventKind], ...] = (
     ("payment_method.", LiveEventKind.PAYMENT_METHOD),
     ("setup_intent.", LiveEventKind.PAYMENT_METHOD),
 )
-CATALOG_EVENTS = ("product.", "price.", "plan.")
+# Coupons are cached with the catalog (a retention offer's terms).
+CATALOG_EVENTS = ("product.", "price.", "plan.", "coupon.")
 CONFIGURATION_EVENTS = ("billing_portal.configuration.",)
 # The per-price entry billing/prices.py caches (`Cache.cached(f"price:{id}", ...)`).
 PRICE_KEY = "price:{}"

@@ -170,3 +170,69 @@ async def test_confirm_flow_discounts_are_checked_when_the_session_is_created(
         gateway, token, "updateSubscription", subscriptionId=world.alice.subscription, quantity=3
     )
     assert done["userErrors"] == []
+
+
+OFFER = """{ session { flow { retentionOffer {
+  id name percentOff amountOff currency duration durationInMonths } } } }"""
+
+
+async def test_the_offer_carries_the_coupons_terms(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    """What the portal words as "20% off for 3 months", "$5.00 off once", "10% off forever"."""
+    sub = world.alice.subscription
+    cases: list[tuple[dict[str, Any], dict[str, Any]]] = [
+        (
+            {"percent_off": 20, "duration": "repeating", "duration_in_months": 3, "name": "Stay"},
+            {
+                "name": "Stay",
+                "percentOff": 20.0,
+                "amountOff": None,
+                "currency": None,
+                "duration": "REPEATING",
+                "durationInMonths": 3,
+            },
+        ),
+        (
+            {"amount_off": 500, "currency": "usd", "duration": "once"},
+            {
+                "name": None,
+                "percentOff": None,
+                "amountOff": 500,
+                "currency": "usd",
+                "duration": "ONCE",
+                "durationInMonths": None,
+            },
+        ),
+        (
+            {"percent_off": 12.5, "duration": "forever"},
+            {
+                "name": None,
+                "percentOff": 12.5,
+                "amountOff": None,
+                "currency": None,
+                "duration": "FOREVER",
+                "durationInMonths": None,
+            },
+        ),
+    ]
+    for params, terms in cases:
+        coupon = await stripe_client.v1.coupons.create_async(params)  # type: ignore[arg-type]
+        token = await gateway.token_for(world.alice.id, flowData=cancel_flow(sub, coupon.id))
+        offer = (await gateway.post(OFFER, token=token)).ok()["session"]["flow"]["retentionOffer"]
+        assert offer == {"id": coupon.id, **terms}
+
+
+async def test_an_offer_whose_coupon_was_deleted_since_shows_no_terms(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    coupon = await stripe_client.v1.coupons.create_async({"percent_off": 20, "duration": "once"})
+    token = await gateway.token_for(
+        world.alice.id, flowData=cancel_flow(world.alice.subscription, coupon.id)
+    )
+    await stripe_client.v1.coupons.delete_async(coupon.id)
+    data = (await gateway.post(OFFER, token=token)).ok()
+    assert data["session"]["flow"]["retentionOffer"] is None
+    # A session without an offer has none either.
+    plain = await gateway.token_for(world.alice.id)
+    assert (await gateway.post(OFFER, token=plain)).ok()["session"]["flow"] is None

@@ -146,8 +146,12 @@ DECISIONS: list[tuple[str, Callable[[], Any], Any]] = [
                 "usage": "off_session",
                 "automatic_payment_methods": {"enabled": True},
                 "payment_method_configuration": "pmc_1",
-                # In a payment method flow the new card becomes the default once saved.
-                "metadata": {"portal_gateway_becomes_default": "true"},
+                # In a payment method flow the new card becomes the default once saved,
+                # in place of the default the customer has now.
+                "metadata": {
+                    "portal_gateway_becomes_default": "true",
+                    "portal_gateway_replaces_default": "pm_1",
+                },
             },
         ),
     ),

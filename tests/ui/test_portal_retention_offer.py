@@ -4,6 +4,7 @@ asked. Judged by Stripe's state afterwards, read through the SDK."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -96,3 +97,63 @@ async def test_declining_the_offer_cancels_as_asked(demo: Demo, browsing: Browsi
         if not isinstance(d, str) and d.source.coupon is not None
     ]
     assert coupon_id not in applied
+
+
+async def _offer_text(
+    demo: Demo, browsing: Browsing, coupon: dict[str, Any], *, locale: str = "en"
+) -> str:
+    """Ask to cancel in a flow offering a coupon made with `coupon`; the offer's words."""
+    subscription = await demo.subscription("active")
+    created = await demo.stripe.v1.coupons.create_async(coupon)  # type: ignore[arg-type]
+    link = await demo.portal_link(
+        "active",
+        locale=locale,
+        flowData={
+            "type": "SUBSCRIPTION_CANCEL",
+            "subscriptionCancel": {
+                "subscription": subscription.id,
+                "retention": {"type": "COUPON_OFFER", "coupon": created.id},
+            },
+        },
+    )
+    page = await browsing.open(link)
+    cancel = page.locator("form").filter(has=page.locator("input[name=reason]")).first
+    await expect(cancel).to_be_visible()
+    await cancel.locator("button[type=submit]").click()
+    offer = page.locator("form.retention-offer p").first
+    await expect(offer).to_be_visible()
+    return await offer.inner_text()
+
+
+@pytest.mark.parametrize(
+    ("coupon", "words"),
+    [
+        (
+            {"percent_off": 20, "duration": "repeating", "duration_in_months": 3},
+            "Stay with us and get 20% off for 3 months.",
+        ),
+        (
+            {"amount_off": 500, "currency": "usd", "duration": "once"},
+            "Stay with us and get $5.00 off once.",
+        ),
+        ({"percent_off": 10, "duration": "forever"}, "Stay with us and get 10% off forever."),
+    ],
+)
+async def test_the_offer_says_the_coupons_terms(
+    demo: Demo, browsing: Browsing, coupon: dict[str, Any], words: str
+) -> None:
+    assert await _offer_text(demo, browsing, coupon) == words
+
+
+async def test_the_offer_in_japanese_and_french_with_their_money(
+    demo: Demo, browsing: Browsing
+) -> None:
+    months = {"percent_off": 20, "duration": "repeating", "duration_in_months": 3}
+    japanese = await _offer_text(demo, browsing, months, locale="ja")
+    assert re.fullmatch(r"継続いただくと、3\s?か月間20%割引が適用されます。", japanese), japanese
+    once = {"amount_off": 500, "currency": "eur", "duration": "once"}
+    french = await _offer_text(demo, browsing, once, locale="fr")
+    # French money: decimal comma, the symbol after the amount (a narrow no-break space).
+    assert re.fullmatch(
+        r"Restez avec nous et profitez de 5,00\s€ de réduction une fois\.", french
+    ), french

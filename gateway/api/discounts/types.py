@@ -63,3 +63,33 @@ class Discount:
             ),
             amount=amount,
         )
+
+
+@strawberry.type(
+    description="A coupon's terms before it is applied (a retention offer): show it as "
+    "'20% off for 3 months', '$5.00 off once' or '10% off forever'."
+)
+class Coupon:
+    id: strawberry.ID
+    name: str | None = strawberry.field(description="The coupon's name, e.g. `Stay with us`.")
+    percent_off: float | None = strawberry.field(description="e.g. 20.0 for 20% off.")
+    amount_off: int | None = strawberry.field(
+        description="A fixed amount off, in the currency's smallest unit (with `currency`)."
+    )
+    currency: str | None = strawberry.field(description="The currency of `amountOff`.")
+    duration: CouponDuration
+    duration_in_months: int | None = strawberry.field(
+        description="For a REPEATING coupon: how many months it applies."
+    )
+
+    @classmethod
+    def from_model(cls, coupon: models.Coupon) -> Self:
+        return cls(
+            id=strawberry.ID(coupon.id),
+            name=coupon.name,
+            percent_off=coupon.percent_off,
+            amount_off=coupon.amount_off,
+            currency=coupon.currency,
+            duration=CouponDuration(coupon.duration),
+            duration_in_months=coupon.duration_in_months,
+        )

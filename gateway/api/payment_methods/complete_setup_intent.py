@@ -9,14 +9,8 @@ intent is read from Stripe: only a succeeded intent of this customer counts.
 import strawberry
 
 from ... import models
-from ...billing import BillingError, NotFound, change_payment_methods, fetch_setup_intent
-from ...portal import (
-    AccountAction,
-    Refusal,
-    decide_set_default_payment_method,
-    new_card_becomes_default,
-    payment_method_refusal,
-)
+from ...billing import BillingError, NotFound, fetch_setup_intent
+from ...portal import AccountAction, new_card_becomes_default, payment_method_refusal
 from ..context import Context, Info
 from ..customers.account_target import CUSTOMER_DESCRIPTION, current_customer, load_account
 from ..customers.types import Customer
@@ -27,7 +21,7 @@ from ..mutation_kit.calls import client_mutation_id_field, required_id, start_ca
 from ..mutation_kit.flow_completion import AFTER_COMPLETION_DESCRIPTION, after_completion
 from ..mutation_kit.spec import MutationSpec
 from ..sessions.types import AfterCompletion
-from .payment_method_target import change_failure
+from .payment_method_target import Target, make_default
 from .types import PaymentMethod
 
 SPEC = MutationSpec(
@@ -134,34 +128,15 @@ async def _complete(context: Context, data: CompleteSetupIntentInput) -> Complet
             return failed(from_refusal(refusal))
         await call.completed({"payment_method": method.id, "default": False})
         return payload(method, False, [], [])
-    decision = decide_set_default_payment_method(
-        policy, account.customer, method, account.subscriptions
+    change = await make_default(
+        call, policy, Target(account.customer, method), account.subscriptions, {"default": True}
     )
-    if isinstance(decision, Refusal):
-        return failed(from_refusal(decision))
-    change = await change_payment_methods(
-        context.billing,
-        call.customer_id,
-        customer_params=decision.customer_params,
-        subscription_changes=[(c.subscription_id, c.params) for c in decision.subscription_changes],
-        keys=call.keys,
+    return payload(
+        method if change.applied else None,
+        change.applied,
+        change.updated_subscriptions,
+        [change.error] if change.error is not None else [],
     )
-    if change.error is not None:
-        call.wrote()
-        return payload(
-            method if change.customer_updated else None,
-            change.customer_updated,
-            change.updated_subscriptions,
-            [change_failure(change, method.id)],
-        )
-    await call.completed(
-        {
-            "payment_method": method.id,
-            "default": True,
-            "updated_subscriptions": change.updated_subscriptions,
-        }
-    )
-    return payload(method, True, change.updated_subscriptions, [])
 
 
 @strawberry.type

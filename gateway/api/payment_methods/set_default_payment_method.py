@@ -8,19 +8,17 @@ charging the old card) at it too; the payload lists those subscriptions.
 import strawberry
 
 from ... import models
-from ...billing import change_payment_methods
-from ...portal import Refusal, decide_set_default_payment_method
 from ..context import Context, Info
 from ..customers.account_target import CUSTOMER_DESCRIPTION, current_customer, load_account
 from ..customers.types import Customer
-from ..errors import UserError, from_refusal
+from ..errors import UserError
 from ..fields import field
 from ..live.announce import Announcement, LiveEventKind
 from ..mutation_kit.calls import client_mutation_id_field, start_call
 from ..mutation_kit.flow_completion import AFTER_COMPLETION_DESCRIPTION, after_completion
 from ..mutation_kit.spec import MutationSpec
 from ..sessions.types import AfterCompletion
-from .payment_method_target import change_failure, find_payment_method
+from .payment_method_target import find_payment_method, make_default
 from .types import PaymentMethod
 
 SPEC = MutationSpec(
@@ -91,26 +89,10 @@ async def _set_default(
     if call.replayed is not None:
         return payload(method, list(call.replayed.get("updated_subscriptions", [])), [])
     policy = await context.policy(stripe_clock=True, customer=target.customer)
-    decision = decide_set_default_payment_method(
-        policy, target.customer, method, account.subscriptions
-    )
-    if isinstance(decision, Refusal):
-        return payload(None, [], [from_refusal(decision)])
-    change = await change_payment_methods(
-        context.billing,
-        call.customer_id,
-        customer_params=decision.customer_params,
-        subscription_changes=[(c.subscription_id, c.params) for c in decision.subscription_changes],
-        keys=call.keys,
-    )
-    if change.error is not None:
-        call.wrote()
-        applied = method if change.customer_updated else None
-        return payload(applied, change.updated_subscriptions, [change_failure(change, method.id)])
-    await call.completed(
-        {"payment_method": method.id, "updated_subscriptions": change.updated_subscriptions}
-    )
-    return payload(method, change.updated_subscriptions, [])
+    change = await make_default(call, policy, target, account.subscriptions)
+    applied = method if change.applied else None
+    errors = [change.error] if change.error is not None else []
+    return payload(applied, change.updated_subscriptions, errors)
 
 
 @strawberry.type

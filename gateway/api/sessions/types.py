@@ -9,12 +9,13 @@ import strawberry
 from ...auth.after_completion import AfterCompletion as AfterCompletionModel
 from ...auth.principal import CustomerScope
 from ...auth.sessions import CreatedSession
-from ...billing import BillingError, NotFound
+from ...billing import BillingError, NotFound, fetch_coupon_terms
 from ...portal import Flow
 from ..common.types import required_timestamp, timestamp
 from ..configuration.types import PortalConfiguration
 from ..context import Info
 from ..customers.types import Customer
+from ..discounts.types import Coupon
 from ..errors import billing_failure
 
 
@@ -69,6 +70,21 @@ class SessionFlow:
         description="A coupon to offer before a cancel is confirmed, when the session has one."
     )
     after_completion: AfterCompletion
+
+    @strawberry.field(
+        description="The terms of `retentionCoupon`, read from Stripe, to word the offer "
+        "('20% off for 3 months'); null without one, or once it is gone from Stripe."
+    )
+    async def retention_offer(self, info: Info) -> Coupon | None:
+        if self.retention_coupon is None:
+            return None
+        try:
+            coupon = await fetch_coupon_terms(info.context.billing, self.retention_coupon)
+        except NotFound:
+            return None
+        except BillingError as exc:
+            raise billing_failure(exc) from None
+        return Coupon.from_model(coupon)
 
     @classmethod
     def from_model(cls, flow: Flow | None, after: AfterCompletionModel | None) -> Self | None:

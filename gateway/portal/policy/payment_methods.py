@@ -23,7 +23,7 @@ from ..refusals import Refusal
 from .gates import gate
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from gateway.models import Customer, PaymentMethod, Subscription, SubscriptionStatus
 
@@ -37,6 +37,11 @@ _ENDED: frozenset[SubscriptionStatus] = frozenset({"canceled", "incomplete_expir
 # Marks a setup intent created in a `payment_method_update` flow: the card it saves becomes
 # the customer's default, as in Stripe's own flow.
 FLOW_DEFAULT_METADATA = "portal_gateway_becomes_default"
+# The customer's default when that intent was created (`NO_DEFAULT` for none: Stripe drops
+# a metadata key set to ""): the webhook that learns the intent succeeded moves the
+# default only while it is still this one.
+FLOW_REPLACES_METADATA = "portal_gateway_replaces_default"
+NO_DEFAULT = "none"
 
 
 def new_card_becomes_default(ctx: PolicyContext) -> bool:
@@ -74,7 +79,10 @@ def decide_add_payment_method(
     if pmc:
         params["payment_method_configuration"] = pmc
     if new_card_becomes_default(ctx):
-        params["metadata"] = {FLOW_DEFAULT_METADATA: "true"}
+        params["metadata"] = {
+            FLOW_DEFAULT_METADATA: "true",
+            FLOW_REPLACES_METADATA: customer.default_payment_method_id or NO_DEFAULT,
+        }
     return SetupIntentDecision(customer_id=customer.id, params=params)
 
 
@@ -113,6 +121,53 @@ def decide_set_default_payment_method(
     )
     if refusal is not None:
         return refusal
+    return SetDefaultPaymentMethodDecision(
+        customer_id=customer.id,
+        payment_method_id=payment_method.id,
+        customer_params={"invoice_settings": {"default_payment_method": payment_method.id}},
+        subscription_changes=_repoint(subscriptions, None, payment_method.id),
+    )
+
+
+def is_flow_card_intent(metadata: Mapping[str, str]) -> bool:
+    """Whether a setup intent was created by the gateway in a `payment_method_update` flow
+    (an intent made anywhere else never moves the default)."""
+    return metadata.get(FLOW_DEFAULT_METADATA) == "true" and FLOW_REPLACES_METADATA in metadata
+
+
+def decide_flow_card_default(
+    metadata: Mapping[str, str],
+    customer: Customer,
+    payment_method: PaymentMethod,
+    subscriptions: Sequence[Subscription] = (),
+) -> SetDefaultPaymentMethodDecision | None:
+    """The default a flow's card gets once its setup intent succeeded, without the browser.
+
+    The card becomes the default (and that of every subscription carrying its own, as
+    `decide_set_default_payment_method`) only while the customer's default is still the one
+    it was when the intent was created: a default chosen since (another card made the
+    default, or this one already) is a later choice and wins. When the card already is the
+    default, only subscriptions still on the replaced card follow it (a change that stopped
+    part way is finished). None: nothing to do (not a flow intent, a card no longer
+    attached to the customer, or a later choice).
+    """
+    if not is_flow_card_intent(metadata) or payment_method.customer_id != customer.id:
+        return None
+    recorded = metadata[FLOW_REPLACES_METADATA]
+    replaced = None if recorded in ("", NO_DEFAULT) else recorded
+    current = customer.default_payment_method_id
+    if current == payment_method.id:
+        changes = _repoint(subscriptions, replaced, payment_method.id) if replaced else ()
+        if not changes:
+            return None
+        return SetDefaultPaymentMethodDecision(
+            customer_id=customer.id,
+            payment_method_id=payment_method.id,
+            customer_params=None,
+            subscription_changes=changes,
+        )
+    if current != replaced:
+        return None
     return SetDefaultPaymentMethodDecision(
         customer_id=customer.id,
         payment_method_id=payment_method.id,

@@ -136,15 +136,33 @@ export function paymentMethodName(method) {
   return method.type.replaceAll("_", " ");
 }
 
+/** What a coupon takes off: "25% off", "$5.00 off" (in the page's locale). */
+function amountOff(coupon) {
+  const amount =
+    coupon.percentOff != null
+      ? new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 }).format(
+          Number(coupon.percentOff) / 100,
+        )
+      : money(coupon.amountOff, coupon.currency);
+  return t("discount.off", { amount });
+}
+
+/**
+ * A coupon's terms as an offer, before it applies (a retention offer), the way Stripe's
+ * portal words them: "20% off for 3 months", "$5.00 off once", "10% off forever".
+ */
+export function couponTerms(coupon) {
+  const off = amountOff(coupon);
+  if (coupon.duration === "ONCE") return t("offer.once", { off });
+  if (coupon.duration === "REPEATING" && coupon.durationInMonths) {
+    return t("offer.for", { off, length: duration("MONTH", coupon.durationInMonths) });
+  }
+  return t("offer.forever", { off });
+}
+
 /** A discount as a customer reads it: "Welcome offer: 25% off for 3 months (code WELCOME3)". */
 export function discountText(discount) {
-  const amount =
-    discount.percentOff != null
-      ? new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 }).format(
-          Number(discount.percentOff) / 100,
-        )
-      : money(discount.amountOff, discount.currency);
-  let text = t("discount.off", { amount });
+  let text = amountOff(discount);
   if (discount.duration === "ONCE") text = t("discount.once", { off: text });
   else if (discount.duration === "REPEATING") {
     text = discount.end

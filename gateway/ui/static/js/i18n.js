@@ -48,7 +48,22 @@ export async function useLanguage(locale, available = ["en"]) {
   const asked = wanted.find((candidate) => candidate.split("-")[0] === language.split("-")[0]);
   const formatLocale = language.includes("-") || !asked ? language : asked;
   document.documentElement.lang = formatLocale;
+  translateDocument();
   return formatLocale;
+}
+
+/**
+ * The page's own words in index.html, marked `data-i18n="<key>"` (text) or
+ * `data-i18n-aria-label="<key>"`. The gateway already serves them in the browser's
+ * language; this says them in the session's.
+ */
+function translateDocument() {
+  for (const element of document.querySelectorAll("[data-i18n]")) {
+    element.textContent = t(element.dataset.i18n);
+  }
+  for (const element of document.querySelectorAll("[data-i18n-aria-label]")) {
+    element.setAttribute("aria-label", t(element.dataset.i18nAriaLabel));
+  }
 }
 
 /** The page's language tag (`en`, `pt-BR`, ...). */

@@ -5,6 +5,7 @@
 // error, and the page is told at once rather than at its next request.
 
 import { ApiError } from "./api.js";
+import { t } from "./i18n.js";
 import { LIVE } from "./queries.js";
 
 const PROTOCOL = "graphql-transport-ws";
@@ -18,7 +19,7 @@ function endingError(data) {
   if (!Array.isArray(errors) || errors.length === 0) return null;
   if (data.type === "next" && data.payload?.data) return null;
   const first = errors[0] ?? {};
-  return new ApiError(first.message ?? "The live updates ended.", first.extensions?.code);
+  return new ApiError(first.message ?? t("live.ended"), first.extensions?.code);
 }
 
 /** The WebSocket URL of an http(s) GraphQL endpoint. */
@@ -61,7 +62,7 @@ export class LiveUpdates {
     socket.addEventListener("close", (event) => {
       this.socket = null;
       if (CREDENTIALS_REFUSED.includes(event.code) && !this.stopped) {
-        this.ended(new ApiError("This billing session has ended.", "UNAUTHENTICATED"));
+        this.ended(new ApiError(t("live.sessionEnded"), "UNAUTHENTICATED"));
         return;
       }
       this.retry();

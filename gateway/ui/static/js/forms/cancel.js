@@ -1,7 +1,7 @@
 // Cancel (with the reason survey when the configuration turns it on) and undo a cancel.
 
 import { choices, field, h } from "../dom.js";
-import { date, reasonLabel } from "../format.js";
+import { couponTerms, date, reasonLabel } from "../format.js";
 import { ACCEPT_RETENTION_OFFER, CANCEL_SUBSCRIPTION, RENEW_SUBSCRIPTION } from "../queries.js";
 import { actionForm, showErrors } from "./form.js";
 import { t } from "../i18n.js";
@@ -45,13 +45,19 @@ function retentionOffer(portal, subscription) {
     : null;
 }
 
+/** The offer in words: the coupon's terms ("20% off for 3 months"), when Stripe still has it. */
+function offerText(portal) {
+  const offer = portal.flow?.retentionOffer;
+  return offer ? t("retention.offer", { terms: couponTerms(offer) }) : t("retention.offerUnnamed");
+}
+
 /**
  * The offer Stripe's portal makes once the customer asked to cancel: take the coupon and
  * stay (acceptRetentionOffer), or go on with the cancel exactly as it was asked for.
  */
 function retentionStep(portal, subscription, { done, cancel }) {
   const form = actionForm({
-    children: [h("h3", {}, t("retention.title")), h("p", {}, t("retention.offerUnnamed"))],
+    children: [h("h3", {}, t("retention.title")), h("p", {}, offerText(portal))],
     submitLabel: t("retention.accept"),
     secondary: {
       label: t("retention.decline"),

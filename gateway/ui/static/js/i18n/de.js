@@ -3,6 +3,8 @@
 export default {
   pageTitle: "Abrechnung",
   skipToContent: "Zum Inhalt springen",
+  loading: "Ihre Abrechnungsdaten werden geladen…",
+  noScript: "Diese Seite benötigt JavaScript.",
   back: "Zurück",
   close: "Schließen",
   cancel: "Abbrechen",
@@ -26,6 +28,8 @@ export default {
 
   "problem.title": "Etwas ist schiefgelaufen",
   "ended.title": "Diese Abrechnungssitzung ist beendet",
+  "live.ended": "Die Live-Aktualisierungen wurden beendet.",
+  "live.sessionEnded": "Diese Abrechnungssitzung ist beendet.",
   "ended.again": "Öffnen Sie Ihre Abrechnungsseite erneut über die Website, um eine neue Sitzung zu starten.",
   "used.title": "Dieser Link wurde bereits verwendet",
   "used.body":
@@ -95,6 +99,9 @@ export default {
   "discount.for": "{off} für {length}",
   "discount.named": "{name}: {text}",
   "discount.code": "{text} (Code {code})",
+  "offer.once": "{off} einmalig",
+  "offer.forever": "{off} dauerhaft",
+  "offer.for": "{off} für {length}",
 
   "status.INCOMPLETE": "Unvollständig",
   "status.INCOMPLETE_EXPIRED": "Abgelaufen",
@@ -158,6 +165,7 @@ export default {
   "cancel.doneNow": "Ihr Abonnement wurde gekündigt.",
   "cancel.otherReasons": "Oder sagen Sie es uns in Ihren eigenen Worten",
   "retention.title": "Bevor Sie gehen",
+  "retention.offer": "Bleiben Sie und erhalten Sie {terms}.",
   "retention.offerUnnamed":
     "Bleiben Sie bei uns, und wir gewähren Ihnen einen Rabatt auf Ihr Abonnement.",
   "retention.accept": "Angebot annehmen",

@@ -7,6 +7,8 @@
 export default {
   pageTitle: "Billing",
   skipToContent: "Skip to content",
+  loading: "Loading your billing details…",
+  noScript: "This page needs JavaScript.",
   back: "Back",
   close: "Close",
   cancel: "Cancel",
@@ -30,6 +32,8 @@ export default {
 
   "problem.title": "Something went wrong",
   "ended.title": "This billing session has ended",
+  "live.ended": "The live updates ended.",
+  "live.sessionEnded": "This billing session has ended.",
   "ended.again": "Open your billing page again from the site to start a new session.",
   "used.title": "This link has already been used",
   "used.body":
@@ -60,6 +64,9 @@ export default {
   "discount.for": "{off} for {length}",
   "discount.named": "{name}: {text}",
   "discount.code": "{text} (code {code})",
+  "offer.once": "{off} once",
+  "offer.forever": "{off} forever",
+  "offer.for": "{off} for {length}",
 
   "status.INCOMPLETE": "Incomplete",
   "status.INCOMPLETE_EXPIRED": "Expired",
@@ -123,6 +130,7 @@ export default {
   "cancel.doneNow": "Your subscription has been canceled.",
   "cancel.otherReasons": "Or tell us in your own words",
   "retention.title": "Before you go",
+  "retention.offer": "Stay with us and get {terms}.",
   "retention.offerUnnamed": "Stay with us and we will apply a discount to your subscription.",
   "retention.accept": "Accept the offer",
   "retention.decline": "No thanks, cancel",

@@ -3,6 +3,8 @@
 export default {
   pageTitle: "Facturación",
   skipToContent: "Ir al contenido",
+  loading: "Cargando tus datos de facturación…",
+  noScript: "Esta página necesita JavaScript.",
   back: "Volver",
   close: "Cerrar",
   cancel: "Cancelar",
@@ -26,6 +28,8 @@ export default {
 
   "problem.title": "Algo ha salido mal",
   "ended.title": "Esta sesión de facturación ha terminado",
+  "live.ended": "Las actualizaciones en directo se han detenido.",
+  "live.sessionEnded": "Esta sesión de facturación ha terminado.",
   "ended.again": "Vuelve a abrir tu página de facturación desde el sitio para iniciar una nueva sesión.",
   "used.title": "Este enlace ya se ha utilizado",
   "used.body":
@@ -93,6 +97,9 @@ export default {
   "discount.for": "{off} durante {length}",
   "discount.named": "{name}: {text}",
   "discount.code": "{text} (código {code})",
+  "offer.once": "{off} una vez",
+  "offer.forever": "{off} para siempre",
+  "offer.for": "{off} durante {length}",
 
   "status.INCOMPLETE": "Incompleta",
   "status.INCOMPLETE_EXPIRED": "Caducada",
@@ -156,6 +163,7 @@ export default {
   "cancel.doneNow": "Tu suscripción se ha cancelado.",
   "cancel.otherReasons": "O cuéntanoslo con tus palabras",
   "retention.title": "Antes de irte",
+  "retention.offer": "Quédate con nosotros y obtén {terms}.",
   "retention.offerUnnamed": "Quédate con nosotros y aplicaremos un descuento a tu suscripción.",
   "retention.accept": "Aceptar la oferta",
   "retention.decline": "No, gracias, cancelar",

@@ -3,6 +3,8 @@
 export default {
   pageTitle: "Facturation",
   skipToContent: "Aller au contenu",
+  loading: "Chargement de vos informations de facturation…",
+  noScript: "Cette page nécessite JavaScript.",
   back: "Retour",
   close: "Fermer",
   cancel: "Annuler",
@@ -26,6 +28,8 @@ export default {
 
   "problem.title": "Un problème est survenu",
   "ended.title": "Cette session de facturation est terminée",
+  "live.ended": "Les mises à jour en direct se sont arrêtées.",
+  "live.sessionEnded": "Cette session de facturation est terminée.",
   "ended.again": "Rouvrez votre page de facturation depuis le site pour démarrer une nouvelle session.",
   "used.title": "Ce lien a déjà été utilisé",
   "used.body":
@@ -92,6 +96,9 @@ export default {
   "discount.for": "{off} pendant {length}",
   "discount.named": "{name} : {text}",
   "discount.code": "{text} (code {code})",
+  "offer.once": "{off} une fois",
+  "offer.forever": "{off} pour toujours",
+  "offer.for": "{off} pendant {length}",
 
   "status.INCOMPLETE": "Incomplet",
   "status.INCOMPLETE_EXPIRED": "Expiré",
@@ -155,6 +162,7 @@ export default {
   "cancel.doneNow": "Votre abonnement a été résilié.",
   "cancel.otherReasons": "Ou dites-le avec vos propres mots",
   "retention.title": "Avant de partir",
+  "retention.offer": "Restez avec nous et profitez de {terms}.",
   "retention.offerUnnamed": "Restez avec nous et nous appliquerons une réduction à votre abonnement.",
   "retention.accept": "Accepter l'offre",
   "retention.decline": "Non merci, résilier",

@@ -3,6 +3,8 @@
 export default {
   pageTitle: "Fatturazione",
   skipToContent: "Vai al contenuto",
+  loading: "Caricamento dei tuoi dati di fatturazione…",
+  noScript: "Questa pagina richiede JavaScript.",
   back: "Indietro",
   close: "Chiudi",
   cancel: "Annulla",
@@ -26,6 +28,8 @@ export default {
 
   "problem.title": "Si è verificato un problema",
   "ended.title": "Questa sessione di fatturazione è terminata",
+  "live.ended": "Gli aggiornamenti in tempo reale si sono interrotti.",
+  "live.sessionEnded": "Questa sessione di fatturazione è terminata.",
   "ended.again": "Riapri la pagina di fatturazione dal sito per avviare una nuova sessione.",
   "used.title": "Questo link è già stato utilizzato",
   "used.body":
@@ -93,6 +97,9 @@ export default {
   "discount.for": "{off} per {length}",
   "discount.named": "{name}: {text}",
   "discount.code": "{text} (codice {code})",
+  "offer.once": "{off} una tantum",
+  "offer.forever": "{off} per sempre",
+  "offer.for": "{off} per {length}",
 
   "status.INCOMPLETE": "Incompleto",
   "status.INCOMPLETE_EXPIRED": "Scaduto",
@@ -156,6 +163,7 @@ export default {
   "cancel.doneNow": "Il tuo abbonamento è stato disdetto.",
   "cancel.otherReasons": "Oppure raccontacelo con parole tue",
   "retention.title": "Prima di andare",
+  "retention.offer": "Resta con noi e ottieni {terms}.",
   "retention.offerUnnamed": "Resta con noi e applicheremo uno sconto al tuo abbonamento.",
   "retention.accept": "Accetta l'offerta",
   "retention.decline": "No grazie, disdici",

@@ -3,6 +3,8 @@
 export default {
   pageTitle: "お支払い",
   skipToContent: "本文へ移動",
+  loading: "お支払い情報を読み込んでいます…",
+  noScript: "このページを表示するには JavaScript が必要です。",
   back: "戻る",
   close: "閉じる",
   cancel: "キャンセル",
@@ -26,6 +28,8 @@ export default {
 
   "problem.title": "問題が発生しました",
   "ended.title": "このお支払いセッションは終了しました",
+  "live.ended": "リアルタイム更新が終了しました。",
+  "live.sessionEnded": "このお支払いセッションは終了しました。",
   "ended.again": "新しいセッションを始めるには、サイトからお支払いページをもう一度開いてください。",
   "used.title": "このリンクはすでに使用されています",
   "used.body":
@@ -94,6 +98,9 @@ export default {
   "discount.for": "{length}間{off}",
   "discount.named": "{name}：{text}",
   "discount.code": "{text}（コード {code}）",
+  "offer.once": "{off}（1回限り）",
+  "offer.forever": "{off}（期間の定めなし）",
+  "offer.for": "{length}間{off}",
 
   "status.INCOMPLETE": "未完了",
   "status.INCOMPLETE_EXPIRED": "期限切れ",
@@ -157,6 +164,7 @@ export default {
   "cancel.doneNow": "サブスクリプションを解約しました。",
   "cancel.otherReasons": "またはご自身の言葉でお聞かせください",
   "retention.title": "解約の前に",
+  "retention.offer": "継続いただくと、{terms}が適用されます。",
   "retention.offerUnnamed": "継続いただくと、サブスクリプションに割引が適用されます。",
   "retention.accept": "特典を受け取る",
   "retention.decline": "特典を受け取らずに解約する",

@@ -3,6 +3,8 @@
 export default {
   pageTitle: "Facturering",
   skipToContent: "Naar de inhoud",
+  loading: "Je factureringsgegevens worden geladen…",
+  noScript: "Deze pagina heeft JavaScript nodig.",
   back: "Terug",
   close: "Sluiten",
   cancel: "Annuleren",
@@ -26,6 +28,8 @@ export default {
 
   "problem.title": "Er is iets misgegaan",
   "ended.title": "Deze factureringssessie is beëindigd",
+  "live.ended": "De live-updates zijn gestopt.",
+  "live.sessionEnded": "Deze factureringssessie is beëindigd.",
   "ended.again": "Open je factureringspagina opnieuw via de website om een nieuwe sessie te starten.",
   "used.title": "Deze link is al gebruikt",
   "used.body":
@@ -91,6 +95,9 @@ export default {
   "discount.for": "{off} gedurende {length}",
   "discount.named": "{name}: {text}",
   "discount.code": "{text} (code {code})",
+  "offer.once": "{off} eenmalig",
+  "offer.forever": "{off} voor altijd",
+  "offer.for": "{off} gedurende {length}",
 
   "status.INCOMPLETE": "Onvolledig",
   "status.INCOMPLETE_EXPIRED": "Verlopen",
@@ -154,6 +161,7 @@ export default {
   "cancel.doneNow": "Je abonnement is opgezegd.",
   "cancel.otherReasons": "Of vertel het in je eigen woorden",
   "retention.title": "Voordat je gaat",
+  "retention.offer": "Blijf bij ons en krijg {terms}.",
   "retention.offerUnnamed": "Blijf bij ons en we geven je korting op je abonnement.",
   "retention.accept": "Aanbod accepteren",
   "retention.decline": "Nee, bedankt, opzeggen",

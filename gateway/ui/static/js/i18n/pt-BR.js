@@ -3,6 +3,8 @@
 export default {
   pageTitle: "Cobrança",
   skipToContent: "Pular para o conteúdo",
+  loading: "Carregando seus dados de cobrança…",
+  noScript: "Esta página precisa de JavaScript.",
   back: "Voltar",
   close: "Fechar",
   cancel: "Cancelar",
@@ -26,6 +28,8 @@ export default {
 
   "problem.title": "Algo deu errado",
   "ended.title": "Esta sessão de cobrança foi encerrada",
+  "live.ended": "As atualizações em tempo real foram encerradas.",
+  "live.sessionEnded": "Esta sessão de cobrança foi encerrada.",
   "ended.again": "Abra sua página de cobrança novamente pelo site para iniciar uma nova sessão.",
   "used.title": "Este link já foi usado",
   "used.body":
@@ -93,6 +97,9 @@ export default {
   "discount.for": "{off} por {length}",
   "discount.named": "{name}: {text}",
   "discount.code": "{text} (código {code})",
+  "offer.once": "{off} uma vez",
+  "offer.forever": "{off} para sempre",
+  "offer.for": "{off} por {length}",
 
   "status.INCOMPLETE": "Incompleta",
   "status.INCOMPLETE_EXPIRED": "Expirada",
@@ -156,6 +163,7 @@ export default {
   "cancel.doneNow": "Sua assinatura foi cancelada.",
   "cancel.otherReasons": "Ou conte com suas próprias palavras",
   "retention.title": "Antes de você ir",
+  "retention.offer": "Fique com a gente e ganhe {terms}.",
   "retention.offerUnnamed": "Fique com a gente e aplicaremos um desconto na sua assinatura.",
   "retention.accept": "Aceitar a oferta",
   "retention.decline": "Não, obrigado, cancelar",

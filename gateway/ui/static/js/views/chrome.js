@@ -5,11 +5,8 @@ import { t } from "../i18n.js";
 
 export function renderChrome(portal) {
   const profile = portal.session.configuration.businessProfile;
+  // Its words (Back, Skip to content, the title) are index.html's, said by i18n.js.
   const back = document.getElementById("back-link");
-  back.lastChild.textContent = ` ${t("back")}`;
-  const skip = document.querySelector(".skip-link");
-  if (skip) skip.textContent = t("skipToContent");
-  document.title = t("pageTitle");
   if (portal.returnUrl) {
     back.href = portal.returnUrl;
     back.hidden = false;
@@ -37,5 +34,4 @@ export function renderChrome(portal) {
       : null,
   );
   legal.hidden = links.length === 0;
-  legal.setAttribute("aria-label", t("legal"));
 }
