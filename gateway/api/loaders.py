@@ -176,26 +176,29 @@ class Loaders:
     async def customer(self) -> Customer:
         return existing_customer(await self._customer.load(self.customer_id))
 
-    async def tax_ids(self) -> tuple[TaxId, ...]:
-        return await self._tax_ids.load(self.customer_id)
+    # The reads below answer the shared read itself (awaitable), not a coroutine around it:
+    # one coroutine less per field that awaits one.
 
-    async def subscriptions(self) -> tuple[Subscription, ...]:
-        return await self._subscriptions.load(self.customer_id)
+    def tax_ids(self) -> Awaitable[tuple[TaxId, ...]]:
+        return self._tax_ids.load(self.customer_id)
 
-    async def payment_methods(self) -> tuple[PaymentMethod, ...]:
-        return await self._payment_methods.load(self.customer_id)
+    def subscriptions(self) -> Awaitable[tuple[Subscription, ...]]:
+        return self._subscriptions.load(self.customer_id)
 
-    async def subscription(self, subscription_id: str) -> Subscription:
-        return await self._subscription.load(subscription_id)
+    def payment_methods(self) -> Awaitable[tuple[PaymentMethod, ...]]:
+        return self._payment_methods.load(self.customer_id)
 
-    async def invoice(self, invoice_id: str) -> Invoice:
-        return await self._invoice.load(invoice_id)
+    def subscription(self, subscription_id: str) -> Awaitable[Subscription]:
+        return self._subscription.load(subscription_id)
 
-    async def invoice_page(self, limit: int, starting_after: str | None) -> InvoicePage:
-        return await self._invoice_page.load((limit, starting_after))
+    def invoice(self, invoice_id: str) -> Awaitable[Invoice]:
+        return self._invoice.load(invoice_id)
 
-    async def upcoming_invoice(self, subscription_id: str) -> Invoice | None:
-        return await self._upcoming.load(subscription_id)
+    def invoice_page(self, limit: int, starting_after: str | None) -> Awaitable[InvoicePage]:
+        return self._invoice_page.load((limit, starting_after))
+
+    def upcoming_invoice(self, subscription_id: str) -> Awaitable[Invoice | None]:
+        return self._upcoming.load(subscription_id)
 
     def prefetch_tax_ids(self) -> None:
         """Start the tax ID read now, beside the customer's (a field below it will need it)."""
