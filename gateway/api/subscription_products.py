@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from ..models import Product, Subscription
     from ..portal import Catalog
 
-KEPT = 4096
+# About the subscription models the decoded-JSON store keeps at once; stale ones go first.
+KEPT = 1024
 
 _kept: OrderedDict[int, tuple[Subscription, Catalog, Subscription]] = OrderedDict()
 

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from ... import models
     from ...portal import Catalog, PolicyContext
 
-KEPT = 1024
+# Entries are used within one request: enough for the requests in flight.
+KEPT = 256
 
 _kept: OrderedDict[int, tuple[models.Subscription, PolicyContext, Catalog, SubscriptionOptions]] = (
     OrderedDict()

@@ -233,4 +233,5 @@ class Subscription:
         return await load_upcoming_invoice(info, self.model)
 
 
-_SUBSCRIPTIONS = Converted(Subscription.build)
+# As many as the kept copies with products (`subscription_products.KEPT`).
+_SUBSCRIPTIONS = Converted(Subscription.build, size=1024)
