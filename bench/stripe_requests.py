@@ -16,10 +16,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -45,9 +43,11 @@ ROUND_GAP_SECONDS = ROUND_LATENCY_MS / 1000 / 2
 WARM_OVERVIEW_TARGET = 1
 MUTATION_TARGET = 2
 # A queued change is two writes by Stripe's API (a schedule from the subscription, then its
-# phases), as is a write that first drops one (release, then the write): cold, the read the
-# decision needs comes on top.
+# phases), as is a write that first drops one (release, then the write; resuming a pause
+# for a length releases its pause schedule, then resumes): cold, the read the decision
+# needs comes on top.
 QUEUED_STEPS = (
+    "resumeSubscription",
     "updateSubscription (queued)",
     "undoScheduledChange",
     "updateSubscription (queued again)",
@@ -144,13 +144,15 @@ def _mutation_steps(session: Session, stack: Stack) -> list[tuple[str, dict[str,
     `mutation (what)` is another case of that mutation."""
     subs = session.customer.subscriptions
     cards = session.customer.cards
-    resumes = datetime.fromtimestamp(time.time() + 14 * 86_400, UTC).isoformat()
     team = subs[2]
     monthly, yearly = stack.catalog.monthly["Team"], stack.catalog.yearly["Team"]
     return [
         ("cancelSubscription", {"subscriptionId": subs[0], "reason": "TOO_EXPENSIVE"}),
         ("renewSubscription", {"subscriptionId": subs[0]}),
-        ("pauseSubscription", {"subscriptionId": subs[1], "resumesAt": resumes}),
+        (
+            "pauseSubscription",
+            {"subscriptionId": subs[1], "pauseFor": {"interval": "MONTH", "intervalCount": 1}},
+        ),
         ("resumeSubscription", {"subscriptionId": subs[1]}),
         ("updateSubscription", {"subscriptionId": team, "quantity": 5}),
         ("updateSubscription (to yearly)", {"subscriptionId": team, "priceId": yearly}),
@@ -223,7 +225,7 @@ async def measure(
     steps = _mutation_steps(session, stack)
     for step, fields in steps:
         await session.overview()  # the customer has just opened the portal
-        if name == "updateSubscription":
+        if step == "updateSubscription":
             # As a portal does: preview, then confirm with the preview's quote.
             shown = await session.query(QUOTE_PREVIEW, {"input": fields})
             fields = {

@@ -8,7 +8,10 @@ endpoint created through the API, as a merchant does). Measured, in Stripe reque
   repeat on a gateway without webhooks;
 - a visit after changes made in Stripe directly (a subscription set to cancel at its
   period end, the customer renamed): their webhooks update the cache in place, so only
-  the previews they can change are asked again.
+  the previews they can change are asked again;
+- visits after changes made through the gateway (a subscription canceled at its period
+  end; the customer renamed and given another default card): the gateway puts Stripe's
+  answers in place itself, and their webhooks then find the cache already up to date.
 """
 
 from __future__ import annotations
@@ -19,8 +22,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from account import stripe_client
-from client import graphql, token_for
-from documents import OVERVIEW, OVERVIEW_VARIABLES
+from client import graphql, payload_ok, token_for
+from documents import MUTATIONS, OVERVIEW, OVERVIEW_VARIABLES
 from harness import free_port
 
 if TYPE_CHECKING:
@@ -97,6 +100,20 @@ async def measure_visits(
         await client.v1.customers.update_async(hooked.id, {"name": "Renamed in Stripe"})
     await _settled(stack)
     changed = await cost(visit(hooked_url, hooked_token))
+
+    async def through_gateway(mutation: str, /, **fields: Any) -> None:
+        data = await graphql(
+            http, hooked_url, MUTATIONS[mutation], {"input": fields}, token=hooked_token
+        )
+        payload_ok(data, mutation)
+
+    await through_gateway("cancelSubscription", subscriptionId=hooked.subscriptions[1])
+    await _settled(stack)
+    canceled = await cost(visit(hooked_url, hooked_token))
+    await through_gateway("updateCustomer", name="Renamed through the gateway")
+    await through_gateway("setDefaultPaymentMethod", paymentMethodId=hooked.cards[1])
+    await _settled(stack)
+    account = await cost(visit(hooked_url, hooked_token))
     return [
         Visit("overview, first sight (webhooks on)", first.requests, _routes(first), ""),
         Visit(
@@ -117,6 +134,19 @@ async def measure_visits(
             _routes(changed),
             "only the changed subscription's preview: "
             + ("met" if _only_preview(changed) else "MISSED"),
+        ),
+        Visit(
+            "overview after a change through the gateway (cancel at period end), webhooks on",
+            canceled.requests,
+            _routes(canceled),
+            "only the changed subscription's preview: "
+            + ("met" if _only_preview(canceled) else "MISSED"),
+        ),
+        Visit(
+            "overview after changes through the gateway (rename, default card), webhooks on",
+            account.requests,
+            _routes(account),
+            f"0: {'met' if account.requests == 0 else 'MISSED'}",
         ),
     ]
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from . import (
     discounts,
     lifecycle,
+    pause_schedules,
     renewals,
     schedules,
     subscription_cancel,
@@ -25,7 +26,7 @@ from . import (
 from .clone import clone
 from .errors import StripeError, invalid, missing_param
 from .item_changes import period_of, unsupported
-from .sandbox import scratch
+from .sandbox import Scratch, scratch
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -220,7 +221,10 @@ def _as_preview(run: Callable[[], lifecycle.Result]) -> lifecycle.Result:
 
 
 def next_renewal(emu: Emulator, sub: Obj) -> Obj | None:
-    """The invoice the subscription's next period end would create (schedules included)."""
+    """The invoice the subscription's next period end would create (schedules included); for
+    a paused subscription, the one its pause schedule's resume would create then."""
+    if sub["status"] == "paused":
+        return _scheduled_resumption(emu, sub)
     if sub["status"] not in lifecycle.BILLABLE:
         return None
     end = period_of(emu, sub)[1]
@@ -229,6 +233,18 @@ def next_renewal(emu: Emulator, sub: Obj) -> Obj | None:
         schedules.step(emu, schedule, end)
     result = renewals.step_subscription(emu, sub, end)
     return result.invoice if result is not None else None
+
+
+def _scheduled_resumption(emu: Emulator, sub: Obj) -> Obj | None:
+    schedule = emu.objects.get(sub["schedule"] or "")
+    resume_at = pause_schedules.due(schedule) if schedule is not None else None
+    if schedule is None or resume_at is None or not isinstance(emu, Scratch):
+        return None
+    emu.moment = resume_at
+    before = sub["latest_invoice"]
+    schedules.step(emu, schedule, resume_at)
+    latest = sub["latest_invoice"]
+    return emu.objects.get(latest) if latest and latest != before else None
 
 
 def _for_new_subscription(

@@ -30,6 +30,11 @@ class Scratch(Emulator):
     """
 
     settles: bool = False
+    # A later moment the copy is looked at from (a preview of what a resume date bills).
+    moment: int | None = None
+
+    def now(self, customer: str | None = None) -> int:
+        return self.moment if self.moment is not None else super().now(customer)
 
 
 def _changeable(emu: Emulator, customer_id: str) -> dict[str, Obj]:

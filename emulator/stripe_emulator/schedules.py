@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import discounts, lifecycle, subscription_cancel, subscription_create, subscription_update
+from . import (
+    discounts,
+    lifecycle,
+    pause_schedules,
+    subscription_cancel,
+    subscription_create,
+    subscription_update,
+)
 from .errors import StripeError, invalid, missing_param
 from .item_changes import cadence, items_of, period_of, price_of, unsupported
 from .resources.common import apply_metadata, referenced, require_payment_method_of
@@ -71,9 +78,8 @@ def _new_schedule(emu: Emulator, customer: Obj, params: Obj, phases: list[Obj]) 
 
 
 def _reject_unmodelled(params: Obj) -> None:
-    for key in ("pause_schedules", "customer_account"):
-        if params.get(key):
-            raise unsupported(key, "subscription schedules")
+    if params.get("customer_account"):
+        raise unsupported("customer_account", "subscription schedules")
     mode = params.get("billing_mode") or {}
     if mode.get("type", "flexible") != "flexible":
         raise unsupported("billing_mode[type]", "subscription schedules (flexible only)")
@@ -93,6 +99,12 @@ def create(emu: Emulator, params: Obj) -> Obj:
             if key in params:
                 raise invalid(f"You cannot set `{key}` if `from_subscription` is set.", param=key)
         return _from_subscription(emu, params)
+    if "pause_schedules" in params:
+        raise invalid(
+            "Pause schedules need a subscription: create the schedule with "
+            "`from_subscription`, or add them once the schedule has started.",
+            param="pause_schedules",
+        )
     if "customer" not in params:
         raise missing_param("customer")
     customer = referenced(emu, params["customer"], "customer", "customer", "customer")
@@ -144,6 +156,11 @@ def _from_subscription(emu: Emulator, params: Obj) -> Obj:
             f"`{sub['schedule']}`.",
             param="from_subscription",
         )
+    pauses = (
+        pause_schedules.build(emu, sub, params["pause_schedules"], [])
+        if "pause_schedules" in params
+        else []
+    )
     start, end = period_of(emu, sub)
     customer = emu.objects[sub["customer"]]
     phase = {
@@ -187,11 +204,14 @@ def _from_subscription(emu: Emulator, params: Obj) -> Obj:
         status="active",
         subscription=sub["id"],
         current_phase={"end_date": end, "start_date": start},
+        pause_schedules=pauses,
     )
     before = emu.render(sub)
     sub["schedule"] = schedule["id"]
     emu.emit("subscription_schedule.created", schedule)
     emu.emit("customer.subscription.updated", sub, {"schedule": before["schedule"]})
+    # A pause due now happens in the same request.
+    pause_schedules.run(emu, schedule, emu.now(sub["customer"]))
     return schedule
 
 
@@ -407,6 +427,17 @@ def update(emu: Emulator, schedule: Obj, params: Obj) -> Obj:
     if "metadata" in params:
         schedule["metadata"] = apply_metadata(schedule["metadata"], params["metadata"])
     _apply_default_settings(emu, schedule, params.get("default_settings") or {})
+    if "pause_schedules" in params:
+        sub = emu.objects.get(schedule["subscription"] or "")
+        if sub is None:
+            raise invalid(
+                "Pause schedules need the schedule's subscription: add them once the "
+                "schedule has started.",
+                param="pause_schedules",
+            )
+        schedule["pause_schedules"] = pause_schedules.build(
+            emu, sub, params["pause_schedules"], schedule["pause_schedules"]
+        )
     if "phases" in params:
         schedule["phases"] = phases
         if schedule["status"] == "active":
@@ -435,26 +466,34 @@ def update(emu: Emulator, schedule: Obj, params: Obj) -> Obj:
     previous = {k: before.get(k) for k in after if before.get(k) != after[k]}
     if previous:
         emu.emit("subscription_schedule.updated", schedule, previous)
+    pause_schedules.run(emu, schedule, now)
     return schedule
 
 
 def next_due(schedule: Obj) -> int | None:
-    """When this schedule next acts on its own: its start, or its current phase's end."""
+    """When this schedule next acts on its own: its start, a pause or resume of its pause
+    schedule, or its current phase's end (which waits for a scheduled resume)."""
     if schedule["status"] == "not_started":
         return int(schedule["phases"][0]["start_date"])
-    if schedule["status"] == "active" and schedule["current_phase"]:
+    if schedule["status"] != "active":
+        return None
+    pausing = pause_schedules.due(schedule)
+    if pausing is not None:
+        return pausing
+    if schedule["current_phase"]:
         return int(schedule["current_phase"]["end_date"])
     return None
 
 
 def step(emu: Emulator, schedule: Obj, at: int) -> None:
     """Do whatever this schedule has due at or before `at`."""
-    for _ in range(len(schedule["phases"]) + 2):
+    for _ in range(len(schedule["phases"]) + 4):
         due = next_due(schedule)
         if due is None or due > at:
             return
         if schedule["status"] == "not_started":
             start_schedule(emu, schedule, at)
-        else:
-            advance_phase(emu, schedule, due)
+        elif not pause_schedules.run(emu, schedule, due):
+            # A phase end that waited for a resume is acted on now.
+            advance_phase(emu, schedule, max(due, emu.now(schedule["customer"])))
     raise StripeError("Subscription schedule did not settle.", status=500, type="api_error")

@@ -37,14 +37,18 @@ def enter_paused(emu: Emulator, sub: Obj, at: int, why: str) -> None:
     emu.emit("customer.subscription.paused", sub)
 
 
-def pause(emu: Emulator, sub: Obj, params: Obj) -> Result:
-    """`POST /v1/subscriptions/{id}/pause`: no invoices and no new periods until resumed."""
+def pause(emu: Emulator, sub: Obj, params: Obj, *, by_schedule: bool = False) -> Result:
+    """`POST /v1/subscriptions/{id}/pause`: no invoices and no new periods until resumed.
+
+    `by_schedule`: the subscription's own schedule pauses it (its pause schedule), which
+    the endpoint's rule against attached schedules does not stop.
+    """
     at = now_for(emu, sub)
     if sub["billing_mode"]["type"] != "flexible":
         raise invalid(
             "Pausing a subscription requires billing_mode.type=flexible.", param="billing_mode"
         )
-    if sub["schedule"]:
+    if sub["schedule"] and not by_schedule:
         raise invalid(
             "You cannot pause a subscription that has an attached subscription schedule.",
         )

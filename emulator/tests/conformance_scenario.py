@@ -500,6 +500,44 @@ async def _clocked(client: stripe.StripeClient, catalog: dict[str, Any]) -> None
         {"pause_collection": {"behavior": "mark_uncollectible", "resumes_at": MAY_1 + 90 * DAY}},
     )
     await v1.subscriptions.update_async(sub.id, {"pause_collection": ""})
+    # A timed pause: a schedule's pause schedule pauses now and the clock resumes it.
+    pausing = await v1.subscription_schedules.create_async(
+        {
+            "from_subscription": sub.id,
+            "pause_schedules": [
+                {
+                    "pause": {"pause_at": {"type": "now"}},
+                    "resume": {
+                        "resume_at": {
+                            "type": "duration",
+                            "duration": {"interval": "week", "interval_count": 2},
+                        }
+                    },
+                }
+            ],
+            "expand": ["subscription"],
+        }
+    )
+    await v1.subscription_schedules.update_async(
+        pausing.id,
+        {
+            "pause_schedules": [
+                {
+                    "key": pausing.pause_schedules[0].key,
+                    "resume": {
+                        "resume_at": {
+                            "type": "duration",
+                            "duration": {"interval": "week", "interval_count": 1},
+                        },
+                        "settings": {"proration_behavior": "create_prorations"},
+                    },
+                }
+            ]
+        },
+    )
+    await v1.test_helpers.test_clocks.advance_async(clock.id, {"frozen_time": MAY_1 + 20 * DAY})
+    await v1.subscription_schedules.retrieve_async(pausing.id)
+    await v1.subscriptions.retrieve_async(sub.id, {"expand": ["schedule"]})
     declining = await v1.payment_methods.attach_async(
         "pm_card_chargeCustomerFail", {"customer": customer.id}
     )

@@ -36,6 +36,7 @@ from .prices import fetch_prices
 from .products import fetch_product
 from .promotion_codes import find_promotion_code
 from .scheduled_changes import queued_phases, schedule_change, undo_queued_change
+from .scheduled_pauses import schedule_pause
 from .setup_intents import (
     TEST_PAYMENT_METHOD_PREFIX,
     confirm_setup_intent,
@@ -44,7 +45,12 @@ from .setup_intents import (
     talks_to_stripe,
 )
 from .stripe_budget import StripeBudget, begin_change, budgeted, end_change
-from .subscription_changes import cancel_subscription_now, resume_subscription, update_subscription
+from .subscription_changes import (
+    cancel_subscription_now,
+    pause_subscription,
+    resume_subscription,
+    update_subscription,
+)
 from .subscription_ids import recall_subscription_ids
 from .subscription_truth import read_subscription
 from .subscriptions import fetch_subscription, list_subscriptions
@@ -103,6 +109,7 @@ __all__ = [
     "list_subscriptions",
     "list_tax_ids",
     "open_stripe",
+    "pause_subscription",
     "pay_invoice",
     "preview_change",
     "preview_schedule",
@@ -115,6 +122,7 @@ __all__ = [
     "remove_tax_id",
     "resume_subscription",
     "schedule_change",
+    "schedule_pause",
     "talks_to_stripe",
     "tax_ids_of",
     "undo_queued_change",

@@ -9,10 +9,18 @@ previews are dropped when an event that can change them arrives.
 Order. Stripe does not deliver in order and retries late, so each object remembers the
 `created` of the newest event applied to it (`ver:<id>`, shared in Redis) and an older
 event is ignored. Two events about one object in the same second cannot be ordered from
-their content: the documents holding it are dropped and read again. A document loaded
+their content: the documents holding it are dropped and read again (unless they already
+hold the event's state). A document loaded
 from Stripe while an event was being applied is not stored (the events counter moved,
 `Cache._store_unless_moved`), so a read can never put back a state older than an event.
 A webhook that never arrives is bounded by the documents' lifetime (the staleness bound).
+
+The gateway's own writes (`written_answers.py`) put Stripe's answer in place too. Until a
+write's own event comes, the written state is remembered (`wrote:<id>`, with the gateway
+call that wrote it, or only the call while its answer is awaited): an event of the same
+call with another state is older than the answer and ignored; any other event with
+another state may be older than the write, so it drops the documents it would change
+rather than landing over the written state (`_against_write`).
 """
 
 from __future__ import annotations
@@ -25,7 +33,17 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ..store import GENERATION_TTL_SECONDS, events_key
-from .cached_objects import DROP, SAME, Outcome, in_page, nested_in_page, replaced, with_nested
+from .cached_objects import (
+    DROP,
+    SAME,
+    Outcome,
+    in_page,
+    nested_in_page,
+    replaced,
+    same_state,
+    with_nested,
+)
+from .idempotency import call_of
 from .subscription_ids import ids_key
 
 if TYPE_CHECKING:
@@ -50,7 +68,20 @@ return -1
 PREVIEW_NEUTRAL_FIELDS = frozenset(
     {"name", "email", "phone", "metadata", "description", "preferred_locales", "invoice_settings"}
 )
+# Subscription fields whose change leaves its next invoice as it was (the preview's
+# payment method is decided when Stripe charges it, not in the draft).
+SUBSCRIPTION_PREVIEW_NEUTRAL_FIELDS = frozenset({"default_payment_method", "metadata"})
 UPDATE_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Guard:
+    """What a write's answer is placed against: its object's version before the write, and
+    the gateway call that made it."""
+
+    object_id: str
+    seen: int | None
+    call: str | None
 
 
 class Order(IntEnum):
@@ -72,10 +103,36 @@ class Plan:
     invoice: Json | None = None
     # Every cached invoice page is dropped (a write may have invoiced at once).
     invoice_pages: bool = False
+    # The state cannot be ordered against what is cached: a document already holding it
+    # keeps it, any other it would change is dropped (and read again).
+    cautious: bool = False
 
 
 def version_key(object_id: str) -> str:
     return f"ver:{object_id}"
+
+
+def ordered_by_key(object_id: str) -> str:
+    """The gateway call behind the newest event ordered for the object ("" for none)."""
+    return f"verby:{object_id}"
+
+
+def written_key(object_id: str) -> str:
+    """The state a write of the gateway left the object in, until its own event comes."""
+    return f"wrote:{object_id}"
+
+
+async def version_of(cache: Cache, object_id: str) -> int | None:
+    """The `created` of the newest event ordered for the object (None: none yet)."""
+    return _version(await cache.get(version_key(object_id)))
+
+
+def _version(stored: object) -> int | None:
+    if isinstance(stored, bytes):
+        stored = stored.decode()
+    if isinstance(stored, str) and stored.lstrip("-").isdigit():
+        stored = int(stored)
+    return stored if isinstance(stored, int) and not isinstance(stored, bool) else None
 
 
 async def order_of(cache: Cache, object_id: str, created: int) -> Order:
@@ -143,7 +200,8 @@ def plan_for(event_type: str, obj: Json, previous: Json, customer_id: str) -> Pl
         belongs = obj.get("status") != "canceled"  # Stripe's default list leaves those out
         plan.edits["subscriptions"] = lambda page: in_page(page, obj, belongs=belongs)
         plan.edits[f"subscription:{object_id}"] = lambda doc: replaced(doc, obj)
-        plan.previews.add(object_id)
+        if not previous or not set(previous) <= SUBSCRIPTION_PREVIEW_NEUTRAL_FIELDS:
+            plan.previews.add(object_id)
     elif kind == "subscription_schedule":
         subscription = _id(obj.get("subscription"))
         plan.edits["subscriptions"] = lambda page: nested_in_page(page, "schedule", obj)
@@ -185,10 +243,17 @@ def _invoice_item_subscription(item: Json) -> str | None:
 
 
 async def apply_event(
-    cache: Cache, customer_id: str, event_type: str, created: int, obj: Json, previous: Json
+    cache: Cache,
+    customer_id: str,
+    event_type: str,
+    created: int,
+    obj: Json,
+    previous: Json,
+    request_key: str | None = None,
 ) -> bool:
     """Apply one event to the customer's cached documents; False when it cannot be applied
-    in place and the caller should empty the customer's cache instead."""
+    in place and the caller should empty the customer's cache instead. `request_key`: the
+    idempotency key of the API request behind the event (Stripe's `request`)."""
     # First: a read loading meanwhile must not store what it loaded (it may be older).
     await cache.increment(events_key(customer_id), GENERATION_TTL_SECONDS)
     plan = plan_for(event_type, obj, previous, customer_id)
@@ -198,37 +263,75 @@ async def apply_event(
     order = await order_of(cache, object_id, created) if object_id else Order.SAME_SECOND
     if order is Order.OLDER:
         return True
-    if order is Order.SAME_SECOND:
-        plan.edits = {kind: (lambda _: DROP) for kind in plan.edits}
-        if plan.invoice is not None:  # the pages holding it are read again
-            plan.invoice, plan.invoice_pages = None, True
+    plan.cautious = order is Order.SAME_SECOND
+    if object_id is not None:
+        call = call_of(request_key)
+        if order is Order.NEWER:
+            # After the version (a write's guard reading both sees a stale call, and drops).
+            await cache.set(ordered_by_key(object_id), call or "", ttl=VERSION_TTL_SECONDS)
+        await _against_write(cache, object_id, event_type, obj, plan, call)
     version = (object_id, created) if object_id and order is Order.NEWER else None
-    await _carry_out(cache, customer_id, plan, version)
+    await carry_out(cache, customer_id, plan, version)
     return True
 
 
-async def apply_written(cache: Cache, customer_id: str, obj: Json) -> bool:
-    """A write's answer (Stripe's state right after it) applied like an event; no version
-    is recorded, since its time on Stripe's clock is unknown. False when not applicable."""
-    await cache.increment(events_key(customer_id), GENERATION_TTL_SECONDS)
-    kind = obj.get("object")
-    event_type = "deleted" if obj.get("deleted") else "updated"
-    plan = plan_for(f"{kind}.{event_type}", obj, {"written": True}, customer_id)
-    if plan is None:
-        return False
-    plan.invoice_pages = kind == "subscription"
-    await _carry_out(cache, customer_id, plan)
-    return True
+async def _against_write(
+    cache: Cache, object_id: str, event_type: str, obj: Json, plan: Plan, call: str | None
+) -> None:
+    """An event about an object the gateway wrote, before the write's own event came.
+
+    Its own event (the written state) ends the wait. One with another state, made by an
+    earlier request of the same gateway call (a schedule before its phases), is older than
+    the answer: ignored; so is one of a call still waiting for its answer (`writing`),
+    which the answer will state. Any other may be older than the write: what it would
+    change is dropped instead."""
+    flag = await cache.get(written_key(object_id))
+    if not isinstance(flag, dict):
+        return
+    written = flag.get("state")
+    if not isinstance(written, dict):
+        if call is not None and call == flag.get("call"):
+            plan.edits, plan.invoice = {}, None
+        else:
+            plan.cautious = True
+        return
+    if _writes_own(written, event_type, obj):
+        await cache.delete(written_key(object_id))
+        return
+    if call is not None and call == flag.get("call"):
+        plan.edits, plan.invoice = {}, None
+        return
+    plan.cautious = True
 
 
-async def _carry_out(
-    cache: Cache, customer_id: str, plan: Plan, version: tuple[str, int] | None = None
+def _writes_own(written: Json, event_type: str, obj: Json) -> bool:
+    """Whether the event's object is the state the write left (its own event)."""
+    gone = event_type.endswith(".deleted") or bool(obj.get("deleted"))
+    if gone or written.get("deleted"):
+        return gone and bool(written.get("deleted"))
+    return same_state(written, obj)
+
+
+def _unless_changed(edit: Callable[[Json], Outcome], doc: Json) -> Outcome:
+    outcome = edit(doc)
+    return SAME if outcome is SAME else DROP
+
+
+async def carry_out(
+    cache: Cache,
+    customer_id: str,
+    plan: Plan,
+    version: tuple[str, int] | None = None,
+    guard: Guard | None = None,
 ) -> None:
     prefix = f"cus:{customer_id}:{await cache.generation(customer_id)}:"
     for kind, edit in plan.edits.items():
-        await update_document(cache, prefix + kind, edit, version)
+        cautious = partial(_unless_changed, edit) if plan.cautious else edit
+        await update_document(cache, prefix + kind, cautious, version, guard)
     if plan.invoice is not None:
-        await _update_invoice_pages(cache, prefix, plan.invoice, version)
+        await _update_invoice_pages(
+            cache, prefix, plan.invoice, version, guard, cautious=plan.cautious
+        )
     if plan.invoice_pages:
         for kind in await _invoice_page_kinds(cache, prefix):
             await cache.delete(prefix + kind)
@@ -275,7 +378,13 @@ async def _invoice_page_kinds(cache: Cache, prefix: str) -> list[str]:
 
 
 async def _update_invoice_pages(
-    cache: Cache, prefix: str, invoice: Json, version: tuple[str, int] | None
+    cache: Cache,
+    prefix: str,
+    invoice: Json,
+    version: tuple[str, int] | None,
+    guard: Guard | None = None,
+    *,
+    cautious: bool = False,
 ) -> None:
     belongs = not invoice.get("deleted")
     for kind in await _invoice_page_kinds(cache, prefix):
@@ -283,18 +392,28 @@ async def _update_invoice_pages(
         if len(parts) != 3:
             continue
         _, limit, cursor = parts
-        await update_document(
-            cache,
-            prefix + kind,
-            partial(
-                in_page,
-                new=invoice,
-                belongs=belongs,
-                first_page=not cursor,
-                limit=int(limit) if limit.isdigit() else None,
-            ),
-            version,
+        edit: Callable[[Json], Outcome] = partial(
+            in_page,
+            new=invoice,
+            belongs=belongs,
+            first_page=not cursor,
+            limit=int(limit) if limit.isdigit() else None,
         )
+        if cautious:
+            edit = partial(_unless_changed, edit)
+        await update_document(cache, prefix + kind, edit, version, guard)
+
+
+def _still_placed(guard: Guard, newest: int | None, by: object) -> bool:
+    """Whether a write's answer can still land: no event ordered for its object since the
+    write began, or the newest is the write's own call's."""
+    if newest == guard.seen:
+        return True
+    if isinstance(by, bytes):
+        by = by.decode()
+    if isinstance(by, str) and by.startswith('"'):
+        by = json.loads(by)  # stored through the JSON serializer
+    return guard.call is not None and by == guard.call
 
 
 async def update_document(
@@ -302,6 +421,7 @@ async def update_document(
     key: str,
     edit: Callable[[Json], Outcome],
     version: tuple[str, int] | None = None,
+    guard: Guard | None = None,
 ) -> None:
     """Apply `edit` to the document under `key`, if cached, keeping its expiry; atomic
     (Redis: optimistic, WATCH; when the document keeps changing under it, it is dropped).
@@ -310,12 +430,23 @@ async def update_document(
     it is still the newest ordered for the object. An event ordered after it (on another
     instance, or another task) may already have read the document: the older state must
     not land after it. Dropping is always allowed. (The memory backend never suspends
-    between ordering and editing, so nothing can come between them there.)"""
+    between ordering and editing, so nothing can come between them there.)
+
+    `guard`: a write's answer lands only while no event about the object was ordered since
+    the write began, or the newest one ordered was made by the write's own call (its state
+    is the answer's or an earlier one); otherwise the document is dropped (the event may be
+    older or newer than the write: the next read asks Stripe)."""
+    tracked = version[0] if version is not None else guard.object_id if guard else None
     redis = cache.redis
     if redis is None:
         doc = await cache.get(key)
         if isinstance(doc, dict):
             outcome = edit(doc)
+            if isinstance(outcome, dict) and guard is not None:
+                newest = await version_of(cache, guard.object_id)
+                by = await cache.get(ordered_by_key(guard.object_id))
+                if not _still_placed(guard, newest, by):
+                    outcome = DROP
             ttl = await cache.expires_in(key)
             if outcome is DROP or (isinstance(outcome, dict) and ttl <= 0):
                 await cache.delete(key)
@@ -325,7 +456,7 @@ async def update_document(
     from redis.exceptions import WatchError
 
     name = cache.stored_key(key)
-    watched = [name] if version is None else [name, cache.stored_key(version_key(version[0]))]
+    watched = [name] if tracked is None else [name, cache.stored_key(version_key(tracked))]
     for _ in range(UPDATE_ATTEMPTS):
         async with redis.pipeline(transaction=True) as pipe:
             try:
@@ -337,10 +468,14 @@ async def update_document(
                 outcome = edit(doc) if isinstance(doc, dict) else DROP
                 if outcome is SAME:
                     return
-                if isinstance(outcome, dict) and version is not None:
-                    newest = await pipe.get(watched[1])
-                    if newest is None or int(newest) != version[1]:
+                if isinstance(outcome, dict) and len(watched) > 1:
+                    newest = _version(await pipe.get(watched[1]))
+                    if version is not None and newest != version[1]:
                         return  # a newer event about the object came in meanwhile
+                    if guard is not None:
+                        by = await pipe.get(cache.stored_key(ordered_by_key(guard.object_id)))
+                        if not _still_placed(guard, newest, by):
+                            outcome = DROP  # an event about the object came in meanwhile
                 millis = int(await pipe.pttl(name))
                 pipe.multi()
                 if isinstance(outcome, dict) and millis > 0:
@@ -355,4 +490,14 @@ async def update_document(
     await cache.delete(key)
 
 
-__all__ = ["Order", "apply_event", "apply_written", "order_of", "plan_for", "update_document"]
+__all__ = [
+    "Guard",
+    "Order",
+    "apply_event",
+    "carry_out",
+    "order_of",
+    "plan_for",
+    "update_document",
+    "version_of",
+    "written_key",
+]

@@ -13,7 +13,14 @@ from .client import Billing, as_json
 from .errors import BillingError, stripe_errors
 from .param_match import holds_params
 from .stripe_json import get_json, stripe_path
-from .writes import forget_customer, resolve_lost_answer, stripe_write, with_key
+from .writes import (
+    answered,
+    forget_customer,
+    resolve_lost_answer,
+    stripe_write,
+    versions_before,
+    with_key,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -26,6 +33,7 @@ async def update_customer(
 ) -> Customer:
     """`POST /v1/customers/{id}` with a decision's parameters; returns the customer as read."""
     written: dict[str, Any] | None = None
+    versions = await versions_before(billing, customer_id, key=idempotency_key)
     try:
         with stripe_write(noun="Customer"):
             # The test clock rides along as on reads: the policy's "now" comes from it.
@@ -40,7 +48,12 @@ async def update_customer(
             raise
         return await resolve_lost_answer(exc, lambda: _customer_if(billing, customer_id, params))
     finally:
-        await forget_customer(billing, customer_id, written)
+        answer = (
+            ()
+            if written is None
+            else (answered(versions, written, fields=params, key=idempotency_key),)
+        )
+        await forget_customer(billing, customer_id, *answer)
     return Customer.from_stripe(written)
 
 

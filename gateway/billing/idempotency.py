@@ -26,6 +26,14 @@ MEMO_TTL_SECONDS = 24 * 3600
 PREFIX = "gw_"
 
 
+def call_of(idempotency_key: str | None) -> str | None:
+    """The gateway call a key belongs to (every key of one call shares its base, `gw_<hex>`);
+    None for a key that is not the gateway's."""
+    if not idempotency_key or not idempotency_key.startswith(PREFIX):
+        return None
+    return idempotency_key.split("-", 1)[0]
+
+
 @dataclass(frozen=True)
 class IdempotencyKeys:
     """The keys of one mutation call: one per Stripe write, named by its step."""

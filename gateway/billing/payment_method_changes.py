@@ -8,6 +8,9 @@ run in order, stop at the first failure, and the result says which ones happened
 A write whose answer was lost is resolved by reading its object: the customer's default,
 the subscription's default or the payment method's customer show whether it was applied;
 if so the writes carry on, otherwise the result stops there, that write not applied.
+
+Stripe's answers go into the customer's cache in place (webhooks keeping it) once every
+write was answered; a failed or lost one empties the cache instead.
 """
 
 from __future__ import annotations
@@ -15,18 +18,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
+from .client import as_json
 from .errors import BillingError, stripe_errors
 from .param_match import holds_params
 from .stripe_json import get_json, stripe_path
-from .writes import forget_customer, resolve_lost_answer, stripe_write, with_key
+from .writes import (
+    answered,
+    forget_customer,
+    resolve_lost_answer,
+    stripe_write,
+    versions_before,
+    with_key,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping, Sequence
 
+    from stripe import StripeObject
     from stripe.params import CustomerUpdateParams, SubscriptionUpdateParams
 
     from .client import Billing
     from .idempotency import IdempotencyKeys
+    from .written_answers import Written
 
 
 @dataclass
@@ -51,11 +64,17 @@ async def change_payment_methods(
     """The customer's new default, then each subscription's, then the detach (each optional)."""
     done = PaymentMethodChange()
     stripe = billing.stripe.v1
+    changed = [s for s, _ in subscription_changes]
+    versions = await versions_before(
+        billing, customer_id, *changed, *filter(None, [detach]), key=keys.base
+    )
+    # Stripe's answers, for the cache; None for a write whose answer was lost.
+    answers: list[Written | None] = []
     try:
         if customer_params is not None:
             path = stripe_path("/v1/customers/{}", customer_id)
             sent = dict(customer_params)
-            await _step(
+            answer = await _step(
                 billing,
                 "Customer",
                 lambda: stripe.customers.update_async(
@@ -66,14 +85,16 @@ async def change_payment_methods(
                 path,
                 sent,
             )
+            answers.append(answered(versions, answer, fields=sent, key=keys.base))
             done.customer_updated = True
         for subscription_id, params in subscription_changes:
-            await _subscription_step(
+            answer = await _subscription_step(
                 billing, subscription_id, params, keys.key(f"subscription-{subscription_id}")
             )
+            answers.append(answered(versions, answer, fields=params, key=keys.base))
             done.updated_subscriptions.append(subscription_id)
         if detach is not None:
-            await _step(
+            answer = await _step(
                 billing,
                 "Payment method",
                 lambda: stripe.payment_methods.detach_async(
@@ -82,19 +103,20 @@ async def change_payment_methods(
                 stripe_path("/v1/payment_methods/{}", detach),
                 {"customer": ""},
             )
+            answers.append(answered(versions, answer, key=keys.base))
             done.detached = True
     except BillingError as exc:
         done.error = exc
     finally:
-        await forget_customer(billing, customer_id)
+        await forget_customer(billing, customer_id, *(() if done.error else answers))
     return done
 
 
 async def _subscription_step(
     billing: Billing, subscription_id: str, params: Mapping[str, Any], idempotency_key: str
-) -> None:
+) -> dict[str, Any] | None:
     sent = dict(params)
-    await _step(
+    return await _step(
         billing,
         "Subscription",
         lambda: billing.stripe.v1.subscriptions.update_async(
@@ -108,14 +130,15 @@ async def _subscription_step(
 async def _step(
     billing: Billing,
     noun: str,
-    write: Callable[[], Awaitable[object]],
+    write: Callable[[], Awaitable[StripeObject]],
     path: str,
     sent: Mapping[str, Any],
-) -> None:
-    """One write; after a lost answer, reading `path` says whether it holds what was sent."""
+) -> dict[str, Any] | None:
+    """One write and Stripe's answer; after a lost answer, reading `path` says whether it
+    holds what was sent (then None: the answer is not known)."""
     try:
         with stripe_write(noun=noun):
-            await write()
+            return as_json(await write())
     except BillingError as exc:
         if not exc.ambiguous:
             raise
@@ -126,3 +149,4 @@ async def _step(
             return True if holds_params(found, sent) else None
 
         await resolve_lost_answer(exc, applied)
+        return None

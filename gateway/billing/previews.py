@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import stripe
+
 from ..models import Invoice
 from . import ids
-from .errors import BillingError, NotFound, stripe_errors
+from .errors import NotFound, stripe_errors
 from .ids import is_stripe_id
 from .ownership import owned_by, owner_of
 from .stripe_json import post_json
@@ -17,10 +19,16 @@ if TYPE_CHECKING:
     from .client import Billing
 
 
-# One long-lived build function (see `Cache.customer_cached`).
-_invoice = Invoice.from_stripe
 # Stripe's answer when a subscription will not invoice again (ending, canceled).
 NO_UPCOMING_INVOICE = "invoice_upcoming_none"
+# Cached in its place, so a subscription set to end costs no request per visit either; it
+# is dropped as a preview is (the events and writes that can change the subscription).
+_NONE = {"object": "invoice", "_gateway_no_upcoming_invoice": True}
+
+
+def _upcoming(data: Any) -> Invoice | None:
+    """One long-lived build function (see `Cache.customer_cached`)."""
+    return None if data.get("_gateway_no_upcoming_invoice") else Invoice.from_stripe(data)
 
 
 # Subscription update parameters that `create_preview` takes under `subscription_details`.
@@ -59,26 +67,26 @@ async def upcoming_invoice(
 
     async def load() -> dict[str, Any]:
         with stripe_errors(noun="Subscription"):
-            return await post_json(
-                billing,
-                "/v1/invoices/create_preview",
-                {"customer": customer_id, "subscription": subscription_id},
-            )
+            try:
+                return await post_json(
+                    billing,
+                    "/v1/invoices/create_preview",
+                    {"customer": customer_id, "subscription": subscription_id},
+                )
+            except stripe.InvalidRequestError as exc:  # a 404, which would read as NotFound
+                if exc.code == NO_UPCOMING_INVOICE:
+                    return dict(_NONE)
+                raise
 
-    try:
-        invoice = await billing.cache.customer_cached(
-            customer_id,
-            f"upcoming:{subscription_id}",
-            billing.customer_ttl,
-            load,
-            _invoice,
-            keep=_previews_for(customer_id),
-        )
-    except BillingError as exc:
-        if exc.stripe_code == NO_UPCOMING_INVOICE:
-            return None
-        raise
-    if invoice.customer_id not in (None, customer_id):
+    invoice = await billing.cache.customer_cached(
+        customer_id,
+        f"upcoming:{subscription_id}",
+        billing.customer_ttl,
+        load,
+        _upcoming,
+        keep=_previews_for(customer_id),
+    )
+    if invoice is not None and invoice.customer_id not in (None, customer_id):
         raise NotFound("Subscription")
     return invoice
 

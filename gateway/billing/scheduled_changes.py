@@ -23,8 +23,15 @@ from ..models import QUEUED_CHANGE_METADATA, Subscription
 from .client import Billing, as_json
 from .errors import GENERIC_MESSAGE, BillingError
 from .schedule_release import DROPPED_MESSAGE, release_key, release_schedule
-from .subscription_truth import read_subscription, subscription_if
-from .writes import forget_customer, resolve_lost_answer, stripe_write, with_key
+from .subscription_truth import read_subscription, read_subscription_json, subscription_if
+from .writes import (
+    answered,
+    forget_customer,
+    resolve_lost_answer,
+    stripe_write,
+    versions_before,
+    with_key,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -60,9 +67,12 @@ async def schedule_change(
     """Queue `next_phase` (items, proration behaviour) to start at `effective_at`; the
     current phase keeps `current_discounts` (a phase without them ends them).
 
-    Returns the subscription with its schedule expanded, so the queued change shows.
+    Returns the subscription with its schedule expanded, so the queued change shows; that
+    answer is what the customer's cache takes in (failures empty it).
     """
     created = False
+    versions = await versions_before(billing, subscription_id, key=keys.key("schedule"))
+    written: dict[str, Any] | None = None
     try:
         if schedule_id is None or phase_start is None:
             schedule = await _create(billing, subscription_id, keys)
@@ -93,13 +103,17 @@ async def schedule_change(
             if created and failure.code is not ErrorCode.OUTCOME_UNKNOWN:
                 await _undo(billing, subscription_id, schedule_id, keys, failure)
             raise failure from None
-        result = Subscription.from_stripe(as_json(updated)["subscription"])
+        answer = as_json(updated)["subscription"]
+        result = Subscription.from_stripe(answer)
         if not holds(result):
             # An answer replayed from an earlier attempt: say what Stripe holds now.
             return await read_subscription(billing, subscription_id)
+        written = answer if isinstance(answer, dict) else None
         return result
     finally:
-        await forget_customer(billing, customer_id)
+        await forget_customer(
+            billing, customer_id, answered(versions, written, key=keys.key("schedule"))
+        )
 
 
 def queued_phases(
@@ -172,18 +186,24 @@ async def undo_queued_change(
     schedule_id: str,
     idempotency_key: str,
 ) -> Subscription:
-    """Release the gateway's schedule (the queued change is dropped) and read the result."""
+    """Release the gateway's schedule (the queued change is dropped) and read the result,
+    which the customer's cache takes in (the cache is emptied when either fails)."""
+    versions = await versions_before(billing, subscription_id, key=idempotency_key)
+    written: dict[str, Any] | None = None
     try:
         await release_schedule(
             billing, subscription_id, schedule_id, release_key(idempotency_key, schedule_id)
         )
+        try:
+            written = await read_subscription_json(billing, subscription_id)
+        except BillingError as exc:
+            exc.say(DROPPED_MESSAGE + "Reload to see the subscription.")
+            raise
     finally:
-        await forget_customer(billing, customer_id)
-    try:
-        return await read_subscription(billing, subscription_id)
-    except BillingError as exc:
-        exc.say(DROPPED_MESSAGE + "Reload to see the subscription.")
-        raise
+        await forget_customer(
+            billing, customer_id, answered(versions, written, key=idempotency_key)
+        )
+    return Subscription.from_stripe(written)
 
 
 __all__ = ["queued_phases", "schedule_change", "undo_queued_change"]

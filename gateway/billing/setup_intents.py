@@ -19,7 +19,14 @@ from .client import Billing, as_json
 from .errors import BillingError, NotFound, stripe_errors
 from .ids import is_stripe_id
 from .stripe_json import get_json
-from .writes import forget_customer, resolve_lost_answer, stripe_write, with_key
+from .writes import (
+    answered,
+    forget_customer,
+    resolve_lost_answer,
+    stripe_write,
+    versions_before,
+    with_key,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -63,18 +70,23 @@ async def create_setup_intent(
                 return SetupIntent.from_stripe(obj)
         return None
 
+    versions = await versions_before(billing)  # a new intent: nothing cached holds it
+    written: dict[str, Any] | None = None
     try:
         with stripe_write(noun="Customer"):
             intent = await billing.stripe.v1.setup_intents.create_async(
                 cast("SetupIntentCreateParams", tagged), with_key(idempotency_key)
             )
+        written = as_json(intent)
     except BillingError as exc:
         if not exc.ambiguous:
             raise
         return await resolve_lost_answer(exc, created)
     finally:
-        await forget_customer(billing, customer_id)
-    return SetupIntent.from_stripe(as_json(intent))
+        await forget_customer(
+            billing, customer_id, answered(versions, written, key=idempotency_key)
+        )
+    return SetupIntent.from_stripe(written)
 
 
 async def fetch_setup_intent(
@@ -86,11 +98,24 @@ async def fetch_setup_intent(
     """
     if not is_stripe_id(setup_intent_id, ids.SETUP_INTENT):
         raise NotFound("Setup intent")
+    versions = await versions_before(billing)
     with stripe_errors(noun="Setup intent"):
-        intent = await billing.stripe.v1.setup_intents.retrieve_async(setup_intent_id)
-    found = SetupIntent.from_stripe(as_json(intent))
+        intent = await billing.stripe.v1.setup_intents.retrieve_async(
+            setup_intent_id, {"expand": ["payment_method"]}
+        )
+    data = as_json(intent)
+    found = SetupIntent.from_stripe(data)
     if found.customer_id != customer_id:
         raise NotFound("Setup intent")
+    saved = data.get("payment_method")
+    # Saved by the browser through Stripe.js: the customer's cached payment methods take it
+    # in now (its webhook may still be on the way), or are read again.
+    if (
+        found.status == "succeeded"
+        and isinstance(saved, dict)
+        and saved.get("customer") == customer_id
+    ):
+        await forget_customer(billing, customer_id, answered(versions, saved))
     return found
 
 
@@ -113,6 +138,7 @@ async def confirm_setup_intent(
         "return_url": return_url,
         "expand": ["payment_method"],
     }
+    versions = await versions_before(billing)  # the payment method is a new one
     try:
         with stripe_write(noun="Setup intent"):
             intent = await billing.stripe.v1.setup_intents.confirm_async(
@@ -120,10 +146,14 @@ async def confirm_setup_intent(
                 cast("SetupIntentConfirmParams", params),
                 with_key(idempotency_key),
             )
-    finally:
-        # A confirmed intent attaches a payment method to the customer.
+    except BaseException:
+        # A confirm without an answer may still have attached one: read them again.
         await forget_customer(billing, customer_id)
+        raise
     data = as_json(intent)
     attached = data.get("payment_method")
+    # A confirmed intent attaches a payment method to the customer: it joins their list.
+    pm = attached if isinstance(attached, dict) else None
+    await forget_customer(billing, customer_id, answered(versions, pm, key=idempotency_key))
     method = PaymentMethod.from_stripe(attached) if isinstance(attached, dict) else None
     return SetupIntent.from_stripe(data), method

@@ -3,7 +3,7 @@ when its answer was lost, and what a write that answers with nothing to render r
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..models import Subscription
 from .errors import stripe_errors
@@ -20,11 +20,15 @@ EXPAND = RETRIEVE_EXPAND
 
 
 async def read_subscription(billing: Billing, subscription_id: str) -> Subscription:
+    return Subscription.from_stripe(await read_subscription_json(billing, subscription_id))
+
+
+async def read_subscription_json(billing: Billing, subscription_id: str) -> dict[str, Any]:
+    """Stripe's JSON of the subscription, expanded as a read expands it."""
     with stripe_errors(noun="Subscription"):
-        data = await get_json(
+        return await get_json(
             billing, stripe_path("/v1/subscriptions/{}", subscription_id), {"expand": EXPAND}
         )
-    return Subscription.from_stripe(data)
 
 
 async def subscription_if(

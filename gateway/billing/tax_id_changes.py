@@ -20,12 +20,22 @@ from .errors import BillingError, NotFound, stripe_errors
 from .ids import is_stripe_id
 from .stripe_json import get_json, stripe_path
 from .tax_ids import MAX_TAX_IDS, customer_tax_ids
-from .writes import forget_customer, resolve_lost_answer, stripe_write, with_key
+from .writes import (
+    answered,
+    forget_customer,
+    resolve_lost_answer,
+    stripe_write,
+    versions_before,
+    with_key,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from stripe.params import CustomerCreateTaxIdParams
+
+    from .writes import Versions
+    from .written_answers import Written
 
 _SPACES = re.compile(r"\s+")
 
@@ -75,6 +85,7 @@ async def add_tax_id(
         return _matching(await _fresh_tax_ids(billing, customer_id), params)
 
     written: dict[str, Any] | None = None
+    versions = await versions_before(billing)  # a new object: no event about it yet
     try:
         with stripe_write(noun="Customer"):
             created = await billing.stripe.v1.customers.tax_ids.create_async(
@@ -88,7 +99,7 @@ async def add_tax_id(
             raise
         return await resolve_lost_answer(exc, added)
     finally:
-        await forget_customer(billing, customer_id, written)
+        await forget_customer(billing, customer_id, *_in_place(versions, written, idempotency_key))
     return TaxId.from_stripe(written)
 
 
@@ -102,6 +113,7 @@ async def remove_tax_id(
         return True if gone else None
 
     written: dict[str, Any] | None = None
+    versions = await versions_before(billing, tax_id, key=idempotency_key)
     try:
         with stripe_write(noun="Tax ID"):
             deleted = await billing.stripe.v1.customers.tax_ids.delete_async(
@@ -119,4 +131,11 @@ async def remove_tax_id(
             raise
         await resolve_lost_answer(exc, removed)
     finally:
-        await forget_customer(billing, customer_id, written)
+        await forget_customer(billing, customer_id, *_in_place(versions, written, idempotency_key))
+
+
+def _in_place(
+    versions: Versions, written: dict[str, Any] | None, key: str
+) -> tuple[Written | None, ...]:
+    """The answer to put in the cache; none (the cache is emptied) when there was none."""
+    return () if written is None else (answered(versions, written, key=key),)

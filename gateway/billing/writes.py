@@ -1,5 +1,11 @@
-"""What every Stripe write shares: its idempotency key, how its failures read, and the
-cache invalidation that follows it.
+"""What every Stripe write shares: its idempotency key, how its failures read, and what
+the customer's cache does after it.
+
+With webhooks keeping the cache, a write that Stripe answered puts the answer in place
+(`cache_updates.apply_written`): the objects' versions are read before the write is sent
+(`versions_before`), so an event that came in meanwhile is never overwritten. A write
+that failed, lost its answer, or whose answer cannot be applied empties the customer's
+cache, as it always does without webhooks.
 
 A reused idempotency key with different parameters is the client's doing (it sent the same
 `clientMutationId` for a different request), so it is reported as bad input on that key
@@ -15,11 +21,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import stripe
 
 from ..errors import ErrorCode
-from .cache_updates import apply_written
+from .cache_updates import version_of
 from .errors import BillingError, stripe_errors
+from .idempotency import call_of
+from .written_answers import Written, apply_written, writing
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Iterator
+    from collections.abc import Awaitable, Callable, Iterable, Iterator
 
     from stripe import RequestOptions
 
@@ -51,21 +59,71 @@ def stripe_write(noun: str | None = None) -> Iterator[None]:
             ) from None
 
 
-async def forget_customer(
-    billing: Billing, customer_id: str, written: dict[str, Any] | None = None
-) -> None:
-    """Invalidate the customer's cache after a write (applied or not: a write that timed out
-    may still have happened). With webhooks keeping the cache and Stripe's answer to the
-    write (`written`), the answer is put in place instead (`cache_updates.apply_written`).
+# The versions of the objects a write is about to change (`cache_updates.version_of`);
+# None when the cache is not kept by webhooks or could not be read.
+Versions = dict[str, int | None] | None
+
+
+async def versions_before(billing: Billing, *object_ids: str, key: str | None = None) -> Versions:
+    """Read before a write is sent: where each object it will change stands among events.
+    With the write's idempotency `key`, the objects are marked as being written by its call
+    (`cache_updates.writing`)."""
+    if not billing.kept_by_webhooks:
+        return None
+    call = call_of(key)
+    try:
+        if call is not None:
+            for object_id in object_ids:
+                await writing(billing.cache, object_id, call)
+        return {object_id: await version_of(billing.cache, object_id) for object_id in object_ids}
+    except Exception:  # the cache backend's own errors vary by client
+        logger.warning("could not read versions before a write; its answer will not be applied")
+        return None
+
+
+def answered(
+    versions: Versions,
+    obj: dict[str, Any] | None,
+    *,
+    fields: Iterable[str] | None = None,
+    invoiced: bool = False,
+    key: str | None = None,
+) -> Written | None:
+    """Stripe's answer to a write, to put in place (None: the cache is emptied instead).
+
+    An object not in `versions` is one the write created: no event could be ordered for
+    it before. `fields`: what the write set (the previews it can change); `invoiced`: it
+    may have invoiced at once; `key`: its idempotency key. None too for a write whose
+    answer was lost (`obj` None)."""
+    if versions is None or obj is None:
+        return None
+    object_id = obj.get("id")
+    seen = versions.get(object_id) if isinstance(object_id, str) else None
+    return Written(
+        obj,
+        seen,
+        frozenset(fields) if fields is not None else None,
+        invoiced=invoiced,
+        call=call_of(key),
+    )
+
+
+async def forget_customer(billing: Billing, customer_id: str, *answers: Written | None) -> None:
+    """After a write (applied or not: a write that timed out may still have happened), empty
+    the customer's cache; with webhooks keeping it and every answer Stripe gave to the
+    call's writes (`answered`), put those in place instead (`cache_updates.apply_written`).
     A cache that fails here must not turn a change Stripe made into an error for the
     customer; reads are stale until the entries expire, so say so."""
+    given = [answer for answer in answers if answer is not None]
     try:
-        if (
-            written is not None
-            and billing.kept_by_webhooks
-            and await apply_written(billing.cache, customer_id, written)
-        ):
-            return
+        if given and billing.kept_by_webhooks and len(given) == len(answers):
+            for answer in given:
+                if not await apply_written(
+                    billing.cache, customer_id, answer, billing.customer_ttl
+                ):
+                    break
+            else:
+                return
         await billing.invalidate_customer(customer_id)
     except Exception:  # the cache backend's own errors vary by client
         logger.error(

@@ -20,6 +20,8 @@ class ErrorCode(StrEnum):
     NOT_CANCELING = "NOT_CANCELING"
     ALREADY_PAUSED = "ALREADY_PAUSED"
     NOT_PAUSED = "NOT_PAUSED"
+    # A pause length the portal configuration does not offer.
+    PAUSE_DURATION_NOT_OFFERED = "PAUSE_DURATION_NOT_OFFERED"
     FIELD_NOT_ALLOWED = "FIELD_NOT_ALLOWED"
     LAST_PAYMENT_METHOD = "LAST_PAYMENT_METHOD"
     NO_SCHEDULED_CHANGE = "NO_SCHEDULED_CHANGE"
@@ -59,6 +61,7 @@ RefusalCode = Literal[
     ErrorCode.NOT_CANCELING,
     ErrorCode.ALREADY_PAUSED,
     ErrorCode.NOT_PAUSED,
+    ErrorCode.PAUSE_DURATION_NOT_OFFERED,
     ErrorCode.FLOW_RESTRICTED,
     ErrorCode.INVALID_INPUT,
     ErrorCode.FIELD_NOT_ALLOWED,

@@ -10,11 +10,18 @@ from .catalog import Interval, Price, Product
 from .customers import Card, Customer, PaymentMethod, TaxId
 from .discounts import Coupon, Discount
 from .invoices import Invoice, InvoiceLine, InvoicePage, InvoiceStatus
-from .schedules import QUEUED_CHANGE_METADATA, PhaseItem, ScheduledChange, is_gateway_schedule
+from .schedules import (
+    PAUSE_METADATA,
+    QUEUED_CHANGE_METADATA,
+    PhaseItem,
+    ScheduledChange,
+    is_gateway_schedule,
+)
 from .setup_intents import SetupIntent, SetupIntentStatus
 from .subscriptions import PauseCollection, Subscription, SubscriptionItem, SubscriptionStatus
 
 __all__ = [
+    "PAUSE_METADATA",
     "QUEUED_CHANGE_METADATA",
     "Address",
     "Card",

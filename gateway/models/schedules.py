@@ -17,12 +17,27 @@ class PhaseItem:
 # Metadata the gateway puts on the schedules it creates to queue a change, so it knows which
 # schedules it may rewrite or release (a schedule the business set up itself is left alone).
 QUEUED_CHANGE_METADATA = {"portal_gateway": "queued_change"}
+# ... and on those it creates for a timed pause (their pause schedule resumes the
+# subscription at the chosen date); released when the customer resumes earlier.
+PAUSE_METADATA = {"portal_gateway": "pause"}
+_GATEWAY_MARKS = (QUEUED_CHANGE_METADATA, PAUSE_METADATA)
 
 
 def is_gateway_schedule(obj: Any) -> bool:
-    """Whether an expanded schedule is one the gateway created to queue a change."""
+    """Whether an expanded schedule is one the gateway created (a queued change, a pause)."""
     metadata = value_of(obj, "metadata") or {}
-    return all(value_of(metadata, k) == v for k, v in QUEUED_CHANGE_METADATA.items())
+    return any(all(value_of(metadata, k) == v for k, v in mark.items()) for mark in _GATEWAY_MARKS)
+
+
+def scheduled_resume_at(obj: Any) -> int | None:
+    """When a live expanded schedule's pause schedule resumes its subscription, if it will."""
+    if obj is None or isinstance(obj, str) or value_of(obj, "status") not in ("active",):
+        return None
+    for entry in value_of(obj, "pause_schedules", []) or []:
+        resume = value_of(entry, "resume")
+        if resume is not None and value_of(value_of(resume, "status"), "type") == "scheduled":
+            return int(value_of(resume, "resume_at"))
+    return None
 
 
 def is_live_gateway_schedule(obj: Any) -> bool:

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from .catalog import Price
 from .discounts import Discount, discounts_of
-from .schedules import ScheduledChange, is_live_gateway_schedule
+from .schedules import ScheduledChange, is_live_gateway_schedule, scheduled_resume_at
 from .stripe_fields import id_of, value_of
 
 SubscriptionStatus = Literal[
@@ -81,6 +81,9 @@ class Subscription:
     schedule_by_gateway: bool = False
     # When the schedule's current phase began (a rewrite of its phases must keep it).
     schedule_phase_start: int | None = None
+    # When Stripe resumes a paused subscription by itself: its schedule's pause schedule
+    # (known when the schedule came expanded); None for an open-ended pause.
+    resumes_at: int | None = None
 
     @property
     def queued_change(self) -> ScheduledChange | None:
@@ -169,4 +172,5 @@ class Subscription:
             if not isinstance(value_of(obj, "schedule"), str)
             else None,
             discounts=discounts_of(obj),
+            resumes_at=scheduled_resume_at(value_of(obj, "schedule")),
         )

@@ -137,31 +137,36 @@ class UndoScheduledChangeDecision:
 
 @dataclass(frozen=True)
 class PauseDecision:
-    """Pause payment collection: POST /v1/subscriptions/{id}."""
+    """Pause now (Stripe's `paused` status).
+
+    `call="pause"`: POST /v1/subscriptions/{id}/pause, open-ended. `call="schedule"`:
+    POST /v1/subscription_schedules from the subscription with a pause schedule (pause now,
+    Stripe resumes at the chosen length's end), `resumes_at` being that date as counted now.
+    """
 
     subscription_id: str
-    resumes_at: int | None
+    call: Literal["pause", "schedule"]
     params: StripeParams
+    resumes_at: int | None
     # The gateway's own schedule whose queued change has started: released first.
     release_schedule_id: str | None = None
 
     def holds(self, subscription: Subscription) -> bool:
-        pause = subscription.pause_collection
-        wanted = self.params.get("pause_collection") or {}
-        return (
-            pause is not None
-            and pause.behavior == wanted.get("behavior")
-            and pause.resumes_at == wanted.get("resumes_at")
-        )
+        """Whether Stripe shows this pause in place (after a lost answer)."""
+        if subscription.status != "paused":
+            return False
+        return self.call == "pause" or subscription.resumes_at is not None
 
 
 @dataclass(frozen=True)
 class ResumeDecision:
-    """`call="update"` clears `pause_collection`; `call="resume"` is POST .../{id}/resume."""
+    """`call="update"` clears `pause_collection`; `call="resume"` is POST .../{id}/resume,
+    after releasing `release_schedule_id` (the gateway's pause schedule) when set."""
 
     subscription_id: str
     call: Literal["update", "resume"]
     params: StripeParams
+    release_schedule_id: str | None = None
 
     def holds(self, subscription: Subscription) -> bool:
         if self.call == "resume":

@@ -26,7 +26,7 @@ MAX_METADATA_KEY = 40
 MAX_METADATA_VALUE = 500
 # Stripe: "The maximum duration is three years."
 MAX_PAUSE_DAYS = 3 * 365
-_PAUSE_UNIT_LIMIT = {"day": MAX_PAUSE_DAYS, "week": 156, "month": 36, "year": 3}
+PAUSE_UNIT_LIMIT = {"day": MAX_PAUSE_DAYS, "week": 156, "month": 36, "year": 3}
 
 
 def validate_configuration(
@@ -185,7 +185,7 @@ def _subscription_pause(config: Configuration) -> list[ConfigProblem]:
             )
         )
     for index, option in enumerate(duration.interval_options):
-        if option.interval_count > _PAUSE_UNIT_LIMIT[option.interval]:
+        if option.interval_count > PAUSE_UNIT_LIMIT[option.interval]:
             problems.append(
                 ConfigProblem(
                     f"{base}.interval_options[{index}].interval_count",

@@ -152,6 +152,7 @@ class StripeWebhooks:
             event.created,
             event.object,
             event.previous_attributes,
+            event.idempotency_key,
         )
         if not applied:
             await self._cache.invalidate_customer(impact.customer_id)

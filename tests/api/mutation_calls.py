@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
 USER_ERRORS = "userErrors { code message field }"
 SUBSCRIPTION = """subscription {
-  id status cancelAtPeriodEnd cancelAt canceledAt isCanceling isPaused
+  id status cancelAtPeriodEnd cancelAt canceledAt isCanceling isPaused resumesAt
   pauseCollection { behavior resumesAt }
   items { id quantity price { id } }
   scheduledChange { effectiveAt items { priceId quantity } }

@@ -476,9 +476,9 @@ async def test_pause_durations_follow_the_configuration(
         subscriptionId=sub,
         pauseFor={"interval": "MONTH", "intervalCount": 1},
     )
-    assert codes(other) == [("INVALID_INPUT", "pauseFor")]
+    assert codes(other) == [("PAUSE_DURATION_NOT_OFFERED", "pauseFor")]
     open_ended = await mutate(gateway, token, "pauseSubscription", subscriptionId=sub)
-    assert codes(open_ended) == [("INVALID_INPUT", "resumesAt")]
+    assert codes(open_ended) == [("PAUSE_DURATION_NOT_OFFERED", "pauseFor")]
     before = int(time.time())
     done = await mutate(
         gateway,
@@ -488,9 +488,10 @@ async def test_pause_durations_follow_the_configuration(
         pauseFor={"interval": "WEEK", "intervalCount": 2},
     )
     assert done["userErrors"] == []
-    stored = await stripe_client.v1.subscriptions.retrieve_async(sub)
-    assert stored.pause_collection is not None
-    resumes_at = stored.pause_collection.resumes_at or 0
+    stored = await stripe_client.v1.subscriptions.retrieve_async(sub, {"expand": ["schedule"]})
+    assert stored.status == "paused"
+    schedule: Any = stored.schedule
+    resumes_at = schedule.pause_schedules[0].resume.resume_at
     assert before + 14 * DAY <= resumes_at <= int(time.time()) + 14 * DAY
     indefinite = {"enabled": True, "duration": {"type": "indefinite"}}
     anytime = await gateway_factory.start(full(world, features__subscription_pause=indefinite))
@@ -500,8 +501,7 @@ async def test_pause_durations_follow_the_configuration(
     )
     assert paused["userErrors"] == []
     stored = await stripe_client.v1.subscriptions.retrieve_async(world.alice.subscription)
-    assert stored.pause_collection is not None
-    assert stored.pause_collection.resumes_at is None
+    assert (stored.status, stored.schedule) == ("paused", None)
     off = await anytime.token_for(world.alice.id, configuration="minimal")
     assert codes(
         await mutate(anytime, off, "pauseSubscription", subscriptionId=world.alice.subscription)

@@ -36,6 +36,9 @@ async def gateway(
     )
 
 
+MONTH = {"interval": "MONTH", "intervalCount": 1}
+
+
 def cases(world: World) -> list[Case]:
     """(mutation, input with Bob's id, the same input with a missing id)."""
     bob = world.bob
@@ -49,8 +52,8 @@ def cases(world: World) -> list[Case]:
         ),
         (
             "pauseSubscription",
-            {"subscriptionId": bob.subscription},
-            {"subscriptionId": "sub_0"},
+            {"subscriptionId": bob.subscription, "pauseFor": MONTH},
+            {"subscriptionId": "sub_0", "pauseFor": MONTH},
         ),
         ("resumeSubscription", {"subscriptionId": bob.subscription}, {"subscriptionId": "sub_0"}),
         ("setDefaultPaymentMethod", {"paymentMethodId": bob.card}, {"paymentMethodId": "pm_0"}),

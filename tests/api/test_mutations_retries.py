@@ -4,7 +4,6 @@ after every write, and what each mutation costs in Stripe requests."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tests.api.mutation_calls import codes, mutate
@@ -19,10 +18,6 @@ if TYPE_CHECKING:
 OVERVIEW = """{ customer { id name taxIds { id } }
                 subscriptions { id isCanceling items { quantity } }
                 paymentMethods { id isDefault } }"""
-
-
-def in_a_week() -> str:
-    return datetime.fromtimestamp(datetime.now(UTC).timestamp() + 7 * 24 * 3600, UTC).isoformat()
 
 
 def event_ids(emulator: RunningEmulator) -> set[str]:
@@ -49,7 +44,13 @@ async def test_every_write_carries_an_idempotency_key(
     await mutate(gateway, token, "cancelSubscription", subscriptionId=sub)
     await mutate(gateway, token, "renewSubscription", subscriptionId=sub)
     await mutate(gateway, token, "updateSubscription", subscriptionId=sub, quantity=2)
-    await mutate(gateway, token, "pauseSubscription", subscriptionId=sub, resumesAt=in_a_week())
+    await mutate(
+        gateway,
+        token,
+        "pauseSubscription",
+        subscriptionId=sub,
+        pauseFor={"interval": "MONTH", "intervalCount": 1},
+    )
     await mutate(gateway, token, "resumeSubscription", subscriptionId=sub)
     await mutate(gateway, token, "updateCustomer", name="Robert")
     await mutate(gateway, token, "addTaxId", type="eu_vat", value="DE111111111")
@@ -245,10 +246,14 @@ async def test_stripe_requests_per_mutation(
         update,
     ]
     assert await requests("updateSubscription", subscriptionId=sub, quantity=2) == [update]
-    assert await requests("pauseSubscription", subscriptionId=sub, resumesAt=in_a_week()) == [
-        update
+    # A timed pause is one schedule made with its pause schedule; resuming releases it first.
+    assert await requests(
+        "pauseSubscription", subscriptionId=sub, pauseFor={"interval": "MONTH", "intervalCount": 1}
+    ) == ["POST /v1/subscription_schedules"]
+    assert await requests("resumeSubscription", subscriptionId=sub) == [
+        "POST /v1/subscription_schedules/{schedule}/release",
+        "POST /v1/subscriptions/{subscription}/resume",
     ]
-    assert await requests("resumeSubscription", subscriptionId=sub) == [update]
     assert await requests("updateCustomer", name="B") == ["POST /v1/customers/{customer}"]
     assert await requests("addTaxId", type="eu_vat", value="DE777777773") == [
         "POST /v1/customers/{customer}/tax_ids"

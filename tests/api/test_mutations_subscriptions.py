@@ -302,61 +302,120 @@ async def test_promotion_codes_are_looked_up_and_applied(
 # -- pause and resume -------------------------------------------------------------------
 
 
-async def test_pause_until_a_date_then_resume(
+def one_month_after(now: int) -> int:
+    moment = datetime.fromtimestamp(now, UTC)
+    year, month = (moment.year + 1, 1) if moment.month == 12 else (moment.year, moment.month + 1)
+    return int(moment.replace(year=year, month=month).timestamp())
+
+
+async def test_pause_for_the_configured_length_then_resume(
     gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
 ) -> None:
+    """Stripe's pause (status `paused`), timed by a pause schedule Stripe resumes by itself;
+    resuming earlier releases that schedule, so its date cannot act a second time."""
     token = await gateway.token_for(world.alice.id)
     sub = world.alice.subscription
     now = await clock_now(stripe_client, world.alice.id)
-    resumes_at = now + 20 * DAY
     paused = await mutate(
-        gateway, token, "pauseSubscription", subscriptionId=sub, resumesAt=iso(resumes_at)
+        gateway,
+        token,
+        "pauseSubscription",
+        subscriptionId=sub,
+        pauseFor={"interval": "MONTH", "intervalCount": 1},
+        clientMutationId="p-1",
     )
     assert paused["userErrors"] == []
-    assert paused["subscription"]["isPaused"] is True
-    assert paused["subscription"]["pauseCollection"] == {
-        "behavior": "VOID",
-        "resumesAt": datetime.fromtimestamp(resumes_at, UTC).isoformat(),
-    }
-    stored = await stripe_client.v1.subscriptions.retrieve_async(sub)
-    assert stored.status == "active"
-    assert stored.pause_collection is not None
-    assert (stored.pause_collection.behavior, stored.pause_collection.resumes_at) == (
-        "void",
-        resumes_at,
+    shown = paused["subscription"]
+    assert (shown["status"], shown["isPaused"], shown["pauseCollection"]) == (
+        "PAUSED",
+        True,
+        None,
     )
+    assert shown["resumesAt"] == iso(one_month_after(now))
+    stored = await stripe_client.v1.subscriptions.retrieve_async(sub, {"expand": ["schedule"]})
+    assert (stored.status, stored.pause_collection) == ("paused", None)
+    assert stored.status_details is not None
+    assert stored.status_details.paused.subscription.type == "pause_requested"
+    schedule: Any = stored.schedule
+    (entry,) = schedule.pause_schedules
+    assert (entry.resume.resume_at, entry.resume.status.type) == (one_month_after(now), "scheduled")
+    assert schedule.metadata.to_dict() == {"portal_gateway": "pause"}
+    # The same request again (a retry): the same answer, still one schedule.
+    retried = await mutate(
+        gateway,
+        token,
+        "pauseSubscription",
+        subscriptionId=sub,
+        pauseFor={"interval": "MONTH", "intervalCount": 1},
+        clientMutationId="p-1",
+    )
+    assert codes(retried) == []
+    assert retried["subscription"]["status"] == "PAUSED"
+    schedules = await stripe_client.v1.subscription_schedules.list_async(
+        {"customer": world.alice.id}
+    )
+    assert [s.id for s in schedules.data if s.status == "active"] == [schedule.id]
     twice = await mutate(
-        gateway, token, "pauseSubscription", subscriptionId=sub, resumesAt=iso(resumes_at)
+        gateway,
+        token,
+        "pauseSubscription",
+        subscriptionId=sub,
+        pauseFor={"interval": "MONTH", "intervalCount": 1},
     )
     assert codes(twice) == [("ALREADY_PAUSED", "subscriptionId")]
     resumed = await mutate(gateway, token, "resumeSubscription", subscriptionId=sub)
     assert resumed["userErrors"] == []
-    assert resumed["subscription"]["isPaused"] is False
+    assert (resumed["subscription"]["status"], resumed["subscription"]["resumesAt"]) == (
+        "ACTIVE",
+        None,
+    )
     stored = await stripe_client.v1.subscriptions.retrieve_async(sub)
-    assert stored.pause_collection is None
+    assert (stored.status, stored.schedule) == ("active", None)
+    released = await stripe_client.v1.subscription_schedules.retrieve_async(schedule.id)
+    assert released.status == "released"
     again = await mutate(gateway, token, "resumeSubscription", subscriptionId=sub)
     assert codes(again) == [("NOT_PAUSED", "subscriptionId")]
+    events = await stripe_client.v1.events.list_async({"type": "customer.subscription.*"})
+    kinds = {e.type for e in events.data if e.data.object.id == sub}
+    assert {"customer.subscription.paused", "customer.subscription.resumed"} <= kinds
 
 
-async def test_pause_dates_are_checked_against_stripes_clock(
+async def test_pause_lengths_must_be_the_configured_ones(
     gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
 ) -> None:
     token = await gateway.token_for(world.alice.id)
     sub = world.alice.subscription
     now = await clock_now(stripe_client, world.alice.id)
-    cases = [
-        {"resumesAt": iso(now - DAY)},
-        {"resumesAt": iso(now + 60 * DAY)},
-        {},
+    cases: list[tuple[dict[str, Any], tuple[str, str]]] = [
+        ({"resumesAt": iso(now - DAY)}, ("INVALID_INPUT", "resumesAt")),
+        ({"resumesAt": iso(now + 20 * DAY)}, ("PAUSE_DURATION_NOT_OFFERED", "resumesAt")),
+        ({"resumesAt": iso(now + 60 * DAY)}, ("PAUSE_DURATION_NOT_OFFERED", "resumesAt")),
+        ({}, ("PAUSE_DURATION_NOT_OFFERED", "pauseFor")),
+        (
+            {"pauseFor": {"interval": "YEAR", "intervalCount": 5}},
+            ("PAUSE_DURATION_NOT_OFFERED", "pauseFor"),
+        ),
+        (
+            {"pauseFor": {"interval": "MONTH", "intervalCount": 2**31 - 1}},
+            ("PAUSE_DURATION_NOT_OFFERED", "pauseFor"),
+        ),
+        (
+            {"pauseFor": {"interval": "WEEK", "intervalCount": 4}},
+            ("PAUSE_DURATION_NOT_OFFERED", "pauseFor"),
+        ),
     ]
-    for fields in cases:
+    for fields, expected in cases:
         payload = await mutate(gateway, token, "pauseSubscription", subscriptionId=sub, **fields)
-        assert codes(payload) == [("INVALID_INPUT", "resumesAt")], fields
+        assert codes(payload) == [expected], fields
     stored = await stripe_client.v1.subscriptions.retrieve_async(sub)
-    assert stored.pause_collection is None
+    assert (stored.status, stored.schedule, stored.pause_collection) == ("active", None, None)
     minimal = await gateway.token_for(world.alice.id, configuration="minimal")
     off = await mutate(
-        gateway, minimal, "pauseSubscription", subscriptionId=sub, resumesAt=iso(now + DAY)
+        gateway,
+        minimal,
+        "pauseSubscription",
+        subscriptionId=sub,
+        pauseFor={"interval": "MONTH", "intervalCount": 1},
     )
     assert codes(off) == [("FEATURE_DISABLED", None)]
     # Resuming needs no feature; this subscription is simply not paused.
@@ -365,37 +424,57 @@ async def test_pause_dates_are_checked_against_stripes_clock(
     ]
 
 
-async def test_pause_for_a_length_counts_from_stripes_clock(
+async def test_a_deprecated_date_is_taken_as_the_length_it_ends(
     gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
 ) -> None:
-    """A browser only knows its own clock; a chosen length is dated on the customer's clock."""
+    """A client still sending `resumesAt` (its own clock, a few hours off) gets the
+    configured month, counted on Stripe's clock."""
     token = await gateway.token_for(world.alice.id)
     sub = world.alice.subscription
     now = await clock_now(stripe_client, world.alice.id)
-    wrong = await mutate(
-        gateway,
-        token,
-        "pauseSubscription",
-        subscriptionId=sub,
-        pauseFor={"interval": "YEAR", "intervalCount": 5},
-    )
-    assert codes(wrong) == [("INVALID_INPUT", "pauseFor")]
     paused = await mutate(
         gateway,
         token,
         "pauseSubscription",
         subscriptionId=sub,
-        pauseFor={"interval": "MONTH", "intervalCount": 1},
+        resumesAt=iso(one_month_after(now) - 3600),
     )
     assert paused["userErrors"] == []
+    stored = await stripe_client.v1.subscriptions.retrieve_async(sub, {"expand": ["schedule"]})
+    schedule: Any = stored.schedule
+    assert stored.status == "paused"
+    assert schedule.pause_schedules[0].resume.resume_at == one_month_after(now)
+
+
+async def test_an_open_ended_pause_where_the_configuration_allows_it(
+    gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    indefinite = variant(
+        full_configuration(world),
+        "open",
+        subscription_pause={"enabled": True, "duration": {"type": "indefinite"}},
+    )
+    running = await gateway_factory.start([*world.configurations(), indefinite])
+    token = await running.token_for(world.bob.id, configuration="open")
+    sub = world.bob.subscription
+    too_long = await mutate(
+        running,
+        token,
+        "pauseSubscription",
+        subscriptionId=sub,
+        pauseFor={"interval": "YEAR", "intervalCount": 6},
+    )
+    assert codes(too_long) == [("PAUSE_DURATION_NOT_OFFERED", "pauseFor.intervalCount")]
+    paused = await mutate(running, token, "pauseSubscription", subscriptionId=sub)
+    assert paused["userErrors"] == []
+    assert (paused["subscription"]["status"], paused["subscription"]["resumesAt"]) == (
+        "PAUSED",
+        None,
+    )
     stored = await stripe_client.v1.subscriptions.retrieve_async(sub)
-    assert stored.pause_collection is not None
-    expected = datetime.fromtimestamp(now, UTC)
-    month = expected.month % 12 + 1
-    year = expected.year + (1 if expected.month == 12 else 0)
-    resumes = datetime.fromtimestamp(stored.pause_collection.resumes_at or 0, UTC)
-    assert (resumes.year, resumes.month) == (year, month)
-    assert resumes.time() == expected.time()
+    assert (stored.status, stored.schedule) == ("paused", None)
+    resumed = await mutate(running, token, "resumeSubscription", subscriptionId=sub)
+    assert resumed["subscription"]["status"] == "ACTIVE"
 
 
 @pytest.mark.parametrize("mutation", ["renewSubscription", "resumeSubscription"])
@@ -506,3 +585,102 @@ async def test_a_paused_customer_resumes_from_a_portal_without_pausing(
     assert resumed["userErrors"] == []
     stored = await stripe_client.v1.subscriptions.retrieve_async(sub)
     assert (stored.status, stored.pause_collection) == ("active", None)
+
+
+async def test_the_clock_resumes_a_paused_subscription_and_charges_what_was_shown(
+    gateway_factory: GatewayFactory, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    """Past the resume date Stripe resumes it (status ACTIVE again) and charges exactly the
+    next invoice the portal showed while it was paused."""
+    gateway = await gateway_factory.start(world.configurations(), customer_cache_ttl_seconds=0)
+    token = await gateway.token_for(world.alice.id)
+    sub = world.alice.subscription
+    now = await clock_now(stripe_client, world.alice.id)
+    paused = await mutate(
+        gateway,
+        token,
+        "pauseSubscription",
+        subscriptionId=sub,
+        pauseFor={"interval": "MONTH", "intervalCount": 1},
+    )
+    assert paused["userErrors"] == []
+    query = (
+        f'{{ subscription(id: "{sub}") {{ status resumesAt upcomingInvoice {{ amountDue }} }} }}'
+    )
+    shown = (await gateway.post(query, token=token)).ok()["subscription"]
+    assert (shown["status"], shown["resumesAt"]) == ("PAUSED", iso(one_month_after(now)))
+    amount = shown["upcomingInvoice"]["amountDue"]
+    assert amount > 0
+    customer = await stripe_client.v1.customers.retrieve_async(world.alice.id)
+    await stripe_client.v1.test_helpers.test_clocks.advance_async(
+        str(customer.test_clock), {"frozen_time": one_month_after(now) + DAY}
+    )
+    stored = await stripe_client.v1.subscriptions.retrieve_async(
+        sub, {"expand": ["latest_invoice"]}
+    )
+    assert (stored.status, stored.schedule) == ("active", None)
+    invoice: Any = stored.latest_invoice
+    assert (invoice.status, invoice.amount_paid) == ("paid", amount)
+    assert invoice.created == one_month_after(now)
+    after = (await gateway.post(query, token=token)).ok()["subscription"]
+    assert (after["status"], after["resumesAt"]) == ("ACTIVE", None)
+
+
+async def test_a_resume_racing_the_scheduled_one_charges_once(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    """Stripe resumes at the date while the portal still shows the pause (its cache): the
+    customer's resume reads Stripe first, finds it resumed and says so; nothing is resumed or
+    charged twice. (Two resumes landing together at Stripe: the one refused is a success,
+    since Stripe holds what it asked; see the concurrency test.)"""
+    token = await gateway.token_for(world.alice.id)
+    sub = world.alice.subscription
+    now = await clock_now(stripe_client, world.alice.id)
+    month = {"interval": "MONTH", "intervalCount": 1}
+    paused = await mutate(gateway, token, "pauseSubscription", subscriptionId=sub, pauseFor=month)
+    assert paused["userErrors"] == []
+    customer = await stripe_client.v1.customers.retrieve_async(world.alice.id)
+    await stripe_client.v1.test_helpers.test_clocks.advance_async(
+        str(customer.test_clock), {"frozen_time": one_month_after(now) + DAY}
+    )
+    resumed = await mutate(gateway, token, "resumeSubscription", subscriptionId=sub)
+    assert codes(resumed) == [("NOT_PAUSED", "subscriptionId")]
+    stored = await stripe_client.v1.subscriptions.retrieve_async(sub)
+    assert (stored.status, stored.schedule) == ("active", None)
+    invoices = await stripe_client.v1.invoices.list_async({"subscription": sub, "limit": 100})
+    resumptions = [i for i in invoices.data if i.created >= one_month_after(now)]
+    assert len(resumptions) == 1, [(i.id, i.created, i.amount_due) for i in resumptions]
+
+
+async def test_classic_billing_mode_is_not_offered_a_pause(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    """Stripe pauses only subscriptions in flexible billing mode; migrating one is the
+    business's decision, so the portal says why it cannot pause instead."""
+    classic = await stripe_client.v1.subscriptions.create_async(
+        {
+            "customer": world.bob.id,
+            "items": [{"price": world.basic_monthly}],
+            "billing_mode": {"type": "classic"},
+        }
+    )
+    token = await gateway.token_for(world.bob.id)
+    query = (
+        f'{{ subscription(id: "{classic.id}") '
+        "{ availableActions unavailableActions { action code message } } }"
+    )
+    shown = (await gateway.post(query, token=token)).ok()["subscription"]
+    assert "PAUSE" not in shown["availableActions"]
+    (why,) = [a for a in shown["unavailableActions"] if a["action"] == "PAUSE"]
+    assert why["code"] == "SUBSCRIPTION_NOT_ELIGIBLE"
+    assert "flexible billing mode" in why["message"]
+    refused = await mutate(
+        gateway,
+        token,
+        "pauseSubscription",
+        subscriptionId=classic.id,
+        pauseFor={"interval": "MONTH", "intervalCount": 1},
+    )
+    assert codes(refused) == [("SUBSCRIPTION_NOT_ELIGIBLE", "subscriptionId")]
+    stored = await stripe_client.v1.subscriptions.retrieve_async(classic.id)
+    assert (stored.status, stored.schedule, stored.billing_mode.type) == ("active", None, "classic")

@@ -122,8 +122,11 @@ async def test_a_subscription_write_takes_now_from_the_subscription_clock(
     clock: Any = customer.test_clock
     frozen = int(clock.frozen_time)
     assert frozen < datetime.now(UTC).timestamp() - 3 * 24 * 3600
-    # In the past by the wall clock, two days ahead on Alice's test clock: allowed.
-    resumes = datetime.fromtimestamp(frozen + 2 * 24 * 3600, UTC).isoformat()
+    # In the past by the wall clock, a month ahead on Alice's test clock: the configured
+    # month, allowed.
+    moment = datetime.fromtimestamp(frozen, UTC)
+    year, month = (moment.year + 1, 1) if moment.month == 12 else (moment.year, moment.month + 1)
+    resumes = moment.replace(year=year, month=month).isoformat()
     emulator.reset_log()
     payload = await mutate(
         gateway,
@@ -133,11 +136,11 @@ async def test_a_subscription_write_takes_now_from_the_subscription_clock(
         resumesAt=resumes,
     )
     assert payload["userErrors"] == []
-    assert payload["subscription"]["pauseCollection"]["resumesAt"] == resumes
+    assert payload["subscription"]["resumesAt"] == resumes
     # The clock itself is read for "now" (it moves without touching the subscription), not
     # the customer; only customers on a test clock pay that read, so only in test mode.
     assert sorted(_routes(emulator)) == [
         "GET /v1/subscriptions",
         "GET /v1/test_helpers/test_clocks/{test_clock}",
-        "POST /v1/subscriptions/{subscription}",
+        "POST /v1/subscription_schedules",
     ]

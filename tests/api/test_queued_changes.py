@@ -210,14 +210,19 @@ async def test_once_the_queued_change_starts_the_subscription_is_ordinary(
         token,
         "pauseSubscription",
         subscriptionId=sub,
-        resumesAt=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(period_end + 20 * DAY)),
+        pauseFor={"interval": "MONTH", "intervalCount": 1},
     )
     assert paused["userErrors"] == []
-    stored = await stripe_client.v1.subscriptions.retrieve_async(sub)
-    assert stored.schedule is None
-    assert stored.pause_collection is not None
+    stored = await stripe_client.v1.subscriptions.retrieve_async(sub, {"expand": ["schedule"]})
+    # The spent schedule was released; the pause made its own (which resumes it).
+    pausing: Any = stored.schedule
+    assert stored.status == "paused"
+    assert pausing.metadata.to_dict() == {"portal_gateway": "pause"}
     assert stored["items"].data[0].price.id == world.basic_monthly
-    assert [s.status for s in await schedules_of(stripe_client, customer)] == ["released"]
+    assert sorted(s.status for s in await schedules_of(stripe_client, customer)) == [
+        "active",
+        "released",
+    ]
 
 
 async def test_a_schedule_the_business_made_is_left_alone_and_says_why(

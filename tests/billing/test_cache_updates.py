@@ -16,12 +16,12 @@ from pydantic import SecretStr
 from gateway.billing.cache_updates import (
     Order,
     apply_event,
-    apply_written,
     order_of,
     remember_invoice_page,
     update_document,
 )
 from gateway.billing.cached_objects import in_page
+from gateway.billing.written_answers import Written, apply_written
 from gateway.settings import Settings
 from gateway.store import Cache
 
@@ -228,7 +228,8 @@ async def test_an_update_keeps_the_documents_expiry(cache: Cache) -> None:
     load = Loads({"id": CUS, "object": "customer", "name": "A"})
     await cache.customer_cached(CUS, "customer", 0.5, load)
     await asyncio.sleep(0.2)
-    await apply_written(cache, CUS, {"id": CUS, "object": "customer", "name": "B"})
+    written = Written({"id": CUS, "object": "customer", "name": "B"}, seen=None)
+    await apply_written(cache, CUS, written, TTL)
     key = f"cus:{CUS}:0:customer"
     assert 0 < await cache.expires_in(key) <= 0.31
     stored = await cache.get(key)

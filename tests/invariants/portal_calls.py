@@ -10,7 +10,7 @@ from tests.api.mutation_calls import document
 if TYPE_CHECKING:
     from tests.support.gateway import Result, RunningGateway
 
-SUBSCRIPTION_FIELDS = """id status cancelAtPeriodEnd isCanceling isPaused latestInvoiceId
+SUBSCRIPTION_FIELDS = """id status cancelAtPeriodEnd isCanceling isPaused resumesAt latestInvoiceId
   currentPeriodEnd trialEnd
   pauseCollection { behavior resumesAt }
   items { quantity price { id } }
@@ -35,7 +35,7 @@ PREVIEW = """query($input: UpdateSubscriptionInput!) {
   }
 }"""
 
-ANSWERED = """id status cancelAtPeriodEnd isPaused items { quantity price { id } }
+ANSWERED = """id status cancelAtPeriodEnd isPaused resumesAt items { quantity price { id } }
   scheduledChange { effectiveAt items { priceId quantity } }"""
 MUTATION_SELECTION = f"clientMutationId subscription {{ {ANSWERED} }}"
 SELECTIONS = {

@@ -69,6 +69,8 @@ class ScheduleState:
     subscription: str | None
     # Each phase: start, end, and its items (price, quantity).
     phases: tuple[tuple[int, int | None, tuple[tuple[str, int], ...]], ...]
+    # When its pause schedule resumes the subscription, while that is still to come.
+    resumes_at: int | None = None
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,7 @@ class StripeState:
         )
         return (
             f"subscriptions[{subs}] invoices[{invoices}] pending{self.pending_items} "
-            f"schedules{[(s.id, s.status, s.phases) for s in self.schedules]} "
+            f"schedules{[(s.id, s.status, s.phases, s.resumes_at) for s in self.schedules]} "
             f"tax_ids{self.tax_ids} default_payment_method={self.default_payment_method}"
         )
 
@@ -186,6 +188,14 @@ def _schedule(schedule: Any) -> ScheduleState:
                 ),
             )
             for phase in schedule["phases"]
+        ),
+        resumes_at=next(
+            (
+                int(entry["resume"]["resume_at"])
+                for entry in schedule.get("pause_schedules") or []
+                if (entry.get("resume") or {}).get("status", {}).get("type") == "scheduled"
+            ),
+            None,
         ),
     )
 

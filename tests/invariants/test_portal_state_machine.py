@@ -171,6 +171,16 @@ class PortalMachine(RuleBasedStateMachine):
         items = [(i["price"]["id"], i["quantity"]) for i in seen["items"]]
         assert items == list(sub.items), context
         assert seen["isPaused"] == (sub.pause is not None or sub.status == "paused"), context
+        resumes = [s.resumes_at for s in state.active_schedules(sub.id) if s.resumes_at is not None]
+        shown_resume = seen.get("resumesAt")
+        if "resumesAt" not in seen:
+            pass
+        elif sub.status == "paused" and resumes:
+            # The date Stripe resumes it is the one shown (an open-ended pause shows none).
+            assert shown_resume is not None, context
+            assert stamp(shown_resume) == resumes[0], context
+        else:
+            assert shown_resume is None, context
         now = state.now
         queued = [
             phase
@@ -358,16 +368,24 @@ class PortalMachine(RuleBasedStateMachine):
             before = self.before.subscriptions[self.sub]
             assert self.after.subscriptions[self.sub].items == before.items, self.after.describe()
 
-    @rule(days=st.sampled_from([3, 7, 20, 40]))
-    def pause(self, days: int) -> None:
+    @rule(length=st.sampled_from([("WEEK", 1), ("MONTH", 1), ("WEEK", 2), ("DAY", 3), ("YEAR", 9)]))
+    def pause(self, length: tuple[str, int]) -> None:
+        """Only the configured lengths (a week, a month) pause; Stripe resumes at their end."""
+        interval, count = length
         fields = {
             "subscriptionId": self.sub,
-            "resumesAt": iso(self.now() + days * DAY),
+            "pauseFor": {"interval": interval, "intervalCount": count},
             "clientMutationId": self.next_id(),
         }
         answer = self.perform(Call("pauseSubscription", fields))
+        offered = length in (("WEEK", 1), ("MONTH", 1))
         if answer.ok:
-            assert self.after.subscriptions[self.sub].pause is not None
+            assert offered, length
+            assert self.after.subscriptions[self.sub].status == "paused", self.after.describe()
+            schedules = self.after.active_schedules(self.sub)
+            assert [s.resumes_at is not None for s in schedules] == [True], self.after.describe()
+        elif not offered:
+            assert answer.codes, answer.payload
 
     @rule()
     def resume(self) -> None:
@@ -377,6 +395,8 @@ class PortalMachine(RuleBasedStateMachine):
             sub = self.after.subscriptions[self.sub]
             assert sub.pause is None, sub
             assert sub.status != "paused", sub
+            # No resume date is left to act again.
+            assert all(s.resumes_at is None for s in self.after.active_schedules(self.sub))
 
     # -- payment methods and tax IDs ------------------------------------------------
 
@@ -494,7 +514,7 @@ class PortalMachine(RuleBasedStateMachine):
         if action == "undo":
             name = "undoScheduledChange"
         if action == "pause":
-            fields["resumesAt"] = iso(self.now() + 7 * DAY)
+            fields["pauseFor"] = {"interval": "WEEK", "intervalCount": 1}
         if action == "quantity":
             name = "updateSubscription"
             quantity = state.subscriptions[self.sub].quantity
@@ -558,10 +578,20 @@ class PortalMachine(RuleBasedStateMachine):
             f"before {before.describe()}\nafter  {after.describe()}"
         )
         crossed = not sub.ended and now < sub.period_end <= target
+        # A pause for a length ends at its resume date, which bills the new period.
+        resume_at = next(
+            (s.resumes_at for s in before.active_schedules(self.sub) if s.resumes_at),
+            None,
+        )
+        resumes = sub.status == "paused" and resume_at is not None and now < resume_at <= target
         for invoice in charged:
-            due = crossed and invoice.created == sub.period_end
+            due = (crossed and invoice.created == sub.period_end) or (
+                resumes and invoice.created == resume_at
+            )
             assert due, f"charged {invoice} although no invoice was shown as due then\n{context}"
-        if crossed and charged:
+        if resumes:
+            assert after.subscriptions[self.sub].status != "paused" or not charged, context
+        if (crossed or resumes) and charged:
             assert upcoming is not None, f"charged {charged} but no next invoice shown\n{context}"
             assert [i.amount_due for i in charged] == [upcoming["amountDue"]], (
                 f"charged {charged}, shown {upcoming['amountDue']}\n{context}"

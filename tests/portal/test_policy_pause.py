@@ -12,7 +12,14 @@ from gateway.models import PauseCollection
 from gateway.portal.configuration import PauseIntervalOption
 from gateway.portal.decisions import PauseDecision, ResumeDecision
 from gateway.portal.flows import Flow
-from gateway.portal.policy.pause import add_interval, decide_pause, decide_resume, pause_options
+from gateway.portal.policy.pause import (
+    PAUSE_SETTINGS,
+    RESUME_SETTINGS,
+    add_interval,
+    decide_pause,
+    decide_resume,
+    pause_options,
+)
 from gateway.portal.refusals import Refusal
 from tests.portal.portal_builders import DAY, NOW, PERIOD_END, config, ctx, subscription
 
@@ -59,70 +66,82 @@ def test_pause_options_offer_each_configured_length() -> None:
     assert pause_options(INDEFINITE, NOW) == ()
 
 
-def pause(resumes_at: int | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"behavior": "void"}
-    if resumes_at is not None:
-        body["resumes_at"] = resumes_at
-    return {"pause_collection": body}
+def timed(resume_at: dict[str, Any], expected: int, release: str | None = None) -> PauseDecision:
+    """A pause for a length: a schedule made from the subscription with a pause schedule."""
+    return PauseDecision(
+        "sub_1",
+        "schedule",
+        {
+            "from_subscription": "sub_1",
+            "metadata": {"portal_gateway": "pause"},
+            "pause_schedules": [
+                {
+                    "pause": {"pause_at": {"type": "now"}, "settings": PAUSE_SETTINGS},
+                    "resume": {"resume_at": resume_at, "settings": RESUME_SETTINGS},
+                }
+            ],
+        },
+        expected,
+        release,
+    )
+
+
+def weeks(count: int) -> dict[str, Any]:
+    return {"type": "duration", "duration": {"interval": "week", "interval_count": count}}
+
+
+OPEN_ENDED = PauseDecision(
+    "sub_1",
+    "pause",
+    {
+        "type": "subscription",
+        "invoicing_behavior": "pending_invoice_item",
+        "bill_for": {"unused_time_from": {"type": "now"}},
+    },
+    None,
+)
 
 
 DECISIONS: list[tuple[str, Callable[[], Any], Any]] = [
     (
-        "pause for one of the options",
-        lambda: decide_pause(ctx(WEEKS), subscription(), resumes_at=NOW + 14 * DAY),
-        PauseDecision("sub_1", NOW + 14 * DAY, pause(NOW + 14 * DAY)),
-    ),
-    (
-        "pause for less than the longest option",
-        lambda: decide_pause(ctx(WEEKS), subscription(), resumes_at=NOW + 3 * DAY),
-        PauseDecision("sub_1", NOW + 3 * DAY, pause(NOW + 3 * DAY)),
-    ),
-    (
         "pause for a configured length, dated from Stripe's clock",
         lambda: decide_pause(ctx(WEEKS), subscription(), pause_for=("week", 2)),
-        PauseDecision("sub_1", NOW + 14 * DAY, pause(NOW + 14 * DAY)),
+        timed(weeks(2), NOW + 14 * DAY),
     ),
     (
-        "pause for a length that is not offered",
-        lambda: decide_pause(ctx(WEEKS), subscription(), pause_for=("month", 1)),
-        Refusal(
-            ErrorCode.INVALID_INPUT,
-            "That pause length is not one of the offered options.",
-            "pauseFor",
-        ),
+        "a deprecated date that is the end of a configured length",
+        lambda: decide_pause(ctx(WEEKS), subscription(), resumes_at=NOW + 7 * DAY + 3600),
+        timed(weeks(1), NOW + 7 * DAY),
     ),
     (
-        "pause with both a length and a date",
-        lambda: decide_pause(
-            ctx(WEEKS), subscription(), resumes_at=NOW + DAY, pause_for=("week", 1)
-        ),
-        Refusal(
-            ErrorCode.INVALID_INPUT,
-            "Give either a resume date or a pause length, not both.",
-            "pauseFor",
-        ),
-    ),
-    (
-        "indefinite pause without an end",
+        "indefinite: open-ended",
         lambda: decide_pause(ctx(INDEFINITE), subscription()),
-        PauseDecision("sub_1", None, pause()),
+        OPEN_ENDED,
     ),
     (
-        "indefinite pause with an end",
+        "indefinite: any length",
+        lambda: decide_pause(ctx(INDEFINITE), subscription(), pause_for=("day", 45)),
+        timed(
+            {"type": "duration", "duration": {"interval": "day", "interval_count": 45}},
+            NOW + 45 * DAY,
+        ),
+    ),
+    (
+        "indefinite: any date",
         lambda: decide_pause(ctx(INDEFINITE), subscription(), resumes_at=NOW + 400 * DAY),
-        PauseDecision("sub_1", NOW + 400 * DAY, pause(NOW + 400 * DAY)),
+        timed({"type": "timestamp", "timestamp": NOW + 400 * DAY}, NOW + 400 * DAY),
     ),
     (
         "pause a trial",
         lambda: decide_pause(ctx(INDEFINITE), subscription(status="trialing")),
-        PauseDecision("sub_1", None, pause()),
+        OPEN_ENDED,
     ),
     (
         "pause inside its flow",
         lambda: decide_pause(
             ctx(INDEFINITE, Flow("subscription_pause", subscription_id="sub_1")), subscription()
         ),
-        PauseDecision("sub_1", None, pause()),
+        OPEN_ENDED,
     ),
     (
         "resume paused collection",
@@ -133,6 +152,19 @@ DECISIONS: list[tuple[str, Callable[[], Any], Any]] = [
         "resume a paused subscription",
         lambda: decide_resume(ctx(), subscription(status="paused")),
         ResumeDecision("sub_1", "resume", {"billing_cycle_anchor": {"type": "now"}}),
+    ),
+    (
+        "resume a timed pause: its schedule is released first",
+        lambda: decide_resume(
+            ctx(),
+            subscription(
+                status="paused",
+                schedule_id="sub_sched_1",
+                schedule_by_gateway=True,
+                resumes_at=NOW + DAY,
+            ),
+        ),
+        ResumeDecision("sub_1", "resume", {"billing_cycle_anchor": {"type": "now"}}, "sub_sched_1"),
     ),
 ]
 
@@ -149,21 +181,21 @@ DISABLED = config(**{f"{PAUSE}.enabled": False})
 REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
     (
         "pause disabled",
-        lambda: decide_pause(ctx(DISABLED), subscription(), resumes_at=NOW + DAY),
+        lambda: decide_pause(ctx(DISABLED), subscription(), pause_for=("month", 1)),
         ErrorCode.FEATURE_DISABLED,
         None,
     ),
     (
         "already paused collection",
         lambda: decide_pause(
-            ctx(), subscription(pause=PauseCollection("void")), resumes_at=NOW + DAY
+            ctx(), subscription(pause=PauseCollection("void")), pause_for=("month", 1)
         ),
         ErrorCode.ALREADY_PAUSED,
         "subscriptionId",
     ),
     (
         "already a paused subscription",
-        lambda: decide_pause(ctx(), subscription(status="paused"), resumes_at=NOW + DAY),
+        lambda: decide_pause(ctx(), subscription(status="paused"), pause_for=("month", 1)),
         ErrorCode.ALREADY_PAUSED,
         "subscriptionId",
     ),
@@ -171,7 +203,7 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
         (
             f"pause a {status} subscription",
             lambda status=status: decide_pause(
-                ctx(), subscription(status=status), resumes_at=NOW + DAY
+                ctx(), subscription(status=status), pause_for=("month", 1)
             ),
             ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
             "subscriptionId",
@@ -180,27 +212,79 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
     ],
     (
         "pause a subscription that is ending",
-        lambda: decide_pause(ctx(), subscription(cancel_at=PERIOD_END), resumes_at=NOW + DAY),
+        lambda: decide_pause(ctx(), subscription(cancel_at=PERIOD_END), pause_for=("month", 1)),
         ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
         "subscriptionId",
     ),
     (
-        "pause a subscription on a schedule",
-        lambda: decide_pause(ctx(), subscription(schedule_id="sub_sched"), resumes_at=NOW + DAY),
+        "pause a subscription on the business's schedule",
+        lambda: decide_pause(ctx(), subscription(schedule_id="sub_sched"), pause_for=("month", 1)),
         ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
         "subscriptionId",
     ),
     (
-        "no end when the configuration offers durations",
+        "pause a subscription in classic billing mode",
+        lambda: decide_pause(ctx(), subscription(billing_mode="classic"), pause_for=("month", 1)),
+        ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
+        "subscriptionId",
+    ),
+    (
+        "pause a subscription paid by invoice",
+        lambda: decide_pause(
+            ctx(), subscription(collection_method="send_invoice"), pause_for=("month", 1)
+        ),
+        ErrorCode.SUBSCRIPTION_NOT_ELIGIBLE,
+        "subscriptionId",
+    ),
+    (
+        "open-ended when the configuration offers lengths",
         lambda: decide_pause(ctx(), subscription()),
-        ErrorCode.INVALID_INPUT,
+        ErrorCode.PAUSE_DURATION_NOT_OFFERED,
+        "pauseFor",
+    ),
+    (
+        "a length that is not offered",
+        lambda: decide_pause(ctx(WEEKS), subscription(), pause_for=("month", 1)),
+        ErrorCode.PAUSE_DURATION_NOT_OFFERED,
+        "pauseFor",
+    ),
+    (
+        "a huge count",
+        lambda: decide_pause(ctx(WEEKS), subscription(), pause_for=("week", 2**31 - 1)),
+        ErrorCode.PAUSE_DURATION_NOT_OFFERED,
+        "pauseFor",
+    ),
+    (
+        "indefinite: a huge count",
+        lambda: decide_pause(ctx(INDEFINITE), subscription(), pause_for=("year", 2**31 - 1)),
+        ErrorCode.PAUSE_DURATION_NOT_OFFERED,
+        "pauseFor.intervalCount",
+    ),
+    (
+        "indefinite: no time at all",
+        lambda: decide_pause(ctx(INDEFINITE), subscription(), pause_for=("day", 0)),
+        ErrorCode.PAUSE_DURATION_NOT_OFFERED,
+        "pauseFor.intervalCount",
+    ),
+    (
+        "indefinite: a date too far",
+        lambda: decide_pause(ctx(INDEFINITE), subscription(), resumes_at=NOW + 6 * 366 * DAY),
+        ErrorCode.PAUSE_DURATION_NOT_OFFERED,
         "resumesAt",
     ),
     (
-        "longer than the longest option",
-        lambda: decide_pause(ctx(WEEKS), subscription(), resumes_at=NOW + 14 * DAY + 1),
-        ErrorCode.INVALID_INPUT,
+        "a date that ends no offered length",
+        lambda: decide_pause(ctx(WEEKS), subscription(), resumes_at=NOW + 10 * DAY),
+        ErrorCode.PAUSE_DURATION_NOT_OFFERED,
         "resumesAt",
+    ),
+    (
+        "both a length and a date",
+        lambda: decide_pause(
+            ctx(WEEKS), subscription(), resumes_at=NOW + 7 * DAY, pause_for=("week", 1)
+        ),
+        ErrorCode.INVALID_INPUT,
+        "pauseFor",
     ),
     (
         "an end in the past",

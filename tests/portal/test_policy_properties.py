@@ -441,13 +441,17 @@ def test_allowed_actions_carry_the_configured_behaviour(generated: Any, reason: 
         assert ("proration_date" in params) is (
             request.proration_date is not None and feature.proration_behavior != "none"
         )
-    pause = decide_pause(context, sub, resumes_at=NOW + 5 * 86_400)
+    options = pause_options(context.configuration, NOW)
+    chosen = (options[0].interval, options[0].interval_count) if options else None
+    pause = decide_pause(context, sub, pause_for=chosen)
     if isinstance(pause, PauseDecision):
-        assert pause.params["pause_collection"]["behavior"] == "void"
-        options = pause_options(context.configuration, NOW)
+        # Stripe's pause: a configured length through a pause schedule Stripe resumes,
+        # open-ended (the pause endpoint) only where the configuration is indefinite.
         if options:
-            assert pause.resumes_at is not None
-            assert pause.resumes_at <= max(o.resumes_at for o in options)
+            assert (pause.call, pause.resumes_at) == ("schedule", options[0].resumes_at)
+            assert pause.params["from_subscription"] == sub.id
+        else:
+            assert (pause.call, pause.resumes_at) == ("pause", None)
 
 
 @SETTINGS
@@ -465,8 +469,8 @@ def test_available_actions_agree_with_the_decisions(scenario: Any) -> None:
     assert (A.RENEW in available) is allowed(decide_renew(context, sub))
     assert (A.RESUME in available) is allowed(decide_resume(context, sub))
     options = pause_options(context.configuration, NOW)
-    resumes_at = options[0].resumes_at if options else None
-    assert (A.PAUSE in available) is allowed(decide_pause(context, sub, resumes_at=resumes_at))
+    chosen = (options[0].interval, options[0].interval_count) if options else None
+    assert (A.PAUSE in available) is allowed(decide_pause(context, sub, pause_for=chosen))
     assert (A.APPLY_PROMOTION_CODE in available) is allowed(
         decide_update(context, sub, UpdateRequest(promotion_code="promo_1"))
     )

@@ -50,7 +50,7 @@ async def test_every_dialog_labels_its_fields_and_returns_focus(
     openers = [
         card.get_by_role("button", name="Change plan"),
         card.get_by_role("button", name="Change seats"),
-        card.get_by_role("button", name="Pause payments"),
+        card.get_by_role("button", name="Pause subscription"),
         card.get_by_role("button", name="Cancel subscription"),
         page.get_by_role("button", name="Add payment method"),
         details.get_by_role("button", name="Edit email"),

@@ -38,11 +38,11 @@ async def test_overview_shows_subscription_payment_methods_invoices_and_details(
     await expect(subscription).to_contain_text("Renews on")
     await expect(subscription).to_contain_text("Next invoice")
     await expect(subscription).to_contain_text("$60.00")
-    for name in ("Change plan", "Change seats", "Pause payments", "Cancel subscription"):
+    for name in ("Change plan", "Change seats", "Pause subscription", "Cancel subscription"):
         await expect(subscription.get_by_role("button", name=name)).to_be_visible()
     # Not canceling, not paused: no undo, no resume.
     await expect(subscription.get_by_role("button", name="Don't cancel")).to_have_count(0)
-    await expect(subscription.get_by_role("button", name="Resume payments")).to_have_count(0)
+    await expect(subscription.get_by_role("button", name="Resume subscription")).to_have_count(0)
 
     methods = page.locator("li.payment-method")
     await expect(methods).to_have_count(1)

@@ -172,43 +172,51 @@ async def test_change_seats_and_out_of_bounds_message(demo: Demo, browsing: Brow
     assert (await demo.subscription("active"))["items"].data[0].quantity == 5
 
 
-async def test_pause_then_resume_payments(demo: Demo, browsing: Browsing) -> None:
+async def test_pause_for_a_configured_length_then_resume(demo: Demo, browsing: Browsing) -> None:
     page = await browsing.open(await demo.portal_link("trialing"))
 
-    pause = await open_action(page, "Pause payments")
+    pause = await open_action(page, "Pause subscription")
+    # The configuration's lengths, the first chosen; no open-ended pause is offered.
     await expect(pause.get_by_label("For 1 month")).to_be_checked()
-    await pause.get_by_role("button", name="Pause payments").click()
-    await status(page, "Payments are paused until")
+    await expect(pause.get_by_label("Until I resume it")).to_have_count(0)
+    await pause.get_by_role("button", name="Pause subscription").click()
+    await status(page, "Your subscription is paused until")
     card = subscription_card(page)
-    await expect(card).to_contain_text("Paused")
-    # The trial's first invoice falls inside the pause: it will be voided, so it is not shown.
-    await expect(card).not_to_contain_text("Next invoice")
-    subscription = await demo.subscription("trialing")
-    assert subscription.pause_collection is not None
-    assert subscription.pause_collection.behavior == "void"
-    assert subscription.pause_collection.resumes_at is not None
-
-    resume = await open_action(page, "Resume payments")
-    await resume.get_by_role("button", name="Resume payments").click()
-    await status(page, "Payments have resumed.")
-    await expect(card.get_by_role("button", name="Pause payments")).to_be_visible()
+    await expect(card).to_contain_text("Paused until")
+    # What resuming at that date will charge is shown as the next invoice.
     await expect(card).to_contain_text("Next invoice")
-    assert (await demo.subscription("trialing")).pause_collection is None
+    subscription = await demo.subscription("trialing")
+    assert subscription.status == "paused"
+    assert subscription.pause_collection is None
+    schedule = await demo.stripe.v1.subscription_schedules.retrieve_async(
+        str(subscription.schedule)
+    )
+    (entry,) = schedule.pause_schedules
+    assert entry.resume is not None
+    assert entry.resume.status.type == "scheduled"
+
+    resume = await open_action(page, "Resume subscription")
+    await resume.get_by_role("button", name="Resume subscription").click()
+    await status(page, "Your subscription has resumed.")
+    await expect(card.get_by_role("button", name="Pause subscription")).to_be_visible()
+    await expect(card).to_contain_text("Next invoice")
+    resumed = await demo.subscription("trialing")
+    assert (resumed.status, resumed.schedule) == ("active", None)
 
 
 async def test_pause_a_customer_on_a_test_clock(demo: Demo, browsing: Browsing) -> None:
     """The demo's main customer lives on a test clock behind the browser's clock."""
     page = await browsing.open(await demo.portal_link("active"))
-    pause = await open_action(page, "Pause payments")
-    await pause.get_by_role("button", name="Pause payments").click()
-    await status(page, "Payments are paused until")
+    pause = await open_action(page, "Pause subscription")
+    await pause.get_by_role("button", name="Pause subscription").click()
+    await status(page, "Your subscription is paused until")
     # A paused subscription does not renew: the card says until when it is paused instead.
     card = subscription_card(page)
     await expect(card).to_contain_text("Paused until")
     await expect(card).not_to_contain_text("Renews on")
     subscription = await demo.subscription("active")
-    assert subscription.pause_collection is not None
-    assert subscription.pause_collection.resumes_at is not None
+    assert subscription.status == "paused"
+    assert subscription.schedule is not None
 
 
 async def test_dismissing_a_dialog_changes_nothing(demo: Demo, browsing: Browsing) -> None:
@@ -337,13 +345,13 @@ async def test_an_error_in_a_dialog_clears_the_previous_success(
 ) -> None:
     """The status line never says "done" next to a dialog that says something went wrong."""
     page = await browsing.open(await demo.portal_link("active"))
-    pause = await open_action(page, "Pause payments")
-    await pause.get_by_role("button", name="Pause payments").click()
-    await status(page, "Payments are paused until")
+    pause = await open_action(page, "Pause subscription")
+    await pause.get_by_role("button", name="Pause subscription").click()
+    await status(page, "Your subscription is paused until")
 
-    resume = await open_action(page, "Resume payments")
-    await resume.get_by_role("button", name="Resume payments").click()
-    await status(page, "Payments have resumed.")
+    resume = await open_action(page, "Resume subscription")
+    await resume.get_by_role("button", name="Resume subscription").click()
+    await status(page, "Your subscription has resumed.")
     seats = await open_action(page, "Change seats")
     await seats.get_by_label("Seats").fill("")
     await seats.get_by_role("button", name="Review change").click()

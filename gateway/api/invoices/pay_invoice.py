@@ -148,7 +148,12 @@ async def _pay(context: Context, data: PayInvoiceInput) -> PayInvoicePayload:
         return payload(errors=[from_refusal(decision)])
     try:
         paid = await pay_invoice(
-            context.billing, call.customer_id, invoice.id, decision.params, call.keys.key("pay")
+            context.billing,
+            call.customer_id,
+            invoice.id,
+            decision.params,
+            call.keys.key("pay"),
+            subscription_id=invoice.subscription_id,
         )
     except BillingError as exc:
         call.wrote()

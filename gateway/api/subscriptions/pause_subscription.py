@@ -1,7 +1,6 @@
-"""`pauseSubscription`: stop collecting payment for a while, until `resumesAt`.
-
-The subscription stays active and its invoices are voided while paused; the portal
-configuration's pause durations bound `resumesAt` (or allow leaving it open).
+"""`pauseSubscription`: Stripe's pause (status PAUSED: no invoices, no new periods), for one
+of the portal configuration's pause lengths (Stripe resumes it when the length has passed),
+or open-ended when the configuration allows `indefinite` pauses.
 """
 
 from datetime import datetime
@@ -9,7 +8,7 @@ from datetime import datetime
 import strawberry
 
 from ... import models
-from ...billing import update_subscription
+from ...billing import pause_subscription, schedule_pause
 from ...portal import PauseDecision, PolicyContext, Refusal, decide_pause
 from ..common.times import unix_seconds
 from ..configuration.types import PauseInterval
@@ -39,15 +38,22 @@ class PauseDurationInput:
 @strawberry.input
 class PauseSubscriptionInput:
     subscription_id: strawberry.ID
-    resumes_at: datetime | None = strawberry.field(
-        default=None,
-        description="When collection resumes; required unless the portal allows open-ended "
-        "pauses, and no later than its longest pause option.",
-    )
     pause_for: PauseDurationInput | None = strawberry.field(
         default=None,
-        description="Pause for one of the portal's pause lengths instead of giving "
-        "`resumesAt`; the resume date is then counted on Stripe's clock.",
+        description="How long to pause: one of the configuration's "
+        "`subscriptionPause.intervalOptions` exactly, or (only when `indefinite` is true) any "
+        "length up to three years. Stripe resumes the subscription when it has passed, "
+        "counted on Stripe's clock from the pause. Leave it out for an open-ended pause, "
+        "which only an `indefinite` configuration allows. Anything else is refused with "
+        "PAUSE_DURATION_NOT_OFFERED.",
+    )
+    resumes_at: datetime | None = strawberry.field(
+        default=None,
+        description="Deprecated: give `pauseFor`. Accepted only as the day one of the offered "
+        "pause lengths ends when counted from now on Stripe's clock (that length is then "
+        "used), or any date up to three years away when the configuration allows "
+        "`indefinite` pauses; otherwise refused with PAUSE_DURATION_NOT_OFFERED.",
+        deprecation_reason="Give `pauseFor`, one of the configured pause lengths.",
     )
     client_mutation_id: str | None = client_mutation_id_field()
 
@@ -55,7 +61,9 @@ class PauseSubscriptionInput:
 @strawberry.type
 class PauseSubscriptionPayload:
     client_mutation_id: str | None
-    subscription: Subscription | None = strawberry.field(description="With `pauseCollection` set.")
+    subscription: Subscription | None = strawberry.field(
+        description="With status PAUSED, and `resumesAt` when Stripe will resume it."
+    )
     after_completion: AfterCompletion | None = strawberry.field(
         description=AFTER_COMPLETION_DESCRIPTION
     )
@@ -63,12 +71,13 @@ class PauseSubscriptionPayload:
 
 
 async def _apply(call: MutationCall, decision: PauseDecision) -> models.Subscription:
-    return await update_subscription(
+    write = schedule_pause if decision.call == "schedule" else pause_subscription
+    return await write(
         call.context.billing,
         call.customer_id,
         decision.subscription_id,
         decision.params,
-        call.keys.key("update"),
+        call.keys.key(decision.call),
         holds=decision.holds,
         release_schedule_id=decision.release_schedule_id,
     )
@@ -76,7 +85,10 @@ async def _apply(call: MutationCall, decision: PauseDecision) -> models.Subscrip
 
 @strawberry.type
 class PauseSubscriptionMutation:
-    @SPEC.field(description="Pause payment collection on a subscription until `resumesAt`.")
+    @SPEC.field(
+        description="Pause a subscription (status PAUSED) for one of the configured lengths, "
+        "or open-ended when the configuration allows it."
+    )
     async def pause_subscription(
         self, info: Info, input: PauseSubscriptionInput
     ) -> PauseSubscriptionPayload:

@@ -1,8 +1,9 @@
-"""`resumeSubscription`: collect payment again on a paused subscription.
+"""`resumeSubscription`: resume a paused subscription now.
 
-A subscription whose collection is paused gets `pause_collection` cleared; one in Stripe's
-own `paused` status (a trial that ended without a card, say) goes through Stripe's resume
-endpoint. The policy says which.
+One in Stripe's `paused` status (paused here, or a trial that ended without a card) goes
+through Stripe's resume endpoint, after the gateway's pause schedule (a pending resume
+date) is released; one whose payment collection the business paused gets
+`pause_collection` cleared. The policy says which.
 """
 
 import strawberry
@@ -53,6 +54,7 @@ async def _apply(call: MutationCall, decision: ResumeDecision) -> models.Subscri
         decision.params,
         call.keys.key(decision.call),
         holds=decision.holds,
+        release_schedule_id=decision.release_schedule_id,
     )
 
 

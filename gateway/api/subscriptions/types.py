@@ -139,9 +139,16 @@ class Subscription:
     is_canceling: bool = strawberry.field(
         description="Scheduled to end: `cancelAtPeriodEnd` or a `cancelAt` date is set."
     )
-    pause_collection: PauseCollection | None
+    pause_collection: PauseCollection | None = strawberry.field(
+        description="Payment collection paused by the business (Stripe's "
+        "`pause_collection`); the portal itself pauses with status PAUSED."
+    )
     is_paused: bool = strawberry.field(
         description="Paused (status PAUSED) or payment collection paused."
+    )
+    resumes_at: datetime | None = strawberry.field(
+        description="When Stripe resumes this paused subscription by itself (the pause "
+        "length chosen); null for an open-ended pause, which lasts until resumed."
     )
     scheduled_change: ScheduledChange | None
     latest_invoice_id: strawberry.ID | None = strawberry.field(
@@ -183,6 +190,7 @@ class Subscription:
                 else None
             ),
             is_paused=sub.is_paused,
+            resumes_at=timestamp(sub.resumes_at if sub.status == "paused" else None),
             scheduled_change=ScheduledChange.from_model(sub.scheduled_change),
             latest_invoice_id=(
                 strawberry.ID(sub.latest_invoice_id) if sub.latest_invoice_id else None

@@ -1,4 +1,5 @@
-// Pause payment collection (for one of the configured lengths, or open-ended) and resume it.
+// Pause a subscription (for one of the configured lengths, or open-ended where the portal
+// allows it) and resume it.
 
 import { choices, h } from "../dom.js";
 import { date, duration } from "../format.js";
@@ -61,10 +62,10 @@ export function pauseForm(portal, subscription, { done, dismiss }) {
       const payload = await portal.api.mutate("pauseSubscription", PAUSE_SUBSCRIPTION, input);
       if (payload.userErrors.length) {
         return payload.userErrors.map((e) =>
-          e.field === "pauseFor" ? { ...e, field: "resumesAt" } : e,
+          e.field?.startsWith("pauseFor") ? { ...e, field: "resumesAt" } : e,
         );
       }
-      const resumesAt = payload.subscription?.pauseCollection?.resumesAt;
+      const resumesAt = payload.subscription?.resumesAt;
       await done(
         resumesAt
           ? t("pause.doneUntil", { date: date(resumesAt) })

@@ -45,12 +45,14 @@ function periodFact(subscription) {
 }
 
 function pauseFact(subscription) {
-  const pause = subscription.pauseCollection;
   if (!subscription.isPaused && subscription.status !== "PAUSED") return null;
-  const until = pause?.resumesAt
-    ? t("subscription.pausedUntil", { date: date(pause.resumesAt) })
+  // Stripe resumes a pause for a length by itself (`resumesAt`); a business may also have
+  // paused payment collection until a date.
+  const resumesAt = subscription.resumesAt ?? subscription.pauseCollection?.resumesAt;
+  const until = resumesAt
+    ? t("subscription.pausedUntil", { date: date(resumesAt) })
     : t("subscription.pausedIndefinitely");
-  return fact(t("subscription.payments"), until);
+  return fact(t("subscription.pauseState"), until);
 }
 
 function scheduledFact(subscription) {
@@ -74,9 +76,13 @@ function discountFacts(subscription) {
 function upcomingFact(subscription) {
   const invoice = subscription.upcomingInvoice;
   if (!invoice || subscription.isCanceling) return null;
-  // While payments are paused the next invoice is voided, unless they resume before it.
-  const resumesAt = subscription.pauseCollection?.resumesAt;
-  if (subscription.isPaused && (!resumesAt || new Date(resumesAt) > new Date(invoice.created))) {
+  // A paused subscription's next invoice is the one its resume date makes. While a business
+  // pauses payment collection, the next invoice is voided unless collection resumes first.
+  const collectionResumes = subscription.pauseCollection?.resumesAt;
+  if (
+    subscription.pauseCollection &&
+    (!collectionResumes || new Date(collectionResumes) > new Date(invoice.created))
+  ) {
     return null;
   }
   return fact(
