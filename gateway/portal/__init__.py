@@ -27,7 +27,7 @@ from .decisions import (
     UpdateDecision,
 )
 from .flows import FLOW_TYPES, Flow, FlowDataError, FlowType
-from .policy.available import action_availability
+from .policy.available import SubscriptionOptions, action_availability, subscription_options
 from .policy.cancel import MAX_COMMENT, decide_cancel
 from .policy.customer import (
     MAX_EMAIL,
@@ -106,6 +106,7 @@ __all__ = [
     "RetentionOfferDecision",
     "ScheduledUpdateDecision",
     "SubscriptionAction",
+    "SubscriptionOptions",
     "UndoScheduledChangeDecision",
     "UnknownConfigurationError",
     "UpdateDecision",
@@ -138,6 +139,7 @@ __all__ = [
     "new_card_becomes_default",
     "payment_method_refusal",
     "sign_quote",
+    "subscription_options",
     "switch_targets",
     "validate_flow",
     "view_payment_methods_refusal",
