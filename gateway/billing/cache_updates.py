@@ -15,12 +15,16 @@ from Stripe while an event was being applied is not stored (the events counter m
 `Cache._store_unless_moved`), so a read can never put back a state older than an event.
 A webhook that never arrives is bounded by the documents' lifetime (the staleness bound).
 
-The gateway's own writes (`written_answers.py`) put Stripe's answer in place too. Until a
-write's own event comes, the written state is remembered (`wrote:<id>`, with the gateway
-call that wrote it, or only the call while its answer is awaited): an event of the same
-call with another state is older than the answer and ignored; any other event with
-another state may be older than the write, so it drops the documents it would change
-rather than landing over the written state (`_against_write`).
+The gateway's own writes (`written_answers.py`) put Stripe's answer in place too. From
+just before the answer lands until the write's own event comes, the written state is
+remembered (`wrote:<id>`, with the gateway call that wrote it, or only the call while its
+answer is awaited): every event of the same call leaves the documents to the answer (it
+is older, or the same state with fewer expansions); any other event with another state
+may be older than the write, so it drops the documents it would change rather than
+landing over the written state (`_against_write`). An event placed before a mark was set
+is decided again when its edit lands (`update_document`). An event's version and the
+call behind it are set in one step, so a write's guard never reads one without the
+other.
 """
 
 from __future__ import annotations
