@@ -64,7 +64,7 @@ async def test_the_calls_events_as_its_answer_lands_leave_the_queued_change(
     _new_events(emulator, seen)  # the world's history: not delivered
     token = await b.gateway.token_for(world.bob.id)
     await warm(b, token)
-    put_in_place = written_answers.carry_out
+    put_in_place = cache_updates.carry_out  # what `apply_written` calls
 
     async def with_the_calls_events(*args: Any, **kwargs: Any) -> None:
         if moment == "before":
