@@ -22,7 +22,7 @@ from gateway.billing.cache_updates import (
     update_document,
     version_of,
 )
-from gateway.billing.cached_objects import in_page
+from gateway.billing.cached_objects import SAME, in_page, replaced
 from gateway.billing.written_answers import Written, apply_written
 from gateway.settings import Settings
 from gateway.store import Cache
@@ -329,3 +329,13 @@ async def test_an_older_state_never_lands_after_a_newer_event_read_the_list(
     assert [pm["id"] for pm in listed["data"]] == ["pm_other"]
     await first.close()
     await second.close()
+
+
+def test_an_answers_expanded_schedule_replaces_the_cached_one() -> None:
+    """A rewritten schedule keeps its id: its new phases still replace the cached ones,
+    while an event naming the schedule by id keeps the cached expansion."""
+    old = {"id": "sub_sched_1", "object": "subscription_schedule", "phases": [1]}
+    new = {**old, "phases": [1, 2]}
+    cached = {**sub("sub_1"), "schedule": old}
+    assert replaced(cached, {**sub("sub_1"), "schedule": new}) == {**cached, "schedule": new}
+    assert replaced(cached, {**sub("sub_1"), "schedule": "sub_sched_1"}) is SAME
