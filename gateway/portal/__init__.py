@@ -61,11 +61,14 @@ from .policy.update_timing import ChangeTiming, change_timing
 from .quotes import (
     CHANGED,
     QUOTE_FIELD,
+    RESUME_CHANGE,
     Quote,
     basis_digest,
     basis_refusal,
     change_digest,
     check_quote,
+    resume_basis,
+    resume_quote_refusal,
     sign_quote,
 )
 from .refusals import Refusal, RefusalCode
@@ -80,6 +83,7 @@ __all__ = [
     "MAX_PHONE",
     "MAX_TAX_ID_VALUE",
     "QUOTE_FIELD",
+    "RESUME_CHANGE",
     "UNSET",
     "AccountAction",
     "AdjustableQuantity",
@@ -137,6 +141,8 @@ __all__ = [
     "is_flow_card_intent",
     "new_card_becomes_default",
     "payment_method_refusal",
+    "resume_basis",
+    "resume_quote_refusal",
     "sign_quote",
     "switch_targets",
     "validate_flow",
