@@ -10,11 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..models import Invoice
+from ..errors import ErrorCode
+from ..models import Invoice, Subscription
 from . import ids
-from .errors import NotFound, stripe_errors
+from .errors import BillingError, NotFound, stripe_errors
 from .ids import is_stripe_id
 from .stripe_json import post_json
+from .subscription_truth import read_subscription
+from .writes import forget_customer
 
 if TYPE_CHECKING:
     from .client import Billing
@@ -42,16 +45,31 @@ def _new_period_end(invoice: Invoice) -> int:
     return max(ends) if ends else invoice.period_end
 
 
-async def preview_resume(billing: Billing, customer_id: str, subscription_id: str) -> ResumePreview:
-    """The invoice resuming `subscription_id` now would issue (one Stripe request)."""
+async def preview_resume(
+    billing: Billing, customer_id: str, subscription_id: str
+) -> ResumePreview | Subscription:
+    """The invoice resuming `subscription_id` now would issue (one Stripe request).
+
+    When Stripe refuses because the subscription is no longer paused (it resumed by itself
+    at its date, while the cache still showed the pause), the subscription as Stripe holds
+    it, read past the cache, which is forgotten."""
     if not is_stripe_id(subscription_id, ids.SUBSCRIPTION):
         raise NotFound("Subscription")
-    with stripe_errors(noun="Subscription"):
-        answer = await post_json(
-            billing,
-            "/v1/invoices/create_preview",
-            resume_preview_params(customer_id, subscription_id),
-        )
+    try:
+        with stripe_errors(noun="Subscription"):
+            answer = await post_json(
+                billing,
+                "/v1/invoices/create_preview",
+                resume_preview_params(customer_id, subscription_id),
+            )
+    except BillingError as exc:
+        if exc.code is not ErrorCode.INVALID_INPUT:
+            raise
+        current = await read_subscription(billing, subscription_id)
+        if current.status == "paused" or current.customer_id != customer_id:
+            raise
+        await forget_customer(billing, customer_id)
+        return current
     invoice = Invoice.from_stripe(answer)
     if invoice.customer_id not in (None, customer_id):
         raise NotFound("Subscription")

@@ -14,7 +14,9 @@ import strawberry
 from ... import models
 from ...billing import BillingError, NotFound, ResumePreview, preview_resume
 from ...portal import (
+    QUOTE_FIELD,
     RESUME_CHANGE,
+    RESUME_CHANGED,
     PolicyContext,
     Quote,
     Refusal,
@@ -72,12 +74,22 @@ def _failed(error: UserError) -> PreviewSubscriptionResumePayload:
 
 
 async def resume_figures(
-    context: Context, subscription: models.Subscription, decision: ResumeDecision
-) -> ResumePreview | None:
-    """Stripe's preview of the resume `decision` makes; None when it invoices nothing."""
+    context: Context,
+    policy: PolicyContext,
+    subscription: models.Subscription,
+    decision: ResumeDecision,
+) -> ResumePreview | Refusal | None:
+    """Stripe's preview of the resume `decision` makes; None when it invoices nothing; the
+    policy's refusal when Stripe holds the subscription resumed already."""
     if decision.call != "resume":
         return None
-    return await preview_resume(context.billing, context.scope().customer_id, subscription.id)
+    figures = await preview_resume(context.billing, context.scope().customer_id, subscription.id)
+    if isinstance(figures, ResumePreview):
+        return figures
+    refusal = decide_resume(policy, figures)
+    if isinstance(refusal, Refusal):
+        return refusal
+    return Refusal(ErrorCode.QUOTE_EXPIRED, RESUME_CHANGED, QUOTE_FIELD)
 
 
 def resume_amount(
@@ -111,11 +123,13 @@ async def preview_resume_now(
     decided = await decide(context, subscription)
     if isinstance(decided, Refusal):
         return _failed(from_refusal(decided))
-    _, decision = decided
+    policy, decision = decided
     try:
-        figures = await resume_figures(context, subscription, decision)
+        figures = await resume_figures(context, policy, subscription, decision)
     except BillingError as exc:
         return _failed(from_billing(exc))
+    if isinstance(figures, Refusal):
+        return _failed(from_refusal(figures))
     amount, currency = resume_amount(subscription, figures)
     settings = context.services.settings
     expires_at = int(context.services.clock()) + settings.quote_ttl_seconds

@@ -60,7 +60,11 @@ class ResumeSubscriptionPayload:
 
 
 async def _held(
-    context: Context, subscription: models.Subscription, decision: ResumeDecision, token: str
+    context: Context,
+    policy: PolicyContext,
+    subscription: models.Subscription,
+    decision: ResumeDecision,
+    token: str,
 ) -> ResumeDecision | Refusal | UserError:
     """The decision, if resuming now charges exactly what the quote's preview showed
     (Stripe previews it again, so pending charges and credit are judged too)."""
@@ -75,9 +79,11 @@ async def _held(
     if not isinstance(checked, Quote):
         return checked
     try:
-        figures = await resume_figures(context, subscription, decision)
+        figures = await resume_figures(context, policy, subscription, decision)
     except BillingError as exc:
         return from_billing(exc)
+    if isinstance(figures, Refusal):
+        return figures
     amount, currency = resume_amount(subscription, figures)
     return resume_quote_refusal(checked, subscription, amount, currency) or decision
 
@@ -109,7 +115,7 @@ class ResumeSubscriptionMutation:
             decision = decide_resume(policy, subscription)
             if isinstance(decision, Refusal) or input.quote is None:
                 return decision
-            return await _held(context, subscription, decision, input.quote)
+            return await _held(context, policy, subscription, decision, input.quote)
 
         outcome = await SubscriptionMutation(SPEC, decide, _apply).run(
             context, input, str(input.subscription_id)
