@@ -206,7 +206,7 @@ async def test_quotes_of_others_and_of_other_changes_are_refused(
     gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
 ) -> None:
     """Another customer's subscription reads as missing; a quote from another subscription,
-    another customer, another kind of change, or made up resumes nothing."""
+    another customer, another kind of change, made up, or expired resumes nothing."""
     alice = await gateway.token_for(world.alice.id)
     bob = await gateway.token_for(world.bob.id)
     # A quote for another kind of change, issued while Bob's subscription was active.
@@ -247,6 +247,14 @@ async def test_quotes_of_others_and_of_other_changes_are_refused(
         quote=bobs,
     )
     assert codes(crossed) == [("QUOTE_MISMATCH", "quote")]
+    gateway.clock.advance(gateway.settings.quote_ttl_seconds + 1)
+    expired = await mutate(
+        gateway, bob, "resumeSubscription", subscriptionId=world.bob.subscription, quote=bobs
+    )
+    assert codes(expired) == [("QUOTE_EXPIRED", "quote")]
+    assert (await stripe_client.v1.subscriptions.retrieve_async(world.bob.subscription)).status == (
+        "paused"
+    )
 
 
 async def test_a_retried_resume_with_its_quote_charges_once(
