@@ -1,4 +1,4 @@
-"""Per-request DataLoaders for the one customer a request acts for.
+"""Per-request loaders for the one customer a request acts for.
 
 Each Stripe read happens at most once per GraphQL operation however many fields ask for
 it, and independent reads run concurrently. The customer id is fixed when the loaders are
@@ -8,9 +8,8 @@ built (from the authenticated scope), so no key a caller passes can reach anothe
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 from functools import partial
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from strawberry.dataloader import DataLoader
 
@@ -39,15 +38,14 @@ from ..models import (
     Subscription,
     TaxId,
 )
+from .request_memo import RequestMemo
+from .subscription_products import with_catalog_products, with_products
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence
 
     from ..billing import Billing
     from ..portal import Catalog
-
-K = TypeVar("K")
-V = TypeVar("V")
 
 # Prefetch tasks run beside the resolvers that will await their loads; held until done.
 _prefetching: set[asyncio.Future[object]] = set()
@@ -68,122 +66,139 @@ def _in_background(work: Awaitable[object]) -> None:
     future.add_done_callback(done)
 
 
-def _each(
-    fetch: Callable[[K], Awaitable[V]],
-) -> Callable[[list[K]], Awaitable[Sequence[V | BaseException]]]:
-    """A batch function that fetches every key concurrently; failures stay per key."""
+async def _fetch_tax_ids(
+    billing: Billing, customers: RequestMemo[str, CustomerRecord], customer_id: str
+) -> tuple[TaxId, ...]:
+    record = await customers.load(customer_id)  # the tax IDs come with the customer
+    return await tax_ids_of(billing, customer_id, record)
 
-    async def load(keys: list[K]) -> Sequence[V | BaseException]:
-        if len(keys) == 1:  # the usual batch: no gather, no extra task
-            try:
-                return [await fetch(keys[0])]
-            except Exception as exc:
-                return [exc]
-        return await asyncio.gather(*(fetch(key) for key in keys), return_exceptions=True)
 
-    return load
+async def _fetch_subscriptions(
+    billing: Billing, catalog: Catalog, customer_id: str
+) -> tuple[Subscription, ...]:
+    found = await list_subscriptions(billing, customer_id)
+    return await _with_products(billing, catalog, found)
+
+
+async def _fetch_subscription(
+    billing: Billing,
+    catalog: Catalog,
+    customer_id: str,
+    listed: RequestMemo[str, tuple[Subscription, ...]],
+    subscription_id: str,
+) -> Subscription:
+    # Shares the list read with `subscriptions` in the same operation.
+    for sub in await listed.load(customer_id):
+        if sub.id == subscription_id:
+            return sub
+    found = await fetch_subscription(billing, customer_id, subscription_id)
+    return (await _with_products(billing, catalog, (found,)))[0]
+
+
+async def _with_products(
+    billing: Billing, catalog: Catalog, subs: tuple[Subscription, ...]
+) -> tuple[Subscription, ...]:
+    """Give each item's price its product: from the catalog, else fetched (and cached)."""
+    from_catalog = [with_catalog_products(sub, catalog) for sub in subs]
+    if all(done is not None for done in from_catalog):
+        return tuple(done for done in from_catalog if done is not None)
+    known = dict(catalog.products)
+    missing = {
+        item.price.product_id
+        for sub in subs
+        for item in sub.items
+        if item.price.product is None and item.price.product_id not in known
+    }
+    fetched = await asyncio.gather(
+        *(fetch_product(billing, pid) for pid in missing),
+        return_exceptions=True,
+    )
+    known.update({p.id: p for p in fetched if isinstance(p, Product)})
+    return tuple(with_products(sub, known) for sub in subs)
+
+
+async def _fetch_invoice_page(
+    billing: Billing, customer_id: str, key: tuple[int, str | None]
+) -> InvoicePage:
+    return await list_invoices(billing, customer_id, *key)
+
+
+async def _fetch_prices(
+    billing: Billing, catalog: Catalog, price_ids: list[str]
+) -> Sequence[Price | None]:
+    # The catalog has every price with its product; Stripe is asked only for the rest.
+    missing = [pid for pid in price_ids if catalog.price(pid) is None]
+    found = await fetch_prices(billing, missing) if missing else {}
+    return [catalog.price(pid) or found.get(pid) for pid in price_ids]
 
 
 class Loaders:
+    """The reads of one request. Nothing here refers back to the `Loaders` itself (the
+    fetch functions close over what they need): a request's loaders and everything they
+    read are freed by reference counting when the request ends, not left for the cyclic
+    garbage collector."""
+
     def __init__(self, billing: Billing, customer_id: str, catalog: Catalog) -> None:
         self.customer_id = customer_id
         self._billing = billing
         self._catalog = catalog
-        self._customer = DataLoader[str, CustomerRecord](_each(partial(fetch_record, billing)))
-        self._tax_ids = DataLoader[str, tuple[TaxId, ...]](_each(self._fetch_tax_ids))
-        self._subscriptions = DataLoader[str, tuple[Subscription, ...]](
-            _each(self._fetch_subscriptions)
+        self._customer = RequestMemo[str, CustomerRecord](partial(fetch_record, billing))
+        self._tax_ids = RequestMemo[str, tuple[TaxId, ...]](
+            partial(_fetch_tax_ids, billing, self._customer)
         )
-        self._payment_methods = DataLoader[str, tuple[PaymentMethod, ...]](
-            _each(partial(list_payment_methods, billing))
+        self._subscriptions = RequestMemo[str, tuple[Subscription, ...]](
+            partial(_fetch_subscriptions, billing, catalog)
         )
-        self._subscription = DataLoader[str, Subscription](_each(self._fetch_subscription))
-        self._invoice = DataLoader[str, Invoice](
-            _each(partial(fetch_invoice, billing, customer_id))
+        self._payment_methods = RequestMemo[str, tuple[PaymentMethod, ...]](
+            partial(list_payment_methods, billing)
         )
-        self._invoice_page = DataLoader[tuple[int, str | None], InvoicePage](
-            _each(self._fetch_invoice_page)
+        self._subscription = RequestMemo[str, Subscription](
+            partial(_fetch_subscription, billing, catalog, customer_id, self._subscriptions)
         )
-        self._upcoming = DataLoader[str, Invoice | None](
-            _each(partial(upcoming_invoice, billing, customer_id))
+        self._invoice = RequestMemo[str, Invoice](partial(fetch_invoice, billing, customer_id))
+        self._invoice_page = RequestMemo[tuple[int, str | None], InvoicePage](
+            partial(_fetch_invoice_page, billing, customer_id)
         )
-        self._prices = DataLoader[str, Price | None](self._fetch_prices)
+        self._upcoming = RequestMemo[str, Invoice | None](
+            partial(upcoming_invoice, billing, customer_id)
+        )
+        self._price_loader: DataLoader[str, Price | None] | None = None
 
-    async def _fetch_tax_ids(self, customer_id: str) -> tuple[TaxId, ...]:
-        record = await self._customer.load(customer_id)  # the tax IDs come with the customer
-        return await tax_ids_of(self._billing, customer_id, record)
-
-    async def _fetch_subscriptions(self, customer_id: str) -> tuple[Subscription, ...]:
-        found = await list_subscriptions(self._billing, customer_id)
-        return await self._with_products(found)
-
-    async def _fetch_subscription(self, subscription_id: str) -> Subscription:
-        # Shares the list read with `subscriptions` in the same operation.
-        for sub in await self.subscriptions():
-            if sub.id == subscription_id:
-                return sub
-        found = await fetch_subscription(self._billing, self.customer_id, subscription_id)
-        return (await self._with_products((found,)))[0]
-
-    async def _with_products(self, subs: tuple[Subscription, ...]) -> tuple[Subscription, ...]:
-        """Give each item's price its product: from the catalog, else fetched (and cached)."""
-        known = dict(self._catalog.products)
-        missing = {
-            item.price.product_id
-            for sub in subs
-            for item in sub.items
-            if item.price.product is None and item.price.product_id not in known
-        }
-        fetched = await asyncio.gather(
-            *(fetch_product(self._billing, pid) for pid in missing),
-            return_exceptions=True,
-        )
-        known.update({p.id: p for p in fetched if isinstance(p, Product)})
-        return tuple(
-            replace(
-                sub,
-                items=tuple(
-                    replace(item, price=replace(item.price, product=known[item.price.product_id]))
-                    if item.price.product is None and item.price.product_id in known
-                    else item
-                    for item in sub.items
-                ),
+    @property
+    def _prices(self) -> DataLoader[str, Price | None]:
+        # Batched (a scheduled change names several prices at once); built on first use.
+        if self._price_loader is None:
+            self._price_loader = DataLoader[str, Price | None](
+                partial(_fetch_prices, self._billing, self._catalog)
             )
-            for sub in subs
-        )
-
-    async def _fetch_invoice_page(self, key: tuple[int, str | None]) -> InvoicePage:
-        return await list_invoices(self._billing, self.customer_id, *key)
-
-    async def _fetch_prices(self, price_ids: list[str]) -> Sequence[Price | None]:
-        # The catalog has every price with its product; Stripe is asked only for the rest.
-        missing = [pid for pid in price_ids if self._catalog.price(pid) is None]
-        found = await fetch_prices(self._billing, missing) if missing else {}
-        return [self._catalog.price(pid) or found.get(pid) for pid in price_ids]
+        return self._price_loader
 
     async def customer(self) -> Customer:
         return existing_customer(await self._customer.load(self.customer_id))
 
-    async def tax_ids(self) -> tuple[TaxId, ...]:
-        return await self._tax_ids.load(self.customer_id)
+    # The reads below answer the shared read itself (awaitable), not a coroutine around it:
+    # one coroutine less per field that awaits one.
 
-    async def subscriptions(self) -> tuple[Subscription, ...]:
-        return await self._subscriptions.load(self.customer_id)
+    def tax_ids(self) -> Awaitable[tuple[TaxId, ...]]:
+        return self._tax_ids.load(self.customer_id)
 
-    async def payment_methods(self) -> tuple[PaymentMethod, ...]:
-        return await self._payment_methods.load(self.customer_id)
+    def subscriptions(self) -> Awaitable[tuple[Subscription, ...]]:
+        return self._subscriptions.load(self.customer_id)
 
-    async def subscription(self, subscription_id: str) -> Subscription:
-        return await self._subscription.load(subscription_id)
+    def payment_methods(self) -> Awaitable[tuple[PaymentMethod, ...]]:
+        return self._payment_methods.load(self.customer_id)
 
-    async def invoice(self, invoice_id: str) -> Invoice:
-        return await self._invoice.load(invoice_id)
+    def subscription(self, subscription_id: str) -> Awaitable[Subscription]:
+        return self._subscription.load(subscription_id)
 
-    async def invoice_page(self, limit: int, starting_after: str | None) -> InvoicePage:
-        return await self._invoice_page.load((limit, starting_after))
+    def invoice(self, invoice_id: str) -> Awaitable[Invoice]:
+        return self._invoice.load(invoice_id)
 
-    async def upcoming_invoice(self, subscription_id: str) -> Invoice | None:
-        return await self._upcoming.load(subscription_id)
+    def invoice_page(self, limit: int, starting_after: str | None) -> Awaitable[InvoicePage]:
+        return self._invoice_page.load((limit, starting_after))
+
+    def upcoming_invoice(self, subscription_id: str) -> Awaitable[Invoice | None]:
+        return self._upcoming.load(subscription_id)
 
     def prefetch_tax_ids(self) -> None:
         """Start the tax ID read now, beside the customer's (a field below it will need it)."""
@@ -210,12 +225,14 @@ class Loaders:
     async def reread_subscription(self, subscription_id: str) -> Subscription:
         """The subscription as a read returns it (its discounts expanded), not as a write's
         answer primed it."""
-        return await self._fetch_subscription(subscription_id)
+        return await _fetch_subscription(
+            self._billing, self._catalog, self.customer_id, self._subscriptions, subscription_id
+        )
 
     async def adopt_subscription(self, subscription: Subscription) -> Subscription:
         """A subscription a write just returned: products filled in, served to later fields."""
-        (adopted,) = await self._with_products((subscription,))
-        self._subscription.prime(adopted.id, adopted, force=True)
+        (adopted,) = await _with_products(self._billing, self._catalog, (subscription,))
+        self._subscription.prime(adopted.id, adopted)
         return adopted
 
     def forget_customer_data(self) -> None:

@@ -29,6 +29,7 @@ from strawberry.types.graphql import OperationType
 
 from ..settings import Settings
 from .error_log import is_unexpected, log_errors
+from .execution_context import ReleasingExecutionContext
 from .extensions import (
     DocumentLimiter,
     DocumentLimits,
@@ -184,6 +185,7 @@ def build_schema(
         mutation=Mutation,
         subscription=LiveUpdates,
         extensions=extensions,
+        execution_context_class=ReleasingExecutionContext,
         config=StrawberryConfig(
             disable_field_suggestions=not field_suggestions,
             batching_config=(

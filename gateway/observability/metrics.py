@@ -9,6 +9,7 @@ come from the API's fixed enums.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import re
 from typing import TYPE_CHECKING
@@ -122,7 +123,12 @@ def stripe_path(path: str) -> str:
 
 def cache_kind(kind: str) -> str:
     """`subscription:sub_123` -> `subscription` (ids never become label values)."""
-    head = kind.split(":", 1)[0]
+    return _kind_label(kind.split(":", 1)[0])
+
+
+@functools.lru_cache(maxsize=64)
+def _kind_label(head: str) -> str:
+    # Several lookups per request ask about the same few kinds.
     return head if _CACHE_KIND.fullmatch(head) else "other"
 
 

@@ -27,7 +27,7 @@ from .decisions import (
     UpdateDecision,
 )
 from .flows import FLOW_TYPES, Flow, FlowDataError, FlowType
-from .policy.available import action_availability
+from .policy.available import SubscriptionOptions, action_availability, subscription_options
 from .policy.cancel import MAX_COMMENT, decide_cancel
 from .policy.customer import (
     MAX_EMAIL,
@@ -112,6 +112,7 @@ __all__ = [
     "RetentionOfferDecision",
     "ScheduledUpdateDecision",
     "SubscriptionAction",
+    "SubscriptionOptions",
     "UndoScheduledChangeDecision",
     "UnknownConfigurationError",
     "UpdateDecision",
@@ -146,6 +147,7 @@ __all__ = [
     "resume_basis",
     "resume_quote_refusal",
     "sign_quote",
+    "subscription_options",
     "switch_targets",
     "validate_flow",
     "view_payment_methods_refusal",

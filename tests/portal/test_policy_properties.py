@@ -25,7 +25,12 @@ from gateway.portal.decisions import (
     UpdateDecision,
 )
 from gateway.portal.flows import Flow, FlowItem
-from gateway.portal.policy.available import account_capabilities, available_actions
+from gateway.portal.policy.available import (
+    account_capabilities,
+    action_availability,
+    available_actions,
+    subscription_options,
+)
 from gateway.portal.policy.cancel import decide_cancel
 from gateway.portal.policy.customer import CustomerUpdate, decide_add_tax_id, decide_customer_update
 from gateway.portal.policy.invoices import invoice_history_refusal
@@ -478,3 +483,16 @@ def test_available_actions_agree_with_the_decisions(scenario: Any) -> None:
             if allowed(decide_update(context, sub, UpdateRequest(quantity=q)))
         ]
         assert (A.CHANGE_QUANTITY in available) is bool(quantities)
+
+
+@SETTINGS
+@given(scenarios())
+def test_subscription_options_are_the_availability_and_targets_worked_out_apart(
+    scenario: Any,
+) -> None:
+    """One pass for the overview's three fields answers what the separate functions do."""
+    context, sub, prices = scenario
+    catalog = Catalog.build([], prices.values())
+    options = subscription_options(context, sub, catalog)
+    assert options.switch_targets == switch_targets(context, sub, catalog)
+    assert dict(options.availability) == dict(action_availability(context, sub, catalog=catalog))

@@ -9,8 +9,9 @@ import strawberry
 
 from ... import models
 from ...billing import BillingError
-from ...portal import Refusal, SubscriptionAction, action_availability, switch_targets
+from ...portal import Refusal, SubscriptionAction, SubscriptionOptions
 from ..catalog.types import Price
+from ..common.converted import Converted
 from ..common.types import required_timestamp, timestamp
 from ..context import Info
 from ..discounts.types import Discount
@@ -18,6 +19,7 @@ from ..errors import ErrorCode, billing_failure
 from ..fields import field
 from ..invoices.types import Invoice
 from ..invoices.upcoming import load_upcoming_invoice
+from .options_memo import options_of
 
 
 @strawberry.enum
@@ -154,10 +156,15 @@ class Subscription:
         "available."
     )
     model: strawberry.Private[models.Subscription]
-    availability: strawberry.Private[Mapping[SubscriptionAction, Refusal | None] | None] = None
 
     @classmethod
-    def from_model(cls, sub: models.Subscription) -> Self:
+    def from_model(cls, sub: models.Subscription) -> "Subscription":
+        """Built once per model (`Converted`): a warm read serves the same models again.
+        Nothing per request is kept on it (the options are kept per request apart)."""
+        return _SUBSCRIPTIONS(sub)
+
+    @classmethod
+    def build(cls, sub: models.Subscription) -> Self:
         pause = sub.pause_collection
         return cls(
             id=strawberry.ID(sub.id),
@@ -191,14 +198,13 @@ class Subscription:
             model=sub,
         )
 
+    def _options(self, info: Info) -> SubscriptionOptions:
+        # Computed once per request for the three fields below (plain, sync resolvers: the
+        # policy reads the wall clock and needs no I/O), in this request's policy context.
+        return options_of(info.context.read_policy(), self.model, info.context.services.catalog)
+
     def _availability(self, info: Info) -> Mapping[SubscriptionAction, Refusal | None]:
-        # Computed once for both action fields (plain, sync resolvers: the policy reads the
-        # wall clock and needs no I/O).
-        if self.availability is None:
-            self.availability = action_availability(
-                info.context.read_policy(), self.model, catalog=info.context.services.catalog
-            )
-        return self.availability
+        return self._options(info).availability
 
     @field(description="The actions the portal configuration allows on it right now.")
     def available_actions(self, info: Info) -> list[SubscriptionActionType]:  # type: ignore[valid-type]
@@ -214,10 +220,7 @@ class Subscription:
 
     @field(description="Prices it can switch to now (empty unless SWITCH_PRICE is available).")
     def available_prices(self, info: Info) -> list[Price]:
-        targets = switch_targets(
-            info.context.read_policy(), self.model, info.context.services.catalog
-        )
-        return [Price.from_model(price) for price in targets]
+        return [Price.from_model(price) for price in self._options(info).switch_targets]
 
     @field(
         description="The coupons that reduce its invoices now, with the codes that applied them."
@@ -236,3 +239,7 @@ class Subscription:
     @field(description="Its next invoice as Stripe would draft it now; null when none is due.")
     async def upcoming_invoice(self, info: Info) -> Invoice | None:
         return await load_upcoming_invoice(info, self.model)
+
+
+# As many as the kept copies with products (`subscription_products.KEPT`).
+_SUBSCRIPTIONS = Converted(Subscription.build, size=1024)

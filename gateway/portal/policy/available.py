@@ -25,7 +25,7 @@ from .update import quantity_refusal, switch_targets, update_gate
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from gateway.models import Subscription
+    from gateway.models import Price, Subscription
 
     from ..catalog import Catalog
     from ..configuration import CustomerField
@@ -34,12 +34,17 @@ if TYPE_CHECKING:
 
 
 def _switch_price(
-    ctx: PolicyContext, subscription: Subscription, catalog: Catalog | None
+    ctx: PolicyContext,
+    subscription: Subscription,
+    catalog: Catalog | None,
+    targets: tuple[Price, ...] | None,
 ) -> Refusal | None:
     eligible = update_gate(ctx, subscription, SubscriptionAction.SWITCH_PRICE)
     if isinstance(eligible, Refusal):
         return eligible
-    if catalog is not None:
+    if targets is not None:
+        found = bool(targets)
+    elif catalog is not None:
         found = bool(switch_targets(ctx, subscription, catalog))
     else:
         current = eligible.item.price.id
@@ -76,18 +81,23 @@ def _other_quantity_refusal(eligible: Updatable) -> Refusal | None:
 
 
 def action_availability(
-    ctx: PolicyContext, subscription: Subscription, *, catalog: Catalog | None = None
+    ctx: PolicyContext,
+    subscription: Subscription,
+    *,
+    catalog: Catalog | None = None,
+    targets: tuple[Price, ...] | None = None,
 ) -> Mapping[SubscriptionAction, Refusal | None]:
     """Each subscription action: None when allowed now, else why not.
 
     Without a catalog SWITCH_PRICE only knows the configured ids; with one it also applies
-    the currency, active and recurring rules, as the switch itself will.
+    the currency, active and recurring rules, as the switch itself will. `targets`, when
+    given, are `switch_targets` for the same context, subscription and catalog.
     """
     update_promo = update_gate(ctx, subscription, SubscriptionAction.APPLY_PROMOTION_CODE)
     return {
         SubscriptionAction.CANCEL: cancel_refusal(ctx, subscription),
         SubscriptionAction.RENEW: renew_refusal(ctx, subscription),
-        SubscriptionAction.SWITCH_PRICE: _switch_price(ctx, subscription, catalog),
+        SubscriptionAction.SWITCH_PRICE: _switch_price(ctx, subscription, catalog, targets),
         SubscriptionAction.CHANGE_QUANTITY: _change_quantity(ctx, subscription),
         SubscriptionAction.APPLY_PROMOTION_CODE: (
             update_promo if isinstance(update_promo, Refusal) else None
@@ -97,6 +107,26 @@ def action_availability(
         SubscriptionAction.UNDO_SCHEDULED_CHANGE: undo_refusal(ctx, subscription),
         SubscriptionAction.PAY_INVOICE: subscription_pay_refusal(ctx, subscription),
     }
+
+
+@dataclass(frozen=True)
+class SubscriptionOptions:
+    """What a frontend shows for a subscription: each action (None when allowed, else why
+    not) and the prices it may switch to."""
+
+    availability: Mapping[SubscriptionAction, Refusal | None]
+    switch_targets: tuple[Price, ...]
+
+
+def subscription_options(
+    ctx: PolicyContext, subscription: Subscription, catalog: Catalog
+) -> SubscriptionOptions:
+    """`action_availability` and `switch_targets` together, the targets worked out once
+    (SWITCH_PRICE is available exactly when its gate lets it through and there is one)."""
+    targets = switch_targets(ctx, subscription, catalog)
+    return SubscriptionOptions(
+        action_availability(ctx, subscription, catalog=catalog, targets=targets), targets
+    )
 
 
 def available_actions(
