@@ -184,6 +184,14 @@ def _for_subscription(emu: Emulator, sub: Obj, details: Obj) -> Obj | None:
         )
         return result.invoice
     if details.get("resume_at") == "now":
+        # The invoice `POST /v1/subscriptions/{id}/resume` would issue now (its defaults: a
+        # new period from now, less the credit the pause left as pending items).
+        if sub["status"] != "paused":
+            raise invalid(
+                "subscription_details[resume_at] can only be used to preview the resumption "
+                f"of a paused subscription; this one is `{sub['status']}`.",
+                param="subscription_details[resume_at]",
+            )
         return subscription_pause.resume(emu, sub, {}).invoice
     update: Obj = {key: details[key] for key in _UPDATE_KEYS if key in details}
     anchor = details.get("billing_cycle_anchor")

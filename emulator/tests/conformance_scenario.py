@@ -494,6 +494,10 @@ async def _clocked(client: stripe.StripeClient, catalog: dict[str, Any]) -> None
     await v1.invoices.finalize_invoice_async(str(drafts.data[0].id), {"auto_advance": False})
     await v1.subscriptions.update_async(sub.id, {"pause_collection": ""})
     await v1.subscriptions.pause_async(sub.id)
+    # What resuming now would issue, previewed before resuming.
+    await v1.invoices.create_preview_async(
+        {"subscription": sub.id, "subscription_details": {"resume_at": "now"}}
+    )
     await v1.subscriptions.resume_async(sub.id, {"expand": ["latest_invoice"]})
     await v1.subscriptions.update_async(
         sub.id,

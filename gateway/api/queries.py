@@ -9,6 +9,7 @@ from .payment_methods.queries import PaymentMethodQueries
 from .sessions.queries import SessionQueries
 from .subscriptions.preview import PreviewQueries
 from .subscriptions.queries import SubscriptionQueries
+from .subscriptions.resume_preview import ResumePreviewQueries
 
 QUERIES: tuple[type, ...] = (
     SessionQueries,
@@ -18,6 +19,7 @@ QUERIES: tuple[type, ...] = (
     PaymentMethodQueries,
     CatalogQueries,
     PreviewQueries,
+    ResumePreviewQueries,
 )
 
 Query = merge_types("Query", QUERIES)

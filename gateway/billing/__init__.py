@@ -35,6 +35,7 @@ from .previews import preview_schedule, upcoming_invoice
 from .prices import fetch_prices
 from .products import fetch_product
 from .promotion_codes import find_promotion_code
+from .resume_previews import ResumePreview, preview_resume
 from .scheduled_changes import queued_phases, schedule_change, undo_queued_change
 from .scheduled_pauses import schedule_pause
 from .setup_intents import (
@@ -75,6 +76,7 @@ __all__ = [
     "OfferedDiscount",
     "PaymentMethodAccount",
     "PaymentMethodChange",
+    "ResumePreview",
     "StripeBudget",
     "add_tax_id",
     "begin_change",
@@ -112,6 +114,7 @@ __all__ = [
     "pause_subscription",
     "pay_invoice",
     "preview_change",
+    "preview_resume",
     "preview_schedule",
     "queued_phases",
     "read_payment_method_account",

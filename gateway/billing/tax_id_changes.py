@@ -71,13 +71,21 @@ async def _fresh_tax_ids(billing: Billing, customer_id: str) -> tuple[TaxId, ...
 
 
 async def add_tax_id(
-    billing: Billing, customer_id: str, params: Mapping[str, Any], idempotency_key: str
+    billing: Billing,
+    customer_id: str,
+    params: Mapping[str, Any],
+    idempotency_key: str,
+    known: tuple[TaxId, ...] | None = None,
 ) -> TaxId:
     """`POST /v1/customers/{id}/tax_ids` (type and value); Stripe checks the format.
 
-    The customer's list is read first (cached: the page that offers the form read it).
+    The customer's list is read first (cached: the page that offers the form read it), unless
+    the caller passes the list it has just read (`known`): a second read would cost Stripe a
+    request when the cache is off.
     """
-    existing = _matching(await customer_tax_ids(billing, customer_id), params)
+    if known is None:
+        known = await customer_tax_ids(billing, customer_id)
+    existing = _matching(known, params)
     if existing is not None:
         return existing
 

@@ -61,11 +61,15 @@ from .policy.update_timing import ChangeTiming, change_timing
 from .quotes import (
     CHANGED,
     QUOTE_FIELD,
+    RESUME_CHANGE,
+    RESUME_CHANGED,
     Quote,
     basis_digest,
     basis_refusal,
     change_digest,
     check_quote,
+    resume_basis,
+    resume_quote_refusal,
     sign_quote,
 )
 from .refusals import Refusal, RefusalCode
@@ -80,6 +84,8 @@ __all__ = [
     "MAX_PHONE",
     "MAX_TAX_ID_VALUE",
     "QUOTE_FIELD",
+    "RESUME_CHANGE",
+    "RESUME_CHANGED",
     "UNSET",
     "AccountAction",
     "AdjustableQuantity",
@@ -138,6 +144,8 @@ __all__ = [
     "is_flow_card_intent",
     "new_card_becomes_default",
     "payment_method_refusal",
+    "resume_basis",
+    "resume_quote_refusal",
     "sign_quote",
     "subscription_options",
     "switch_targets",

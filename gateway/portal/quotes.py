@@ -176,3 +176,40 @@ def basis_refusal(
     if quote.basis != basis_digest(subscription, decision):
         return Refusal(ErrorCode.QUOTE_EXPIRED, CHANGED, QUOTE_FIELD)
     return None
+
+
+# A resume has no input to bind: its quote's `change` says only that it is for a resume.
+RESUME_CHANGE = _digest({"action": "resume"})
+RESUME_CHANGED = (
+    "Resuming this subscription now would charge something other than the preview showed "
+    "(the subscription, its credit or its pending charges changed). Preview again."
+)
+
+
+def resume_basis(subscription: Subscription, amount_due: int, currency: str) -> str:
+    """The subscription and the figures a resume preview showed: the resume holds its quote
+    only while both are as previewed (judged against a fresh preview at resume time)."""
+    items = [
+        (item.id, item.price.id, item.quantity, item.current_period_start, item.current_period_end)
+        for item in subscription.items
+    ]
+    return _digest(
+        {
+            "subscription": subscription.id,
+            "status": subscription.status,
+            "schedule": subscription.schedule_id,
+            "items": items,
+            "discounts": sorted(d.id for d in subscription.discounts),
+            "amount_due": amount_due,
+            "currency": currency,
+        }
+    )
+
+
+def resume_quote_refusal(
+    quote: Quote, subscription: Subscription, amount_due: int, currency: str
+) -> Refusal | None:
+    """QUOTE_EXPIRED when resuming now would charge other than the quote's preview."""
+    if quote.basis != resume_basis(subscription, amount_due, currency):
+        return Refusal(ErrorCode.QUOTE_EXPIRED, RESUME_CHANGED, QUOTE_FIELD)
+    return None

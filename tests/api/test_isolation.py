@@ -35,6 +35,11 @@ FIELDS = {
              preview { amountDue } userErrors { code message field } } }""",
         "subscription",
     ),
+    "previewSubscriptionResume": (
+        """query($id: ID!) { previewSubscriptionResume(subscriptionId: $id) {
+             preview { amountDueNow } userErrors { code message field } } }""",
+        "subscription",
+    ),
 }
 
 

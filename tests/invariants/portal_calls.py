@@ -115,6 +115,21 @@ async def preview(gateway: RunningGateway, token: str, fields: dict[str, Any]) -
     return payload
 
 
+RESUME_PREVIEW = """query($id: ID!) {
+  previewSubscriptionResume(subscriptionId: $id) {
+    preview { invoicedNow amountDueNow currency periodEnd quote }
+    userErrors { code message field }
+  }
+}"""
+
+
+async def preview_resume(gateway: RunningGateway, token: str, sub: str) -> dict[str, Any]:
+    payload: dict[str, Any] = (await gateway.post(RESUME_PREVIEW, {"id": sub}, token=token)).ok()[
+        "previewSubscriptionResume"
+    ]
+    return payload
+
+
 async def invoice(gateway: RunningGateway, token: str, invoice_id: str) -> dict[str, Any] | None:
     found: dict[str, Any] | None = (
         await gateway.post(INVOICE, {"id": invoice_id}, token=token)

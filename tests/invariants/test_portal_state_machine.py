@@ -398,6 +398,35 @@ class PortalMachine(RuleBasedStateMachine):
             # No resume date is left to act again.
             assert all(s.resumes_at is None for s in self.after.active_schedules(self.sub))
 
+    @rule()
+    def preview_then_resume(self) -> None:
+        """Resume as the reference portal does: preview, then resume with the quote. The
+        resume invoices exactly what was shown, now, and the new period ends when shown."""
+        shown = self.run(portal_calls.preview_resume(self.stack.gateway, self.token, self.sub))
+        preview = shown["preview"]
+        fields = {"subscriptionId": self.sub, "clientMutationId": self.next_id()}
+        if preview is not None:
+            fields["quote"] = preview["quote"]
+        answer = self.perform(Call("resumeSubscription", fields))
+        if preview is None:
+            assert not answer.ok, (
+                f"resuming was refused in preview ({shown['userErrors']}) but went through"
+            )
+            return
+        new = [i for i in self.after.new_invoices(self.before) if i.subscription == self.sub]
+        context = f"preview {preview}\nanswer {answer.payload}\n{self.after.describe()}"
+        if not preview["invoicedNow"]:
+            assert answer.ok, context
+            assert not new, f"shown as charging nothing, invoiced {new}\n{context}"
+            return
+        # Whether the payment went through or not, the invoice asks what was shown.
+        assert [(i.amount_due, i.created) for i in new] == [
+            (preview["amountDueNow"], self.after.now)
+        ], f"shown as {preview['amountDueNow']} now, invoiced {new}\n{context}"
+        if answer.ok:
+            sub = self.after.subscriptions[self.sub]
+            assert sub.period_end == stamp(preview["periodEnd"]), context
+
     # -- payment methods and tax IDs ------------------------------------------------
 
     @rule(failing=st.booleans())

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gateway.errors import ErrorCode, RefusalCode
-from gateway.portal.quotes import Quote, check_quote, read_quote, sign_quote
+from gateway.portal.quotes import (
+    RESUME_CHANGE,
+    Quote,
+    check_quote,
+    read_quote,
+    resume_basis,
+    resume_quote_refusal,
+    sign_quote,
+)
 from gateway.portal.refusals import Refusal
+from tests.portal.portal_builders import subscription
 
 SECRET = b"k" * 32
 QUOTE = Quote(
@@ -72,3 +83,20 @@ def test_any_altered_character_makes_a_quote_unreadable() -> None:
 def test_anything_else_is_unreadable_and_never_raises(text: str) -> None:
     assert read_quote(SECRET, text) is None
     assert isinstance(_check(text), Refusal)
+
+
+def test_a_resume_quote_holds_only_for_the_figures_it_showed() -> None:
+    """The resume's quote binds the subscription and the previewed charge: another amount
+    (a pending charge or credit added since), currency or subscription state refuses it."""
+    paused = subscription(status="paused")
+    quote = replace(QUOTE, change=RESUME_CHANGE, basis=resume_basis(paused, 33, "usd"))
+    assert resume_quote_refusal(quote, paused, 33, "usd") is None
+    for amount, currency, sub in (
+        (333, "usd", paused),
+        (33, "eur", paused),
+        (33, "usd", replace(paused, status="active")),
+    ):
+        refusal = resume_quote_refusal(quote, sub, amount, currency)
+        assert refusal is not None
+        assert (refusal.code, refusal.field) == (ErrorCode.QUOTE_EXPIRED, "quote")
+    assert QUOTE.change != RESUME_CHANGE

@@ -357,3 +357,53 @@ async def test_an_error_in_a_dialog_clears_the_previous_success(
     await seats.get_by_role("button", name="Review change").click()
     await expect(seats.locator(".field-error")).to_have_text("Enter a whole number of seats.")
     await expect(page.locator("#status")).to_have_text("")
+
+
+async def test_the_resume_dialog_shows_the_charge_and_is_held_to_it(
+    demo: Demo, browsing: Browsing
+) -> None:
+    """Resuming charges at once: the dialog shows what and the next renewal (from the
+    preview), and sends the preview's quote. The business moving the subscription to a
+    dearer plan while the dialog is open changes the charge, so that resume is refused and
+    nothing happens; reopened, the dialog shows the new figure and resuming charges it."""
+    page = await browsing.open(await demo.portal_link("active"))
+    pause = await open_action(page, "Pause subscription")
+    await pause.get_by_role("button", name="Pause subscription").click()
+    await status(page, "Your subscription is paused until")
+    sub = await demo.subscription("active")
+
+    resume = await open_action(page, "Resume subscription")
+    await expect(resume.locator(".total")).to_contain_text("Due now: $")
+    await expect(resume.locator(".next")).to_contain_text("Then it renews on")
+    await expect(resume.locator(".credit")).to_contain_text("Credit for the unused time")
+    first_total = await resume.locator(".total").inner_text()
+    await demo.stripe.v1.subscriptions.update_async(
+        sub.id,
+        {
+            "items": [
+                {
+                    "id": sub["items"].data[0].id,
+                    "price": await _price_id(demo, "enterprise_monthly"),
+                }
+            ],
+            "proration_behavior": "none",
+        },
+    )
+    await resume.get_by_role("button", name="Resume subscription").click()
+    await expect(resume.locator(".form-alert")).not_to_be_empty()
+    assert (await demo.subscription("active")).status == "paused"
+    await resume.get_by_role("button", name="Not now").click()
+
+    resume = await open_action(page, "Resume subscription")
+    await expect(resume.locator(".total")).to_contain_text("Due now: $")
+    shown = await resume.locator(".total").inner_text()
+    assert shown != first_total
+    await resume.get_by_role("button", name="Resume subscription").click()
+    await status(page, "Your subscription has resumed.")
+    resumed = await demo.stripe.v1.subscriptions.retrieve_async(
+        sub.id, {"expand": ["latest_invoice"]}
+    )
+    invoice: Any = resumed.latest_invoice
+    assert resumed.status == "active"
+    assert invoice.status == "paid"
+    assert shown == f"Due now: ${invoice.amount_paid / 100:,.2f}"

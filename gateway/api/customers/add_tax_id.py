@@ -102,7 +102,11 @@ async def _add_tax_id(context: Context, data: AddTaxIdInput) -> AddTaxIdPayload:
         return failed(from_refusal(decision))
     try:
         created = await add_tax_id(
-            context.billing, call.customer_id, decision.params, call.keys.key("tax_id")
+            context.billing,
+            call.customer_id,
+            decision.params,
+            call.keys.key("tax_id"),
+            known=existing,
         )
     except BillingError as exc:
         call.wrote()

@@ -7,7 +7,8 @@ anything executes:
 - a field that returns an object costs 1, a scalar or enum costs 0;
 - a field backed by a Stripe request (reads such as `subscriptions`, `upcomingInvoice`,
   `customer`) costs `STRIPE_WEIGHT` instead, and one that writes or has Stripe compute an
-  invoice (every mutation, `previewSubscriptionUpdate`) `WRITE_WEIGHT`;
+  invoice (every mutation, `previewSubscriptionUpdate`, `previewSubscriptionResume`)
+  `WRITE_WEIGHT`;
 - a list's selection is paid once per element: `first` elements for a paginated field
   (its `nodes`/`edges`; from the literal or the variable's value, `MAX_PAGE_SIZE` when
   neither says), `LIST_SIZE` elements for other lists of objects.
@@ -49,6 +50,8 @@ if TYPE_CHECKING:
 
 STRIPE_WEIGHT = 10
 WRITE_WEIGHT = 25
+# Queries that have Stripe compute an invoice, priced like a write.
+INVOICE_PREVIEWS = frozenset({"Query.previewSubscriptionUpdate", "Query.previewSubscriptionResume"})
 LIST_SIZE = 10
 MAX_PAGE_SIZE = 100
 # Fields that make a Stripe request each time they resolve (besides every mutation and
@@ -149,7 +152,7 @@ class _Pricer:
             return 0
         named = get_named_type(definition.type)
         key = f"{parent.name}.{name}"
-        if parent.name == "Mutation" or key == "Query.previewSubscriptionUpdate":
+        if parent.name == "Mutation" or key in INVOICE_PREVIEWS:
             weight = WRITE_WEIGHT
         elif key in STRIPE_FIELDS or named.name == "Customer":
             weight = STRIPE_WEIGHT

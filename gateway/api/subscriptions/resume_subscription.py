@@ -4,18 +4,31 @@ One in Stripe's `paused` status (paused here, or a trial that ended without a ca
 through Stripe's resume endpoint, after the gateway's pause schedule (a pending resume
 date) is released; one whose payment collection the business paused gets
 `pause_collection` cleared. The policy says which.
+A `previewSubscriptionResume` quote makes the resume charge exactly what that preview
+showed: Stripe previews the resume again and anything else is refused, nothing resumed.
 """
 
 import strawberry
 
 from ... import models
-from ...billing import resume_subscription, update_subscription
-from ...portal import PolicyContext, Refusal, ResumeDecision, decide_resume
-from ..context import Info
-from ..errors import UserError
+from ...billing import BillingError, resume_subscription, update_subscription
+from ...portal import (
+    RESUME_CHANGE,
+    PolicyContext,
+    Quote,
+    Refusal,
+    ResumeDecision,
+    check_quote,
+    decide_resume,
+    resume_quote_refusal,
+)
+from ..context import Context, Info
+from ..errors import UserError, from_billing
 from ..live.announce import Announcement, LiveEventKind
 from ..mutation_kit.calls import MutationCall, client_mutation_id_field
 from ..mutation_kit.spec import MutationSpec
+from .quoting import quote_secret
+from .resume_preview import resume_amount, resume_figures
 from .subscription_mutation import SubscriptionMutation
 from .types import Subscription
 
@@ -29,6 +42,13 @@ SPEC = MutationSpec(
 @strawberry.input
 class ResumeSubscriptionInput:
     subscription_id: strawberry.ID
+    quote: str | None = strawberry.field(
+        default=None,
+        description="The `quote` of a `previewSubscriptionResume` of this subscription: the "
+        "resume then charges exactly what that preview showed, or is refused "
+        "(QUOTE_EXPIRED) without resuming. Without one, Stripe charges what resuming costs "
+        "when it resumes.",
+    )
     client_mutation_id: str | None = client_mutation_id_field()
 
 
@@ -39,10 +59,33 @@ class ResumeSubscriptionPayload:
     user_errors: list[UserError]
 
 
-async def _decide(
-    policy: PolicyContext, subscription: models.Subscription
-) -> ResumeDecision | Refusal:
-    return decide_resume(policy, subscription)
+async def _held(
+    context: Context,
+    policy: PolicyContext,
+    subscription: models.Subscription,
+    decision: ResumeDecision,
+    token: str,
+) -> ResumeDecision | Refusal | UserError:
+    """The decision, if resuming now charges exactly what the quote's preview showed
+    (Stripe previews it again, so pending charges and credit are judged too)."""
+    checked = check_quote(
+        quote_secret(context.services.settings),
+        token,
+        customer_id=context.scope().customer_id,
+        subscription_id=subscription.id,
+        change=RESUME_CHANGE,
+        now=context.services.clock(),
+    )
+    if not isinstance(checked, Quote):
+        return checked
+    try:
+        figures = await resume_figures(context, policy, subscription, decision)
+    except BillingError as exc:
+        return from_billing(exc)
+    if isinstance(figures, Refusal):
+        return figures
+    amount, currency = resume_amount(subscription, figures)
+    return resume_quote_refusal(checked, subscription, amount, currency) or decision
 
 
 async def _apply(call: MutationCall, decision: ResumeDecision) -> models.Subscription:
@@ -64,8 +107,18 @@ class ResumeSubscriptionMutation:
     async def resume_subscription(
         self, info: Info, input: ResumeSubscriptionInput
     ) -> ResumeSubscriptionPayload:
-        outcome = await SubscriptionMutation(SPEC, _decide, _apply).run(
-            info.context, input, str(input.subscription_id)
+        context = info.context
+
+        async def decide(
+            policy: PolicyContext, subscription: models.Subscription
+        ) -> ResumeDecision | Refusal | UserError:
+            decision = decide_resume(policy, subscription)
+            if isinstance(decision, Refusal) or input.quote is None:
+                return decision
+            return await _held(context, policy, subscription, decision, input.quote)
+
+        outcome = await SubscriptionMutation(SPEC, decide, _apply).run(
+            context, input, str(input.subscription_id)
         )
         return ResumeSubscriptionPayload(
             client_mutation_id=outcome.client_mutation_id,

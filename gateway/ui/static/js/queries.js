@@ -49,6 +49,7 @@ export const ACCEPT_RETENTION_OFFER = operation("PortalAcceptRetentionOffer");
 export const RENEW_SUBSCRIPTION = operation("PortalRenewSubscription");
 export const UNDO_SCHEDULED_CHANGE = operation("PortalUndoScheduledChange");
 export const PAUSE_SUBSCRIPTION = operation("PortalPauseSubscription");
+export const PREVIEW_RESUME = operation("PortalPreviewResume");
 export const RESUME_SUBSCRIPTION = operation("PortalResumeSubscription");
 export const PAY_INVOICE = operation("PortalPayInvoice");
 export const CREATE_SETUP_INTENT = operation("PortalCreateSetupIntent");

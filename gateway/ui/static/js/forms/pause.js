@@ -2,10 +2,10 @@
 // allows it) and resume it.
 
 import { choices, h } from "../dom.js";
-import { date, duration } from "../format.js";
-import { PAUSE_SUBSCRIPTION, RESUME_SUBSCRIPTION } from "../queries.js";
+import { date, duration, money } from "../format.js";
+import { PAUSE_SUBSCRIPTION, PREVIEW_RESUME, RESUME_SUBSCRIPTION } from "../queries.js";
 import { actionForm } from "./form.js";
-import { t } from "../i18n.js";
+import { errorText, t } from "../i18n.js";
 
 /** `from` plus the option's length on the calendar (a month from Jan 31 is the end of Feb). */
 function addInterval(from, option) {
@@ -76,14 +76,63 @@ export function pauseForm(portal, subscription, { done, dismiss }) {
   });
 }
 
-export function resumeForm(portal, subscription, { done, dismiss }) {
+/** Ask the API what resuming now charges; returns `{ preview }` or `{ errors }`. */
+async function previewResume(portal, subscriptionId) {
+  const data = await portal.api.request(PREVIEW_RESUME, { id: subscriptionId });
+  const payload = data.previewSubscriptionResume;
+  return payload.userErrors.length ? { errors: payload.userErrors } : { preview: payload.preview };
+}
+
+/**
+ * Resuming starts a new period now, charged at once less the credit the pause left: the
+ * dialog shows that amount and the next renewal from the preview, and sends its `quote`, so
+ * the customer is charged what was shown (or told it changed, and nothing happens).
+ */
+export function resumeForm(portal, subscription, hooks) {
+  previewResume(portal, subscription.id).then(
+    ({ preview, errors }) =>
+      hooks.setContent(
+        errors ? previewFailed(errors, hooks) : resumeStep(portal, subscription, preview, hooks),
+      ),
+    () => hooks.setContent(previewFailed([{ code: null, message: t("error.unknown") }], hooks)),
+  );
+  return h("p", { class: "loading", role: "status" }, t("resume.loading"));
+}
+
+function previewFailed(errors, { dismiss }) {
+  return [
+    h("p", { class: "form-alert", role: "alert" }, errors.map((e) => errorText(e)).join(" ")),
+    h("button", { type: "button", onclick: dismiss }, t("notNow")),
+  ];
+}
+
+function resumeStep(portal, subscription, preview, { done, dismiss }) {
+  const currency = preview.currency;
+  const charges = preview.invoicedNow
+    ? [
+        preview.prorationAmount
+          ? h(
+              "p",
+              { class: "credit" },
+              t("resume.credit", { amount: money(-preview.prorationAmount, currency) }),
+            )
+          : null,
+        h(
+          "p",
+          { class: "total" },
+          t("review.dueNowTotal", { amount: money(preview.amountDueNow, currency) }),
+        ),
+        h("p", { class: "next" }, t("resume.renewsOn", { date: date(preview.periodEnd) })),
+      ]
+    : [h("p", { class: "total" }, t("resume.nothingNow", { date: date(preview.periodEnd) }))];
   return actionForm({
-    children: [h("p", {}, t("resume.intro"))],
+    children: [h("p", {}, t("resume.intro")), ...charges],
     submitLabel: t("action.RESUME"),
     secondary: { label: t("notNow"), onclick: dismiss },
     submit: async () => {
       const payload = await portal.api.mutate("resumeSubscription", RESUME_SUBSCRIPTION, {
         subscriptionId: subscription.id,
+        quote: preview.quote,
       });
       if (payload.userErrors.length) return payload.userErrors;
       await done(t("resume.done"));

@@ -188,6 +188,10 @@ export default {
   "resume.intro":
     "Heute beginnt ein neuer Zeitraum, der sofort berechnet wird, abzüglich der Gutschrift für die bei der Pause ungenutzte Zeit.",
   "resume.done": "Ihr Abonnement läuft wieder.",
+  "resume.loading": "Wir berechnen, was die Fortsetzung kostet…",
+  "resume.credit": "Gutschrift für die ungenutzte Zeit Ihrer Pause: {amount}",
+  "resume.renewsOn": "Danach verlängert es sich am {date}.",
+  "resume.nothingNow": "Jetzt wird nichts berechnet; es verlängert sich am {date}.",
 
   "undoChange.intro":
     "Der Wechsel zu {plan} am {date} findet nicht statt. Sie behalten Ihren aktuellen Tarif, der sich wie gewohnt verlängert.",

@@ -150,6 +150,10 @@ export default {
   "resume.intro":
     "A new period starts today and is charged now, less the credit for the time left unused when you paused.",
   "resume.done": "Your subscription has resumed.",
+  "resume.loading": "Working out what resuming costs…",
+  "resume.credit": "Credit for the unused time of your pause: {amount}",
+  "resume.renewsOn": "Then it renews on {date}.",
+  "resume.nothingNow": "Nothing is charged now; it renews on {date}.",
 
   "undoChange.intro":
     "The change to {plan} on {date} will not happen. You keep your current plan, which renews as usual.",

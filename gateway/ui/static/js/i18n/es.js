@@ -184,6 +184,10 @@ export default {
   "resume.intro":
     "Hoy empieza un periodo nuevo que se cobra ahora, menos el abono por el tiempo no usado al pausar.",
   "resume.done": "Tu suscripción se ha reanudado.",
+  "resume.loading": "Calculando lo que cuesta reanudar…",
+  "resume.credit": "Crédito por el tiempo no usado de tu pausa: {amount}",
+  "resume.renewsOn": "Después se renueva el {date}.",
+  "resume.nothingNow": "No se cobra nada ahora; se renueva el {date}.",
 
   "undoChange.intro":
     "El cambio a {plan} del {date} no se realizará. Mantienes tu plan actual, que se renueva como siempre.",

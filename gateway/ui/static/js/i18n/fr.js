@@ -184,6 +184,10 @@ export default {
   "resume.intro":
     "Une nouvelle période commence aujourd'hui et est facturée maintenant, moins le crédit pour le temps non utilisé lors de la suspension.",
   "resume.done": "Votre abonnement a repris.",
+  "resume.loading": "Calcul du coût de la reprise…",
+  "resume.credit": "Crédit pour le temps non utilisé de votre pause : {amount}",
+  "resume.renewsOn": "Il se renouvelle ensuite le {date}.",
+  "resume.nothingNow": "Rien n’est facturé maintenant ; il se renouvelle le {date}.",
 
   "undoChange.intro":
     "Le passage à {plan} prévu le {date} n'aura pas lieu. Vous gardez votre formule actuelle, renouvelée comme d'habitude.",

@@ -184,6 +184,10 @@ export default {
   "resume.intro":
     "Oggi inizia un nuovo periodo, addebitato subito meno il credito per il tempo non usato al momento della sospensione.",
   "resume.done": "Il tuo abbonamento è stato riattivato.",
+  "resume.loading": "Calcoliamo quanto costa riattivarlo…",
+  "resume.credit": "Credito per il tempo non usato della pausa: {amount}",
+  "resume.renewsOn": "Poi si rinnova il {date}.",
+  "resume.nothingNow": "Ora non viene addebitato nulla; si rinnova il {date}.",
 
   "undoChange.intro":
     "Il passaggio a {plan} previsto per il {date} non avverrà. Mantieni il piano attuale, che si rinnova come di consueto.",

@@ -184,6 +184,10 @@ export default {
   "pause.doneIndefinitely": "再開するまでサブスクリプションを一時停止しました。",
   "resume.intro": "今日から新しい期間が始まり、一時停止時の未使用分のクレジットを差し引いてすぐに請求されます。",
   "resume.done": "サブスクリプションを再開しました。",
+  "resume.loading": "再開にかかる金額を計算しています…",
+  "resume.credit": "一時停止中の未使用期間のクレジット：{amount}",
+  "resume.renewsOn": "その後、{date}に更新されます。",
+  "resume.nothingNow": "今回のお支払いはありません。{date}に更新されます。",
 
   "undoChange.intro":
     "{date}に予定されていた{plan}への変更は行われません。現在のプランがこれまでどおり更新されます。",

@@ -182,6 +182,10 @@ export default {
   "resume.intro":
     "Vandaag begint een nieuwe periode die nu in rekening wordt gebracht, min het tegoed voor de ongebruikte tijd bij het pauzeren.",
   "resume.done": "Je abonnement is hervat.",
+  "resume.loading": "We berekenen wat hervatten kost…",
+  "resume.credit": "Tegoed voor de ongebruikte tijd van je pauze: {amount}",
+  "resume.renewsOn": "Daarna wordt het verlengd op {date}.",
+  "resume.nothingNow": "Er wordt nu niets in rekening gebracht; het wordt verlengd op {date}.",
 
   "undoChange.intro":
     "De overstap naar {plan} op {date} gaat niet door. Je behoudt je huidige abonnement, dat zoals gewoonlijk wordt verlengd.",

@@ -184,6 +184,10 @@ export default {
   "resume.intro":
     "Um novo período começa hoje e é cobrado agora, menos o crédito pelo tempo não usado quando você pausou.",
   "resume.done": "Sua assinatura foi retomada.",
+  "resume.loading": "Calculando quanto custa retomar…",
+  "resume.credit": "Crédito pelo tempo não usado da pausa: {amount}",
+  "resume.renewsOn": "Depois, ela é renovada em {date}.",
+  "resume.nothingNow": "Nada é cobrado agora; ela é renovada em {date}.",
 
   "undoChange.intro":
     "A mudança para {plan} em {date} não vai acontecer. Você mantém seu plano atual, que será renovado como sempre.",
