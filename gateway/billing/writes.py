@@ -115,8 +115,8 @@ async def forget_customer(billing: Billing, customer_id: str, *answers: Written 
     A cache that fails here must not turn a change Stripe made into an error for the
     customer; reads are stale until the entries expire, so say so."""
     given = [answer for answer in answers if answer is not None]
-    try:
-        if given and billing.kept_by_webhooks and len(given) == len(answers):
+    if given and billing.kept_by_webhooks and len(given) == len(answers):
+        try:
             for answer in given:
                 if not await apply_written(
                     billing.cache, customer_id, answer, billing.customer_ttl
@@ -124,6 +124,15 @@ async def forget_customer(billing: Billing, customer_id: str, *answers: Written 
                     break
             else:
                 return
+        except Exception:  # the cache backend's own errors vary by client
+            # Half placed, its marks may already tell the call's own events to leave the
+            # documents to it: empty the customer's cache rather than keep what is there.
+            logger.warning(
+                "could not put a write's answer in the cache of %s; emptying it",
+                customer_id,
+                exc_info=True,
+            )
+    try:
         await billing.invalidate_customer(customer_id)
     except Exception:  # the cache backend's own errors vary by client
         logger.error(

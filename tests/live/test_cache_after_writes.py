@@ -439,3 +439,36 @@ async def test_one_customers_write_never_touches_anothers_cache(
     assert shown(alices) == await truth(stripe_client, world.alice.id)
     assert world.bob.card not in {pm["id"] for pm in alices["paymentMethods"]}
     assert alices["customer"]["defaultPaymentMethod"]["id"] == card["paymentMethodId"]
+
+
+async def test_an_answer_the_cache_fails_to_place_empties_the_cache(
+    stripe_webhooks: Pair,
+    world: World,
+    emulator: RunningEmulator,
+    stripe_client: stripe.StripeClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The store fails after the answer's marks are set (they tell the call's own events to
+    leave the documents to the answer): the customer's cache is emptied, never left as it was
+    before the write."""
+    b = stripe_webhooks.b
+    bob = world.bob.id
+    token = await b.gateway.token_for(bob)
+    await warm(b, token)
+    apply = apply_written
+
+    async def fails_half_way(*args: Any) -> bool:
+        await apply(*args)
+        raise ConnectionError("the store went away")
+
+    monkeypatch.setattr(writes, "apply_written", fails_half_way)
+    payload = await mutate(b.gateway, token, "updateCustomer", name="Placed half way")
+    monkeypatch.undo()
+    assert payload["userErrors"] == []
+    await settled(emulator.runtime)
+    emulator.reset_log()
+
+    after = await overview(b, token)
+    assert stripe_requests(emulator)[CUSTOMER_READ] == 1  # read again
+    assert after["customer"]["name"] == "Placed half way"
+    assert shown(after) == await truth(stripe_client, bob)
