@@ -26,6 +26,7 @@ from client import graphql, logged_requests, payload_ok, redeem, reset_log, set_
 from documents import CREATE_SESSION, END_SESSION, MUTATIONS, OVERVIEW, OVERVIEW_VARIABLES, QUERIES
 from harness import ADMIN_KEY
 from stack import Stack, bench_stack, common_arguments, describe_machine
+from stripe_emulator.request_log import rounds
 from table import print_table
 from webhook_visits import Visit, measure_visits, webhook_gateway
 
@@ -49,7 +50,6 @@ QUOTED_RESUME_WARM_TARGET = 3
 QUOTED_RESUME_COLD_TARGET = 4
 ROUND_LATENCY_MS = 50.0
 # Completions closer than this belong to one round (requests that ran side by side).
-ROUND_GAP_SECONDS = ROUND_LATENCY_MS / 1000 / 2
 WARM_OVERVIEW_TARGET = 1
 MUTATION_TARGET = 2
 # A queued change is two writes by Stripe's API (a schedule from the subscription, then its
@@ -91,11 +91,6 @@ class Cost:
         return self.requests - self.clock_reads
 
 
-def _rounds(entries: list[dict[str, Any]]) -> int:
-    times = sorted(float(e["at"]) for e in entries)
-    return sum(1 for i, at in enumerate(times) if i == 0 or at - times[i - 1] > ROUND_GAP_SECONDS)
-
-
 def _short(route: str) -> str:
     method, _, path = route.partition(" ")
     return f"{method} {path.removeprefix('/v1/')}"
@@ -111,7 +106,7 @@ class Meter:
         await operation()
         entries = [e for e in await logged_requests(self.http, self.emulator_url)]
         routes = Counter(_short(f"{e['method']} {e['route']}") for e in entries)
-        return Cost(len(entries), _rounds(entries), routes)
+        return Cost(len(entries), rounds(entries), routes)
 
 
 @dataclass

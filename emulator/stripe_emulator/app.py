@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,6 +96,7 @@ async def stripe_wire(request: web.Request, handler: Next) -> web.StreamResponse
     if request.path.startswith("/_emulator") or not request.path.startswith("/v1/"):
         return await handler(request)
     runtime = request.app[RUNTIME]
+    received = time.time()
     request_id = "req_" + secrets.token_hex(7)
     resource = request.match_info.route.resource
     route_name = resource.canonical if resource is not None else request.path
@@ -140,7 +142,7 @@ async def stripe_wire(request: web.Request, handler: Next) -> web.StreamResponse
             _drop(request)
         return response
     finally:
-        runtime.log.record(request.method, request.path, route_name, status, outcome)
+        runtime.log.record(request.method, request.path, route_name, status, outcome, received)
 
 
 def _failed_after_applying(request: web.Request, api_key: str, request_id: str) -> web.Response:

@@ -14,7 +14,18 @@ class RequestLog:
     # Bounded so a long benchmark cannot grow memory without limit.
     limit: int = 100_000
 
-    def record(self, method: str, path: str, route: str, status: int, outcome: str) -> None:
+    def record(
+        self,
+        method: str,
+        path: str,
+        route: str,
+        status: int,
+        outcome: str,
+        received: float | None = None,
+    ) -> None:
+        """`received`: when the request arrived (before any injected latency); `at`: when
+        it was answered."""
+        now = time.time()
         if len(self.entries) >= self.limit:
             del self.entries[: self.limit // 10]
         self.entries.append(
@@ -24,7 +35,8 @@ class RequestLog:
                 "route": route,
                 "status": status,
                 "outcome": outcome,
-                "at": time.time(),
+                "received": now if received is None else received,
+                "at": now,
             }
         )
 
@@ -34,3 +46,18 @@ class RequestLog:
 
     def reset(self) -> None:
         self.entries.clear()
+
+
+def rounds(entries: list[dict[str, Any]]) -> int:
+    """How many times the client waited for Stripe one answer after another: the longest
+    chain of requests each sent after the one before it was answered.
+
+    Judged by cause rather than by gaps between answer times, so a busy machine that
+    spreads one round's answers apart does not count them as several rounds.
+    """
+    ordered = sorted(entries, key=lambda e: float(e["received"]))
+    depth: list[int] = []
+    for i, entry in enumerate(ordered):
+        before = [depth[j] for j in range(i) if float(ordered[j]["at"]) <= float(entry["received"])]
+        depth.append(1 + max(before, default=0))
+    return max(depth, default=0)
