@@ -15,12 +15,16 @@ from Stripe while an event was being applied is not stored (the events counter m
 `Cache._store_unless_moved`), so a read can never put back a state older than an event.
 A webhook that never arrives is bounded by the documents' lifetime (the staleness bound).
 
-The gateway's own writes (`written_answers.py`) put Stripe's answer in place too. Until a
-write's own event comes, the written state is remembered (`wrote:<id>`, with the gateway
-call that wrote it, or only the call while its answer is awaited): an event of the same
-call with another state is older than the answer and ignored; any other event with
-another state may be older than the write, so it drops the documents it would change
-rather than landing over the written state (`_against_write`).
+The gateway's own writes (`written_answers.py`) put Stripe's answer in place too. From
+just before the answer lands until the write's own event comes, the written state is
+remembered (`wrote:<id>`, with the gateway call that wrote it, or only the call while its
+answer is awaited): every event of the same call leaves the documents to the answer (it
+is older, or the same state with fewer expansions); any other event with another state
+may be older than the write, so it drops the documents it would change rather than
+landing over the written state (`_against_write`). An event placed before a mark was set
+is decided again when its edit lands (`update_document`). An event's version and the
+call behind it are set in one step, so a write's guard never reads one without the
+other.
 """
 
 from __future__ import annotations
@@ -57,10 +61,16 @@ Json = dict[str, Any]
 # Versions outlive Stripe's retries of an event (three days), as the dedupe claims do.
 VERSION_TTL_SECONDS = 4 * 24 * 3600
 INVOICE_PAGES = "invoice-pages"
+# Raises the version and, in the same step, names the call behind it: a write's guard
+# reading both never sees the new version with the previous event's call.
 _RAISE_VERSION = """
 local have = tonumber(redis.call('GET', KEYS[1]) or '-1')
 local new = tonumber(ARGV[1])
-if new > have then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) return 1 end
+if new > have then
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+  redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[2])
+  return 1
+end
 if new == have then return 0 end
 return -1
 """
@@ -135,19 +145,29 @@ def _version(stored: object) -> int | None:
     return stored if isinstance(stored, int) and not isinstance(stored, bool) else None
 
 
-async def order_of(cache: Cache, object_id: str, created: int) -> Order:
+async def order_of(cache: Cache, object_id: str, created: int, call: str | None = None) -> Order:
     """Where an event created at `created` stands among those applied to the object; a
-    newer one becomes the newest. Atomic on both backends."""
+    newer one becomes the newest, made by the gateway call `call` (`ordered_by_key`).
+    Atomic on Redis; in memory the call is named before the version, so a guard that reads
+    the new version reads its call too."""
     key = version_key(object_id)
+    by = json.dumps(call or "")  # as the JSON serializer stores it
     redis = cache.redis
     if redis is not None:
         result = await redis.eval(
-            _RAISE_VERSION, 1, cache.stored_key(key), created, VERSION_TTL_SECONDS
+            _RAISE_VERSION,
+            2,
+            cache.stored_key(key),
+            cache.stored_key(ordered_by_key(object_id)),
+            created,
+            VERSION_TTL_SECONDS,
+            by,
         )
         return Order(int(result))
     stored = await cache.get(key)
     have = stored if isinstance(stored, int) else -1
     if created > have:
+        await cache.set(ordered_by_key(object_id), call or "", ttl=VERSION_TTL_SECONDS)
         await cache.set(key, created, ttl=VERSION_TTL_SECONDS)
         return Order.NEWER
     return Order.SAME_SECOND if created == have else Order.OLDER
@@ -260,48 +280,65 @@ async def apply_event(
     if plan is None:
         return False
     object_id = _id(obj.get("id"))
-    order = await order_of(cache, object_id, created) if object_id else Order.SAME_SECOND
+    call = call_of(request_key)
+    order = await order_of(cache, object_id, created, call) if object_id else Order.SAME_SECOND
     if order is Order.OLDER:
         return True
     plan.cautious = order is Order.SAME_SECOND
+    against = None
     if object_id is not None:
-        call = call_of(request_key)
-        if order is Order.NEWER:
-            # After the version (a write's guard reading both sees a stale call, and drops).
-            await cache.set(ordered_by_key(object_id), call or "", ttl=VERSION_TTL_SECONDS)
-        await _against_write(cache, object_id, event_type, obj, plan, call)
+        against = await _against_write(cache, object_id, event_type, obj, plan, call)
     version = (object_id, created) if object_id and order is Order.NEWER else None
-    await carry_out(cache, customer_id, plan, version)
+    await carry_out(cache, customer_id, plan, version, against=against)
     return True
+
+
+@dataclass(frozen=True)
+class Against:
+    """The `wrote:` mark an event was placed against (`_against_write`): if a write's answer
+    set another before the event's edit lands, the edit is decided again
+    (`update_document`)."""
+
+    object_id: str
+    seen: object
+    call: str | None
+
+
+# After a write's own event: only the call is remembered (its earlier events may still
+# come), and events of other calls are ordered by version again.
+OWN_EVENT_CAME = "own"
 
 
 async def _against_write(
     cache: Cache, object_id: str, event_type: str, obj: Json, plan: Plan, call: str | None
-) -> None:
+) -> Against:
     """An event about an object the gateway wrote, before the write's own event came.
 
-    Its own event (the written state) ends the wait. One with another state, made by an
-    earlier request of the same gateway call (a schedule before its phases), is older than
-    the answer: ignored; so is one of a call still waiting for its answer (`writing`),
-    which the answer will state. Any other may be older than the write: what it would
-    change is dropped instead."""
-    flag = await cache.get(written_key(object_id))
+    Any event of the write's own call leaves the documents to the answer, which states the
+    call's last state with the expansions the cache holds (an event's object names them by
+    id only; its own event too, which may come before the answer is in place). Its own
+    event (the written state) ends the wait for other calls' events. Any other event with
+    another state may be older than the write: what it would change is dropped instead."""
+    key = written_key(object_id)
+    flag = await cache.get(key)
+    against = Against(object_id, flag, call)
     if not isinstance(flag, dict):
-        return
+        return against
     written = flag.get("state")
-    if not isinstance(written, dict):
-        if call is not None and call == flag.get("call"):
-            plan.edits, plan.invoice = {}, None
-        else:
-            plan.cautious = True
-        return
-    if _writes_own(written, event_type, obj):
-        await cache.delete(written_key(object_id))
-        return
+    own = isinstance(written, dict) and _writes_own(written, event_type, obj)
     if call is not None and call == flag.get("call"):
         plan.edits, plan.invoice = {}, None
-        return
-    plan.cautious = True
+        if own:
+            came = {"call": call, "state": None, OWN_EVENT_CAME: True}
+            await cache.set(key, came, ttl=await cache.expires_in(key) or VERSION_TTL_SECONDS)
+            return Against(object_id, came, call)
+        return against
+    if own:
+        await cache.delete(key)
+        return Against(object_id, None, call)
+    if not flag.get(OWN_EVENT_CAME):
+        plan.cautious = True
+    return against
 
 
 def _writes_own(written: Json, event_type: str, obj: Json) -> bool:
@@ -323,14 +360,15 @@ async def carry_out(
     plan: Plan,
     version: tuple[str, int] | None = None,
     guard: Guard | None = None,
+    against: Against | None = None,
 ) -> None:
     prefix = f"cus:{customer_id}:{await cache.generation(customer_id)}:"
     for kind, edit in plan.edits.items():
         cautious = partial(_unless_changed, edit) if plan.cautious else edit
-        await update_document(cache, prefix + kind, cautious, version, guard)
+        await update_document(cache, prefix + kind, cautious, version, guard, against)
     if plan.invoice is not None:
         await _update_invoice_pages(
-            cache, prefix, plan.invoice, version, guard, cautious=plan.cautious
+            cache, prefix, plan.invoice, version, guard, cautious=plan.cautious, against=against
         )
     if plan.invoice_pages:
         for kind in await _invoice_page_kinds(cache, prefix):
@@ -385,6 +423,7 @@ async def _update_invoice_pages(
     guard: Guard | None = None,
     *,
     cautious: bool = False,
+    against: Against | None = None,
 ) -> None:
     belongs = not invoice.get("deleted")
     for kind in await _invoice_page_kinds(cache, prefix):
@@ -401,7 +440,28 @@ async def _update_invoice_pages(
         )
         if cautious:
             edit = partial(_unless_changed, edit)
-        await update_document(cache, prefix + kind, edit, version, guard)
+        await update_document(cache, prefix + kind, edit, version, guard, against)
+
+
+def _against_mark(against: Against, now: object, outcome: Outcome) -> Outcome:
+    """An event's edit, when the `wrote:` mark it was placed against may have changed: the
+    same mark, as decided; one set by a write of the event's own call, left to its answer
+    (`SAME`); any other, dropped."""
+    if now == against.seen:
+        return outcome
+    if isinstance(now, dict) and against.call is not None and now.get("call") == against.call:
+        return SAME
+    return DROP
+
+
+def _decoded(raw: object) -> object:
+    """A value read from Redis directly, as the JSON serializer stored it."""
+    if raw is None:
+        return None
+    try:
+        return json.loads(raw.decode() if isinstance(raw, bytes) else str(raw))
+    except ValueError:
+        return raw
 
 
 def _still_placed(guard: Guard, newest: int | None, by: object) -> bool:
@@ -422,6 +482,7 @@ async def update_document(
     edit: Callable[[Json], Outcome],
     version: tuple[str, int] | None = None,
     guard: Guard | None = None,
+    against: Against | None = None,
 ) -> None:
     """Apply `edit` to the document under `key`, if cached, keeping its expiry; atomic
     (Redis: optimistic, WATCH; when the document keeps changing under it, it is dropped).
@@ -435,7 +496,11 @@ async def update_document(
     `guard`: a write's answer lands only while no event about the object was ordered since
     the write began, or the newest one ordered was made by the write's own call (its state
     is the answer's or an earlier one); otherwise the document is dropped (the event may be
-    older or newer than the write: the next read asks Stripe)."""
+    older or newer than the write: the next read asks Stripe).
+
+    `against`: the `wrote:` mark an event was placed against. A write's answer may set
+    another between that and this edit (Redis: watched; memory: read again): then an event
+    of that write's call leaves the document to the answer, any other edit is dropped."""
     tracked = version[0] if version is not None else guard.object_id if guard else None
     redis = cache.redis
     if redis is None:
@@ -447,6 +512,12 @@ async def update_document(
                 by = await cache.get(ordered_by_key(guard.object_id))
                 if not _still_placed(guard, newest, by):
                     outcome = DROP
+            if isinstance(outcome, dict) and against is not None:
+                outcome = _against_mark(
+                    against, await cache.get(written_key(against.object_id)), outcome
+                )
+                if outcome is SAME:
+                    return
             ttl = await cache.expires_in(key)
             if outcome is DROP or (isinstance(outcome, dict) and ttl <= 0):
                 await cache.delete(key)
@@ -456,7 +527,9 @@ async def update_document(
     from redis.exceptions import WatchError
 
     name = cache.stored_key(key)
-    watched = [name] if tracked is None else [name, cache.stored_key(version_key(tracked))]
+    versioned = cache.stored_key(version_key(tracked)) if tracked is not None else None
+    mark = cache.stored_key(written_key(against.object_id)) if against is not None else None
+    watched = [k for k in (name, versioned, mark) if k is not None]
     for _ in range(UPDATE_ATTEMPTS):
         async with redis.pipeline(transaction=True) as pipe:
             try:
@@ -468,8 +541,12 @@ async def update_document(
                 outcome = edit(doc) if isinstance(doc, dict) else DROP
                 if outcome is SAME:
                     return
-                if isinstance(outcome, dict) and len(watched) > 1:
-                    newest = _version(await pipe.get(watched[1]))
+                if isinstance(outcome, dict) and against is not None and mark is not None:
+                    outcome = _against_mark(against, _decoded(await pipe.get(mark)), outcome)
+                    if outcome is SAME:
+                        return
+                if isinstance(outcome, dict) and versioned is not None:
+                    newest = _version(await pipe.get(versioned))
                     if version is not None and newest != version[1]:
                         return  # a newer event about the object came in meanwhile
                     if guard is not None:
@@ -491,6 +568,7 @@ async def update_document(
 
 
 __all__ = [
+    "Against",
     "Guard",
     "Order",
     "apply_event",

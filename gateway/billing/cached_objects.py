@@ -85,9 +85,22 @@ def same_state(cached: Json, new: Json) -> bool:
     return all(have.get(key) == value for key, value in _plain(new).items())
 
 
+def _expansions_held(cached: Json, new: Json) -> bool:
+    """Whether every object `new` expands (a write's answer: a subscription's schedule with
+    its phases) is held by `cached` as it is; an event names them by id only."""
+    for key, value in new.items():
+        expanded = _expanded_id(value) is not None or (
+            isinstance(value, list) and value and all(_expanded_id(v) for v in value)
+        )
+        if expanded and cached.get(key) != value:
+            return False
+    return True
+
+
 def replaced(cached: Json, new: Json) -> Outcome:
-    """A cached single object after `new` (the same object's newer state)."""
-    if same_state(cached, new):
+    """A cached single object after `new` (the same object's newer state, with the objects
+    it expands: those replace the cached expansions)."""
+    if same_state(cached, new) and _expansions_held(cached, new):
         return SAME
     result = merged(cached, new)
     return DROP if result is None else {**result, **_meta(cached)}

@@ -10,8 +10,10 @@ orders events among themselves):
 - the answer lands while no event about the object was ordered during the write, or the
   newest one ordered is the call's own; otherwise (an event that may be older or newer)
   the documents it would change are dropped and read again (`cache_updates.Guard`);
-- once in place, the written state is remembered until the write's own event comes, so a
-  late event with another state cannot land over it (`cache_updates._against_write`).
+- from just before it is put in place, the written state is remembered until the write's
+  own event comes, so a late event with another state cannot land over it
+  (`cache_updates._against_write`); this covers the objects the call created too (a
+  schedule made by the call, whose creation event states one phase, not the answer's two).
 
 Two concurrent writes of one object are ordered by their own events when they come. A
 write that failed or lost its answer is not applied here: its caller empties the cache.
@@ -87,11 +89,13 @@ async def apply_written(cache: Cache, customer_id: str, written: Written, ttl: f
     prefix = f"cus:{customer_id}:{await cache.generation(customer_id)}:"
     if written.invoiced and kind == "subscription":
         plan.invoice_pages = await _invoiced_at_once(cache, prefix, obj)
-    await carry_out(cache, customer_id, plan, guard=Guard(object_id, written.seen, written.call))
-    # Only now: until the answer is in place, the call's events wait for it (`writing`).
+    # Before the answer lands: an event of the call read after this (an object the call
+    # created, such as a schedule, has no `writing` mark) is then placed against the written
+    # state and cannot land an earlier state over the answer.
     for written_id, state in _written_objects(obj):
         flag = {"call": written.call, "state": state}
         await cache.set(written_key(written_id), flag, ttl=min(ttl, WRITTEN_TTL_SECONDS))
+    await carry_out(cache, customer_id, plan, guard=Guard(object_id, written.seen, written.call))
     return True
 
 

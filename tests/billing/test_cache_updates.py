@@ -17,10 +17,12 @@ from gateway.billing.cache_updates import (
     Order,
     apply_event,
     order_of,
+    ordered_by_key,
     remember_invoice_page,
     update_document,
+    version_of,
 )
-from gateway.billing.cached_objects import in_page
+from gateway.billing.cached_objects import SAME, in_page, replaced
 from gateway.billing.written_answers import Written, apply_written
 from gateway.settings import Settings
 from gateway.store import Cache
@@ -76,6 +78,17 @@ async def test_order_per_object(cache: Cache) -> None:
     assert await order_of(cache, "sub_1", 200) is Order.SAME_SECOND
     assert await order_of(cache, "sub_1", 201) is Order.NEWER
     assert await order_of(cache, "sub_2", 1) is Order.NEWER
+
+
+async def test_a_newer_event_names_its_call_with_its_version(cache: Cache) -> None:
+    """A write's guard reads the version and the call behind it: both move together."""
+    assert await order_of(cache, "sub_1", 200, "gw_first") is Order.NEWER
+    assert await version_of(cache, "sub_1") == 200
+    assert await cache.get(ordered_by_key("sub_1")) == "gw_first"
+    assert await order_of(cache, "sub_1", 201) is Order.NEWER  # not the gateway's
+    assert await cache.get(ordered_by_key("sub_1")) == ""
+    assert await order_of(cache, "sub_1", 150, "gw_late") is Order.OLDER
+    assert await cache.get(ordered_by_key("sub_1")) == ""
 
 
 async def test_a_read_loaded_while_an_event_applied_is_not_stored(cache: Cache) -> None:
@@ -316,3 +329,13 @@ async def test_an_older_state_never_lands_after_a_newer_event_read_the_list(
     assert [pm["id"] for pm in listed["data"]] == ["pm_other"]
     await first.close()
     await second.close()
+
+
+def test_an_answers_expanded_schedule_replaces_the_cached_one() -> None:
+    """A rewritten schedule keeps its id: its new phases still replace the cached ones,
+    while an event naming the schedule by id keeps the cached expansion."""
+    old = {"id": "sub_sched_1", "object": "subscription_schedule", "phases": [1]}
+    new = {**old, "phases": [1, 2]}
+    cached = {**sub("sub_1"), "schedule": old}
+    assert replaced(cached, {**sub("sub_1"), "schedule": new}) == {**cached, "schedule": new}
+    assert replaced(cached, {**sub("sub_1"), "schedule": "sub_sched_1"}) is SAME
