@@ -18,6 +18,7 @@ import asyncio
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import aiohttp
 from client import RequestFailed, graphql, payload_ok, redeem, set_stripe_latency, token_for
@@ -100,7 +101,16 @@ async def main(args: argparse.Namespace) -> int:
     customers = clients * CUSTOMERS_PER_CLIENT
     months = 1 if args.quick else 2
     async with bench_stack(customers=customers, months=months, pin=not args.no_pin) as stack:
-        gateway = await stack.gateway()
+        trace_env = (
+            {
+                "PYTHONPATH": str(Path(__file__).parent / "memtrace"),
+                "BENCH_TRACEMALLOC_DIR": args.trace,
+                "BENCH_TRACEMALLOC_FIRST": str(checkpoint),
+            }
+            if args.trace
+            else None
+        )
+        gateway = await stack.gateway(extra_env=trace_env)
         samples: list[tuple[float, int, int]] = []
         tally = Tally()
         connector = aiohttp.TCPConnector(limit=clients)
@@ -164,4 +174,11 @@ if __name__ == "__main__":
     common_arguments(parser)
     parser.add_argument("--minutes", type=float, default=5.0, help="length of the run")
     parser.add_argument("--concurrency", type=int, default=16, help="clients")
+    parser.add_argument(
+        "--trace",
+        metavar="DIR",
+        type=lambda path: str(Path(path).resolve()),
+        help="trace the gateway's allocations (tracemalloc, slow) and write the growth since "
+        "the checkpoint to DIR every 30 s (bench/memtrace/sitecustomize.py)",
+    )
     sys.exit(asyncio.run(main(parser.parse_args())))

@@ -15,6 +15,8 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from aiocache import SimpleMemoryCache
+
 from ..observability.metrics import CACHE_LOOKUPS, cache_kind
 from .backends import backend_for
 from .decoded_json import DecodedJson, as_decoded
@@ -73,7 +75,7 @@ class Cache:
 
     @property
     def shared(self) -> bool:
-        return type(self._backend).__name__ != "SimpleMemoryCache"
+        return not isinstance(self._backend, SimpleMemoryCache)
 
     @property
     def redis(self) -> Any | None:
