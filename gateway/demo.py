@@ -57,8 +57,13 @@ def demo_settings(
     )
 
 
+DEMO_SHUTDOWN_SECONDS = 2.0
+
+
 async def _start(app: web.Application, host: str, port: int) -> web.AppRunner:
-    runner = web.AppRunner(app, handle_signals=False)
+    # Ctrl-C ends the demo at once: a request still open (a live stream, a webhook being
+    # handled) gets two seconds, not aiohttp's default minute.
+    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=DEMO_SHUTDOWN_SECONDS)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     return runner
