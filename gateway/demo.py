@@ -9,9 +9,11 @@ beside the gateway by `scripts/demo`; the gateway's wheel does not carry it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
 import os
 import secrets
+import signal
 import sys
 from typing import TYPE_CHECKING
 
@@ -22,6 +24,8 @@ from .app import SERVICES, create_app
 from .settings import Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from .auth.sessions import SessionStore
 
 DEMO_STRIPE_KEY = "sk_test_demo_gateway_0000"
@@ -58,6 +62,29 @@ def demo_settings(
 
 
 DEMO_SHUTDOWN_SECONDS = 2.0
+# Ctrl-C, and what `docker stop` or a process manager sends.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def stop_requests() -> Iterator[asyncio.Event]:
+    """An event set on Ctrl-C or SIGTERM, for as long as the block runs.
+
+    Installed on the loop rather than left to asyncio.run: a shell that starts the demo in
+    the background (`scripts/demo &` in a script) hands it SIGINT ignored, and asyncio.run
+    then leaves Ctrl-C ignored, so the demo could only be killed. `serve` (aiohttp's
+    run_app) installs its handlers the same way. Once the block ends, a second Ctrl-C
+    interrupts the cleanup.
+    """
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for number in STOP_SIGNALS:
+        loop.add_signal_handler(number, stop.set)
+    try:
+        yield stop
+    finally:
+        for number in STOP_SIGNALS:
+            loop.remove_signal_handler(number)
 
 
 async def _start(app: web.Application, host: str, port: int) -> web.AppRunner:
@@ -174,8 +201,9 @@ async def serve_demo(host: str, port: int, emulator_port: int) -> None:
             link = await demo_portal_link(services.sessions, roles[DEMO_ROLE], default, return_url)
             graphql_url = f"http://{host}:{port}/graphql"
             codes = seeded_promotion_codes(emu)
-            print(banner(graphql_url, admin_key, token, roles, link, codes), flush=True)
-            await asyncio.Event().wait()
+            with stop_requests() as stopped:
+                print(banner(graphql_url, admin_key, token, roles, link, codes), flush=True)
+                await stopped.wait()
         finally:
             await gateway.cleanup()
     finally:

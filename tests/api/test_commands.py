@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING
 
 import aiohttp
+import pytest
 
 if TYPE_CHECKING:
     import stripe
@@ -107,8 +108,10 @@ async def test_serve_reads_its_settings_from_the_environment(
     assert "sk_test_serve" not in logged
 
 
-async def test_demo_prints_a_working_token() -> None:
-    port, emulator_port = _free_port(), _free_port()
+async def _start_demo(
+    port: int, emulator_port: int, *, sigint_ignored: bool = False
+) -> tuple[asyncio.subprocess.Process, str]:
+    """The demo as `scripts/demo` runs it, and its banner once it is serving."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -120,6 +123,8 @@ async def test_demo_prints_a_working_token() -> None:
         str(emulator_port),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
+        # What a non-interactive shell does to a command it starts with `&`.
+        preexec_fn=_ignore_sigint if sigint_ignored else None,
     )
     assert process.stdout is not None
     banner = ""
@@ -129,6 +134,20 @@ async def test_demo_prints_a_working_token() -> None:
                 line = await process.stdout.readline()
                 assert line, banner
                 banner += line.decode()
+    except BaseException:
+        await _stop(process)
+        raise
+    return process, banner
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+async def test_demo_prints_a_working_token() -> None:
+    port, emulator_port = _free_port(), _free_port()
+    process, banner = await _start_demo(port, emulator_port)
+    try:
         graphiql = re.search(r"GraphiQL\s+(\S+)", banner)
         token = re.search(r"Access token\s+(\S+)", banner)
         admin_key = re.search(r"Admin key\s+(\S+)", banner)
@@ -198,3 +217,22 @@ async def test_demo_prints_a_working_token() -> None:
     finally:
         code = await _stop(process)
     assert code == 0
+
+
+@pytest.mark.parametrize(
+    ("stop_signal", "sigint_ignored"),
+    [(signal.SIGINT, True), (signal.SIGTERM, False)],
+    ids=["ctrl-c-when-started-in-the-background", "sigterm"],
+)
+async def test_the_demo_stops_when_asked(stop_signal: signal.Signals, sigint_ignored: bool) -> None:
+    process, _ = await _start_demo(_free_port(), _free_port(), sigint_ignored=sigint_ignored)
+    process.send_signal(stop_signal)
+    try:
+        async with asyncio.timeout(10):
+            code = await process.wait()
+    finally:
+        await _stop(process)
+    assert process.stdout is not None
+    logged = (await process.stdout.read()).decode()
+    assert code == 0, logged
+    assert "Traceback" not in logged
