@@ -42,7 +42,7 @@ ONE_PREVIEW = Counter({PREVIEW: 1})
 async def truth(client: stripe.StripeClient, customer_id: str) -> dict[str, Any]:
     """What Stripe holds, in the overview's terms."""
     customer: Any = await client.v1.customers.retrieve_async(customer_id, {"expand": ["tax_ids"]})
-    methods = await client.v1.customers.payment_methods.list_async(customer_id)
+    methods = await client.v1.customers.payment_methods.list_async(customer_id, {"limit": 100})
     subs = await client.v1.subscriptions.list_async({"customer": customer_id})
     invoices = await client.v1.invoices.list_async({"customer": customer_id, "limit": 10})
     return {
