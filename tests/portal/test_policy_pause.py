@@ -114,6 +114,11 @@ DECISIONS: list[tuple[str, Callable[[], Any], Any]] = [
         timed(weeks(1), NOW + 7 * DAY),
     ),
     (
+        "a deprecated date hours early, on the UTC day before the end (a client's midnight)",
+        lambda: decide_pause(ctx(WEEKS), subscription(), resumes_at=NOW + 7 * DAY - 9 * 3600),
+        timed(weeks(1), NOW + 7 * DAY),
+    ),
+    (
         "indefinite: open-ended",
         lambda: decide_pause(ctx(INDEFINITE), subscription()),
         OPEN_ENDED,
@@ -269,6 +274,12 @@ REFUSALS: list[tuple[str, Callable[[], Any], RefusalCode, str | None]] = [
     (
         "indefinite: a date too far",
         lambda: decide_pause(ctx(INDEFINITE), subscription(), resumes_at=NOW + 6 * 366 * DAY),
+        ErrorCode.PAUSE_DURATION_NOT_OFFERED,
+        "resumesAt",
+    ),
+    (
+        "a deprecated date half a day from the end of an offered length",
+        lambda: decide_pause(ctx(WEEKS), subscription(), resumes_at=NOW + 7 * DAY + 12 * 3600),
         ErrorCode.PAUSE_DURATION_NOT_OFFERED,
         "resumesAt",
     ),

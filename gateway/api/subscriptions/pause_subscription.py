@@ -49,9 +49,9 @@ class PauseSubscriptionInput:
     )
     resumes_at: datetime | None = strawberry.field(
         default=None,
-        description="Deprecated: give `pauseFor`. Accepted only as the day one of the offered "
-        "pause lengths ends when counted from now on Stripe's clock (that length is then "
-        "used), or any date up to three years away when the configuration allows "
+        description="Deprecated: give `pauseFor`. Accepted only within 12 hours of the end "
+        "of one of the offered pause lengths counted from now on Stripe's clock (that length "
+        "is then used), or any date up to three years away when the configuration allows "
         "`indefinite` pauses; otherwise refused with PAUSE_DURATION_NOT_OFFERED.",
         deprecation_reason="Give `pauseFor`, one of the configured pause lengths.",
     )

@@ -66,6 +66,11 @@ RESUME_SETTINGS = {
 }
 
 
+# How far a deprecated `resumesAt` may be from an offered length's end. Less than half a
+# day, so a date never stands for two daily lengths.
+DEPRECATED_DATE_SLACK = 12 * 3600
+
+
 @dataclass(frozen=True)
 class PauseOption:
     """A preset pause length and the `resumes_at` it gives when chosen now."""
@@ -168,14 +173,15 @@ def _offered_length(
             if resumes_at > ctx.now + MAX_PAUSE_DAYS * 86_400:
                 return _not_offered("A pause can last three years at most.", "resumesAt")
             return resumes_at
-        # Deprecated: a date is accepted only as the day one of the lengths ends today.
-        day = datetime.fromtimestamp(resumes_at, UTC).date()
-        for option in options:
-            if datetime.fromtimestamp(option.resumes_at, UTC).date() == day:
-                return (option.interval, option.interval_count)
+        # Deprecated: a date stands for the length that ends nearest to it, within
+        # DEPRECATED_DATE_SLACK (a client counting on its own clock, or from its own midnight).
+        near = [o for o in options if abs(o.resumes_at - resumes_at) < DEPRECATED_DATE_SLACK]
+        if near:
+            option = min(near, key=lambda o: abs(o.resumes_at - resumes_at))
+            return (option.interval, option.interval_count)
         return _not_offered(
-            "The resume date is not the end of one of the offered pause lengths; choose one "
-            "with `pauseFor`.",
+            "The resume date is not within 12 hours of the end of one of the offered pause "
+            "lengths; choose one with `pauseFor`.",
             "resumesAt",
         )
     if indefinite:
