@@ -37,7 +37,6 @@ from .products import fetch_product
 from .promotion_codes import find_promotion_code
 from .resume_previews import ResumePreview, preview_resume
 from .scheduled_changes import queued_phases, schedule_change, undo_queued_change
-from .scheduled_pauses import schedule_pause
 from .setup_intents import (
     TEST_PAYMENT_METHOD_PREFIX,
     confirm_setup_intent,
@@ -50,6 +49,7 @@ from .subscription_changes import (
     cancel_subscription_now,
     pause_subscription,
     resume_subscription,
+    schedule_pause,
     update_subscription,
 )
 from .subscription_ids import recall_subscription_ids

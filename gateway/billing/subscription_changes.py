@@ -1,4 +1,5 @@
-"""Writes to one subscription: update it, cancel it now, resume it.
+"""Writes to one subscription: update it, cancel it now, pause it (now, or for a length
+through a schedule), resume it.
 
 Each sends the exact parameters a policy decision holds, adding only an idempotency key
 and `expand` (so the answer renders like a read, queued change included). Afterwards the
@@ -23,7 +24,8 @@ from ..models import Subscription
 from .client import Billing, as_json
 from .errors import BillingError
 from .schedule_release import DROPPED_MESSAGE, release_key, release_schedule
-from .subscription_truth import subscription_if
+from .subscription_truth import EXPAND as READ_EXPAND
+from .subscription_truth import read_subscription, subscription_if
 from .subscriptions import DISCOUNT_EXPAND
 from .writes import (
     answered,
@@ -39,10 +41,13 @@ if TYPE_CHECKING:
         SubscriptionCancelParams,
         SubscriptionPauseParams,
         SubscriptionResumeParams,
+        SubscriptionScheduleCreateParams,
         SubscriptionUpdateParams,
     )
 
 EXPAND = ["schedule", *DISCOUNT_EXPAND]
+# A schedule's subscription, as a read expands it.
+SCHEDULE_SUBSCRIPTION_EXPAND = ["subscription", *(f"subscription.{path}" for path in READ_EXPAND)]
 
 
 def _with_expand(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -63,17 +68,26 @@ async def _write(
     release_schedule_id: str | None,
     released_message: str = DROPPED_MESSAGE,
     settled_if_refused: bool = False,
+    subscription_of: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> Subscription:
     """Run one subscription write, then forget the customer's cache whatever happened (or,
     with webhooks keeping it, put Stripe's answer in place).
 
     `settled_if_refused`: a refusal is checked like a lost answer, because Stripe may have
-    got there by itself (a scheduled resume racing the customer's): if `holds` says the
-    subscription is as wanted, that is the answer.
+    got there by itself (a scheduled resume racing a customer's, a concurrent pause): if
+    `holds` says the subscription is as wanted, that is the answer.
+    `subscription_of`: where the subscription sits in an answer about another object (a
+    schedule's); such an answer only empties the cache, since its events are another
+    object's.
     """
     released = False
     written: dict[str, Any] | None = None
-    versions = await versions_before(billing, subscription_id, key=idempotency_key)
+    subscription: dict[str, Any]
+    versions = (
+        None
+        if subscription_of is not None
+        else await versions_before(billing, subscription_id, key=idempotency_key)
+    )
     try:
         if release_schedule_id is not None:
             await release_schedule(
@@ -85,8 +99,9 @@ async def _write(
             released = True
         try:
             with stripe_write(noun="Subscription"):
-                answer = await send()
-            written = as_json(answer)
+                answer = as_json(await send())
+            subscription = answer if subscription_of is None else subscription_of(answer)
+            written = subscription
         except BillingError as exc:
             failure = exc
             if holds is not None and settled_if_refused and exc.code is ErrorCode.INVALID_INPUT:
@@ -108,11 +123,11 @@ async def _write(
         # The write may have invoiced at once (a proration, a final invoice).
         answer_in_place = (
             ()
-            if written is None
+            if written is None or versions is None
             else (answered(versions, written, invoiced=True, key=idempotency_key),)
         )
         await forget_customer(billing, customer_id, *answer_in_place)
-    return Subscription.from_stripe(written or as_json(answer))
+    return Subscription.from_stripe(subscription)
 
 
 async def update_subscription(
@@ -225,6 +240,50 @@ async def pause_subscription(
     )
 
 
+async def schedule_pause(
+    billing: Billing,
+    customer_id: str,
+    subscription_id: str,
+    params: Mapping[str, Any],
+    idempotency_key: str,
+    *,
+    holds: Holds,
+    release_schedule_id: str | None = None,
+) -> Subscription:
+    """`POST /v1/subscription_schedules` with `params`: a schedule made from the subscription
+    with a pause schedule, Stripe's way to pause now and resume at a date (one call; the
+    answer carries the subscription, expanded as a read expands it). The gateway's spent
+    schedule (`release_schedule_id`) is released first: it would stand in the way.
+
+    An answer replayed from an earlier attempt that no longer holds is replaced by a read.
+    """
+    answer = await _write(
+        billing,
+        customer_id,
+        subscription_id,
+        lambda: billing.stripe.v1.subscription_schedules.create_async(
+            cast(
+                "SubscriptionScheduleCreateParams",
+                {**params, "expand": SCHEDULE_SUBSCRIPTION_EXPAND},
+            ),
+            with_key(idempotency_key),
+        ),
+        idempotency_key=idempotency_key,
+        holds=holds,
+        release_schedule_id=release_schedule_id,
+        settled_if_refused=True,
+        subscription_of=lambda schedule: cast("dict[str, Any]", schedule["subscription"]),
+    )
+    if holds(answer):
+        return answer
+    try:
+        return await read_subscription(billing, subscription_id)
+    except BillingError as exc:
+        exc.say(PAUSED_READ_BACK_FAILED)
+        raise
+
+
+PAUSED_READ_BACK_FAILED = "The subscription was paused. Reload to see it."
 RESUME_DATE_DROPPED = (
     "The date the subscription was to resume by itself was removed; it stays paused until "
     "it is resumed. "
