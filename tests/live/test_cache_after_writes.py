@@ -43,7 +43,9 @@ async def truth(client: stripe.StripeClient, customer_id: str) -> dict[str, Any]
     """What Stripe holds, in the overview's terms."""
     customer: Any = await client.v1.customers.retrieve_async(customer_id, {"expand": ["tax_ids"]})
     methods = await client.v1.customers.payment_methods.list_async(customer_id, {"limit": 100})
-    subs = await client.v1.subscriptions.list_async({"customer": customer_id})
+    subs = await client.v1.subscriptions.list_async(
+        {"customer": customer_id, "expand": ["data.schedule"]}
+    )
     invoices = await client.v1.invoices.list_async({"customer": customer_id, "limit": 10})
     return {
         "name": customer.name,
@@ -57,13 +59,22 @@ async def truth(client: stripe.StripeClient, customer_id: str) -> dict[str, Any]
                 s.id,
                 s.status.upper(),
                 s.cancel_at_period_end,
-                s.schedule is not None,
+                queues_a_change(s.schedule),
                 tuple(i.quantity for i in s["items"].data),
             )
             for s in subs.data
         ),
         "invoices": [(i.id, str(i.status).upper()) for i in invoices.data],
     }
+
+
+def queues_a_change(schedule: Any) -> bool:
+    """A schedule still to change the subscription: a phase after the current one (in its
+    last phase a schedule is still attached, but nothing is queued)."""
+    if schedule is None or schedule.status not in ("not_started", "active"):
+        return False
+    current = schedule.current_phase.start_date if schedule.current_phase else 0
+    return any(phase.start_date > current for phase in schedule.phases)
 
 
 def shown(data: dict[str, Any]) -> dict[str, Any]:
