@@ -45,13 +45,7 @@ from .setup_intents import (
     talks_to_stripe,
 )
 from .stripe_budget import StripeBudget, begin_change, budgeted, end_change
-from .subscription_changes import (
-    cancel_subscription_now,
-    pause_subscription,
-    resume_subscription,
-    schedule_pause,
-    update_subscription,
-)
+from .subscription_changes import SubscriptionCall, write_subscription
 from .subscription_ids import recall_subscription_ids
 from .subscription_truth import read_subscription
 from .subscriptions import fetch_subscription, list_subscriptions
@@ -78,10 +72,10 @@ __all__ = [
     "PaymentMethodChange",
     "ResumePreview",
     "StripeBudget",
+    "SubscriptionCall",
     "add_tax_id",
     "begin_change",
     "budgeted",
-    "cancel_subscription_now",
     "change_payment_methods",
     "clock_time",
     "confirm_setup_intent",
@@ -111,7 +105,6 @@ __all__ = [
     "list_subscriptions",
     "list_tax_ids",
     "open_stripe",
-    "pause_subscription",
     "pay_invoice",
     "preview_change",
     "preview_resume",
@@ -123,13 +116,11 @@ __all__ = [
     "recall_subscription_ids",
     "remember_outcome",
     "remove_tax_id",
-    "resume_subscription",
     "schedule_change",
-    "schedule_pause",
     "talks_to_stripe",
     "tax_ids_of",
     "undo_queued_change",
     "upcoming_invoice",
     "update_customer",
-    "update_subscription",
+    "write_subscription",
 ]

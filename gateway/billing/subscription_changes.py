@@ -17,7 +17,7 @@ an error after it says the queued change was undone.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from ..errors import ErrorCode
 from ..models import Subscription
@@ -38,11 +38,7 @@ from .writes import (
 
 if TYPE_CHECKING:
     from stripe.params import (
-        SubscriptionCancelParams,
-        SubscriptionPauseParams,
-        SubscriptionResumeParams,
         SubscriptionScheduleCreateParams,
-        SubscriptionUpdateParams,
     )
 
 EXPAND = ["schedule", *DISCOUNT_EXPAND]
@@ -55,6 +51,7 @@ def _with_expand(params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 Holds = Callable[[Subscription], bool]
+SubscriptionCall = Literal["update", "cancel", "pause", "schedule", "resume"]
 
 
 async def _write(
@@ -130,8 +127,9 @@ async def _write(
     return Subscription.from_stripe(subscription)
 
 
-async def update_subscription(
+async def write_subscription(
     billing: Billing,
+    call: SubscriptionCall,
     customer_id: str,
     subscription_id: str,
     params: Mapping[str, Any],
@@ -140,123 +138,65 @@ async def update_subscription(
     holds: Holds | None = None,
     release_schedule_id: str | None = None,
 ) -> Subscription:
-    """`POST /v1/subscriptions/{id}` with `params`."""
-    return await _write(
-        billing,
-        customer_id,
-        subscription_id,
-        lambda: billing.stripe.v1.subscriptions.update_async(
-            subscription_id,
-            cast("SubscriptionUpdateParams", _with_expand(params)),
-            with_key(idempotency_key),
-        ),
-        idempotency_key=idempotency_key,
-        holds=holds,
-        release_schedule_id=release_schedule_id,
-    )
+    """The write a decision names, with its `params`:
 
+    - `update`: `POST /v1/subscriptions/{id}`;
+    - `cancel`: `DELETE /v1/subscriptions/{id}` (prorate, cancellation details);
+    - `pause`: `POST /v1/subscriptions/{id}/pause`, Stripe's `paused` status until resumed;
+    - `schedule`: `POST /v1/subscription_schedules`, a schedule made from the subscription
+      with a pause schedule, Stripe's way to pause now and resume at a date (one call; the
+      answer carries the subscription, expanded as a read expands it);
+    - `resume`: `POST /v1/subscriptions/{id}/resume`, for Stripe's `paused` status.
 
-async def cancel_subscription_now(
-    billing: Billing,
-    customer_id: str,
-    subscription_id: str,
-    params: Mapping[str, Any],
-    idempotency_key: str,
-    *,
-    holds: Holds | None = None,
-    release_schedule_id: str | None = None,
-) -> Subscription:
-    """`DELETE /v1/subscriptions/{id}` with `params` (prorate, cancellation details)."""
-    return await _write(
-        billing,
-        customer_id,
-        subscription_id,
-        lambda: billing.stripe.v1.subscriptions.cancel_async(
-            subscription_id,
-            cast("SubscriptionCancelParams", _with_expand(params)),
-            with_key(idempotency_key),
-        ),
-        idempotency_key=idempotency_key,
-        holds=holds,
-        release_schedule_id=release_schedule_id,
-    )
-
-
-async def resume_subscription(
-    billing: Billing,
-    customer_id: str,
-    subscription_id: str,
-    params: Mapping[str, Any],
-    idempotency_key: str,
-    *,
-    holds: Holds | None = None,
-    release_schedule_id: str | None = None,
-) -> Subscription:
-    """`POST /v1/subscriptions/{id}/resume`: a subscription in Stripe's `paused` status.
-
-    The gateway's pause schedule (`release_schedule_id`) is released first, so its resume
-    date cannot act afterwards; when Stripe's scheduled resume got there first, the
-    refusal to resume an active subscription is that success."""
-    return await _write(
-        billing,
-        customer_id,
-        subscription_id,
-        lambda: billing.stripe.v1.subscriptions.resume_async(
-            subscription_id,
-            cast("SubscriptionResumeParams", _with_expand(params)),
-            with_key(idempotency_key),
-        ),
-        idempotency_key=idempotency_key,
-        holds=holds,
-        release_schedule_id=release_schedule_id,
-        released_message=RESUME_DATE_DROPPED,
-        settled_if_refused=True,
-    )
-
-
-async def pause_subscription(
-    billing: Billing,
-    customer_id: str,
-    subscription_id: str,
-    params: Mapping[str, Any],
-    idempotency_key: str,
-    *,
-    holds: Holds | None = None,
-    release_schedule_id: str | None = None,
-) -> Subscription:
-    """`POST /v1/subscriptions/{id}/pause`: Stripe's `paused` status until resumed."""
-    return await _write(
-        billing,
-        customer_id,
-        subscription_id,
-        lambda: billing.stripe.v1.subscriptions.pause_async(
-            subscription_id,
-            cast("SubscriptionPauseParams", _with_expand(params)),
-            with_key(idempotency_key),
-        ),
-        idempotency_key=idempotency_key,
-        holds=holds,
-        release_schedule_id=release_schedule_id,
-    )
-
-
-async def schedule_pause(
-    billing: Billing,
-    customer_id: str,
-    subscription_id: str,
-    params: Mapping[str, Any],
-    idempotency_key: str,
-    *,
-    holds: Holds,
-    release_schedule_id: str | None = None,
-) -> Subscription:
-    """`POST /v1/subscription_schedules` with `params`: a schedule made from the subscription
-    with a pause schedule, Stripe's way to pause now and resume at a date (one call; the
-    answer carries the subscription, expanded as a read expands it). The gateway's spent
-    schedule (`release_schedule_id`) is released first: it would stand in the way.
-
-    An answer replayed from an earlier attempt that no longer holds is replaced by a read.
+    `release_schedule_id`, the gateway's own schedule, is released first: a queued change
+    is dropped, a spent schedule would stand in the way of a new one, and a pause
+    schedule's resume date must not act after a resume. When Stripe's scheduled resume, or
+    a concurrent pause, got there first, Stripe's refusal is that success.
     """
+    if call == "schedule":
+        return await _schedule_pause(
+            billing,
+            customer_id,
+            subscription_id,
+            params,
+            idempotency_key,
+            holds=holds,
+            release_schedule_id=release_schedule_id,
+        )
+    subscriptions = billing.stripe.v1.subscriptions
+    endpoint = {
+        "update": subscriptions.update_async,
+        "cancel": subscriptions.cancel_async,
+        "pause": subscriptions.pause_async,
+        "resume": subscriptions.resume_async,
+    }[call]
+    # Each endpoint's parameters are the decision's, as built for it.
+    expanded: Any = _with_expand(params)
+    return await _write(
+        billing,
+        customer_id,
+        subscription_id,
+        lambda: endpoint(subscription_id, expanded, with_key(idempotency_key)),
+        idempotency_key=idempotency_key,
+        holds=holds,
+        release_schedule_id=release_schedule_id,
+        released_message=RESUME_DATE_DROPPED if call == "resume" else DROPPED_MESSAGE,
+        settled_if_refused=call == "resume",
+    )
+
+
+async def _schedule_pause(
+    billing: Billing,
+    customer_id: str,
+    subscription_id: str,
+    params: Mapping[str, Any],
+    idempotency_key: str,
+    *,
+    holds: Holds | None,
+    release_schedule_id: str | None,
+) -> Subscription:
+    """An answer replayed from an earlier attempt that no longer holds is replaced by a
+    read."""
     answer = await _write(
         billing,
         customer_id,
@@ -274,7 +214,7 @@ async def schedule_pause(
         settled_if_refused=True,
         subscription_of=lambda schedule: cast("dict[str, Any]", schedule["subscription"]),
     )
-    if holds(answer):
+    if holds is None or holds(answer):
         return answer
     try:
         return await read_subscription(billing, subscription_id)

@@ -8,7 +8,7 @@ the stripe SDK's params TypedDicts, for the call the decision names.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 if TYPE_CHECKING:
     from gateway.models import Subscription
@@ -53,6 +53,7 @@ class CancelDecision:
 class RenewDecision:
     """Undo a scheduled cancel: POST /v1/subscriptions/{id}."""
 
+    call: ClassVar[Literal["update"]] = "update"
     subscription_id: str
     params: StripeParams
     release_schedule_id: str | None = None
@@ -65,6 +66,7 @@ class RenewDecision:
 class UpdateDecision:
     """Apply a change now: POST /v1/subscriptions/{id} (and the same for a preview)."""
 
+    call: ClassVar[Literal["update"]] = "update"
     subscription_id: str
     item_id: str
     # The item as it will be once applied.
@@ -250,6 +252,9 @@ class RetentionOfferDecision:
     """Accept a cancel flow's retention offer: POST /v1/subscriptions/{id} adding its coupon
     to the discounts in force; the subscription is not canceled."""
 
+    call: ClassVar[Literal["update"]] = "update"
+    # Only adds a coupon: nothing of the gateway's is released first.
+    release_schedule_id: ClassVar[None] = None
     subscription_id: str
     coupon_id: str
     params: StripeParams

@@ -5,7 +5,6 @@ It completes the flow: the payload carries its `afterCompletion`."""
 import strawberry
 
 from ... import models
-from ...billing import update_subscription
 from ...portal import (
     PolicyContext,
     Refusal,
@@ -15,11 +14,11 @@ from ...portal import (
 from ..context import Info
 from ..errors import UserError
 from ..live.announce import Announcement, LiveEventKind
-from ..mutation_kit.calls import MutationCall, client_mutation_id_field
+from ..mutation_kit.calls import client_mutation_id_field
 from ..mutation_kit.flow_completion import AFTER_COMPLETION_DESCRIPTION
 from ..mutation_kit.spec import MutationSpec
 from ..sessions.types import AfterCompletion
-from .subscription_mutation import SubscriptionMutation
+from .subscription_mutation import SubscriptionMutation, apply_write
 from .types import Subscription
 
 SPEC = MutationSpec(
@@ -55,17 +54,6 @@ async def _decide(
     return decide_accept_retention_offer(policy, subscription)
 
 
-async def _apply(call: MutationCall, decision: RetentionOfferDecision) -> models.Subscription:
-    return await update_subscription(
-        call.context.billing,
-        call.customer_id,
-        decision.subscription_id,
-        decision.params,
-        call.keys.key("update"),
-        holds=decision.holds,
-    )
-
-
 @strawberry.type
 class AcceptRetentionOfferMutation:
     @SPEC.field(
@@ -75,7 +63,7 @@ class AcceptRetentionOfferMutation:
     async def accept_retention_offer(
         self, info: Info, input: AcceptRetentionOfferInput
     ) -> AcceptRetentionOfferPayload:
-        outcome = await SubscriptionMutation(SPEC, _decide, _apply).run(
+        outcome = await SubscriptionMutation(SPEC, _decide, apply_write).run(
             info.context, input, str(input.subscription_id)
         )
         return AcceptRetentionOfferPayload(

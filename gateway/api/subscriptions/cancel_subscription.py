@@ -7,17 +7,16 @@ an optional reason the configuration offers; the policy decides which and how.
 import strawberry
 
 from ... import models
-from ...billing import cancel_subscription_now, update_subscription
 from ...portal import CancelDecision, PolicyContext, Refusal, decide_cancel
 from ..configuration.types import CancellationReason
 from ..context import Info
 from ..errors import UserError
 from ..live.announce import Announcement, LiveEventKind
-from ..mutation_kit.calls import MutationCall, client_mutation_id_field
+from ..mutation_kit.calls import client_mutation_id_field
 from ..mutation_kit.flow_completion import AFTER_COMPLETION_DESCRIPTION
 from ..mutation_kit.spec import MutationSpec
 from ..sessions.types import AfterCompletion
-from .subscription_mutation import SubscriptionMutation
+from .subscription_mutation import SubscriptionMutation, apply_write
 from .types import Subscription
 
 SPEC = MutationSpec(
@@ -74,19 +73,7 @@ class CancelSubscriptionMutation:
                 policy, subscription, reason=reason, comment=input.comment, feedback_option=option
             )
 
-        async def apply(call: MutationCall, decision: CancelDecision) -> models.Subscription:
-            write = update_subscription if decision.call == "update" else cancel_subscription_now
-            return await write(
-                call.context.billing,
-                call.customer_id,
-                decision.subscription_id,
-                decision.params,
-                call.keys.key(decision.call),
-                holds=decision.holds,
-                release_schedule_id=decision.release_schedule_id,
-            )
-
-        outcome = await SubscriptionMutation(SPEC, decide, apply).run(
+        outcome = await SubscriptionMutation(SPEC, decide, apply_write).run(
             info.context, input, str(input.subscription_id)
         )
         return CancelSubscriptionPayload(

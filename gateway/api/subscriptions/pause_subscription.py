@@ -8,18 +8,17 @@ from datetime import datetime
 import strawberry
 
 from ... import models
-from ...billing import pause_subscription, schedule_pause
 from ...portal import PauseDecision, PolicyContext, Refusal, decide_pause
 from ..common.times import unix_seconds
 from ..configuration.types import PauseInterval
 from ..context import Info
 from ..errors import UserError
 from ..live.announce import Announcement, LiveEventKind
-from ..mutation_kit.calls import MutationCall, client_mutation_id_field
+from ..mutation_kit.calls import client_mutation_id_field
 from ..mutation_kit.flow_completion import AFTER_COMPLETION_DESCRIPTION
 from ..mutation_kit.spec import MutationSpec
 from ..sessions.types import AfterCompletion
-from .subscription_mutation import SubscriptionMutation
+from .subscription_mutation import SubscriptionMutation, apply_write
 from .types import Subscription
 
 SPEC = MutationSpec(
@@ -70,19 +69,6 @@ class PauseSubscriptionPayload:
     user_errors: list[UserError]
 
 
-async def _apply(call: MutationCall, decision: PauseDecision) -> models.Subscription:
-    write = schedule_pause if decision.call == "schedule" else pause_subscription
-    return await write(
-        call.context.billing,
-        call.customer_id,
-        decision.subscription_id,
-        decision.params,
-        call.keys.key(decision.call),
-        holds=decision.holds,
-        release_schedule_id=decision.release_schedule_id,
-    )
-
-
 @strawberry.type
 class PauseSubscriptionMutation:
     @SPEC.field(
@@ -103,7 +89,7 @@ class PauseSubscriptionMutation:
             )
             return decide_pause(policy, subscription, resumes_at=resumes_at, pause_for=pause_for)
 
-        outcome = await SubscriptionMutation(SPEC, decide, _apply).run(
+        outcome = await SubscriptionMutation(SPEC, decide, apply_write).run(
             info.context, input, str(input.subscription_id)
         )
         return PauseSubscriptionPayload(

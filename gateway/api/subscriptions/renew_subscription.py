@@ -3,14 +3,13 @@
 import strawberry
 
 from ... import models
-from ...billing import update_subscription
 from ...portal import PolicyContext, Refusal, RenewDecision, decide_renew
 from ..context import Info
 from ..errors import UserError
 from ..live.announce import Announcement, LiveEventKind
-from ..mutation_kit.calls import MutationCall, client_mutation_id_field
+from ..mutation_kit.calls import client_mutation_id_field
 from ..mutation_kit.spec import MutationSpec
-from .subscription_mutation import SubscriptionMutation
+from .subscription_mutation import SubscriptionMutation, apply_write
 from .types import Subscription
 
 SPEC = MutationSpec(
@@ -39,25 +38,13 @@ async def _decide(
     return decide_renew(policy, subscription)
 
 
-async def _apply(call: MutationCall, decision: RenewDecision) -> models.Subscription:
-    return await update_subscription(
-        call.context.billing,
-        call.customer_id,
-        decision.subscription_id,
-        decision.params,
-        call.keys.key("update"),
-        holds=decision.holds,
-        release_schedule_id=decision.release_schedule_id,
-    )
-
-
 @strawberry.type
 class RenewSubscriptionMutation:
     @SPEC.field(description="Keep a subscription that is scheduled to cancel (undo the cancel).")
     async def renew_subscription(
         self, info: Info, input: RenewSubscriptionInput
     ) -> RenewSubscriptionPayload:
-        outcome = await SubscriptionMutation(SPEC, _decide, _apply).run(
+        outcome = await SubscriptionMutation(SPEC, _decide, apply_write).run(
             info.context, input, str(input.subscription_id)
         )
         return RenewSubscriptionPayload(

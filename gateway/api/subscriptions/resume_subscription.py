@@ -11,7 +11,7 @@ showed: Stripe previews the resume again and anything else is refused, nothing r
 import strawberry
 
 from ... import models
-from ...billing import BillingError, resume_subscription, update_subscription
+from ...billing import BillingError
 from ...portal import (
     RESUME_CHANGE,
     PolicyContext,
@@ -25,11 +25,11 @@ from ...portal import (
 from ..context import Context, Info
 from ..errors import UserError, from_billing
 from ..live.announce import Announcement, LiveEventKind
-from ..mutation_kit.calls import MutationCall, client_mutation_id_field
+from ..mutation_kit.calls import client_mutation_id_field
 from ..mutation_kit.spec import MutationSpec
 from .quoting import quote_secret
 from .resume_preview import resume_amount, resume_figures
-from .subscription_mutation import SubscriptionMutation
+from .subscription_mutation import SubscriptionMutation, apply_write
 from .types import Subscription
 
 SPEC = MutationSpec(
@@ -88,19 +88,6 @@ async def _held(
     return resume_quote_refusal(checked, subscription, amount, currency) or decision
 
 
-async def _apply(call: MutationCall, decision: ResumeDecision) -> models.Subscription:
-    write = resume_subscription if decision.call == "resume" else update_subscription
-    return await write(
-        call.context.billing,
-        call.customer_id,
-        decision.subscription_id,
-        decision.params,
-        call.keys.key(decision.call),
-        holds=decision.holds,
-        release_schedule_id=decision.release_schedule_id,
-    )
-
-
 @strawberry.type
 class ResumeSubscriptionMutation:
     @SPEC.field(description="Resume a paused subscription.")
@@ -117,7 +104,7 @@ class ResumeSubscriptionMutation:
                 return decision
             return await _held(context, policy, subscription, decision, input.quote)
 
-        outcome = await SubscriptionMutation(SPEC, decide, _apply).run(
+        outcome = await SubscriptionMutation(SPEC, decide, apply_write).run(
             context, input, str(input.subscription_id)
         )
         return ResumeSubscriptionPayload(

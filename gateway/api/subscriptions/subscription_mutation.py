@@ -5,12 +5,12 @@ Each mutation supplies its own `decide` (policy, plus any lookups its input need
 `apply` (the billing write its decision names).
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from ... import models
-from ...billing import BillingError
+from ...billing import BillingError, SubscriptionCall, write_subscription
 from ...errors import ErrorCode
 from ...portal import CHANGED, QUOTE_FIELD, PolicyContext, Refusal
 from ..context import Context
@@ -42,6 +42,34 @@ STRIPE_FIELDS = {
     "cancellation_details[feedback_option]": "feedbackOption",
     "cancellation_details[comment]": "comment",
 }
+
+
+class SubscriptionWrite(Protocol):
+    """A decision that is one subscription write (`call` names it)."""
+
+    @property
+    def subscription_id(self) -> str: ...
+    @property
+    def call(self) -> SubscriptionCall: ...
+    @property
+    def params(self) -> Mapping[str, Any]: ...
+    @property
+    def release_schedule_id(self) -> str | None: ...
+    def holds(self, subscription: models.Subscription) -> bool: ...
+
+
+async def apply_write(call: MutationCall, decision: SubscriptionWrite) -> models.Subscription:
+    """The `apply` of a mutation whose decision is one subscription write."""
+    return await write_subscription(
+        call.context.billing,
+        decision.call,
+        call.customer_id,
+        decision.subscription_id,
+        decision.params,
+        call.keys.key(decision.call),
+        holds=decision.holds,
+        release_schedule_id=decision.release_schedule_id,
+    )
 
 
 @dataclass(frozen=True)

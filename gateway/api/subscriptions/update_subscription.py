@@ -10,7 +10,7 @@ the change is prorated as of the moment Stripe makes it. A client never picks th
 import strawberry
 
 from ... import models
-from ...billing import schedule_change, update_subscription
+from ...billing import schedule_change
 from ...portal import PolicyContext, ScheduledUpdateDecision, UpdateDecision
 from ..context import Info
 from ..errors import UserError
@@ -21,7 +21,7 @@ from ..mutation_kit.spec import MutationSpec
 from ..sessions.types import AfterCompletion
 from .inputs import UpdateSubscriptionInput
 from .quoting import accepted_quote
-from .subscription_mutation import SubscriptionMutation
+from .subscription_mutation import SubscriptionMutation, apply_write
 from .types import Subscription
 from .update_request import UpdateOutcome, decide_subscription_update
 
@@ -47,19 +47,10 @@ class UpdateSubscriptionPayload:
 async def _apply(
     call: MutationCall, decision: UpdateDecision | ScheduledUpdateDecision
 ) -> models.Subscription:
-    billing = call.context.billing
     if isinstance(decision, UpdateDecision):
-        return await update_subscription(
-            billing,
-            call.customer_id,
-            decision.subscription_id,
-            decision.params,
-            call.keys.key("update"),
-            holds=decision.holds,
-            release_schedule_id=decision.release_schedule_id,
-        )
+        return await apply_write(call, decision)
     return await schedule_change(
-        billing,
+        call.context.billing,
         call.customer_id,
         decision.subscription_id,
         current_items=[{"price": decision.current_price_id, "quantity": decision.current_quantity}],
