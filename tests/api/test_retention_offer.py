@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tests.api.mutation_calls import codes, mutate
+from tests.api.previewed_billing import DAY, advance, clocked_customer, invoice_ids
 
 if TYPE_CHECKING:
     import stripe
@@ -236,3 +237,41 @@ async def test_an_offer_whose_coupon_was_deleted_since_shows_no_terms(
     # A session without an offer has none either.
     plain = await gateway.token_for(world.alice.id)
     assert (await gateway.post(OFFER, token=plain)).ok()["session"]["flow"] is None
+
+
+async def test_the_offer_waits_until_a_queued_change_is_undone(
+    gateway: RunningGateway, world: World, stripe_client: stripe.StripeClient
+) -> None:
+    """A customer who queued fewer seats, then is offered 30% off for 3 months on the way to
+    canceling: the queued change would start a new phase without the coupon (charged in
+    full a month later), so the offer is refused until the change is undone, and then
+    charged as offered at the period end."""
+    account = await clocked_customer(stripe_client, world.basic_monthly, quantity=3)
+    plain = await gateway.token_for(account.customer)
+    queued = await mutate(
+        gateway, plain, "updateSubscription", subscriptionId=account.subscription, quantity=1
+    )
+    assert queued["subscription"]["scheduledChange"] is not None, queued
+    coupon = await stripe_client.v1.coupons.create_async(
+        {"percent_off": 30, "duration": "repeating", "duration_in_months": 3}
+    )
+    token = await gateway.token_for(
+        account.customer, flowData=cancel_flow(account.subscription, coupon.id)
+    )
+    refused = await accept(gateway, token, account.subscription)
+    assert codes(refused) == [("SUBSCRIPTION_NOT_ELIGIBLE", "subscriptionId")]
+    assert "undo it" in refused["userErrors"][0]["message"]
+    stored = await stripe_client.v1.subscriptions.retrieve_async(account.subscription)
+    assert stored.discounts == []
+    undone = await mutate(
+        gateway, plain, "undoScheduledChange", subscriptionId=account.subscription
+    )
+    assert undone["userErrors"] == []
+    assert (await accept(gateway, token, account.subscription))["userErrors"] == []
+    before = await invoice_ids(stripe_client, account.customer)
+    await advance(stripe_client, account, 31 * DAY + 3600)
+    page = await stripe_client.v1.invoices.list_async({"customer": account.customer})
+    renewal = [
+        i for i in page.data if i.id not in before and i.billing_reason == "subscription_cycle"
+    ]
+    assert [(i.subtotal, i.amount_due) for i in renewal] == [(3000, 2100)], renewal

@@ -15,6 +15,7 @@ from ..flows import subscription_scope_refusal
 from ..refusals import Refusal
 from .cancel import CANCELABLE_STATUSES
 from .gates import not_eligible
+from .queued_change import foreign_schedule_refusal, queued_change_refusal
 
 if TYPE_CHECKING:
     from gateway.models import Subscription
@@ -49,6 +50,12 @@ def decide_accept_retention_offer(
             "This subscription is already scheduled to cancel; the offer was for keeping it.",
             "subscriptionId",
         )
+    # A schedule's next phase sets the discounts anew: the offer would end there, early.
+    scheduled = foreign_schedule_refusal(
+        subscription, "given the offered discount"
+    ) or queued_change_refusal(subscription, "given the offered discount")
+    if scheduled is not None:
+        return scheduled
     in_force = [d for d in subscription.discounts if d.active_at(ctx.now)]
     if any(d.coupon_id == coupon for d in in_force):
         return Refusal(
